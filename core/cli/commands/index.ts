@@ -1,0 +1,5 @@
+import type { Command } from '../command.js';
+import { hashCommand } from './hash.js';
+
+/** Every subcommand of ksk-ceremony; each domain adds its own here. */
+export const commands: readonly Command[] = [hashCommand];

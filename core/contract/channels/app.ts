@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { channel } from '../channel.js';
+
+export const networkInterfaceSchema = z.object({
+  name: z.string(),
+  up: z.boolean(),
+  loopback: z.boolean(),
+  addresses: z.array(z.string()),
+});
+
+export const airGapReportSchema = z.object({
+  checkedAt: z.string(),
+  isolated: z.boolean(),
+  interfaces: z.array(networkInterfaceSchema),
+  defaultRoutes: z.array(z.string()),
+  warnings: z.array(z.string()),
+});
+export type AirGapReport = z.infer<typeof airGapReportSchema>;
+
+export const hsmModuleSchema = z.object({
+  path: z.string(),
+  present: z.boolean(),
+});
+
+export const appStatusSchema = z.object({
+  appName: z.string(),
+  version: z.string(),
+  mode: z.enum(['rehearsal', 'production']),
+  workspace: z.string(),
+  databasePath: z.string(),
+  hsmModules: z.array(hsmModuleSchema),
+  airGap: airGapReportSchema,
+});
+export type AppStatus = z.infer<typeof appStatusSchema>;
+
+export const fileHashSchema = z.object({
+  path: z.string(),
+  size: z.number().int().nonnegative(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  pgpWords: z.array(z.string()).length(32),
+});
+export type FileHash = z.infer<typeof fileHashSchema>;
+
+export const appChannels = {
+  'app.status': channel(z.object({}), appStatusSchema),
+  'app.airGap': channel(z.object({}), airGapReportSchema),
+  'hash.file': channel(z.object({ path: z.string().min(1, 'a file path is required') }), fileHashSchema),
+};

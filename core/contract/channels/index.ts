@@ -1,0 +1,10 @@
+import { appChannels } from './app.js';
+
+/**
+ * The whole request/response surface between the UI and the privileged side. Each domain keeps its
+ * channels in its own file; this map is the single list both transports (Electron IPC and the
+ * browser host) bind, and the only one the preload exposes.
+ */
+export const channels = {
+  ...appChannels,
+};

@@ -1,0 +1,40 @@
+import { createHash } from 'node:crypto';
+import { open } from 'node:fs/promises';
+import { KskError } from '../errors.js';
+
+export function sha256(data: Uint8Array | string): Buffer {
+  return createHash('sha256').update(data).digest();
+}
+
+export function sha256Hex(data: Uint8Array | string): string {
+  return sha256(data).toString('hex');
+}
+
+/** SHA-256 of a file's exact bytes, streamed so a large file never sits in memory. */
+export async function sha256File(filePath: string): Promise<{ digest: Buffer; size: number }> {
+  let handle;
+  try {
+    handle = await open(filePath, 'r');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new KskError('NOT_FOUND', `No file at ${filePath}.`);
+    if (code === 'EISDIR') throw new KskError('BAD_INPUT_FILE', `${filePath} is a folder, not a file.`);
+    if (code === 'EACCES') throw new KskError('BAD_INPUT_FILE', `${filePath} cannot be read: permission denied.`);
+    throw new KskError('BAD_INPUT_FILE', `${filePath} cannot be read (${code ?? 'unknown error'}).`);
+  }
+  try {
+    const hash = createHash('sha256');
+    let size = 0;
+    for await (const chunk of handle.createReadStream()) {
+      hash.update(chunk as Buffer);
+      size += (chunk as Buffer).length;
+    }
+    return { digest: hash.digest(), size };
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EISDIR') throw new KskError('BAD_INPUT_FILE', `${filePath} is a folder, not a file.`);
+    throw e;
+  } finally {
+    await handle.close();
+  }
+}
