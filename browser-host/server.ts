@@ -1,0 +1,133 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { BackendOptions } from '../core/service/backend.js';
+import { BackendClient } from '../core/service/client.js';
+
+/**
+ * Serves the built renderer on loopback and binds the contract to a WebSocket, so the whole app runs
+ * in a plain browser (rehearsal without the Electron binary, and the end-to-end tests). It is not
+ * part of the ceremony laptop's app: it listens on 127.0.0.1 only and every WebSocket must present
+ * the token printed at start, from a page this host served.
+ */
+export interface BrowserHost {
+  /** The address to open, token included. */
+  readonly url: string;
+  readonly origin: string;
+  readonly token: string;
+  readonly backend: BackendClient;
+  close(): Promise<void>;
+}
+
+export interface BrowserHostOptions extends BackendOptions {
+  port?: number;
+  rendererDir?: string;
+}
+
+const defaultRendererDir = fileURLToPath(new URL('../renderer/', import.meta.url));
+
+export const contentSecurityPolicy =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+const mediaTypes: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+  '.ttf': 'font/ttf',
+  '.map': 'application/json',
+  '.json': 'application/json',
+};
+
+function sameToken(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+async function serveStatic(rendererDir: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  const relative = decodeURIComponent(url.pathname) === '/' ? 'index.html' : decodeURIComponent(url.pathname).slice(1);
+  const file = path.resolve(rendererDir, relative);
+  if (!file.startsWith(rendererDir) || req.method !== 'GET') {
+    res.writeHead(404).end();
+    return;
+  }
+  try {
+    const body = await readFile(file);
+    res.writeHead(200, {
+      'Content-Type': mediaTypes[path.extname(file)] ?? 'application/octet-stream',
+      'Content-Security-Policy': contentSecurityPolicy,
+      'X-Content-Type-Options': 'nosniff',
+      'Cache-Control': 'no-store',
+    });
+    res.end(body);
+  } catch {
+    res.writeHead(404).end();
+  }
+}
+
+export async function startBrowserHost(options: BrowserHostOptions): Promise<BrowserHost> {
+  const rendererDir = path.resolve(options.rendererDir ?? defaultRendererDir) + path.sep;
+  const backend = await BackendClient.start(options);
+  const token = randomBytes(24).toString('base64url');
+  const server = createServer((req, res) => void serveStatic(rendererDir, req, res));
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 * 1024 });
+  const clients = new Set<WebSocket>();
+  let origin = '';
+
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname !== '/api' || req.headers.origin !== origin || !sameToken(url.searchParams.get('token') ?? '', token)) {
+      socket.write('HTTP/1.1 403 Forbidden\r\n\r\n');
+      socket.destroy();
+      return;
+    }
+    sockets.handleUpgrade(req, socket, head, (ws) => {
+      clients.add(ws);
+      ws.on('close', () => clients.delete(ws));
+      ws.on('message', (raw) => {
+        let message: { id?: unknown; channel?: unknown; request?: unknown };
+        try {
+          message = JSON.parse(String(raw)) as typeof message;
+        } catch {
+          return;
+        }
+        if (typeof message.id !== 'number') return;
+        const id = message.id;
+        void backend.call(String(message.channel), message.request).then((envelope) => ws.send(JSON.stringify({ id, envelope })));
+      });
+    });
+  });
+  const stopEvents = backend.onEvent((event) => {
+    const text = JSON.stringify({ event });
+    for (const ws of clients) ws.send(text);
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  origin = `http://127.0.0.1:${port}`;
+
+  return {
+    url: `${origin}/?token=${token}`,
+    origin,
+    token,
+    backend,
+    async close() {
+      stopEvents();
+      for (const ws of clients) ws.terminate();
+      sockets.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await backend.close();
+    },
+  };
+}

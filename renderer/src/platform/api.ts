@@ -1,0 +1,18 @@
+import type { KskApi } from '../../../core/contract/api.js';
+import { connectWebSocketApi } from './websocket.js';
+
+declare global {
+  interface Window {
+    /** Set by the Electron preload; absent in a plain browser. */
+    kskApi?: KskApi;
+  }
+}
+
+/**
+ * The one platform difference the UI knows of: inside Electron the preload hands over the API,
+ * in a browser the loopback host does, over a WebSocket that needs the host's token.
+ */
+export function connectApi(): Promise<KskApi> {
+  if (window.kskApi) return Promise.resolve(window.kskApi);
+  return connectWebSocketApi();
+}

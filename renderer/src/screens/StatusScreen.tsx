@@ -1,0 +1,116 @@
+import { useState, type FormEvent } from 'react';
+import type { FileHash } from '../../../core/contract/channels/app.js';
+import type { ContractError } from '../../../core/contract/envelope.js';
+import { useApi, useCall } from '../api.js';
+import { ErrorMessage } from '../components/ErrorMessage.js';
+import { Hash } from '../components/Hash.js';
+
+function AirGap() {
+  const airGap = useCall('app.airGap', {});
+  return (
+    <section aria-labelledby="airgap-title" className="panel">
+      <h2 id="airgap-title">Air gap</h2>
+      {airGap.status === 'loading' && <p>Checking the network interfaces…</p>}
+      {airGap.status === 'error' && <ErrorMessage error={airGap.error} />}
+      {airGap.status === 'ok' && (
+        <>
+          <p className={airGap.value.isolated ? 'ok' : 'warning'} data-testid="airgap-verdict">
+            {airGap.value.isolated ? 'Isolated: no network interface is up and there is no default route.' : 'Warning: this laptop is connected to a network.'}
+          </p>
+          {airGap.value.warnings.length > 0 && (
+            <ul data-testid="airgap-warnings">
+              {airGap.value.warnings.map((w) => (
+                <li key={w}>{w}</li>
+              ))}
+            </ul>
+          )}
+          <table>
+            <caption>Network interfaces checked at {airGap.value.checkedAt}</caption>
+            <thead>
+              <tr>
+                <th scope="col">Interface</th>
+                <th scope="col">State</th>
+                <th scope="col">Addresses</th>
+              </tr>
+            </thead>
+            <tbody>
+              {airGap.value.interfaces.map((i) => (
+                <tr key={i.name} data-testid="airgap-interface">
+                  <th scope="row">{i.name}</th>
+                  <td>{i.loopback ? 'loopback' : i.up ? 'UP' : 'down'}</td>
+                  <td>{i.addresses.join(', ') || '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <button type="button" onClick={airGap.reload}>
+            Check again
+          </button>
+        </>
+      )}
+    </section>
+  );
+}
+
+function HashFile() {
+  const api = useApi();
+  const [path, setPath] = useState('');
+  const [result, setResult] = useState<{ ok: true; value: FileHash } | { ok: false; error: ContractError } | null>(null);
+  const [busy, setBusy] = useState(false);
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setResult(await api.call('hash.file', { path }));
+    setBusy(false);
+  }
+  return (
+    <section aria-labelledby="hash-title" className="panel">
+      <h2 id="hash-title">Hash a file</h2>
+      <form onSubmit={submit}>
+        <label htmlFor="hash-path">File path</label>
+        <input id="hash-path" value={path} onChange={(e) => setPath(e.target.value)} autoComplete="off" spellCheck={false} />
+        <button type="submit" disabled={busy}>
+          Compute SHA-256
+        </button>
+      </form>
+      {result && !result.ok && <ErrorMessage error={result.error} />}
+      {result && result.ok && <Hash label={`SHA-256 of ${result.value.path} (${result.value.size} bytes)`} hex={result.value.sha256} words={result.value.pgpWords} />}
+    </section>
+  );
+}
+
+export function StatusScreen() {
+  const status = useCall('app.status', {});
+  return (
+    <>
+      <h1>Status</h1>
+      {status.status === 'loading' && <p>Loading…</p>}
+      {status.status === 'error' && <ErrorMessage error={status.error} />}
+      {status.status === 'ok' && (
+        <section aria-labelledby="app-title" className="panel">
+          <h2 id="app-title">This installation</h2>
+          <dl className="facts">
+            <dt>Version</dt>
+            <dd data-testid="app-version">{status.value.version}</dd>
+            <dt>Workspace</dt>
+            <dd data-testid="workspace">{status.value.workspace}</dd>
+            <dt>Database</dt>
+            <dd data-testid="database-path">{status.value.databasePath}</dd>
+            <dt>PKCS#11 modules</dt>
+            <dd>
+              <ul data-testid="hsm-modules">
+                {status.value.hsmModules.map((m) => (
+                  <li key={m.path} className={m.present ? 'ok' : 'muted'}>
+                    {m.path}: {m.present ? 'present' : 'not installed'}
+                  </li>
+                ))}
+              </ul>
+            </dd>
+          </dl>
+        </section>
+      )}
+      <AirGap />
+      <HashFile />
+    </>
+  );
+}
