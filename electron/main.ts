@@ -77,7 +77,7 @@ function menuTemplate(showProjector: () => void): MenuItemConstructorOptions[] {
     { role: 'editMenu' },
     {
       label: 'View',
-      submenu: [{ label: 'Projector Window', accelerator: 'CmdOrCtrl+Shift+P', click: showProjector }, { role: 'togglefullscreen' }, ...developer],
+      submenu: [{ id: 'projector', label: 'Projector Window', accelerator: 'CmdOrCtrl+Shift+P', click: showProjector }, { role: 'togglefullscreen' }, ...developer],
     },
   ];
 }
