@@ -21,7 +21,10 @@ registerAppScheme();
 app.enableSandbox();
 
 if (app.requestSingleInstanceLock()) {
-  void run();
+  run().catch((e: unknown) => {
+    dialog.showErrorBox('KSK Ceremony cannot start', messageOf(e));
+    app.exit(1);
+  });
 } else {
   // Two instances would share one evidence log and one HSM session: the second one leaves.
   app.quit();
@@ -33,31 +36,8 @@ async function run(): Promise<void> {
   hardenSession(session.defaultSession);
   serveApp(rendererDir);
 
-  let client: BackendClient;
-  try {
-    client = await BackendClient.start({ workspaceDir: defaultWorkspaceDir() });
-  } catch (e) {
-    dialog.showErrorBox('KSK Ceremony cannot start', `The ceremony backend did not start: ${messageOf(e)}`);
-    app.exit(1);
-    return;
-  }
+  const client = await BackendClient.start({ workspaceDir: defaultWorkspaceDir() });
   const unbind = bindBackend(client);
-
-  let projector: BrowserWindow | null = null;
-  const showProjector = async () => {
-    if (projector && !projector.isDestroyed()) return projector.focus();
-    projector = await openProjectorWindow(windowOptions);
-  };
-  Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate(() => void showProjector())));
-
-  const main = await openMainWindow(windowOptions);
-  main.on('closed', () => app.quit());
-  app.on('second-instance', () => {
-    if (main.isDestroyed()) return;
-    if (main.isMinimized()) main.restore();
-    main.focus();
-  });
-
   let backendClosed = false;
   app.on('before-quit', (event) => {
     if (backendClosed) return;
@@ -67,6 +47,23 @@ async function run(): Promise<void> {
       backendClosed = true;
       app.quit();
     });
+  });
+
+  let projector: BrowserWindow | null = null;
+  const showProjector = async () => {
+    if (projector && !projector.isDestroyed()) return projector.focus();
+    projector = await openProjectorWindow(windowOptions);
+  };
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(menuTemplate(() => void showProjector().catch((e: unknown) => dialog.showErrorBox('The projector window did not open', messageOf(e))))),
+  );
+
+  const main = await openMainWindow(windowOptions);
+  main.on('closed', () => app.quit());
+  app.on('second-instance', () => {
+    if (main.isDestroyed()) return;
+    if (main.isMinimized()) main.restore();
+    main.focus();
   });
 }
 

@@ -33,7 +33,7 @@ test.describe('the Electron app', () => {
     const app = await electron.launch({ executablePath: binary ?? '', args: [repoRoot.pathname], env });
     try {
       const shell = await app.firstWindow();
-      expect(shell.url()).toBe(MAIN_PAGE_URL);
+      await shell.waitForURL(MAIN_PAGE_URL);
       const status = new StatusPage(shell);
       await expect(status.version).toHaveText(pkg.version);
       await expect(status.workspace).toHaveText(workspaceDir);
