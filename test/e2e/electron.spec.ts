@@ -23,7 +23,10 @@ declare global {
 
 test.describe('the Electron app', () => {
   const binary = electronBinary();
-  test.skip(binary === null, 'Electron binary not installed (ELECTRON_SKIP_BINARY_DOWNLOAD): the Electron smoke test is skipped');
+  const skipped = 'Electron binary not installed (ELECTRON_SKIP_BINARY_DOWNLOAD): the Electron smoke test is skipped';
+  // The list reporter shows a skipped test without its reason; the reason is printed as well.
+  if (binary === null) console.log(skipped);
+  test.skip(binary === null, skipped);
 
   test('starts on the status screen, with kskApi and nothing of Node, and keeps the page where it is', async ({ workspaceDir }) => {
     // ELECTRON_RUN_AS_NODE from the environment would start a bare Node instead of the app.
