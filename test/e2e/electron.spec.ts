@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { _electron as electron } from '@playwright/test';
 import type { KskApi } from '../../dist/core/contract/api.js';
 import { BackendClient } from '../../dist/core/service/client.js';
@@ -9,7 +10,7 @@ import { expect, test } from './fixtures.js';
 import { StatusPage } from './pages/StatusPage.js';
 
 const repoRoot = new URL('../../', import.meta.url);
-const rendererDir = new URL('dist/renderer/', repoRoot).pathname;
+const rendererDir = fileURLToPath(new URL('dist/renderer/', repoRoot));
 const pkg = JSON.parse(readFileSync(new URL('package.json', repoRoot), 'utf8')) as { version: string };
 
 declare global {
@@ -33,7 +34,7 @@ test.describe('the Electron app', () => {
     const env = Object.fromEntries(
       Object.entries({ ...process.env, KSK_WORKSPACE: workspaceDir }).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[0] !== 'ELECTRON_RUN_AS_NODE'),
     );
-    const app = await electron.launch({ executablePath: binary ?? '', args: [repoRoot.pathname], env });
+    const app = await electron.launch({ executablePath: binary ?? '', args: [fileURLToPath(repoRoot)], env });
     try {
       const shell = await app.firstWindow();
       await shell.waitForURL(MAIN_PAGE_URL);
