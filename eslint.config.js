@@ -46,7 +46,8 @@ export default tseslint.config(
   },
   {
     files: ['**/*.ts', '**/*.tsx', '**/*.js'],
-    ignores: ['electron/**', 'browser-host/**', 'test/e2e/**'],
+    // The browser host and its tests are the one place that serves and speaks on loopback.
+    ignores: ['electron/**', 'browser-host/**', 'test/e2e/**', 'test/integration/host/**'],
     rules: { 'no-restricted-imports': restrict([noElectron, noWs, ...noNetwork]) },
   },
   {

@@ -2,11 +2,11 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { BackendOptions } from '../core/service/backend.js';
 import { BackendClient } from '../core/service/client.js';
+import { contentTypeOf, resolveRendererFile } from '../core/service/rendererFiles.js';
 
 /**
  * Serves the built renderer on loopback and binds the contract to a WebSocket, so the whole app runs
@@ -33,18 +33,6 @@ const defaultRendererDir = fileURLToPath(new URL('../renderer/', import.meta.url
 export const contentSecurityPolicy =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-const mediaTypes: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.map': 'application/json',
-  '.json': 'application/json',
-};
-
 function sameToken(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
@@ -52,29 +40,23 @@ function sameToken(a: string, b: string): boolean {
 }
 
 async function serveStatic(rendererDir: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-  const relative = decodeURIComponent(url.pathname) === '/' ? 'index.html' : decodeURIComponent(url.pathname).slice(1);
-  const file = path.resolve(rendererDir, relative);
-  if (!file.startsWith(rendererDir) || req.method !== 'GET') {
+  const file = req.method === 'GET' ? resolveRendererFile(rendererDir, new URL(req.url ?? '/', 'http://127.0.0.1').pathname) : null;
+  const body = file === null ? null : await readFile(file).catch(() => null);
+  if (file === null || body === null) {
     res.writeHead(404).end();
     return;
   }
-  try {
-    const body = await readFile(file);
-    res.writeHead(200, {
-      'Content-Type': mediaTypes[path.extname(file)] ?? 'application/octet-stream',
-      'Content-Security-Policy': contentSecurityPolicy,
-      'X-Content-Type-Options': 'nosniff',
-      'Cache-Control': 'no-store',
-    });
-    res.end(body);
-  } catch {
-    res.writeHead(404).end();
-  }
+  res.writeHead(200, {
+    'Content-Type': contentTypeOf(file),
+    'Content-Security-Policy': contentSecurityPolicy,
+    'X-Content-Type-Options': 'nosniff',
+    'Cache-Control': 'no-store',
+  });
+  res.end(body);
 }
 
 export async function startBrowserHost(options: BrowserHostOptions): Promise<BrowserHost> {
-  const rendererDir = path.resolve(options.rendererDir ?? defaultRendererDir) + path.sep;
+  const rendererDir = options.rendererDir ?? defaultRendererDir;
   const backend = await BackendClient.start(options);
   const token = randomBytes(24).toString('base64url');
   const server = createServer((req, res) => void serveStatic(rendererDir, req, res));

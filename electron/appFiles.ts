@@ -1,25 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
+import { contentTypeOf, resolveRendererFile } from '../core/service/rendererFiles.js';
 import { APP_HOST, APP_SCHEME, CONTENT_SECURITY_POLICY } from './policy.js';
 
 /**
  * What the app:// scheme serves: files of the built renderer and nothing else. Kept free of
  * electron so the path rules are tested on Node; protocol.ts turns the answer into a Response.
  */
-
-const contentTypes: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.woff': 'font/woff',
-  '.ttf': 'font/ttf',
-};
 
 export interface AppFileAnswer {
   readonly status: 200 | 400 | 404;
@@ -36,22 +22,10 @@ export function resolveAppPath(rootDir: string, url: string): string | null {
   if (!URL.canParse(url)) return null;
   const parsed = new URL(url);
   if (parsed.protocol !== `${APP_SCHEME}:` || parsed.hostname !== APP_HOST) return null;
-  let relative: string;
-  try {
-    relative = decodeURIComponent(parsed.pathname);
-  } catch {
-    return null;
-  }
-  if (relative.includes('\0') || relative.includes('\\')) return null;
-  if (relative === '/' || relative === '') relative = '/index.html';
-  const root = path.resolve(rootDir);
-  const file = path.resolve(root, `.${relative}`);
-  return file.startsWith(root + path.sep) ? file : null;
+  return resolveRendererFile(rootDir, parsed.pathname);
 }
 
-export function contentTypeOf(file: string): string {
-  return contentTypes[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
-}
+export { contentTypeOf };
 
 /** Sent with every app:// answer: the page's CSP travels with the page itself. */
 const securityHeaders = {

@@ -26,6 +26,11 @@ export class StatusPage {
 
   async open(url: string): Promise<void> {
     await this.page.goto(url);
+    await this.waitReady();
+  }
+
+  /** For a page already loaded (Electron's window, where navigation is denied). */
+  async waitReady(): Promise<void> {
     await this.page.getByRole('heading', { name: 'Status' }).waitFor();
   }
 

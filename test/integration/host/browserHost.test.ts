@@ -37,4 +37,7 @@ test('the browser host serves on loopback and binds the contract only for its to
   assert.equal(page.status, 200);
   assert.match(page.headers.get('content-security-policy') ?? '', /default-src 'none'; script-src 'self'/);
   assert.equal((await fetch(`${host.origin}/../../package.json`)).status, 404);
+  assert.equal((await fetch(`${host.origin}/%2e%2e/%2e%2e/package.json`)).status, 404);
+  assert.equal((await fetch(`${host.origin}/%E0%A4%A`)).status, 404, 'a malformed escape is refused, not a crash');
+  assert.equal((await fetch(`${host.origin}/`)).status, 200, 'and the host still serves after it');
 });
