@@ -71,7 +71,6 @@ export class Pdf {
         ModDate: date,
       },
     });
-    for (const font of Object.keys(fontFiles) as FontName[]) this.kit.registerFont(font, fontPath(font));
     const chunks: Buffer[] = [];
     this.bytes = new Promise((resolve, reject) => {
       this.kit.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -116,7 +115,9 @@ export class Pdf {
   }
 
   font(font: FontName, size: number): this {
-    this.kit.font(font).fontSize(size);
+    // By path, not by a registered name: pdfkit caches a font under the key it was opened with,
+    // and a registered name that duplicates the default font would be parsed again on every call.
+    this.kit.font(fontPath(font)).fontSize(size);
     return this;
   }
 
