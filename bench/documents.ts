@@ -1,0 +1,97 @@
+/**
+ * Rendering the script and record of a 300-step ceremony, and exporting its bundle, against
+ * baselines measured in the same run: pdfkit laying out the same text with no tables or frame, and
+ * plain writeFileSync + fsync of the same bytes.
+ *
+ *   node dist/bench/documents.js
+ */
+import { closeSync, fsyncSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import PDFDocument from 'pdfkit';
+import { fontPath } from '../core/documents/pdf.js';
+import { renderRecordPdf } from '../core/documents/record.js';
+import { renderScriptPdf } from '../core/documents/script.js';
+import { buildManifest, type BundleFile } from '../core/export/manifest.js';
+import { writeBundle } from '../core/export/writeBundle.js';
+import { recordInput, scriptInput } from '../test/integration/documents/rehearsal.js';
+import { pseudoRandom } from '../test/integration/export/fixture.js';
+
+const STEPS = 300;
+const RUNS = 3;
+const extra = STEPS - scriptInput().acts.reduce((n, a) => n + a.steps.length, 0);
+
+async function median(run: () => Promise<unknown>): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const start = performance.now();
+    await run();
+    times.push(performance.now() - start);
+  }
+  return times.sort((a, b) => a - b)[Math.floor(RUNS / 2)] as number;
+}
+
+/** The same words through pdfkit with the same font, flowed as plain paragraphs. */
+function plainPdf(texts: string[]): Promise<Buffer> {
+  const doc = new PDFDocument({ font: fontPath('regular'), info: { CreationDate: new Date(0) } });
+  const chunks: Buffer[] = [];
+  const done = new Promise<Buffer>((resolve) => doc.on('end', () => resolve(Buffer.concat(chunks))));
+  doc.on('data', (c: Buffer) => chunks.push(c));
+  doc.fontSize(8.5);
+  for (const text of texts) doc.text(text);
+  doc.end();
+  return done;
+}
+
+const script = scriptInput(extra);
+const record = recordInput(extra);
+const scriptTexts = script.acts.flatMap((a) => a.steps.map((s) => `${s.number} ${s.role} ${s.activity}`));
+const recordTexts = record.acts.flatMap((a) => a.steps.map((s) => `${s.number} ${s.role} ${s.activity} ${s.status} ${s.performer} ${s.initials} ${s.at}`));
+
+// Warm up: the first render parses the fonts.
+await renderScriptPdf(script);
+await plainPdf(scriptTexts);
+
+let scriptPdf: Buffer = Buffer.alloc(0);
+let recordPdf: Buffer = Buffer.alloc(0);
+const scriptMs = await median(async () => (scriptPdf = await renderScriptPdf(script)));
+const recordMs = await median(async () => (recordPdf = await renderRecordPdf(record)));
+const plainScriptMs = await median(() => plainPdf(scriptTexts));
+const plainRecordMs = await median(() => plainPdf(recordTexts));
+
+const root = mkdtempSync(path.join(os.tmpdir(), 'ksk-bench-'));
+try {
+  const files: BundleFile[] = [
+    { path: 'log/ceremony.sqlite', bytes: pseudoRandom('log', 2_000_000) },
+    { path: 'documents/script.pdf', bytes: scriptPdf },
+    { path: 'documents/record.pdf', bytes: recordPdf },
+  ];
+  let round = 0;
+  const exportMs = await median(async () => {
+    const manifest = await buildManifest(files, { ceremony: 'bench' });
+    const target = path.join(root, `export-${round++}`);
+    mkdirSync(target);
+    await writeBundle({ targetDir: target, name: 'bundle', files, manifest });
+  });
+  const plainMs = await median(async () => {
+    const target = path.join(root, `plain-${round++}`);
+    for (const f of files) {
+      const file = path.join(target, f.path);
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, f.bytes as Uint8Array);
+      const fd = openSync(file, 'r+');
+      fsyncSync(fd);
+      closeSync(fd);
+    }
+  });
+  const bytes = files.reduce((n, f) => n + (f.bytes as Uint8Array).length, 0);
+
+  const line = (what: string, ms: number, base: number, baseName: string) =>
+    console.log(`${what.padEnd(34)} ${ms.toFixed(0).padStart(6)} ms   ${baseName.padEnd(38)} ${base.toFixed(0).padStart(6)} ms   ratio ${(ms / base).toFixed(1)}x`);
+  console.log(`${STEPS}-step ceremony, median of ${RUNS} runs; script ${scriptPdf.length} bytes, record ${recordPdf.length} bytes`);
+  line('render script PDF', scriptMs, plainScriptMs, 'baseline: pdfkit, same text, no layout');
+  line('render record PDF', recordMs, plainRecordMs, 'baseline: pdfkit, same text, no layout');
+  line(`export bundle (${(bytes / 1e6).toFixed(1)} MB, verified)`, exportMs, plainMs, 'baseline: writeFileSync + fsync');
+} finally {
+  rmSync(root, { recursive: true, force: true });
+}
