@@ -64,8 +64,16 @@ export function parseSource(text: string, file: string): { source: Source; issue
   return { source, issues };
 }
 
-function toValue(source: Source): unknown {
-  return source.doc.toJS({ maxAliasCount });
+const unreadable = Symbol('unreadable');
+
+function toValue(source: Source, issues: SourceIssue[]): unknown {
+  try {
+    return source.doc.toJS({ maxAliasCount });
+  } catch (e) {
+    // yaml refuses documents whose aliases expand too far ("resource exhaustion").
+    issues.push({ origin: { source, path: [] }, message: `the document cannot be read: ${e instanceof Error ? e.message : String(e)}` });
+    return unreadable;
+  }
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -128,7 +136,8 @@ function includePart(entry: Record<string, unknown>, at: Origin, parts: PartLoad
     issues.push(...parseIssues.map((i) => ({ ...i, origin: { ...i.origin, via: at } })));
     return null;
   }
-  const part = toValue(source);
+  const part = toValue(source, issues);
+  if (part === unreadable) return null;
   const partAt: Origin = { source, path: [], via: at };
   if (!isRecord(part) || !Array.isArray(part.acts) || (part.params !== undefined && !isRecord(part.params))) {
     issues.push({ origin: partAt, message: 'a shared part is a mapping with "acts" (a list) and optionally "params"' });
@@ -136,12 +145,14 @@ function includePart(entry: Record<string, unknown>, at: Origin, parts: PartLoad
   }
   const declared = (part.params ?? {}) as Record<string, unknown>;
   const params: Record<string, unknown> = {};
+  const before = issues.length;
   for (const [param, spec] of Object.entries(declared)) {
     if (param in given) params[param] = given[param];
     else if (isRecord(spec) && 'default' in spec) params[param] = spec.default;
     else fail(`part "${name}" needs the parameter "${param}"${isRecord(spec) && typeof spec.description === 'string' ? ` (${spec.description})` : ''}`, ['with']);
   }
   for (const param of Object.keys(given)) if (!(param in declared)) fail(`part "${name}" has no parameter "${param}" (it has: ${Object.keys(declared).join(', ') || 'none'})`, ['with', param]);
+  if (issues.length > before) return null;
 
   const unknown = new Set<string>();
   const acts = part.acts.map((act) => substitute(act, params, unknown));
@@ -172,7 +183,8 @@ function withActDefaults(act: unknown, index: number): unknown {
 export function resolveScript(root: Source, parts: PartLoader): Resolution {
   const rootOrigin: Origin = { source: root, path: [] };
   const issues: SourceIssue[] = [];
-  const raw = toValue(root);
+  const raw = toValue(root, issues);
+  if (raw === unreadable) return { value: null, actOrigins: [], root: rootOrigin, issues };
   if (!isRecord(raw)) {
     return { value: raw, actOrigins: [], root: rootOrigin, issues: [{ origin: rootOrigin, message: 'a ceremony script is a mapping (format, id, version, title, acts, ...)' }] };
   }
@@ -221,7 +233,10 @@ export function locate(resolution: Resolution, path: Path): Origin {
 
 /** 1-based line of an origin in its file, or null when there is no node to point at (an empty file). */
 export function lineOf(origin: Origin): number | null {
-  const node = origin.path.length === 0 ? origin.source.doc.contents : origin.source.doc.getIn(origin.path, true);
-  const offset = origin.offset ?? (isNode(node) && node.range ? node.range[0] : null);
+  let offset = origin.offset ?? null;
+  for (let k = origin.path.length; offset === null && k >= 0; k--) {
+    const node = k === 0 ? origin.source.doc.contents : origin.source.doc.getIn(origin.path.slice(0, k), true);
+    if (isNode(node) && node.range) offset = node.range[0];
+  }
   return offset === null ? null : origin.source.lines.linePos(offset).line;
 }
