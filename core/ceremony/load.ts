@@ -83,23 +83,43 @@ function describePath(value: unknown, at: Path): string {
 
 const typeName = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'a mapping' : typeof v === 'string' ? `"${v}"` : String(v));
 
-function describeZodIssue(issue: z.core.$ZodIssue, value: unknown): { path: Path; message: string } {
-  const at = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+const typeWords: Record<string, string> = { array: 'a list', object: 'a mapping', string: 'text', boolean: 'true or false', int: 'a whole number', number: 'a number' };
+const typeWord = (expected: string): string => typeWords[expected] ?? expected;
+
+type ZodIssue = z.core.$ZodIssue;
+
+/** What a union accepts, from the failures of its options at their root: '"current" or a mapping'. */
+function forms(options: ZodIssue[][]): string {
+  return options
+    .flatMap((errors) => errors.map((e) => (e.code === 'invalid_value' ? e.values.map((v) => JSON.stringify(v)).join(' or ') : e.code === 'invalid_type' ? typeWord(e.expected) : e.message)))
+    .join(' or ');
+}
+
+/** Zod's issues in words for the person editing the script, at the path where the problem is. */
+function describeZodIssue(issue: ZodIssue, value: unknown, prefix: (string | number)[] = []): { path: Path; message: string }[] {
+  const at = [...prefix, ...issue.path.filter((p): p is string | number => typeof p !== 'symbol')];
   const found = get(value, at);
   switch (issue.code) {
     case 'invalid_type':
-      return { path: at, message: found === undefined ? `${at[at.length - 1] ?? 'a value'} is required (${issue.expected})` : `must be ${issue.expected}, not ${typeName(found)}` };
+      if (found === undefined) return [{ path: at, message: `${at[at.length - 1] ?? 'a value'} is required (${typeWord(issue.expected)})` }];
+      // YAML reads 1 or 1.0 as a number; a version or a label must be quoted to stay text.
+      if (issue.expected === 'string' && typeof found === 'number') return [{ path: at, message: `must be text, not the number ${found}: write it in quotes` }];
+      return [{ path: at, message: `must be ${typeWord(issue.expected)}, not ${typeName(found)}` }];
     case 'unrecognized_keys':
-      return { path: [...at, issue.keys[0] as string], message: `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')} (a typo?)` };
-    case 'invalid_union':
-      if (at[at.length - 1] === 'kind') return { path: at, message: `unknown action kind ${typeName(found)}; the kinds are: ${actionKinds.join(', ')}` };
-      return { path: at, message: `${typeName(found)} is not one of the accepted forms` };
+      return [{ path: [...at, issue.keys[0] as string], message: `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')} (a typo?)` }];
+    case 'invalid_union': {
+      if (at[at.length - 1] === 'kind') return [{ path: at, message: `unknown action kind ${typeName(found)}; the kinds are: ${actionKinds.join(', ')}` }];
+      // An option that failed below its root is the form the value was meant to have: report its problems.
+      const meant = issue.errors.filter((errors) => errors.some((e) => e.path.length > 0 || e.code === 'unrecognized_keys')).sort((a, b) => a.length - b.length)[0];
+      if (meant) return meant.flatMap((e) => describeZodIssue(e, value, at));
+      return [{ path: at, message: `must be ${forms(issue.errors)}, not ${typeName(found)}` }];
+    }
     case 'invalid_value':
-      return { path: at, message: `must be ${issue.values.length === 1 ? JSON.stringify(issue.values[0]) : `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`}, not ${typeName(found)}` };
+      return [{ path: at, message: `must be ${issue.values.length === 1 ? JSON.stringify(issue.values[0]) : `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`}, not ${typeName(found)}` }];
     case 'too_small':
-      return { path: at, message: issue.origin === 'array' ? `needs at least ${issue.minimum} item${issue.minimum === 1 ? '' : 's'}` : issue.message };
+      return [{ path: at, message: issue.origin === 'array' ? `needs at least ${issue.minimum} item${issue.minimum === 1 ? '' : 's'}` : issue.message }];
     default:
-      return { path: at, message: issue.message };
+      return [{ path: at, message: issue.message }];
   }
 }
 
@@ -109,10 +129,7 @@ function checkResolved(resolution: Resolution): { script: Script | null; issues:
     issues.push({ severity, ...place(locate(resolution, resolvedPath)), where: describePath(resolution.value, resolvedPath), message });
   const parsed = scriptSchema.safeParse(resolution.value);
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const { path: issuePath, message } = describeZodIssue(issue, resolution.value);
-      at('error', issuePath, message);
-    }
+    for (const issue of parsed.error.issues) for (const { path: issuePath, message } of describeZodIssue(issue, resolution.value)) at('error', issuePath, message);
     return { script: null, issues };
   }
   for (const finding of validateScript(parsed.data)) at(finding.severity, finding.path, finding.message);

@@ -141,6 +141,19 @@ test('every follow-up a DR procedure leaves can be discharged by a template', ()
   }
 });
 
+test('an HSM’s TEB is checked against the custody record if the operator sealed it, against the delivery record if it is new or brought from outside', () => {
+  for (const id of templateIds()) {
+    const script = loadTemplate(id);
+    for (const s of steps(script)) {
+      if (s.action.kind !== 'teb-check' || !s.action.inputs.custody.startsWith('hsm:')) continue;
+      const hsm = script.hsms.find((h) => `hsm:${h.id}` === (s.action.kind === 'teb-check' ? s.action.inputs.custody : ''));
+      assert.ok(hsm, `${id} ${s.id}`);
+      const sealedHere = hsm.provenance !== 'new' && hsm.location === 'kmf';
+      assert.equal(s.action.inputs.expected, sealedHere ? 'custody' : 'manifest', `${id} ${s.id}`);
+    }
+  }
+});
+
 test('the KSK generation ceremony generates with the chosen algorithm, backs the key up and prepares its trust anchor', () => {
   const all = steps(loadTemplate('ksk-generation'));
   const kinds = all.map((s) => s.action.kind);
