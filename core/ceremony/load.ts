@@ -114,8 +114,10 @@ function describeZodIssue(issue: ZodIssue, value: unknown, prefix: (string | num
       if (meant) return meant.flatMap((e) => describeZodIssue(e, value, at));
       return [{ path: at, message: `must be ${forms(issue.errors)}, not ${typeName(found)}` }];
     }
-    case 'invalid_value':
-      return [{ path: at, message: `must be ${issue.values.length === 1 ? JSON.stringify(issue.values[0]) : `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`}, not ${typeName(found)}` }];
+    case 'invalid_value': {
+      const allowed = issue.values.length === 1 ? JSON.stringify(issue.values[0]) : `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+      return [{ path: at, message: found === undefined ? `${at[at.length - 1] ?? 'a value'} is required: ${allowed}` : `must be ${allowed}, not ${typeName(found)}` }];
+    }
     case 'too_small':
       return [{ path: at, message: issue.origin === 'array' ? `needs at least ${issue.minimum} item${issue.minimum === 1 ? '' : 's'}` : issue.message }];
     default:

@@ -191,6 +191,7 @@ test('includes are checked: the part, its parameters, and no nesting', () => {
 test('YAML that is not a script is refused with its line', () => {
   const issues = (text: string) => checkScript(text, 'bad.yaml').issues.map((i) => `${i.line}: ${i.message}`);
   assert.deepEqual(issues('format: ksk-ceremony-script/1\nid: a\nid: b\n'), ['3: Map keys must be unique']);
+  assert.deepEqual(issues('id: x\n').slice(0, 2), ['1: format is required: "ksk-ceremony-script/1"', '1: version is required (text)']);
   assert.deepEqual(issues('- just\n- a list\n'), ['1: a ceremony script is a mapping (format, id, version, title, acts, ...)']);
   assert.match(issues('acts: [unclosed\n')[0] ?? '', /^\d+: /);
   assert.deepEqual(issues('x'.repeat(1_000_001)), ['null: the file is larger than 1000000 bytes: not a ceremony script']);
