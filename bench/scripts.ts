@@ -1,0 +1,43 @@
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { parse } from 'yaml';
+import { canonicalScript, scriptHash } from '../core/ceremony/hash.js';
+import { loadScript } from '../core/ceremony/load.js';
+import { loadTemplate, templateIds } from '../core/ceremony/templates.js';
+import { resourcePath } from '../core/resources.js';
+
+/**
+ * What it costs to load a ceremony script completely (parse, resolve the shared parts, validate every
+ * rule, hash), against the baseline of merely parsing the same YAML text, measured in the same run.
+ * The engine reloads and re-validates the script from the log each time a ceremony resumes.
+ */
+const budgetMs = Number(process.env.BENCH_MS ?? 3000);
+
+function rate(work: () => void): { perSecond: number; runs: number } {
+  for (let i = 0; i < 5; i++) work();
+  let runs = 0;
+  const start = performance.now();
+  while (performance.now() - start < budgetMs) {
+    work();
+    runs++;
+  }
+  return { perSecond: (runs * 1000) / (performance.now() - start), runs };
+}
+
+const ids = templateIds();
+const texts = ids.map((id) => readFileSync(resourcePath('scripts', `${id}.yaml`), 'utf8'));
+const resolved = ids.map((id) => JSON.stringify(loadTemplate(id)));
+const scripts = ids.map((id) => loadTemplate(id));
+
+const baseline = rate(() => texts.forEach((t) => parse(t)));
+const templates = rate(() => texts.forEach((t, i) => loadScript(t, ids[i])));
+const fromLog = rate(() => resolved.forEach((t, i) => loadScript(t, ids[i])));
+const hashing = rate(() => scripts.forEach((s) => scriptHash(s)));
+
+const per = (r: { perSecond: number }) => (1000 / (r.perSecond * ids.length)).toFixed(3);
+const bytes = scripts.reduce((n, s) => n + canonicalScript(s).length, 0) / scripts.length;
+console.log(`${ids.length} templates, ${Math.round(bytes)} bytes of canonical JSON on average`);
+console.log(`baseline  YAML parse only (template text)         ${per(baseline)} ms/script`);
+console.log(`load      template: resolve parts, validate, ...   ${per(templates)} ms/script  ${(baseline.perSecond / templates.perSecond).toFixed(1)}x the baseline`);
+console.log(`reload    resolved script as stored in the log     ${per(fromLog)} ms/script  ${(baseline.perSecond / fromLog.perSecond).toFixed(1)}x the baseline`);
+console.log(`hash      canonical JSON + SHA-256                 ${per(hashing)} ms/script  ${(baseline.perSecond / hashing.perSecond).toFixed(2)}x the baseline`);

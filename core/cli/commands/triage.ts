@@ -1,0 +1,94 @@
+import { fixedClock, systemClock } from '../../clock.js';
+import { deadlineStatus, defaultDeadlinePolicy, parseTime, type DeadlineStatus } from '../../ceremony/deadline.js';
+import { disasters, type Disaster } from '../../ceremony/procedures.js';
+import { nextQuestion, triage, type QuestionId, type TriageAnswers } from '../../ceremony/triage.js';
+import { output, parseCommandArgs, UsageError, type Command } from '../command.js';
+import { ExitCode } from '../exitCodes.js';
+
+const flags: Record<QuestionId, string> = {
+  disaster: '--disaster signing|compromise|lost',
+  prolonged: '--prolonged',
+  cosAvailable: '--cos yes|no',
+  kmfAvailable: '--kmf yes|no',
+  backupAvailable: '--backup yes|no',
+  rkshsAvailable: '--rkshs yes|no',
+};
+
+const flagName = (q: QuestionId): string => (flags[q].split(' ')[0] as string).slice(2);
+
+export const triageCommand: Command = {
+  path: ['triage'],
+  summary: 'which disaster-recovery procedure applies, and why; with --deadline, the countdown to the last RRSIG',
+  usage:
+    'ksk-ceremony triage --disaster signing|compromise|lost [--cos yes|no] [--kmf yes|no] [--backup yes|no] [--rkshs yes|no] [--prolonged] ' +
+    '[--deadline TIME [--now TIME] [--lead-time P14D] [--publication-margin P2D]] [--json]',
+  async run(argv, io) {
+    const { values, positionals } = parseCommandArgs(
+      argv,
+      {
+        disaster: { type: 'string' },
+        cos: { type: 'string' },
+        kmf: { type: 'string' },
+        backup: { type: 'string' },
+        rkshs: { type: 'string' },
+        prolonged: { type: 'boolean' },
+        deadline: { type: 'string' },
+        now: { type: 'string' },
+        'lead-time': { type: 'string' },
+        'publication-margin': { type: 'string' },
+      },
+      this,
+    );
+    if (positionals.length > 0) throw new UsageError(`triage takes no arguments, only options.\nusage: ${this.usage}`);
+    const yesNo = (value: string | undefined, flag: string): boolean | undefined => {
+      if (value === undefined) return undefined;
+      if (value === 'yes' || value === 'no') return value === 'yes';
+      throw new UsageError(`--${flag} takes yes or no, not "${value}".\nusage: ${this.usage}`);
+    };
+    if (values.disaster !== undefined && !(disasters as readonly string[]).includes(values.disaster)) {
+      throw new UsageError(`--disaster takes ${disasters.join(', ')}, not "${values.disaster}".\nusage: ${this.usage}`);
+    }
+    const answers: TriageAnswers = {
+      disaster: values.disaster as Disaster | undefined,
+      // --prolonged is a flag: for a signing disaster its absence is the answer "no".
+      prolonged: values.prolonged ?? (values.disaster === 'signing' ? false : undefined),
+      cosAvailable: yesNo(values.cos, 'cos'),
+      kmfAvailable: yesNo(values.kmf, 'kmf'),
+      backupAvailable: yesNo(values.backup, 'backup'),
+      rkshsAvailable: yesNo(values.rkshs, 'rkshs'),
+    };
+    const missing = nextQuestion(answers);
+    if (missing) throw new UsageError(`${missing.text} Answer with ${flags[missing.id]}.\nusage: ${this.usage}`);
+    const result = triage(answers);
+
+    let deadline: DeadlineStatus | null = null;
+    if (values.deadline !== undefined) {
+      const clock = values.now !== undefined ? fixedClock(parseTime(values.now, '--now time')) : systemClock;
+      deadline = deadlineStatus(parseTime(values.deadline, '--deadline time'), clock.now(), {
+        leadTime: values['lead-time'] ?? defaultDeadlinePolicy.leadTime,
+        publicationMargin: values['publication-margin'] ?? defaultDeadlinePolicy.publicationMargin,
+      });
+    } else if (values.now !== undefined || values['lead-time'] !== undefined || values['publication-margin'] !== undefined) {
+      throw new UsageError(`--now, --lead-time and --publication-margin apply to --deadline, which is missing.\nusage: ${this.usage}`);
+    }
+
+    output(io, values.json, { ...result, deadline }, () =>
+      [
+        `Procedure:  ${result.label}  (template ${result.template})`,
+        `            ${result.title}`,
+        `Why:        ${result.reason}`,
+        ...(result.interpretation ? [`Note:       ${result.interpretation}`] : []),
+        `Answers:    ${result.questionsAsked.map((q) => `${flagName(q)}=${result.answers[q]}`).join(', ')}`,
+        ...(result.ignored.length > 0 ? [`Not needed: ${result.ignored.map((q) => `--${flagName(q)}`).join(', ')}`] : []),
+        ...(deadline
+          ? [
+              `Deadline:   last RRSIG expires ${deadline.lastExpiration} (${deadline.countdown}); SKR due at the RZM by ${deadline.skrDue}`,
+              `            ${deadline.consequence}`,
+            ]
+          : []),
+        `Next:       ksk-ceremony script show ${result.template}`,
+      ].join('\n'),
+    );
+    return ExitCode.OK;
+  },
+};

@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { test } from 'node:test';
+import { scriptHash } from '../../../core/ceremony/hash.js';
+import { loadScript } from '../../../core/ceremony/load.js';
+import { loadTemplate, templateIds } from '../../../core/ceremony/templates.js';
+import { runCli } from '../../../core/cli/main.js';
+import { tempDir } from '../../helpers/tmp.js';
+
+async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const chunks = { out: [] as Buffer[], err: [] as Buffer[] };
+  stdout.on('data', (c: Buffer) => chunks.out.push(c));
+  stderr.on('data', (c: Buffer) => chunks.err.push(c));
+  const code = await runCli(argv, { stdout, stderr, stdin: new PassThrough(), env: {} });
+  return { code, stdout: Buffer.concat(chunks.out).toString(), stderr: Buffer.concat(chunks.err).toString() };
+}
+
+test('triage prints the procedure, why, and the answers that decided', async () => {
+  const { code, stdout } = await cli('triage', '--disaster', 'lost', '--cos', 'yes', '--kmf', 'yes', '--backup', 'no', '--rkshs', 'yes');
+  assert.equal(code, 0);
+  assert.match(stdout, /^Procedure: {2}DR 4\.3\.1 B {2}\(template dr-4\.3\.1B\)$/m);
+  assert.match(stdout, /^Why: .*section 4\.3\.1 B of the DR procedure/m);
+  assert.match(stdout, /^Answers: {4}disaster=lost, rkshs=yes, cos=yes, kmf=yes, backup=no$/m);
+});
+
+test('triage --json records the answers and, with --deadline, the countdown and its consequence', async () => {
+  const { code, stdout } = await cli('triage', '--disaster', 'signing', '--cos', 'no', '--kmf', 'yes', '--rkshs', 'no', '--deadline', '2024-04-10T00:00:00Z', '--now', '2024-03-20T00:00:00Z', '--json');
+  assert.equal(code, 0);
+  const result = JSON.parse(stdout);
+  assert.equal(result.procedure, '4.1.2A');
+  assert.deepEqual(result.questionsAsked, ['disaster', 'prolonged', 'cosAvailable', 'kmfAvailable']);
+  assert.deepEqual(result.answers, { disaster: 'signing', prolonged: 'no', cosAvailable: 'no', kmfAvailable: 'yes' });
+  assert.deepEqual(result.ignored, ['rkshsAvailable']);
+  assert.equal(result.deadline.state, 'sufficient');
+  assert.equal(result.deadline.countdown, '21 days 00:00:00 left');
+  const prolonged = JSON.parse((await cli('triage', '--disaster', 'signing', '--prolonged', '--json')).stdout);
+  assert.equal(prolonged.procedure, '4.1.3');
+});
+
+test('triage refuses missing and malformed answers as usage errors, naming the option', async () => {
+  const missing = await cli('triage', '--disaster', 'compromise', '--cos', 'yes');
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /Is at least one Key Management Facility available\? Answer with --kmf yes\|no\./);
+  const malformed = await cli('triage', '--disaster', 'flood');
+  assert.equal(malformed.code, 2);
+  assert.match(malformed.stderr, /--disaster takes signing, compromise, lost, not "flood"/);
+  assert.equal((await cli('triage', '--disaster', 'lost', '--rkshs', 'maybe')).code, 2);
+  assert.match((await cli('triage', '--disaster', 'signing', '--cos', 'yes', '--kmf', 'no', '--now', '2024-01-01T00:00:00Z')).stderr, /apply to --deadline, which is missing/);
+  assert.match((await cli('triage', '--disaster', 'signing', '--cos', 'yes', '--kmf', 'no', '--deadline', '2024-01-01')).stderr, /not a time in ISO 8601 with its zone/);
+});
+
+test('script list names every template with the hash of its resolved script', async () => {
+  const { code, stdout } = await cli('script', 'list', '--json');
+  assert.equal(code, 0);
+  const list = JSON.parse(stdout) as { id: string; sha256: string }[];
+  assert.deepEqual(list.map((t) => t.id), templateIds());
+  for (const t of list) assert.equal(t.sha256, scriptHash(loadTemplate(t.id)));
+});
+
+test('script show prints the acts and steps, and --yaml the plain document with the same hash', async () => {
+  const human = await cli('script', 'show', 'dr-4.1.1');
+  assert.equal(human.code, 0);
+  assert.match(human.stdout, new RegExp(`sha256 ${scriptHash(loadTemplate('dr-4.1.1'))}`));
+  assert.match(human.stdout, /^ {2}4\.1 {3}generate-ksk {2}\[generate-ksk; CA; IW initials; seed 4\.1\.1\.3\]$/m);
+  const yaml = await cli('script', 'show', 'dr-4.1.1', '--yaml');
+  assert.equal(scriptHash(loadScript(yaml.stdout, 'shown.yaml')), scriptHash(loadTemplate('dr-4.1.1')));
+  const missing = await cli('script', 'show', '/nonexistent/script.yaml');
+  assert.equal(missing.code, 3);
+  assert.match(missing.stderr, /No file at \/nonexistent\/script\.yaml/);
+});
+
+test('an operator adapts a template into a file, edits it, and validates it', async (t) => {
+  const dir = tempDir(t);
+  const file = path.join(dir, 'east-ksr-signing.yaml');
+  const adapted = await cli('script', 'adapt', 'ksr-signing', '--out', file);
+  assert.equal(adapted.code, 0, adapted.stderr);
+  const copy = loadScript(readFileSync(file, 'utf8'), file);
+  assert.deepEqual(copy.basedOn, { id: 'ksr-signing', version: '1.0', sha256: scriptHash(loadTemplate('ksr-signing')) });
+  assert.equal((await cli('script', 'adapt', 'ksr-signing', '--out', file)).code, 3, 'an existing file is never overwritten');
+
+  writeFileSync(file, readFileSync(file, 'utf8').replace('id: ksr-signing', 'id: east-ksr-signing').replace(/m: 3\n/, 'm: 2\n'));
+  const valid = await cli('script', 'validate', file, '--json');
+  assert.equal(valid.code, 0, valid.stdout);
+  assert.equal(JSON.parse(valid.stdout).valid, true);
+
+  writeFileSync(file, readFileSync(file, 'utf8').replace(/m: 2\n/, 'm: 9\n'));
+  const invalid = await cli('script', 'validate', file);
+  assert.equal(invalid.code, 3);
+  const line = readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes('m: 9')) + 1;
+  assert.match(invalid.stdout, new RegExp(`^error: ${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:${line}: quorums\\.co\\.m: quorum co asks for 9 of 7: m cannot exceed n$`, 'm'));
+  assert.match(invalid.stdout, /not valid \(1 errors\)$/m);
+});
