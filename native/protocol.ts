@@ -1,5 +1,7 @@
 import type { ErrorCode } from '../core/contract/envelope.js';
+import type { KeyBackup, RestoredKey } from '../core/hsm/backup.js';
 import type { HsmErrorReason } from '../core/hsm/errors.js';
+import type { Share } from '../core/hsm/shares.js';
 import type {
   DestroyEvidence,
   GeneratedKsk,
@@ -27,6 +29,13 @@ export interface Ops {
   generateKsk: { args: GenerateKskOptions & { at: string }; result: GeneratedKsk };
   listKeys: { args: Record<string, never>; result: KeyInventoryEntry[] };
   destroyKey: { args: { label: string; at: string }; result: DestroyEvidence };
+  logout: { args: Record<string, never>; result: null };
+  initUserPin: { args: { soPin: string; newPin: string }; result: null };
+  changeUserPin: { args: { oldPin: string; newPin: string }; result: null };
+  writeShare: { args: { share: Share }; result: { label: string } };
+  readShares: { args: Record<string, never>; result: Share[] };
+  backupKey: { args: { label: string; soPin: string; userPin?: string; threshold: number; total: number; at: string }; result: { backup: KeyBackup; shares: Share[] } };
+  restoreKey: { args: { backup: KeyBackup; shares: Share[]; label?: string; at: string }; result: RestoredKey };
 }
 export type OpName = keyof Ops;
 

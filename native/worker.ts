@@ -85,6 +85,22 @@ function serve(p11: P11): void {
     sign: ({ label, data }, s) => sessionOf(s).sign(label, data),
     listKeys: (_args, s) => sessionOf(s).listKeys(),
     destroyKey: ({ label, at }, s) => sessionOf(s).destroyKey(label, at),
+    logout: (_args, s) => {
+      sessionOf(s).logout();
+      return null;
+    },
+    initUserPin: ({ soPin, newPin }, s) => {
+      sessionOf(s).initUserPin(soPin, newPin);
+      return null;
+    },
+    changeUserPin: ({ oldPin, newPin }, s) => {
+      sessionOf(s).changeUserPin(oldPin, newPin);
+      return null;
+    },
+    writeShare: ({ share }, s) => sessionOf(s).writeShare({ ...share, data: Buffer.from(share.data) }),
+    readShares: (_args, s) => sessionOf(s).readShares(),
+    backupKey: (args, s) => sessionOf(s).backupKey(args),
+    restoreKey: (args, s) => sessionOf(s).restoreKey({ ...args, shares: args.shares.map((share) => ({ ...share, data: Buffer.from(share.data) })) }),
     generateKsk: (args, s, id) =>
       sessionOf(s).generateKsk(args, {
         progress: (stage, fraction) => send({ type: 'progress', id, progress: { stage, fraction } }),
@@ -104,7 +120,9 @@ function serve(p11: P11): void {
         const handler = handlers[op] as Handler<OpName>;
         send({ type: 'result', id, value: await handler(args as never, session, id) });
       } catch (e) {
-        send({ type: 'error', id, error: toWire(e) });
+        const open = session === null ? undefined : sessions.get(session);
+        const gone = open && !isHsmError(e, 'TOKEN_REMOVED') && !open.present();
+        send({ type: 'error', id, error: toWire(gone ? open.removedError(e) : e) });
       } finally {
         cancelled.delete(id);
       }
