@@ -11,6 +11,7 @@ import type {
   KeyInventoryEntry,
   ModuleDescription,
   OperationOptions,
+  TokenDescription,
 } from '../core/hsm/port.js';
 import type { Share } from '../core/hsm/shares.js';
 import { acquireHost, releaseHost, type ModuleHost } from './moduleHost.js';
@@ -35,6 +36,16 @@ export async function describeModule(options: ModuleOptions): Promise<ModuleDesc
   const host = await acquireHost(options.modulePath, options.env);
   try {
     return await host.call('describe', {}, null);
+  } finally {
+    await releaseHost(host);
+  }
+}
+
+/** Initialises a fresh token of the module with a label and both PINs (never one that exists). */
+export async function initializeToken(options: ModuleOptions & { label: string; soPin: string; userPin: string }): Promise<TokenDescription> {
+  const host = await acquireHost(options.modulePath, options.env);
+  try {
+    return await host.call('initToken', { label: options.label, soPin: options.soPin, userPin: options.userPin }, null);
   } finally {
     await releaseHost(host);
   }

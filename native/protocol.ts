@@ -11,6 +11,7 @@ import type {
   HsmProgress,
   KeyInventoryEntry,
   ModuleDescription,
+  TokenDescription,
 } from '../core/hsm/port.js';
 
 /**
@@ -19,6 +20,7 @@ import type {
  */
 export interface Ops {
   describe: { args: Record<string, never>; result: ModuleDescription };
+  initToken: { args: { label: string; soPin: string; userPin: string }; result: TokenDescription };
   open: { args: { tokenLabel: string; pin?: string }; result: { session: number } };
   login: { args: { pin?: string }; result: null };
   close: { args: Record<string, never>; result: null };

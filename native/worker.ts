@@ -2,7 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { isKskError, messageOf } from '../core/errors.js';
 import { HsmError, isHsmError } from '../core/hsm/errors.js';
 import type { HostData, HostReply, HostRequest, OpName, Ops, WireError } from './protocol.js';
-import { ckrError, describeModule, loadModule, unloadModule, type P11 } from './host/pkcs11.js';
+import { ckrError, describeModule, initToken, loadModule, unloadModule, type P11 } from './host/pkcs11.js';
 import { TokenSession } from './host/session.js';
 
 /**
@@ -44,6 +44,7 @@ function serve(p11: P11): void {
   function sessionOf(id: number | null): TokenSession {
     const session = id === null ? undefined : sessions.get(id);
     if (!session) throw new HsmError('SESSION_CLOSED', 'This HSM session has been closed; open a new one.');
+    session.throwIfRemoved();
     return session;
   }
 
@@ -51,6 +52,7 @@ function serve(p11: P11): void {
 
   const handlers: { [O in OpName]: Handler<O> } = {
     describe: () => describeModule(p11, modulePath),
+    initToken: ({ label, soPin, userPin }) => initToken(p11, label, soPin, userPin),
     open: ({ tokenLabel, pin }) => {
       const session = TokenSession.open(p11, modulePath, tokenLabel);
       try {
@@ -68,9 +70,10 @@ function serve(p11: P11): void {
       return null;
     },
     close: (_args, s) => {
-      const session = sessionOf(s);
+      // A removed token's session is closed all the same.
+      const session = s === null ? undefined : sessions.get(s);
       sessions.delete(s as number);
-      session.close();
+      session?.close();
       return null;
     },
     finalize: () => {

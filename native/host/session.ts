@@ -70,8 +70,12 @@ export class TokenSession {
   }
 
   private assertPresent(): void {
-    if (this.removed) throw this.removed;
+    this.throwIfRemoved();
     if (!this.present()) throw this.removedError();
+  }
+
+  throwIfRemoved(): void {
+    if (this.removed) throw this.removed;
   }
 
   logout(): void {
@@ -158,7 +162,8 @@ export class TokenSession {
 
   findKey(label: string): HsmKey | null {
     const key = this.usableKey(label);
-    if (!key) this.assertPresent();
+    // An answer from the cache or "no such key" is only true of a token that still answers.
+    this.assertPresent();
     return key ? { label, idHex: key.idHex, algorithm: key.algorithm, publicKey: key.dnskeyKey } : null;
   }
 
