@@ -1,14 +1,15 @@
 import { randomBytes } from 'node:crypto';
+import type pkcs11js from 'pkcs11js';
 import type { AlgorithmNumber } from '../../core/dnssec/algorithms.js';
 import { KSK_FLAGS, summarizeKsk } from '../../core/dnssec/dnskey.js';
 import { backupKeyCommitment, checkBackupKey, KEY_BACKUP_FORMAT, type KeyBackup, type RestoredKey } from '../../core/hsm/backup.js';
-import { HsmError } from '../../core/hsm/errors.js';
+import { HsmError, type HsmErrorContext } from '../../core/hsm/errors.js';
 import { checkKeyLabel } from '../../core/hsm/label.js';
 import { checkQuorum, checkShareSet, combineShares, shareHash, splitSecret, type Share } from '../../core/hsm/shares.js';
 import { CK } from '../ck.js';
 import { checkPolicy, discard } from './keygen.js';
 import { findKeyPair, objectsLabelled, readAttributes, readKeyAttributes } from './objects.js';
-import { call, callAsync, ckrError, describeToken, type Handle, type P11 } from './pkcs11.js';
+import { call, ckrError, describeToken, type Handle, type P11 } from './pkcs11.js';
 import { signAndVerify } from './sign.js';
 import { backupKeyTemplate, keyTypeOf, kskPrivateTemplate, kskPublicTemplate, publicKeyAttributes } from './templates.js';
 
@@ -112,6 +113,23 @@ export async function backupKey(
 }
 
 /**
+ * Unwraps the blob. The key-backup key was already checked against the backup's commitment, so a
+ * token that fails the unwrap without saying why (SoftHSM2 answers CKR_GENERAL_ERROR when the RFC
+ * 5649 integrity check fails) is told to have found a blob that is not this backup's.
+ */
+async function unwrap(s: BackupSession, kbkObject: Handle, backup: KeyBackup, template: pkcs11js.Template, ctx: HsmErrorContext): Promise<Handle> {
+  try {
+    return await s.p11.C_UnwrapKeyAsync(s.handle, WRAP, kbkObject, Buffer.from(backup.wrappedKey, 'base64'), template);
+  } catch (e) {
+    const ckr = (e as Error).message;
+    if (ckr === 'CKR_GENERAL_ERROR' || ckr === 'CKR_FUNCTION_FAILED') {
+      throw new HsmError('WRAPPED_KEY_INVALID', `Token "${s.tokenLabel}" could not unwrap the key of backup ${backup.backupId.toUpperCase()} (${ckr}): the wrapped key in the file is damaged or is not the one this backup's shares protect.`, ckr, { cause: e });
+    }
+    throw ckrError(e, ctx);
+  }
+}
+
+/**
  * Restores a backed-up KSK into this token: M RKSH shares rebuild the key-backup key (checked
  * against the backup's commitment before the HSM sees it), the blob is unwrapped here with the
  * KSK policy, the public half is recreated from the recorded DNSKEY, and the pair must sign a test
@@ -139,9 +157,7 @@ export async function restoreKey(
     const id = Buffer.from(backup.key.idHex, 'hex');
     const ctx = { operation: `restore key "${label}" from backup ${backup.backupId.toUpperCase()}`, token: s.tokenLabel, key: label };
     kbkObject = call(ctx, () => p11.C_CreateObject(handle, backupKeyTemplate(kbk, 'unwrap')));
-    const privateKey = await callAsync(ctx, () =>
-      p11.C_UnwrapKeyAsync(handle, WRAP, kbkObject as Handle, Buffer.from(backup.wrappedKey, 'base64'), kskPrivateTemplate(keyType, label, id, true)),
-    );
+    const privateKey = await unwrap(s, kbkObject, backup, kskPrivateTemplate(keyType, label, id, true), ctx);
     const created: Handle[] = [privateKey];
     try {
       created.push(call(ctx, () => p11.C_CreateObject(handle, kskPublicTemplate(keyType, label, id, publicKeyAttributes(algorithm, recorded)))));
