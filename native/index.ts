@@ -1,5 +1,6 @@
 import { systemClock, type Clock } from '../core/clock.js';
 import type { KeyBackup, RestoredKey } from '../core/hsm/backup.js';
+import { KskError } from '../core/errors.js';
 import { HsmError } from '../core/hsm/errors.js';
 import type {
   DestroyEvidence,
@@ -78,6 +79,12 @@ export class HsmSession implements HsmSessionPort {
 
   findKey(label: string): Promise<HsmKey | null> {
     return this.call('findKey', { label }, this.id);
+  }
+
+  /** The key whose CKA_ID is idHex, or null. */
+  findKeyById(idHex: string): Promise<HsmKey | null> {
+    if (!/^(?:[0-9a-fA-F]{2})+$/.test(idHex)) return Promise.reject(new KskError('BAD_REQUEST', `"${idHex}" is not a key ID in hex.`));
+    return this.call('findKeyById', { idHex: idHex.toLowerCase() }, this.id);
   }
 
   async sign(label: string, data: Uint8Array): Promise<Buffer> {

@@ -27,6 +27,7 @@ export interface Ops {
   finalize: { args: Record<string, never>; result: null };
   identity: { args: Record<string, never>; result: HsmIdentity };
   findKey: { args: { label: string }; result: HsmKey | null };
+  findKeyById: { args: { idHex: string }; result: HsmKey | null };
   sign: { args: { label: string; data: Uint8Array }; result: Uint8Array };
   generateKsk: { args: GenerateKskOptions & { at: string }; result: GeneratedKsk };
   listKeys: { args: Record<string, never>; result: KeyInventoryEntry[] };

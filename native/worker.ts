@@ -85,6 +85,7 @@ function serve(p11: P11): void {
     },
     identity: (_args, s) => sessionOf(s).identity(),
     findKey: ({ label }, s) => sessionOf(s).findKey(label),
+    findKeyById: ({ idHex }, s) => sessionOf(s).findKeyById(idHex),
     sign: ({ label, data }, s) => sessionOf(s).sign(label, data),
     listKeys: (_args, s) => sessionOf(s).listKeys(),
     destroyKey: ({ label, at }, s) => sessionOf(s).destroyKey(label, at),

@@ -1,4 +1,5 @@
-import { algorithmName, keySizeBits, type AlgorithmNumber } from '../../core/dnssec/algorithms.js';
+import type { KeyObject } from 'node:crypto';
+import { algorithmName, keySizeBits, publicKeyObject, type AlgorithmNumber } from '../../core/dnssec/algorithms.js';
 import { KSK_FLAGS, keyTag } from '../../core/dnssec/dnskey.js';
 import type { RestoredKey } from '../../core/hsm/backup.js';
 import { HsmError } from '../../core/hsm/errors.js';
@@ -6,7 +7,7 @@ import { decodeShare, encodeShare, type Share } from '../../core/hsm/shares.js';
 import type { DestroyEvidence, GeneratedKsk, GenerateKskOptions, HsmIdentity, HsmKey, KeyInventoryEntry } from '../../core/hsm/port.js';
 import { CK } from '../ck.js';
 import { generateKsk, type OperationContext } from './keygen.js';
-import { findKeyPair, findObjects, listKeyPairs, objectsLabelled, readAttributes, readKeyAttributes, type KeyPairObjects } from './objects.js';
+import { findKeyPair, findObjects, labelsWithId, listKeyPairs, objectsLabelled, readAttributes, readKeyAttributes, type KeyPairObjects } from './objects.js';
 import { backupKey, restoreKey } from './backup.js';
 import { call, ckrError, describeModule, describeSlot, describeToken, findTokenSlot, type Handle, type P11 } from './pkcs11.js';
 import { signAndVerify } from './sign.js';
@@ -18,6 +19,8 @@ interface UsableKey {
   privateKey: Handle;
   algorithm: AlgorithmNumber;
   dnskeyKey: Buffer;
+  /** The public half as node:crypto uses it, imported once for every signature's check. */
+  verifyKey: KeyObject;
   idHex: string;
 }
 
@@ -152,10 +155,15 @@ export class TokenSession {
     if (pair.algorithm === null || !pair.dnskeyKey) {
       throw new HsmError('MECHANISM_NOT_SUPPORTED', `Key "${label}" is not of a DNSSEC algorithm the app signs with (RSASHA256, ECDSAP256SHA256, ECDSAP384SHA384, ED25519).`);
     }
-    if (!pair.privateKey) {
-      return { label, privateKey: Buffer.alloc(0), algorithm: pair.algorithm, dnskeyKey: pair.dnskeyKey, idHex: pair.id.toString('hex') };
-    }
-    const key = { label, privateKey: pair.privateKey, algorithm: pair.algorithm, dnskeyKey: pair.dnskeyKey, idHex: pair.id.toString('hex') };
+    const key = {
+      label,
+      privateKey: pair.privateKey ?? Buffer.alloc(0),
+      algorithm: pair.algorithm,
+      dnskeyKey: pair.dnskeyKey,
+      verifyKey: publicKeyObject(pair.algorithm, pair.dnskeyKey),
+      idHex: pair.id.toString('hex'),
+    };
+    if (!pair.privateKey) return key;
     this.keys.set(label, key);
     return key;
   }
@@ -165,6 +173,16 @@ export class TokenSession {
     // An answer from the cache or "no such key" is only true of a token that still answers.
     this.assertPresent();
     return key ? { label, idHex: key.idHex, algorithm: key.algorithm, publicKey: key.dnskeyKey } : null;
+  }
+
+  findKeyById(idHex: string): HsmKey | null {
+    const labels = labelsWithId(this.p11, this.handle, Buffer.from(idHex, 'hex'));
+    if (labels.length > 1) throw new HsmError('DUPLICATE_LABEL', `Keys with ID ${idHex} carry ${labels.length} labels (${labels.join(', ')}); name the key by label.`);
+    if (labels.length === 0) {
+      this.assertPresent();
+      return null;
+    }
+    return this.findKey(labels[0] as string);
   }
 
   sign(label: string, data: Uint8Array): Buffer {
