@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { isKskError, messageOf } from '../core/errors.js';
+import { isKskError, KskError, messageOf } from '../core/errors.js';
 import { HsmError, isHsmError } from '../core/hsm/errors.js';
 import type { HostData, HostReply, HostRequest, OpName, Ops, WireError } from './protocol.js';
 import { ckrError, describeModule, initToken, loadModule, unloadModule, type P11 } from './host/pkcs11.js';
@@ -121,6 +121,7 @@ function serve(p11: P11): void {
     const queue = session ?? 0;
     const run = async () => {
       try {
+        if (cancelled.has(id)) throw new KskError('CANCELLED', `The ${op} operation was cancelled before it started; nothing was done.`);
         const handler = handlers[op] as Handler<OpName>;
         send({ type: 'result', id, value: await handler(args as never, session, id) });
       } catch (e) {

@@ -13,6 +13,8 @@ import { call, ckrError, describeModule, describeSlot, describeToken, findTokenS
 import { signAndVerify } from './sign.js';
 
 const SHARE_APPLICATION = 'ksk-ceremony';
+/** CKS_RO_USER_FUNCTIONS and CKS_RW_USER_FUNCTIONS. */
+const USER_STATES = [1, 3];
 
 interface UsableKey {
   label: string;
@@ -143,7 +145,8 @@ export class TokenSession {
       module: { path: module.path, manufacturer: module.manufacturer, description: module.description, libraryVersion: module.libraryVersion, cryptokiVersion: module.cryptokiVersion },
       slot: { id: slot.id, description: slot.description, manufacturer: slot.manufacturer, hardwareVersion: slot.hardwareVersion, firmwareVersion: slot.firmwareVersion },
       token: slot.token ?? describeToken(this.p11, this.slot),
-      loggedIn: this.loggedIn,
+      // PKCS#11 login is per token and application: another session may have logged in or out.
+      loggedIn: USER_STATES.includes(call({ operation: 'read the session state', token: this.tokenLabel }, () => this.p11.C_GetSessionInfo(this.handle)).state),
     };
   }
 

@@ -36,6 +36,17 @@ test('a cancelled generation ends CANCELLED and the key pair the HSM made is des
   await assert.rejects(session.generateKsk({ algorithm: 'ED25519' }, { signal: aborted.signal }), (e) => isKskError(e) && e.code === 'CANCELLED');
 });
 
+test('a call cancelled while it waits behind another on its session never runs', async (t) => {
+  const session = await sessionOn(t, softhsmToken(t));
+  const long = session.generateKsk({ algorithm: 'RSASHA256', rsaBits: 4096, label: 'Kfirst' });
+  const controller = new AbortController();
+  const queued = session.generateKsk({ algorithm: 'ED25519', label: 'Kqueued' }, { signal: controller.signal });
+  controller.abort();
+  await assert.rejects(queued, (e) => isKskError(e) && e.code === 'CANCELLED' && /before it started; nothing was done/.test(e.message));
+  await long;
+  assert.deepEqual((await session.listKeys()).map((k) => k.label), ['Kfirst']);
+});
+
 test('sessions on two tokens of one module run side by side: B signs while A generates', async (t) => {
   const config = softhsmConfig(t);
   const [tokenA, tokenB] = [initToken(config, 'A'), initToken(config, 'B')];
