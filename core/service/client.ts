@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { Worker } from 'node:worker_threads';
+import { SHARE_ENV, Worker } from 'node:worker_threads';
 import type { Envelope } from '../contract/envelope.js';
 import type { ContractEvent } from '../contract/events.js';
 import type { BackendOptions } from './backend.js';
@@ -29,7 +29,9 @@ export class BackendClient {
   }
 
   static start(options: BackendOptions): Promise<BackendClient> {
-    const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: options });
+    // SHARE_ENV: a PKCS#11 module reads its configuration (SOFTHSM2_CONF) from the real process
+    // environment when it initialises, which a worker's private copy of the environment never reaches.
+    const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: options, env: SHARE_ENV });
     return new Promise((resolve, reject) => {
       const onReady = (message: FromBackend) => {
         if (message.type !== 'ready') return;
