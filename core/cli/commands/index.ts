@@ -1,5 +1,8 @@
 import type { Command } from '../command.js';
 import { hashCommand } from './hash.js';
+import { ksrCheckCommand, ksrGenerateCommand, ksrSignCommand } from './ksr.js';
+import { skrVerifyCommand } from './skr.js';
+import { trustAnchorCommand } from './trustAnchor.js';
 
 /** Every subcommand of ksk-ceremony; each domain adds its own here. */
-export const commands: readonly Command[] = [hashCommand];
+export const commands: readonly Command[] = [hashCommand, ksrCheckCommand, ksrSignCommand, ksrGenerateCommand, skrVerifyCommand, trustAnchorCommand];
