@@ -13,13 +13,17 @@ export type AlgorithmPolicy =
   | { kind: 'EdDSA'; algorithm: number; size: number }
   | { kind: 'DSA'; algorithm: number; size: number };
 
-export interface SignaturePolicy {
+/** Key timing a KSR or SKR states, in seconds. */
+export interface KeyTiming {
   publishSafety: number;
   retireSafety: number;
   maxSignatureValidity: number;
   minSignatureValidity: number;
   maxValidityOverlap: number;
   minValidityOverlap: number;
+}
+
+export interface SignaturePolicy extends KeyTiming {
   algorithms: AlgorithmPolicy[];
 }
 
@@ -31,10 +35,9 @@ export interface BundleKey extends Dnskey {
   line?: number;
 }
 
-export interface BundleSignature {
-  keyIdentifier: string;
-  ttl: number;
-  /** 48 (DNSKEY) is the only type these files ever cover. */
+/** The RRSIG RDATA fields that are signed (RFC 4034 §3.1), everything but the signature itself. */
+export interface RrsigFields {
+  /** 48 (DNSKEY) is the only type KSRs and SKRs ever cover. */
   typeCovered: number;
   algorithm: number;
   labels: number;
@@ -43,6 +46,11 @@ export interface BundleSignature {
   inception: UtcSeconds;
   keyTag: number;
   signersName: string;
+}
+
+export interface BundleSignature extends RrsigFields {
+  keyIdentifier: string;
+  ttl: number;
   signatureData: Buffer;
   line?: number;
 }

@@ -2,6 +2,7 @@ import { KskError } from '../errors.js';
 import type { HsmKey } from '../hsm/port.js';
 import { Algorithm, keySizeBits, rsaExponent, type AlgorithmNumber } from './algorithms.js';
 import type { CheckName } from './checkNames.js';
+import type { KeyTiming } from './model.js';
 import { dsRecord, KSK_FLAGS, keyTag } from './dnskey.js';
 import { SECONDS_PER_DAY, type UtcSeconds } from './time.js';
 
@@ -74,13 +75,7 @@ export interface ResponsePolicy {
 }
 
 /** ksk_policy: what the SKR states as the KSK policy, and the TTL and signer's name of every RRSIG. */
-export interface KskPolicy {
-  publishSafety: number;
-  retireSafety: number;
-  maxSignatureValidity: number;
-  minSignatureValidity: number;
-  maxValidityOverlap: number;
-  minValidityOverlap: number;
+export interface KskPolicy extends KeyTiming {
   ttl: number;
   signersName: string;
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { KskError } from '../errors.js';
-import type { HsmKey, HsmSessionPort, KskAlgorithm } from '../hsm/port.js';
+import type { GenerateKskOptions, HsmKey, KeySigner, KskAlgorithm } from '../hsm/port.js';
 import { Algorithm, algorithmNumber, keySizeBits, rsaExponent } from './algorithms.js';
 import { keyTag, ZSK_FLAGS } from './dnskey.js';
 import { isKsk, TYPE_DNSKEY, type AlgorithmPolicy, type Bundle, type BundleKey, type Ksr, type SignaturePolicy, type Skr } from './model.js';
@@ -15,8 +15,10 @@ import { SECONDS_PER_DAY, toUtcSeconds } from './time.js';
  * every bundle carrying real proof-of-possession signatures made there.
  */
 
-/** What the rehearsal token must do: the HSM session's key generation, lookup and signing. */
-export type ZskToken = Pick<HsmSessionPort, 'generateKsk' | 'findKey' | 'sign'>;
+/** What the rehearsal token must do: an HSM session's key generation, lookup and signing. */
+export interface ZskToken extends KeySigner {
+  generateKsk(options: GenerateKskOptions): Promise<{ key: HsmKey }>;
+}
 
 export interface RehearsalKsrOptions {
   quarter: string;

@@ -1,22 +1,12 @@
 import { KskError } from '../errors.js';
 import { algorithmName, verifySignature } from './algorithms.js';
 import { dnskeyRdata, keyTag, nameToWire, type Dnskey } from './dnskey.js';
-import { TYPE_DNSKEY } from './model.js';
-import { formatRrsigTime, type UtcSeconds } from './time.js';
+import { TYPE_DNSKEY, type RrsigFields } from './model.js';
+
+export type { RrsigFields } from './model.js';
+import { formatRrsigTime } from './time.js';
 
 const CLASS_IN = 1;
-
-/** The RRSIG RDATA fields that are signed (RFC 4034 §3.1), everything but the signature itself. */
-export interface RrsigFields {
-  typeCovered: number;
-  algorithm: number;
-  labels: number;
-  originalTtl: number;
-  expiration: UtcSeconds;
-  inception: UtcSeconds;
-  keyTag: number;
-  signersName: string;
-}
 
 /** RFC 4034 §3.1.3: the labels of the owner, not counting the root (or a leading wildcard). */
 export function labelCount(name: string): number {

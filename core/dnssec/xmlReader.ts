@@ -71,7 +71,7 @@ export function readXml(bytes: Uint8Array, what: string, limits: XmlLimits = def
     if (current) current.text += t;
   });
   parser.on('error', (e) => {
-    const message = e.message.replace(/^[^:]*:\d+:\d+: /, '');
+    const message = e.message.replace(/^(?:[^:\n]*:)?\d+:\d+: /, '').replace(/\.$/, '');
     const open = stack[stack.length - 1];
     if (/^unclosed tag/.test(message) && open) {
       fail(what, `the file ends before <${open.name}> (opened at line ${open.line}) is closed: it is truncated or malformed.`);
