@@ -18,6 +18,8 @@ export interface HsmModuleConfig {
   pin?: string;
   soPin?: string;
   env: Record<string, string>;
+  /** Only this token of the module (an addition to IANA's format); otherwise every initialised token. */
+  tokenLabel?: string;
 }
 
 /** An entry of `keys`: a KSK the schemas refer to by name, found in the HSM by its label. */

@@ -66,6 +66,8 @@ const hsmSchema = z.strictObject({
   pin: text.optional(),
   so_pin: text.optional(),
   env: z.record(z.string(), text).optional(),
+  /** This app's one addition: open only this token of the module (IANA's tool opens every slot). */
+  token_label: text.optional(),
 });
 
 const keySchema = z.strictObject({
@@ -203,6 +205,7 @@ export function parseSigningPolicy(yamlText: string, source = 'ksrsigner.yaml'):
     const config: HsmModuleConfig = { name, module: h.module, env: { ...h.env } };
     if (h.pin !== undefined) config.pin = h.pin;
     if (h.so_pin !== undefined) config.soPin = h.so_pin;
+    if (h.token_label !== undefined) config.tokenLabel = h.token_label;
     return config;
   });
 

@@ -106,8 +106,10 @@ export async function openPolicyHsm(policy: SigningPolicy, io: Io): Promise<Poli
   try {
     for (const module of policy.hsm) {
       const description = await describeModule({ modulePath: module.module, env: module.env });
-      const tokens = description.slots.flatMap((s) => (s.token && s.token.initialized ? [s.token.label] : []));
-      if (tokens.length === 0) throw new KskError('HSM_ERROR', `The HSM "${module.name}" (${module.module}) has no initialised token.`);
+      const tokens = description.slots.flatMap((s) => (s.token?.initialized && (module.tokenLabel ?? s.token.label) === s.token.label ? [s.token.label] : []));
+      if (tokens.length === 0) {
+        throw new KskError('HSM_ERROR', `The HSM "${module.name}" (${module.module}) has no initialised token${module.tokenLabel ? ` labelled "${module.tokenLabel}"` : ''}.`);
+      }
       let pin = module.pin;
       if (pin === undefined) {
         const typed = await promptLine(io, `PIN for the HSM "${module.name}": `, true);
