@@ -4,7 +4,6 @@ import { dnskeyRdata, keyTag, nameToWire, type Dnskey } from './dnskey.js';
 import { TYPE_DNSKEY, type RrsigFields } from './model.js';
 
 export type { RrsigFields } from './model.js';
-import { formatRrsigTime } from './time.js';
 
 const CLASS_IN = 1;
 
@@ -88,23 +87,4 @@ export function verifyDnskeyRrsig(
     throw e;
   }
   return valid ? { ok: true, reason: '' } : { ok: false, reason: 'the signature does not verify over the DNSKEY RRset' };
-}
-
-/** RFC 4034 §3.2 presentation form, for zone files and independent validators. */
-export function rrsigPresentation(owner: string, ttl: number, fields: RrsigFields, signature: Uint8Array): string {
-  const name = owner.endsWith('.') ? owner : `${owner}.`;
-  const signer = fields.signersName.endsWith('.') ? fields.signersName : `${fields.signersName}.`;
-  return [
-    name,
-    ttl,
-    'IN RRSIG DNSKEY',
-    fields.algorithm,
-    fields.labels,
-    fields.originalTtl,
-    formatRrsigTime(fields.expiration),
-    formatRrsigTime(fields.inception),
-    fields.keyTag,
-    signer,
-    Buffer.from(signature).toString('base64'),
-  ].join(' ');
 }

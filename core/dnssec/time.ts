@@ -42,11 +42,6 @@ export function formatKsrTime(t: UtcSeconds): string {
   return `${new Date(t * 1000).toISOString().slice(0, 19)}+00:00`;
 }
 
-/** RFC 4034 §3.2 presentation of RRSIG times: YYYYMMDDHHmmSS. */
-export function formatRrsigTime(t: UtcSeconds): string {
-  return new Date(t * 1000).toISOString().slice(0, 19).replace(/[-T:]/g, '');
-}
-
 /** ISO 8601 with Z, for JSON and the log. */
 export function isoTime(t: UtcSeconds): string {
   return new Date(t * 1000).toISOString();

@@ -13,7 +13,7 @@ import { signKsr } from '../../dnssec/sign.js';
 import { isoTime, toUtcSeconds } from '../../dnssec/time.js';
 import { lastExpiration } from '../../dnssec/verify.js';
 import { KskError } from '../../errors.js';
-import { describeHash } from '../../hash/match.js';
+import { describeHash, matchHash } from '../../hash/match.js';
 import { sha256 } from '../../hash/sha256.js';
 import type { HsmKey, KeySigner, KskAlgorithm } from '../../hsm/port.js';
 import { knownModulePaths } from '../../system/hsmModules.js';
@@ -192,7 +192,7 @@ export const ksrCheckCommand: Command = {
 export const ksrSignCommand: Command = {
   path: ['ksr', 'sign'],
   summary: 'check a KSR, sign it in the HSM the policy names, write the SKR atomically',
-  usage: 'ksk-ceremony ksr sign KSR --policy ksrsigner.yaml --out SKR [--schema NAME] [--previous-skr SKR] [--now ISO] [--yes] [--json]',
+  usage: 'ksk-ceremony ksr sign KSR --policy ksrsigner.yaml --out SKR [--schema NAME] [--previous-skr SKR] [--ksr-hash HEX|WORDS] [--now ISO] [--yes] [--json]',
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(
       argv,
@@ -202,6 +202,7 @@ export const ksrSignCommand: Command = {
         schema: { type: 'string', default: 'normal' },
         'previous-skr': { type: 'string' },
         now: { type: 'string' },
+        'ksr-hash': { type: 'string' },
         yes: { type: 'boolean', default: false },
       },
       this,
@@ -216,6 +217,13 @@ export const ksrSignCommand: Command = {
     const now = nowOption(values.now);
     const log = (line: string) => io.stderr.write(`${line}\n`);
     log(fileLines('KSR', ksr).join('\n'));
+    if (values['ksr-hash'] !== undefined) {
+      const match = matchHash(Buffer.from(ksr.sha256, 'hex'), values['ksr-hash']);
+      if (!match.matches) {
+        throw new KskError('POLICY_FAILURE', `The KSR's SHA-256 does not match the hash given out of band (${match.form}; first difference at byte ${match.firstDifference}). Nothing was signed.`);
+      }
+      log(`the KSR's SHA-256 matches the hash given out of band (${match.form})`);
+    }
 
     const hsm = await openPolicyHsm(policy, io);
     try {

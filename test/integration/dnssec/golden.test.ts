@@ -82,8 +82,22 @@ test('ksk-ceremony ksr sign writes the golden SKR and prints both hashes; withou
   assert.match(no.stderr, /Type Yes to sign: ksk-ceremony: Signing was not confirmed; nothing was signed\.\n$/);
   assert.equal(existsSync(refused), false);
 
-  const yes = spawnSync(process.execPath, [cliPath, 'ksr', 'sign', ksrFile, '--policy', policyFile, '--out', refused, '--now', '2017-12-01'], { encoding: 'utf8', env: token.env, input: 'Yes\n' });
+  const ksrHash = spawnSync(process.execPath, [cliPath, 'hash', ksrFile], { encoding: 'utf8' }).stdout;
+  const words = /words: +(.+)/.exec(ksrHash)?.[1] as string;
+  const hex = /SHA-256: ([0-9a-f]{64})/.exec(ksrHash)?.[1] as string;
+  const wrongHash = `${hex.slice(0, 10)}${hex[10] === '0' ? '1' : '0'}${hex.slice(11)}`;
+  const mismatch = spawnSync(process.execPath, [cliPath, 'ksr', 'sign', ksrFile, '--policy', policyFile, '--out', refused, '--ksr-hash', wrongHash, '--yes'], { encoding: 'utf8', env: token.env });
+  assert.equal(mismatch.status, 1);
+  assert.match(mismatch.stderr, /ksk-ceremony: The KSR's SHA-256 does not match the hash given out of band \(hex; first difference at byte 6\)\. Nothing was signed\.\n$/);
+  assert.equal(existsSync(refused), false);
+
+  const yes = spawnSync(process.execPath, [cliPath, 'ksr', 'sign', ksrFile, '--policy', policyFile, '--out', refused, '--now', '2017-12-01', '--ksr-hash', words.toUpperCase()], {
+    encoding: 'utf8',
+    env: token.env,
+    input: 'Yes\n',
+  });
   assert.equal(yes.status, 0, yes.stderr);
+  assert.match(yes.stderr, /the KSR's SHA-256 matches the hash given out of band \(words\)/);
   assert.equal(readFileSync(refused, 'utf8'), golden);
 
   const again = spawnSync(process.execPath, [cliPath, 'ksr', 'sign', ksrFile, '--policy', policyFile, '--out', out, '--yes'], { encoding: 'utf8', env: token.env });
