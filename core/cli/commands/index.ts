@@ -1,8 +1,21 @@
 import type { Command } from '../command.js';
 import { hashCommand } from './hash.js';
+import { hsmListCommand } from './hsm.js';
+import { keyDeleteCommand, keyGenerateCommand, keyListCommand } from './key.js';
 import { ksrCheckCommand, ksrGenerateCommand, ksrSignCommand } from './ksr.js';
 import { skrVerifyCommand } from './skr.js';
 import { trustAnchorCommand } from './trustAnchor.js';
 
 /** Every subcommand of ksk-ceremony; each domain adds its own here. */
-export const commands: readonly Command[] = [hashCommand, ksrCheckCommand, ksrSignCommand, ksrGenerateCommand, skrVerifyCommand, trustAnchorCommand];
+export const commands: readonly Command[] = [
+  hashCommand,
+  hsmListCommand,
+  keyListCommand,
+  keyGenerateCommand,
+  keyDeleteCommand,
+  ksrCheckCommand,
+  ksrSignCommand,
+  ksrGenerateCommand,
+  skrVerifyCommand,
+  trustAnchorCommand,
+];

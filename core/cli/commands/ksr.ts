@@ -1,5 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { systemClock } from '../../clock.js';
 import { checkKsr, checkSignedSkr, failuresOf, type CheckResult } from '../../dnssec/checks.js';
 import { readInputFile, writeFileAtomic } from '../../dnssec/files.js';
@@ -16,9 +15,8 @@ import { KskError } from '../../errors.js';
 import { describeHash, matchHash } from '../../hash/match.js';
 import { sha256 } from '../../hash/sha256.js';
 import type { HsmKey, KeySigner, KskAlgorithm } from '../../hsm/port.js';
-import { knownModulePaths } from '../../system/hsmModules.js';
-import { openWorkspace } from '../../workspace/workspace.js';
 import { describeModule, openSession, type HsmSession } from '../../../native/index.js';
+import { provisionRehearsalToken, rehearsalSessionOptions } from '../../../native/rehearsal.js';
 import { output, parseCommandArgs, requireString, UsageError, workspaceOption, type Command, type Io } from '../command.js';
 import { ExitCode } from '../exitCodes.js';
 
@@ -261,29 +259,9 @@ export const ksrSignCommand: Command = {
   },
 };
 
-const REHEARSAL_TOKEN = 'rehearsal';
-
-/**
- * The workspace's rehearsal token (SoftHSM2, its own configuration and token folder), created on
- * first use. Its PIN guards nothing real; KSK_REHEARSAL_PIN overrides the default.
- */
-async function openRehearsalToken(workspaceDir: string, io: Io): Promise<HsmSession> {
-  const ws = openWorkspace(workspaceDir);
-  const modulePath = knownModulePaths.find((p) => p.includes('softhsm') && existsSync(p));
-  if (!modulePath) throw new KskError('HSM_ERROR', 'SoftHSM2 is not installed: the rehearsal token needs it (Debian package softhsm2).');
-  if (!existsSync(ws.softhsmConf)) writeFileSync(ws.softhsmConf, `directories.tokendir = ${ws.tokens}\nobjectstore.backend = file\nlog.level = ERROR\n`, { mode: 0o600 });
-  const env = { SOFTHSM2_CONF: ws.softhsmConf };
-  const pin = io.env.KSK_REHEARSAL_PIN ?? '1234';
-  const description = await describeModule({ modulePath, env });
-  if (!description.slots.some((s) => s.token?.label === REHEARSAL_TOKEN && s.token.initialized)) {
-    execFileSync('softhsm2-util', ['--init-token', '--free', '--label', REHEARSAL_TOKEN, '--so-pin', pin, '--pin', pin], { env: { ...io.env, ...env }, stdio: 'pipe' });
-  }
-  return openSession({ modulePath, env, tokenLabel: REHEARSAL_TOKEN, pin });
-}
-
 export const ksrGenerateCommand: Command = {
   path: ['ksr', 'generate'],
-  summary: "a rehearsal KSR for a quarter, from a stand-in ZSK operator whose ZSKs live in the workspace's rehearsal token",
+  summary: "a rehearsal KSR for a quarter, from a stand-in ZSK operator whose ZSKs live in the workspace's rehearsal token (provisioned on first use)",
   usage: 'ksk-ceremony ksr generate --workspace DIR --quarter 2027Q2 [--previous-skr SKR] [--algorithm RSASHA256|ECDSAP256SHA256|ECDSAP384SHA384|ED25519] [--now ISO] --out KSR [--json]',
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(
@@ -298,7 +276,7 @@ export const ksrGenerateCommand: Command = {
     const algorithm = (values.algorithm ?? 'RSASHA256').toUpperCase();
     if (!['RSASHA256', 'ECDSAP256SHA256', 'ECDSAP384SHA384', 'ED25519'].includes(algorithm)) throw new UsageError(`--algorithm "${values.algorithm}" is not one of RSASHA256, ECDSAP256SHA256, ECDSAP384SHA384, ED25519.`);
     const previous = values['previous-skr'] ? await loadSkr(values['previous-skr']) : undefined;
-    const token = await openRehearsalToken(workspaceOption(values.workspace, io), io);
+    const token = await openSession(rehearsalSessionOptions(await provisionRehearsalToken(workspaceOption(values.workspace, io))));
     try {
       const ksr = await generateRehearsalKsr({
         quarter,
