@@ -1,3 +1,5 @@
+import { sha256Hex } from '../hash/sha256.js';
+import { writeFileAtomic } from './files.js';
 import type { AlgorithmPolicy, Bundle, BundleKey, BundleSignature, Ksr, SignaturePolicy, Skr } from './model.js';
 import { formatDuration, formatKsrTime } from './time.js';
 import { el, xmlDocument, type XmlNode } from './xmlWriter.js';
@@ -109,4 +111,11 @@ export function ksrToXml(ksr: Ksr): string {
       ]),
     ]),
   );
+}
+
+/** Writes an SKR so that its path never holds a partial file; returns what a ceremony records of it. */
+export async function writeSkrAtomic(filePath: string, skr: Skr): Promise<{ bytes: number; sha256: string }> {
+  const xml = skrToXml(skr);
+  await writeFileAtomic(filePath, xml);
+  return { bytes: Buffer.byteLength(xml), sha256: sha256Hex(xml) };
 }

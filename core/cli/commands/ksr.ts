@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { systemClock } from '../../clock.js';
 import { checkKsr, checkSignedSkr, failuresOf, type CheckResult } from '../../dnssec/checks.js';
 import { readInputFile, writeFileAtomic } from '../../dnssec/files.js';
-import { ksrToXml, skrToXml } from '../../dnssec/ksrWrite.js';
+import { ksrToXml, writeSkrAtomic } from '../../dnssec/ksrWrite.js';
 import { parseKsr, parseSkr } from '../../dnssec/ksrParse.js';
 import type { Ksr, Skr } from '../../dnssec/model.js';
 import { definePolicy, schemaNamed, type SigningPolicy } from '../../dnssec/policy.js';
@@ -243,9 +243,8 @@ export const ksrSignCommand: Command = {
         output(io, values.json, { ok: false, signed: true, written: false, results: all }, () => 'The SKR was not written: a check of the signed SKR failed.');
         return ExitCode.CHECK_FAILED;
       }
-      const xml = skrToXml(skr);
-      await writeFileAtomic(out, xml);
-      const { hex, pgpWords } = describeHash(sha256(xml));
+      const written = await writeSkrAtomic(out, skr);
+      const { hex, pgpWords } = describeHash(Buffer.from(written.sha256, 'hex'));
       output(
         io,
         values.json,
