@@ -50,6 +50,12 @@ export function parseRsaPublicKeyRdata(key: Uint8Array): { exponent: Buffer; mod
   return { exponent: buf.subarray(offset, offset + eLen), modulus: buf.subarray(offset + eLen) };
 }
 
+/** The public exponent of an RSA DNSKEY as a number (65537, or 3 in old ZSKs). */
+export function rsaExponent(key: Uint8Array): number {
+  const { exponent } = parseRsaPublicKeyRdata(key);
+  return Number(BigInt(`0x${exponent.toString('hex')}`));
+}
+
 function stripLeadingZeros(bytes: Uint8Array): Buffer {
   let i = 0;
   while (i < bytes.length - 1 && bytes[i] === 0) i++;

@@ -2,8 +2,11 @@ import type { Command } from '../command.js';
 import { hashCommand } from './hash.js';
 import { hsmListCommand } from './hsm.js';
 import { keyDeleteCommand, keyGenerateCommand, keyListCommand } from './key.js';
+import { ksrCheckCommand, ksrGenerateCommand, ksrSignCommand } from './ksr.js';
 import { scriptAdaptCommand, scriptListCommand, scriptShowCommand, scriptValidateCommand } from './script.js';
+import { skrVerifyCommand } from './skr.js';
 import { triageCommand } from './triage.js';
+import { trustAnchorCommand } from './trustAnchor.js';
 
 /** Every subcommand of ksk-ceremony; each domain adds its own here (one per line). */
 export const commands: readonly Command[] = [
@@ -12,6 +15,11 @@ export const commands: readonly Command[] = [
   keyListCommand,
   keyGenerateCommand,
   keyDeleteCommand,
+  ksrCheckCommand,
+  ksrSignCommand,
+  ksrGenerateCommand,
+  skrVerifyCommand,
+  trustAnchorCommand,
   triageCommand,
   scriptListCommand,
   scriptShowCommand,

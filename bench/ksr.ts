@@ -1,0 +1,147 @@
+/**
+ * How far `ksr check` and `ksr sign` are from the physical limit: the wall time of each, for the
+ * 9-bundle 2018 Q1 KSR and an RSA-2048 KSK in SoftHSM2, against the bare HSM signatures they need
+ * (9 C_Sign calls through pkcs11js), measured in the same run. Run: node dist/bench/ksr.js
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createPrivateKey } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pkcs11js from 'pkcs11js';
+import { checkKsr, checkSignedSkr, failuresOf } from '../core/dnssec/checks.js';
+import { parseKsr, parseSkr } from '../core/dnssec/ksrParse.js';
+import { skrToXml } from '../core/dnssec/ksrWrite.js';
+import { definePolicy, kskKeyFromHsm, rootKskPolicy, uniformSchema } from '../core/dnssec/policy.js';
+import { rrsigSignedData } from '../core/dnssec/rrsig.js';
+import { signKsr } from '../core/dnssec/sign.js';
+import { openSession } from '../native/index.js';
+
+const MODULE = '/usr/lib/softhsm/libsofthsm2.so';
+const PIN = '1234';
+const ROUNDS = 20;
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const data = path.join(root, '..', 'shared', 'data');
+const ksrFile = path.join(data, 'ksr', 'ksr-root-2018-q1-0-d_to_e.xml');
+const cli = path.join(root, 'dist', 'core', 'cli', 'main.js');
+
+async function median(rounds: number, fn: () => unknown): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    const start = process.hrtime.bigint();
+    await fn();
+    times.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  return times.sort((a, b) => a - b)[Math.floor(times.length / 2)] as number;
+}
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'ksk-bench-ksr-'));
+try {
+  // A token of its own, with the shared test key as RSA1 (the golden SKR's KSK).
+  const conf = path.join(dir, 'softhsm2.conf');
+  mkdirSync(path.join(dir, 'tokens'));
+  writeFileSync(conf, `directories.tokendir = ${path.join(dir, 'tokens')}\nobjectstore.backend = file\nlog.level = ERROR\n`);
+  const env = { ...process.env, SOFTHSM2_CONF: conf };
+  process.env.SOFTHSM2_CONF = conf;
+  execFileSync('softhsm2-util', ['--init-token', '--free', '--label', 'BENCH', '--so-pin', PIN, '--pin', PIN], { env, stdio: 'pipe' });
+  const pkcs8 = path.join(dir, 'rsa1.p8.pem');
+  writeFileSync(pkcs8, createPrivateKey(readFileSync(path.join(data, 'keys', 'rsa-2048-1.pem'), 'utf8')).export({ type: 'pkcs8', format: 'pem' }));
+  execFileSync('softhsm2-util', ['--import', pkcs8, '--token', 'BENCH', '--label', 'RSA1', '--id', '01', '--pin', PIN], { env, stdio: 'pipe' });
+
+  // What the 9 signatures sign: the RRSIG data of each bundle of the golden SKR.
+  const golden = parseSkr(readFileSync(path.join(data, 'golden', 'skr-ksr-root-2018-q1-0-d_to_e-signed-by-rsa-2048-1.xml')));
+  const blobs = golden.bundles.map((b) => rrsigSignedData(b.signatures[0] as (typeof b.signatures)[number], '.', b.keys));
+
+  // Baseline: 9 bare C_Sign calls in this thread, while the app's module host has the module unloaded
+  // (one process may initialise SoftHSM2 once); measured before and after the app, the faster kept.
+  const bareSignatures = async () => {
+    const p11 = new pkcs11js.PKCS11();
+    p11.load(MODULE);
+    p11.C_Initialize();
+    try {
+      const slot = p11.C_GetSlotList(true).find((s) => p11.C_GetTokenInfo(s).label.trim() === 'BENCH') as Buffer;
+      const raw = p11.C_OpenSession(slot, pkcs11js.CKF_SERIAL_SESSION | pkcs11js.CKF_RW_SESSION);
+      p11.C_Login(raw, pkcs11js.CKU_USER, PIN);
+      p11.C_FindObjectsInit(raw, [
+        { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_PRIVATE_KEY },
+        { type: pkcs11js.CKA_LABEL, value: 'RSA1' },
+      ]);
+      const privateKey = p11.C_FindObjects(raw, 1)[0] as Buffer;
+      p11.C_FindObjectsFinal(raw);
+      const out = Buffer.alloc(512);
+      return await median(ROUNDS, () => {
+        for (const blob of blobs) {
+          p11.C_SignInit(raw, { mechanism: pkcs11js.CKM_SHA256_RSA_PKCS }, privateKey);
+          p11.C_Sign(raw, blob, out);
+        }
+      });
+    } finally {
+      p11.C_Finalize();
+      p11.close();
+    }
+  };
+  const bareBefore = await bareSignatures();
+
+  const session = await openSession({ modulePath: MODULE, tokenLabel: 'BENCH', pin: PIN, env: { SOFTHSM2_CONF: conf } });
+  try {
+    const key = await session.findKey('RSA1');
+    if (!key) throw new Error('RSA1 is not in the bench token');
+    const policy = definePolicy({
+      keys: [kskKeyFromHsm('ksk', key, { validFrom: 0 })],
+      schemas: [uniformSchema('normal', { publish: ['ksk'], sign: ['ksk'] })],
+      kskPolicy: rootKskPolicy(),
+    });
+    const schema = policy.schemas.normal as NonNullable<typeof policy.schemas.normal>;
+    const ksrBytes = readFileSync(ksrFile);
+    const port = await median(ROUNDS, async () => {
+      for (const blob of blobs) await session.sign('RSA1', blob);
+    });
+    const check = await median(ROUNDS, async () => {
+      const results = await checkKsr(parseKsr(ksrBytes), { policy, now: '2017-12-01T00:00:00Z', hsm: session, schema });
+      if (failuresOf(results).length > 0) throw new Error('the bench KSR fails a check');
+    });
+    let xml = '';
+    const sign = await median(ROUNDS, async () => {
+      const skr = await signKsr(parseKsr(ksrBytes), { policy, schema, signer: session });
+      if (failuresOf(await checkSignedSkr(skr, { policy })).length > 0) throw new Error('the signed SKR fails a check');
+      xml = skrToXml(skr);
+    });
+    if (xml !== readFileSync(path.join(data, 'golden', 'skr-ksr-root-2018-q1-0-d_to_e-signed-by-rsa-2048-1.xml'), 'utf8')) throw new Error('the bench SKR is not the golden SKR');
+    await session.close();
+    const bare = Math.min(bareBefore, await bareSignatures());
+
+    // The command line, as an auditor or a script runs it: a process each time.
+    const policyFile = path.join(dir, 'ksrsigner.yaml');
+    writeFileSync(
+      policyFile,
+      `hsm:\n  softhsm:\n    module: ${MODULE}\n    pin: ${PIN}\n    env:\n      SOFTHSM2_CONF: ${conf}\nkeys:\n  ksk:\n    label: RSA1\n    algorithm: RSASHA256\n    valid_from: 2010-07-15T00:00:00+00:00\n` +
+        `ksk_policy:\n  publish_safety: P10D\n  retire_safety: P10D\n  max_signature_validity: P21D\n  min_signature_validity: P21D\n  max_validity_overlap: P16D\n  min_validity_overlap: P9D\n` +
+        `schemas:\n  normal:\n${Array.from({ length: 9 }, (_, i) => `    ${i + 1}: {publish: ksk, sign: ksk}\n`).join('')}`,
+    );
+    const run = (args: string[]) => {
+      const r = spawnSync(process.execPath, [cli, ...args], { env, encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`ksk-ceremony ${args.join(' ')}: ${r.stderr}`);
+    };
+    const cliRounds = 5;
+    const cliHash = await median(cliRounds, () => run(['hash', ksrFile]));
+    const cliCheck = await median(cliRounds, () => run(['ksr', 'check', ksrFile, '--policy', policyFile, '--now', '2017-12-01']));
+    let n = 0;
+    const cliSign = await median(cliRounds, () => run(['ksr', 'sign', ksrFile, '--policy', policyFile, '--out', path.join(dir, `skr-${n++}.xml`), '--now', '2017-12-01', '--yes']));
+
+    const ms = (v: number) => `${v.toFixed(1).padStart(7)} ms`;
+    const times = (v: number) => `${(v / bare).toFixed(1)}× the bare signatures`;
+    console.log(`ksr bench: 2018 Q1 KSR (9 bundles), RSA-2048 KSK in SoftHSM2, median of ${ROUNDS} (command line: ${cliRounds})`);
+    console.log(`  baseline: 9 bare C_Sign (pkcs11js)          ${ms(bare)}   (the physical limit on this machine)`);
+    console.log(`  9 signatures through the HSM port           ${ms(port)}   ${times(port)} (worker thread + software verification)`);
+    console.log(`  checkKsr: parse + every check (with HSM)    ${ms(check)}   ${times(check)}`);
+    console.log(`  signKsr: 9 signatures + SKR-VERIFY + XML    ${ms(sign)}   ${times(sign)}`);
+    console.log(`  ksk-ceremony hash (process start baseline)  ${ms(cliHash)}`);
+    console.log(`  ksk-ceremony ksr check (wall)               ${ms(cliCheck)}   ${times(cliCheck)}`);
+    console.log(`  ksk-ceremony ksr sign --yes (wall)          ${ms(cliSign)}   ${times(cliSign)}`);
+  } finally {
+    await session.close();
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

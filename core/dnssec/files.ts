@@ -1,0 +1,57 @@
+import { randomBytes } from 'node:crypto';
+import { open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { KskError, messageOf } from '../errors.js';
+
+/**
+ * Reads an input file (a KSR, an SKR, a policy) whole, refusing one larger than `maxBytes` before
+ * reading it, with errors that name the file.
+ */
+export async function readInputFile(filePath: string, what: string, maxBytes: number): Promise<Buffer> {
+  let size: number;
+  try {
+    const info = await stat(filePath);
+    if (info.isDirectory()) throw new KskError('BAD_INPUT_FILE', `The ${what} ${filePath} is a folder, not a file.`);
+    size = info.size;
+  } catch (e) {
+    if (e instanceof KskError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new KskError('NOT_FOUND', `No ${what} at ${filePath}.`);
+    throw new KskError('BAD_INPUT_FILE', `The ${what} ${filePath} cannot be read (${code ?? messageOf(e)}).`);
+  }
+  if (size > maxBytes) throw new KskError('BAD_INPUT_FILE', `The ${what} ${filePath} is too large (${size} bytes; the limit is ${maxBytes}).`);
+  try {
+    return await readFile(filePath);
+  } catch (e) {
+    throw new KskError('BAD_INPUT_FILE', `The ${what} ${filePath} cannot be read (${(e as NodeJS.ErrnoException).code ?? messageOf(e)}).`);
+  }
+}
+
+/**
+ * Writes a file so that the final path only ever holds the complete file: a temporary name in the
+ * same folder, fsync, rename, fsync of the folder. A crash leaves the old file or the new one.
+ */
+export async function writeFileAtomic(filePath: string, data: string | Uint8Array): Promise<void> {
+  const dir = path.dirname(path.resolve(filePath));
+  const temp = path.join(dir, `.${path.basename(filePath)}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    const handle = await open(temp, 'wx', 0o644);
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, filePath);
+    const folder = await open(dir, 'r');
+    try {
+      await folder.sync();
+    } finally {
+      await folder.close();
+    }
+  } catch (e) {
+    await unlink(temp).catch(() => undefined);
+    if (e instanceof KskError) throw e;
+    throw new KskError('STORAGE_ERROR', `Cannot write ${filePath}: ${(e as NodeJS.ErrnoException).code ?? messageOf(e)}. Nothing was written there.`);
+  }
+}
