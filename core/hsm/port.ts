@@ -1,4 +1,5 @@
-import type { AlgorithmNumber } from '../dnssec/algorithms.js';
+import type { AlgorithmName, AlgorithmNumber } from '../dnssec/algorithms.js';
+import type { KskSummary } from '../dnssec/dnskey.js';
 
 /**
  * What the domain needs of an HSM, so that core/ never imports the PKCS#11 driver: native/
@@ -24,4 +25,153 @@ export interface KeySigner {
   sign(label: string, data: Uint8Array): Promise<Buffer>;
   /** The key labelled so, or null when the HSM has none. */
   findKey(label: string): Promise<HsmKey | null>;
+}
+
+/** Progress of a long HSM operation; fraction is null when the HSM cannot tell (key generation). */
+export interface HsmProgress {
+  stage: string;
+  fraction: number | null;
+}
+
+/** Every long operation accepts these: progress reports, and cancellation where PKCS#11 allows it. */
+export interface OperationOptions {
+  onProgress?: (progress: HsmProgress) => void;
+  /** Cancels at the next step boundary; a key created by then is destroyed, never left behind. */
+  signal?: AbortSignal;
+}
+
+export type KskAlgorithm = Extract<AlgorithmName, 'RSASHA256' | 'ECDSAP256SHA256' | 'ECDSAP384SHA384' | 'ED25519'>;
+export const rsaKeySizes = [2048, 3072, 4096] as const;
+
+export interface GenerateKskOptions {
+  algorithm: KskAlgorithm;
+  /** RSA only: 2048, 3072 or 4096 (default 2048). */
+  rsaBits?: number;
+  /** Default: root style, K + 6 base32 characters of the generation time. */
+  label?: string;
+  /** Owner name of the DNSKEY and DS (default the root, "."). */
+  owner?: string;
+  /** TTL of the DNSKEY presentation (default 172800, the root's). */
+  ttl?: number;
+}
+
+/** The attributes that decide how a private key may be used and whether it may ever leave the HSM. */
+export interface KeyAttributes {
+  token: boolean;
+  private: boolean;
+  sensitive: boolean;
+  extractable: boolean;
+  wrapWithTrusted: boolean | null;
+  alwaysSensitive: boolean | null;
+  neverExtractable: boolean | null;
+  /** CKA_LOCAL: generated inside this token (false for an imported or unwrapped key). */
+  local: boolean | null;
+  sign: boolean;
+  decrypt: boolean | null;
+  unwrap: boolean | null;
+  derive: boolean | null;
+}
+
+/**
+ * A key found on the token, for inventory and audit. Nothing is hidden: a lone half, or a key of an
+ * algorithm DNSSEC does not use, is listed with what could be read of it (nulls for the rest).
+ */
+export interface KeyInventoryEntry {
+  label: string;
+  idHex: string;
+  algorithm: AlgorithmNumber | null;
+  algorithmName: AlgorithmName | null;
+  /** The DNSKEY public key field, when the HSM yields it. */
+  publicKey: Buffer | null;
+  keySizeBits: number | null;
+  /** Key tag as a KSK (flags 257). */
+  keyTag: number | null;
+  hasPrivateKey: boolean;
+  hasPublicKey: boolean;
+  /** Of the private half, when there is one. */
+  attributes: KeyAttributes | null;
+}
+
+export interface GeneratedKsk {
+  key: HsmKey;
+  algorithmName: KskAlgorithm;
+  keySizeBits: number;
+  /** DNSKEY (flags 257), key tag and DS SHA-256, computed from the public key read back from the HSM. */
+  summary: KskSummary;
+  attributes: KeyAttributes;
+  /** Backup by wrapping is possible: extractable only under a trusted key (CKA_WRAP_WITH_TRUSTED). */
+  backupByWrapping: boolean;
+  generatedAt: string;
+  durationMs: number;
+}
+
+/** Evidence that a key is gone: what was destroyed, and a fresh search that found nothing. */
+export interface DestroyEvidence {
+  label: string;
+  idHex: string;
+  keyTag: number | null;
+  destroyed: { privateKey: boolean; publicKey: boolean };
+  /** Objects labelled so after the destruction; 0, or the destruction is reported as failed. */
+  remainingObjects: number;
+  at: string;
+}
+
+/** What the ceremony log records of the HSM it used. */
+export interface HsmIdentity {
+  module: { path: string; manufacturer: string; description: string; libraryVersion: string; cryptokiVersion: string };
+  slot: { id: string; description: string; manufacturer: string; hardwareVersion: string; firmwareVersion: string };
+  token: TokenDescription;
+  loggedIn: boolean;
+}
+
+export interface TokenDescription {
+  label: string;
+  serial: string;
+  model: string;
+  manufacturer: string;
+  hardwareVersion: string;
+  firmwareVersion: string;
+  /** Bytes, or null when the token does not say (CK_UNAVAILABLE_INFORMATION). */
+  freePublicMemory: number | null;
+  freePrivateMemory: number | null;
+  totalPublicMemory: number | null;
+  totalPrivateMemory: number | null;
+  initialized: boolean;
+  userPinInitialized: boolean;
+  userPinLocked: boolean;
+  userPinCountLow: boolean;
+  userPinFinalTry: boolean;
+  protectedAuthenticationPath: boolean;
+  loginRequired: boolean;
+}
+
+/** A slot of a module, with its token when one is present. */
+export interface SlotDescription {
+  id: string;
+  description: string;
+  manufacturer: string;
+  hardwareVersion: string;
+  firmwareVersion: string;
+  tokenPresent: boolean;
+  removable: boolean;
+  hardware: boolean;
+  token: TokenDescription | null;
+}
+
+export interface ModuleDescription {
+  path: string;
+  manufacturer: string;
+  description: string;
+  libraryVersion: string;
+  cryptokiVersion: string;
+  slots: SlotDescription[];
+}
+
+/** An open, possibly logged-in session with one token: what ceremonies drive. */
+export interface HsmSessionPort extends KeySigner {
+  generateKsk(options: GenerateKskOptions, op?: OperationOptions): Promise<GeneratedKsk>;
+  listKeys(): Promise<KeyInventoryEntry[]>;
+  destroyKey(label: string): Promise<DestroyEvidence>;
+  identity(): Promise<HsmIdentity>;
+  close(): Promise<void>;
 }

@@ -1,0 +1,222 @@
+import { randomBytes } from 'node:crypto';
+import type pkcs11js from 'pkcs11js';
+import { keySizeBits } from '../../core/dnssec/algorithms.js';
+import { KSK_FLAGS, summarizeKsk } from '../../core/dnssec/dnskey.js';
+import { KskError, messageOf } from '../../core/errors.js';
+import { HsmError, isHsmError } from '../../core/hsm/errors.js';
+import { checkKeyLabel, rootStyleLabel } from '../../core/hsm/label.js';
+import { rsaKeySizes, type GeneratedKsk, type GenerateKskOptions, type KeyAttributes, type KskAlgorithm } from '../../core/hsm/port.js';
+import { CK, EC_PARAMS } from '../ck.js';
+import { findKeyPair, objectsLabelled, readKeyAttributes } from './objects.js';
+import { call, callAsync, ckrError, type Handle, type P11 } from './pkcs11.js';
+import { signAndVerify } from './sign.js';
+
+/** What the worker gives a long operation: progress reports and the cancellation check. */
+export interface OperationContext {
+  progress(stage: string, fraction: number | null): void;
+  cancelled(): boolean;
+}
+
+interface Spec {
+  generate: number;
+  sign: number;
+  keyType: number;
+  publicTemplate: pkcs11js.Template;
+}
+
+function specFor(options: GenerateKskOptions): Spec {
+  switch (options.algorithm) {
+    case 'RSASHA256': {
+      const bits = options.rsaBits ?? 2048;
+      if (!(rsaKeySizes as readonly number[]).includes(bits)) {
+        throw new KskError('BAD_REQUEST', `An RSASHA256 KSK has ${rsaKeySizes.join(', ')} bits, not ${bits}.`);
+      }
+      return {
+        generate: CK.CKM_RSA_PKCS_KEY_PAIR_GEN,
+        sign: CK.CKM_SHA256_RSA_PKCS,
+        keyType: CK.CKK_RSA,
+        publicTemplate: [
+          { type: CK.CKA_MODULUS_BITS, value: bits },
+          { type: CK.CKA_PUBLIC_EXPONENT, value: Buffer.from([1, 0, 1]) },
+        ],
+      };
+    }
+    case 'ECDSAP256SHA256':
+    case 'ECDSAP384SHA384':
+      return {
+        generate: CK.CKM_EC_KEY_PAIR_GEN,
+        sign: CK.CKM_ECDSA,
+        keyType: CK.CKK_EC,
+        publicTemplate: [{ type: CK.CKA_EC_PARAMS, value: options.algorithm === 'ECDSAP256SHA256' ? EC_PARAMS.P256 : EC_PARAMS.P384 }],
+      };
+    case 'ED25519':
+      return {
+        generate: CK.CKM_EC_EDWARDS_KEY_PAIR_GEN,
+        sign: CK.CKM_EDDSA,
+        keyType: CK.CKK_EC_EDWARDS,
+        publicTemplate: [{ type: CK.CKA_EC_PARAMS, value: EC_PARAMS.ED25519 }],
+      };
+    default:
+      throw new KskError('BAD_REQUEST', `Unsupported KSK algorithm "${String((options as { algorithm: unknown }).algorithm)}".`);
+  }
+}
+
+/**
+ * The private half's policy, chosen deliberately (see README "HSM layer"):
+ * - sensitive, so its value never leaves the HSM in clear;
+ * - extractable only under a trusted wrapping key (CKA_WRAP_WITH_TRUSTED), so the one way out is
+ *   the recorded backup wrap under a key the Security Officer marked CKA_TRUSTED; where the token
+ *   has no CKA_WRAP_WITH_TRUSTED the key is made non-extractable instead (backup is then the HSM
+ *   vendor's own cloning, outside this app);
+ * - it signs and does nothing else (no decrypt, unwrap or derive), and is not modifiable, so its
+ *   label and usage cannot be changed after the ceremony recorded them.
+ */
+function privateTemplate(spec: Spec, label: string, id: Buffer, wrapWithTrusted: boolean): pkcs11js.Template {
+  return [
+    { type: CK.CKA_CLASS, value: CK.CKO_PRIVATE_KEY },
+    { type: CK.CKA_KEY_TYPE, value: spec.keyType },
+    { type: CK.CKA_TOKEN, value: true },
+    { type: CK.CKA_PRIVATE, value: true },
+    { type: CK.CKA_LABEL, value: label },
+    { type: CK.CKA_ID, value: id },
+    { type: CK.CKA_SENSITIVE, value: true },
+    { type: CK.CKA_EXTRACTABLE, value: wrapWithTrusted },
+    ...(wrapWithTrusted ? [{ type: CK.CKA_WRAP_WITH_TRUSTED, value: true }] : []),
+    { type: CK.CKA_SIGN, value: true },
+    { type: CK.CKA_DECRYPT, value: false },
+    { type: CK.CKA_UNWRAP, value: false },
+    { type: CK.CKA_DERIVE, value: false },
+    { type: CK.CKA_MODIFIABLE, value: false },
+  ];
+}
+
+/** The public half: a token object anyone may read, usable only to verify. */
+function publicTemplate(spec: Spec, label: string, id: Buffer): pkcs11js.Template {
+  return [
+    { type: CK.CKA_CLASS, value: CK.CKO_PUBLIC_KEY },
+    { type: CK.CKA_KEY_TYPE, value: spec.keyType },
+    { type: CK.CKA_TOKEN, value: true },
+    { type: CK.CKA_PRIVATE, value: false },
+    { type: CK.CKA_LABEL, value: label },
+    { type: CK.CKA_ID, value: id },
+    { type: CK.CKA_VERIFY, value: true },
+    { type: CK.CKA_ENCRYPT, value: false },
+    { type: CK.CKA_WRAP, value: false },
+    { type: CK.CKA_MODIFIABLE, value: false },
+    ...spec.publicTemplate,
+  ];
+}
+
+function checkMechanisms(p11: P11, slot: Handle, spec: Spec, options: GenerateKskOptions): void {
+  const mechanisms = call({ operation: 'list the mechanisms' }, () => p11.C_GetMechanismList(slot));
+  for (const [mechanism, what] of [
+    [spec.generate, 'generate'],
+    [spec.sign, 'sign with'],
+  ] as const) {
+    if (!mechanisms.includes(mechanism)) {
+      throw new HsmError('MECHANISM_NOT_SUPPORTED', `The token cannot ${what} ${options.algorithm} keys (mechanism 0x${mechanism.toString(16)} is not offered).`);
+    }
+  }
+  if (spec.keyType === CK.CKK_RSA) {
+    const bits = options.rsaBits ?? 2048;
+    const info = call({ operation: 'read the RSA key sizes' }, () => p11.C_GetMechanismInfo(slot, spec.generate));
+    if (bits < info.minKeySize || bits > info.maxKeySize) {
+      throw new HsmError('MECHANISM_NOT_SUPPORTED', `The token generates RSA keys of ${info.minKeySize} to ${info.maxKeySize} bits, not ${bits}.`);
+    }
+  }
+}
+
+/** Destroys what a failed generation created; says plainly if something could not be removed. */
+function discard(p11: P11, session: Handle, label: string, handles: Handle[], why: unknown): never {
+  const left: string[] = [];
+  for (const h of handles) {
+    try {
+      p11.C_DestroyObject(session, h);
+    } catch (e) {
+      left.push(messageOf(e));
+    }
+  }
+  if (left.length > 0) {
+    throw new HsmError(
+      'DEVICE_ERROR',
+      `${messageOf(why)} The half-created key "${label}" could not be removed (${left.join(', ')}): delete it with "ksk-ceremony key delete --label ${label}" before going on.`,
+      undefined,
+      { cause: why },
+    );
+  }
+  throw why;
+}
+
+function checkPolicy(attrs: KeyAttributes, wrapWithTrusted: boolean): void {
+  const wrong: string[] = [];
+  if (!attrs.token) wrong.push('CKA_TOKEN is false');
+  if (!attrs.private) wrong.push('CKA_PRIVATE is false');
+  if (!attrs.sensitive) wrong.push('CKA_SENSITIVE is false');
+  if (attrs.extractable !== wrapWithTrusted) wrong.push(`CKA_EXTRACTABLE is ${attrs.extractable}`);
+  if (wrapWithTrusted && attrs.wrapWithTrusted !== true) wrong.push('CKA_WRAP_WITH_TRUSTED is not set');
+  if (!attrs.sign) wrong.push('CKA_SIGN is false');
+  if (attrs.decrypt === true || attrs.unwrap === true || attrs.derive === true) wrong.push('the key may also decrypt, unwrap or derive');
+  if (wrong.length > 0) throw new HsmError('DEVICE_ERROR', `The token did not apply the key policy the app asked for: ${wrong.join('; ')}.`);
+}
+
+const isTemplateRefusal = (e: unknown) =>
+  e instanceof Error && ['CKR_ATTRIBUTE_TYPE_INVALID', 'CKR_TEMPLATE_INCONSISTENT', 'CKR_ATTRIBUTE_VALUE_INVALID'].includes(e.message);
+
+/** Generates a KSK pair in the token, reads it back, proves it signs, and summarises it as DNSSEC sees it. */
+export async function generateKsk(
+  p11: P11,
+  slot: Handle,
+  session: Handle,
+  options: GenerateKskOptions & { at: string },
+  op: OperationContext,
+): Promise<GeneratedKsk> {
+  const spec = specFor(options);
+  const started = new Date(options.at);
+  const startedMs = performance.now();
+  const label = checkKeyLabel(options.label ?? rootStyleLabel(started));
+  checkMechanisms(p11, slot, spec, options);
+  if (objectsLabelled(p11, session, label).length > 0) {
+    throw new HsmError('DUPLICATE_LABEL', `The token already holds an object labelled "${label}"; a KSK label is never reused.`);
+  }
+  const id = randomBytes(16);
+  const ctx = { operation: `generate the ${options.algorithm} KSK "${label}"`, key: label };
+  op.progress(`Generating the ${options.algorithm}${spec.keyType === CK.CKK_RSA ? `-${options.rsaBits ?? 2048}` : ''} key pair in the HSM`, null);
+  const generate = (trusted: boolean) =>
+    p11.C_GenerateKeyPairAsync(session, { mechanism: spec.generate }, publicTemplate(spec, label, id), privateTemplate(spec, label, id, trusted));
+  let wrapWithTrusted = true;
+  let pair: pkcs11js.KeyPair;
+  try {
+    pair = await generate(true);
+  } catch (e) {
+    if (!isTemplateRefusal(e)) throw ckrError(e, ctx);
+    // The token does not know CKA_WRAP_WITH_TRUSTED: the key then never leaves it at all.
+    wrapWithTrusted = false;
+    pair = await callAsync(ctx, () => generate(false));
+  }
+  const created = [pair.privateKey, pair.publicKey];
+  try {
+    if (op.cancelled()) throw new KskError('CANCELLED', `Generation of "${label}" was cancelled; the key pair the HSM had just made was destroyed.`);
+    op.progress('Reading the public key back and test-signing', null);
+    const found = findKeyPair(p11, session, label);
+    if (!found?.privateKey || !found.publicKey || !found.dnskeyKey || found.algorithm === null) {
+      throw new HsmError('DEVICE_ERROR', `The token does not return both halves of the new key "${label}".`);
+    }
+    const attributes = readKeyAttributes(p11, session, found.privateKey);
+    checkPolicy(attributes, wrapWithTrusted);
+    signAndVerify(p11, session, { label, privateKey: found.privateKey, algorithm: found.algorithm, dnskeyKey: found.dnskeyKey }, Buffer.from(`ksk-ceremony test signature ${label}`));
+    const summary = summarizeKsk(options.owner ?? '.', options.ttl ?? 172800, { flags: KSK_FLAGS, protocol: 3, algorithm: found.algorithm, publicKey: found.dnskeyKey });
+    op.progress('Key generated', 1);
+    return {
+      key: { label, idHex: found.id.toString('hex'), algorithm: found.algorithm, publicKey: found.dnskeyKey },
+      algorithmName: options.algorithm as KskAlgorithm,
+      keySizeBits: keySizeBits(found.algorithm, found.dnskeyKey),
+      summary,
+      attributes,
+      backupByWrapping: wrapWithTrusted,
+      generatedAt: started.toISOString(),
+      durationMs: Math.round(performance.now() - startedMs),
+    };
+  } catch (e) {
+    return discard(p11, session, label, created, isHsmError(e) || e instanceof KskError ? e : ckrError(e, ctx));
+  }
+}

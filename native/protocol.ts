@@ -1,0 +1,53 @@
+import type { ErrorCode } from '../core/contract/envelope.js';
+import type { HsmErrorReason } from '../core/hsm/errors.js';
+import type {
+  DestroyEvidence,
+  GeneratedKsk,
+  GenerateKskOptions,
+  HsmIdentity,
+  HsmKey,
+  HsmProgress,
+  KeyInventoryEntry,
+  ModuleDescription,
+} from '../core/hsm/port.js';
+
+/**
+ * Messages between an HSM session (caller's thread) and the module host worker that owns the
+ * PKCS#11 library. Bytes cross as Uint8Array (structured clone turns Buffers into Uint8Arrays).
+ */
+export interface Ops {
+  describe: { args: Record<string, never>; result: ModuleDescription };
+  open: { args: { tokenLabel: string; pin?: string }; result: { session: number } };
+  login: { args: { pin?: string }; result: null };
+  close: { args: Record<string, never>; result: null };
+  finalize: { args: Record<string, never>; result: null };
+  identity: { args: Record<string, never>; result: HsmIdentity };
+  findKey: { args: { label: string }; result: HsmKey | null };
+  sign: { args: { label: string; data: Uint8Array }; result: Uint8Array };
+  generateKsk: { args: GenerateKskOptions & { at: string }; result: GeneratedKsk };
+  listKeys: { args: Record<string, never>; result: KeyInventoryEntry[] };
+  destroyKey: { args: { label: string; at: string }; result: DestroyEvidence };
+}
+export type OpName = keyof Ops;
+
+export type HostRequest =
+  | { type: 'call'; id: number; session: number | null; op: OpName; args: unknown }
+  | { type: 'cancel'; id: number };
+
+export interface WireError {
+  code: ErrorCode;
+  message: string;
+  reason?: HsmErrorReason;
+  ckr?: string;
+}
+
+export type HostReply =
+  | { type: 'ready' }
+  | { type: 'failed'; error: WireError }
+  | { type: 'result'; id: number; value: unknown }
+  | { type: 'error'; id: number; error: WireError }
+  | { type: 'progress'; id: number; progress: HsmProgress };
+
+export interface HostData {
+  modulePath: string;
+}

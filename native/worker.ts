@@ -1,0 +1,117 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { isKskError, messageOf } from '../core/errors.js';
+import { HsmError, isHsmError } from '../core/hsm/errors.js';
+import type { HostData, HostReply, HostRequest, OpName, Ops, WireError } from './protocol.js';
+import { ckrError, describeModule, loadModule, unloadModule, type P11 } from './host/pkcs11.js';
+import { TokenSession } from './host/session.js';
+
+/**
+ * The module host: one worker thread per loaded PKCS#11 library. Every call into the library runs
+ * here, so a slow HSM (RSA-4096 generation, a network HSM) never blocks the thread that asked.
+ * Calls on one session run one after another; sessions run side by side.
+ */
+if (!parentPort) throw new Error('native/worker.js must run as a worker thread');
+const port = parentPort;
+const { modulePath } = workerData as HostData;
+const send = (reply: HostReply) => port.postMessage(reply);
+
+function toWire(e: unknown): WireError {
+  const mapped = ckrError(e, { operation: 'use the HSM' });
+  if (isHsmError(mapped)) return { code: mapped.code, message: mapped.message, reason: mapped.reason, ...(mapped.ckr ? { ckr: mapped.ckr } : {}) };
+  if (isKskError(mapped)) return { code: mapped.code, message: mapped.message };
+  return { code: 'INTERNAL', message: `Internal error in the HSM worker: ${messageOf(mapped)}` };
+}
+
+function start(): P11 | null {
+  try {
+    return loadModule(modulePath);
+  } catch (e) {
+    send({ type: 'failed', error: toWire(e) });
+    return null;
+  }
+}
+
+const loaded = start();
+if (loaded) serve(loaded);
+else port.close();
+
+function serve(p11: P11): void {
+  const sessions = new Map<number, TokenSession>();
+  const queues = new Map<number, Promise<unknown>>();
+  const cancelled = new Set<number>();
+  let nextSession = 1;
+
+  function sessionOf(id: number | null): TokenSession {
+    const session = id === null ? undefined : sessions.get(id);
+    if (!session) throw new HsmError('SESSION_CLOSED', 'This HSM session has been closed; open a new one.');
+    return session;
+  }
+
+  type Handler<O extends OpName> = (args: Ops[O]['args'], session: number | null, id: number) => Ops[O]['result'] | Promise<Ops[O]['result']>;
+
+  const handlers: { [O in OpName]: Handler<O> } = {
+    describe: () => describeModule(p11, modulePath),
+    open: ({ tokenLabel, pin }) => {
+      const session = TokenSession.open(p11, modulePath, tokenLabel);
+      try {
+        if (pin !== undefined) session.login(pin);
+      } catch (e) {
+        session.close();
+        throw e;
+      }
+      const id = nextSession++;
+      sessions.set(id, session);
+      return { session: id };
+    },
+    login: ({ pin }, s) => {
+      sessionOf(s).login(pin);
+      return null;
+    },
+    close: (_args, s) => {
+      const session = sessionOf(s);
+      sessions.delete(s as number);
+      session.close();
+      return null;
+    },
+    finalize: () => {
+      for (const session of sessions.values()) session.close();
+      sessions.clear();
+      unloadModule(p11);
+      setImmediate(() => port.close());
+      return null;
+    },
+    identity: (_args, s) => sessionOf(s).identity(),
+    findKey: ({ label }, s) => sessionOf(s).findKey(label),
+    sign: ({ label, data }, s) => sessionOf(s).sign(label, data),
+    listKeys: (_args, s) => sessionOf(s).listKeys(),
+    destroyKey: ({ label, at }, s) => sessionOf(s).destroyKey(label, at),
+    generateKsk: (args, s, id) =>
+      sessionOf(s).generateKsk(args, {
+        progress: (stage, fraction) => send({ type: 'progress', id, progress: { stage, fraction } }),
+        cancelled: () => cancelled.has(id),
+      }),
+  };
+
+  port.on('message', (message: HostRequest) => {
+    if (message.type === 'cancel') {
+      cancelled.add(message.id);
+      return;
+    }
+    const { id, session, op, args } = message;
+    const queue = session ?? 0;
+    const run = async () => {
+      try {
+        const handler = handlers[op] as Handler<OpName>;
+        send({ type: 'result', id, value: await handler(args as never, session, id) });
+      } catch (e) {
+        send({ type: 'error', id, error: toWire(e) });
+      } finally {
+        cancelled.delete(id);
+      }
+    };
+    const next = (queues.get(queue) ?? Promise.resolve()).then(run);
+    queues.set(queue, next);
+  });
+
+  send({ type: 'ready' });
+}
