@@ -1,3 +1,5 @@
+import { accessSync, constants } from 'node:fs';
+import path from 'node:path';
 import Database from 'better-sqlite3';
 import { storageError } from './storageErrors.js';
 
@@ -28,6 +30,15 @@ export function openDatabase(file: string, options: DatabaseOptions = {}): Datab
     return db;
   } catch (e) {
     db?.close();
-    throw storageError(e, file);
+    throw storageError(e, file, { readOnlyMedium: !options.readonly && onReadOnlyMedium(file) });
+  }
+}
+
+function onReadOnlyMedium(file: string): boolean {
+  try {
+    accessSync(path.dirname(path.resolve(file)), constants.W_OK);
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EROFS' || (e as NodeJS.ErrnoException).code === 'EACCES';
   }
 }

@@ -16,9 +16,10 @@ export function isDamagedDatabase(e: unknown): boolean {
  * failed transaction, so in every case the event being written was not recorded and everything
  * acknowledged before it is intact; the message says so.
  */
-export function storageError(e: unknown, file: string): KskError {
+export function storageError(e: unknown, file: string, context: { readOnlyMedium?: boolean } = {}): KskError {
   if (e instanceof KskError) return e;
   const code = sqliteCode(e) ?? '';
+  if (context.readOnlyMedium) return new KskError('STORAGE_ERROR', `The evidence log ${file} cannot be written: its folder or disk is read-only. Nothing was recorded.`, { cause: e });
   const notRecorded = 'Nothing was recorded by this action; everything recorded before it is intact.';
   if (code === 'SQLITE_FULL') return new KskError('STORAGE_ERROR', `The disk holding the evidence log ${file} is full. ${notRecorded} Free space, then repeat the action.`, { cause: e });
   if (code.startsWith('SQLITE_READONLY')) return new KskError('STORAGE_ERROR', `The evidence log ${file} cannot be written: the file, its folder or its disk is read-only (${code}). ${notRecorded}`, { cause: e });

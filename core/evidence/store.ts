@@ -326,7 +326,7 @@ export class EvidenceStore implements EventSource {
     const id = ceremonyIdSchema.safeParse(ceremonyId);
     if (!id.success) throw new KskError('BAD_REQUEST', `"${ceremonyId}" is not a valid ceremony id: ${describeIssue(id.error)}.`);
     const parsed = eventSchema.safeParse({ type, payload });
-    if (!parsed.success) throw new KskError('BAD_REQUEST', `The "${type}" event is not valid: ${describeIssue(parsed.error)}.`);
+    if (!parsed.success) throw new KskError('BAD_REQUEST', `The "${type}" event is not valid: ${describeIssue(parsed.error).replace(/^payload\./, '')}.`);
     const head = this.head(ceremonyId);
     this.#checkAgainstLog(ceremonyId, head, parsed.data);
     const doc: EventDocument = {

@@ -1,4 +1,6 @@
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { KskError, messageOf } from '../errors.js';
 import { toPgpWords } from '../hash/pgpWords.js';
@@ -92,13 +94,50 @@ export function verifyEvidence(file: string, options: VerifyOptions = {}): Verif
   let db: Database.Database;
   try {
     db = openDatabase(file, { readonly: true });
+    probe(db);
   } catch (e) {
+    const code = sqliteCode(e instanceof KskError ? e.cause : e);
+    if (code === 'SQLITE_CANTOPEN') return verifyCopy(file, options);
+    if (code === 'SQLITE_NOTADB' || code?.startsWith('SQLITE_CORRUPT')) throw new KskError('BAD_INPUT_FILE', `${file} is not an SQLite database, or its header is damaged (${code}).`);
     throw new KskError('BAD_INPUT_FILE', messageOf(e));
   }
   try {
     return verifyDatabase(db, file, options);
   } finally {
     db.close();
+  }
+}
+
+/** SQLite opens lazily: the first read says whether the file can be read at all. */
+function probe(db: Database.Database): void {
+  try {
+    db.pragma('user_version');
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+}
+
+/**
+ * SQLite cannot open a WAL database on read-only media (a bundle on a write-protected stick): its
+ * reader needs the -shm file beside it. Verify a private copy instead; nothing writes to the medium.
+ */
+function verifyCopy(file: string, options: VerifyOptions): VerifyReport {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ksk-verify-'));
+  try {
+    const copy = path.join(dir, 'evidence.sqlite');
+    copyFileSync(file, copy);
+    if (existsSync(`${file}-wal`)) copyFileSync(`${file}-wal`, `${copy}-wal`);
+    const db = openDatabase(copy, { readonly: true });
+    try {
+      return verifyDatabase(db, file, options);
+    } finally {
+      db.close();
+    }
+  } catch (e) {
+    throw e instanceof KskError && e.code !== 'STORAGE_ERROR' ? e : new KskError('BAD_INPUT_FILE', `${file} cannot be read as an evidence log: ${messageOf(e)}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
