@@ -142,6 +142,16 @@ function verifyCopy(file: string, options: VerifyOptions): VerifyReport {
 }
 
 export function verifyDatabase(db: Database.Database, file: string, options: VerifyOptions = {}): VerifyReport {
+  try {
+    return verifyContents(db, file, options);
+  } catch (e) {
+    if (!isDamagedDatabase(e)) throw e;
+    const problem: VerifyProblem = { check: 'damaged', ceremonyId: null, seq: null, message: `The database file is damaged (${sqliteCode(e)}): its pages were changed outside SQLite, or the disk failed.` };
+    return { ok: false, file, events: 0, artifacts: 0, ceremonies: [], problem: problem.message, problems: [problem], message: problem.message };
+  }
+}
+
+function verifyContents(db: Database.Database, file: string, options: VerifyOptions): VerifyReport {
   const schemaProblems = checkSchema(db, file);
   const walks = ceremonyIds(db).map((id) => walkCeremony(db, id));
   const byId = new Map(walks.map((w) => [w.ceremonyId, w]));
