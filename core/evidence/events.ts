@@ -126,10 +126,13 @@ export const eventSchema = z.discriminatedUnion('type', [
   }),
   event('hsm.done', { opId: ident, key: hsmKeySchema.optional(), result: json.optional() }),
   event('hsm.failed', { opId: ident, error: text() }),
-  /** After a crash: what the HSM showed about an operation whose result was never recorded. */
+  /**
+   * After a crash: what the HSM showed about an operation whose result was never recorded.
+   * incomplete: the HSM holds part of what the operation makes (a key without its private half).
+   */
   event('hsm.reconciled', {
     opId: ident,
-    finding: z.enum(['completed', 'not-performed', 'unknown']),
+    finding: z.enum(['completed', 'incomplete', 'not-performed', 'unknown']),
     detail: text(),
     key: hsmKeySchema.optional(),
   }),

@@ -85,6 +85,8 @@ interface EventRow {
 export class EvidenceStore implements EventSource {
   readonly #db: Database.Database;
   readonly #clock: Clock;
+  /** Prepared once: an append runs several statements, and a ceremony runs many appends. */
+  readonly #statements = new Map<string, Database.Statement>();
 
   private constructor(
     readonly file: string,
@@ -150,8 +152,8 @@ export class EvidenceStore implements EventSource {
     }
     const digest = sha256(bytes);
     return this.#write(() => {
-      const existing = this.#db.prepare('SELECT bytes FROM artifacts WHERE sha256 = ?').pluck().get(digest) as Buffer | undefined;
-      if (existing === undefined) this.#db.prepare('INSERT INTO artifacts (sha256, size, bytes) VALUES (?, ?, ?)').run(digest, bytes.length, bytes);
+      const existing = this.#sql('SELECT bytes FROM artifacts WHERE sha256 = ?').pluck().get(digest) as Buffer | undefined;
+      if (existing === undefined) this.#sql('INSERT INTO artifacts (sha256, size, bytes) VALUES (?, ?, ?)').run(digest, bytes.length, bytes);
       else if (!existing.equals(bytes)) throw new KskError('TAMPERED', `The artifact stored under SHA-256 ${digest.toString('hex')} no longer has those bytes: the log was altered. Run "ksk-ceremony log verify".`);
       const { stepId, name, kind, mediaType } = artifact;
       return this.#append(ceremonyId, 'artifact.stored', { sha256: digest.toString('hex'), name, kind, mediaType, size: bytes.length, ...(stepId ? { stepId } : {}) });
@@ -160,7 +162,7 @@ export class EvidenceStore implements EventSource {
 
   /** The bytes of a stored artifact, checked against their hash before they are returned. */
   readArtifact(sha256Hex: string): Buffer {
-    const bytes = this.#read(() => this.#db.prepare('SELECT bytes FROM artifacts WHERE sha256 = ?').pluck().get(Buffer.from(sha256Hex, 'hex')) as Buffer | undefined);
+    const bytes = this.#read(() => this.#sql('SELECT bytes FROM artifacts WHERE sha256 = ?').pluck().get(Buffer.from(sha256Hex, 'hex')) as Buffer | undefined);
     if (bytes === undefined) throw new KskError('NOT_FOUND', `No artifact with SHA-256 ${sha256Hex} in the evidence log.`);
     if (!sha256(bytes).equals(Buffer.from(sha256Hex, 'hex'))) throw new KskError('TAMPERED', `The artifact ${sha256Hex} does not have the bytes it was stored with: the log was altered.`);
     return bytes;
@@ -234,9 +236,8 @@ export class EvidenceStore implements EventSource {
     const event = this.#write(() => {
       if (this.head(ceremonyId)?.hash !== prepared.doc.prevHash) throw new KskError('CONFLICT', `Ceremony ${ceremonyId} recorded more events while its seal was being signed; close it again.`);
       const stored = this.#insert(prepared);
-      this.#db
-        .prepare('INSERT INTO seals (ceremony_id, head_seq, head_hash, statement, signature) VALUES (?, ?, ?, ?, ?)')
-        .run(ceremonyId, statement.headSeq, prepared.hash, sealStatementBytes(statement), signature);
+      const insertSeal = this.#sql('INSERT INTO seals (ceremony_id, head_seq, head_hash, statement, signature) VALUES (?, ?, ?, ?, ?)');
+      insertSeal.run(ceremonyId, statement.headSeq, prepared.hash, sealStatementBytes(statement), signature);
       return stored as StoredEvent<'ceremony.closed'>;
     });
     return { event, seal: { statement, signature } };
@@ -244,30 +245,25 @@ export class EvidenceStore implements EventSource {
 
   head(ceremonyId: string): Head | null {
     const row = this.#read(
-      () => this.#db.prepare('SELECT seq, hash, type FROM events WHERE ceremony_id = ? ORDER BY seq DESC LIMIT 1').get(ceremonyId) as { seq: number; hash: Buffer; type: EventType } | undefined,
+      () => this.#sql('SELECT seq, hash, type FROM events WHERE ceremony_id = ? ORDER BY seq DESC LIMIT 1').get(ceremonyId) as { seq: number; hash: Buffer; type: EventType } | undefined,
     );
     return row ? { seq: row.seq, hash: row.hash.toString('hex'), type: row.type } : null;
   }
 
   seal(ceremonyId: string): SealRecord | null {
-    const row = this.#read(() => this.#db.prepare('SELECT statement, signature FROM seals WHERE ceremony_id = ?').get(ceremonyId) as { statement: Buffer; signature: Buffer } | undefined);
+    const row = this.#read(() => this.#sql('SELECT statement, signature FROM seals WHERE ceremony_id = ?').get(ceremonyId) as { statement: Buffer; signature: Buffer } | undefined);
     return row ? { statement: JSON.parse(row.statement.toString('utf8')) as SealStatement, signature: row.signature } : null;
   }
 
   /** Every ceremony of the workspace, in the order they were opened. */
   ceremonies(): CeremonySummary[] {
-    const rows = this.#read(
-      () =>
-        this.#db
-          .prepare(
-            `SELECT o.ceremony_id, o.seq, o.time, o.type, o.prev_hash, o.hash, o.canonical, h.seq AS head_seq, h.hash AS head_hash, h.type AS head_type, h.time AS head_time,
-                    EXISTS (SELECT 1 FROM seals s WHERE s.ceremony_id = o.ceremony_id) AS sealed
-             FROM events o
-             JOIN events h ON h.ceremony_id = o.ceremony_id AND h.seq = (SELECT max(seq) FROM events m WHERE m.ceremony_id = o.ceremony_id)
-             WHERE o.seq = 1 ORDER BY o.time, o.ceremony_id`,
-          )
-          .all() as (EventRow & { head_seq: number; head_hash: Buffer; head_type: EventType; head_time: string; sealed: number })[],
-    );
+    const sql = `SELECT o.ceremony_id, o.seq, o.time, o.type, o.prev_hash, o.hash, o.canonical,
+                        h.seq AS head_seq, h.hash AS head_hash, h.type AS head_type, h.time AS head_time,
+                        EXISTS (SELECT 1 FROM seals s WHERE s.ceremony_id = o.ceremony_id) AS sealed
+                 FROM events o
+                 JOIN events h ON h.ceremony_id = o.ceremony_id AND h.seq = (SELECT max(seq) FROM events m WHERE m.ceremony_id = o.ceremony_id)
+                 WHERE o.seq = 1 ORDER BY o.time, o.ceremony_id`;
+    const rows = this.#read(() => this.#sql(sql).all() as (EventRow & { head_seq: number; head_hash: Buffer; head_type: EventType; head_time: string; sealed: number })[]);
     return rows.map((row) => {
       const opened = this.#decode(row);
       if (opened.type !== 'ceremony.opened') throw new KskError('TAMPERED', `The first event of ceremony ${row.ceremony_id} is not its opening: the log was altered. Run "ksk-ceremony log verify".`);
@@ -289,21 +285,15 @@ export class EvidenceStore implements EventSource {
 
   events<T extends EventType>(ceremonyId: string, types?: readonly T[]): StoredEvent<T>[] {
     const filter = types ? ` AND type IN (${types.map(() => '?').join(', ')})` : '';
-    const rows = this.#read(() => this.#db.prepare(`SELECT * FROM events WHERE ceremony_id = ?${filter} ORDER BY seq`).all(ceremonyId, ...(types ?? [])) as EventRow[]);
+    const rows = this.#read(() => this.#sql(`SELECT * FROM events WHERE ceremony_id = ?${filter} ORDER BY seq`).all(ceremonyId, ...(types ?? [])) as EventRow[]);
     return rows.map((row) => this.#decode(row) as StoredEvent<T>);
   }
 
   workspaceEvents<T extends EventType>(types: readonly T[], scope: { rehearsal: boolean }): StoredEvent<T>[] {
     const inScope = new Set(this.ceremonies().filter((c) => c.rehearsal === scope.rehearsal).map((c) => c.ceremonyId));
-    const rows = this.#read(
-      () =>
-        this.#db
-          .prepare(
-            `SELECT e.* FROM events e JOIN events o ON o.ceremony_id = e.ceremony_id AND o.seq = 1
-             WHERE e.type IN (${types.map(() => '?').join(', ')}) ORDER BY o.time, o.ceremony_id, e.seq`,
-          )
-          .all(...types) as EventRow[],
-    );
+    const sql = `SELECT e.* FROM events e JOIN events o ON o.ceremony_id = e.ceremony_id AND o.seq = 1
+                 WHERE e.type IN (${types.map(() => '?').join(', ')}) ORDER BY o.time, o.ceremony_id, e.seq`;
+    const rows = this.#read(() => this.#sql(sql).all(...types) as EventRow[]);
     return rows.filter((row) => inScope.has(row.ceremony_id)).map((row) => this.#decode(row) as StoredEvent<T>);
   }
 
@@ -345,8 +335,7 @@ export class EvidenceStore implements EventSource {
   }
 
   #insert({ doc, bytes, hash }: { doc: EventDocument; bytes: Buffer; hash: Buffer }): StoredEvent {
-    this.#db
-      .prepare('INSERT INTO events (ceremony_id, seq, time, type, prev_hash, hash, canonical) VALUES (?, ?, ?, ?, ?, ?, ?)')
+    this.#sql('INSERT INTO events (ceremony_id, seq, time, type, prev_hash, hash, canonical) VALUES (?, ?, ?, ?, ?, ?, ?)')
       .run(doc.ceremonyId, doc.seq, doc.time, doc.type, Buffer.from(doc.prevHash, 'hex'), hash, bytes);
     return storedOf(doc, hash);
   }
@@ -422,11 +411,11 @@ export class EvidenceStore implements EventSource {
   }
 
   #hashInChain(ceremonyId: string, hashHex: string): boolean {
-    return this.#db.prepare('SELECT 1 FROM events WHERE ceremony_id = ? AND hash = ?').get(ceremonyId, Buffer.from(hashHex, 'hex')) !== undefined;
+    return this.#sql('SELECT 1 FROM events WHERE ceremony_id = ? AND hash = ?').get(ceremonyId, Buffer.from(hashHex, 'hex')) !== undefined;
   }
 
   #artifactExists(hashHex: string): boolean {
-    return this.#db.prepare('SELECT 1 FROM artifacts WHERE sha256 = ?').get(Buffer.from(hashHex, 'hex')) !== undefined;
+    return this.#sql('SELECT 1 FROM artifacts WHERE sha256 = ?').get(Buffer.from(hashHex, 'hex')) !== undefined;
   }
 
   #decode(row: EventRow): StoredEvent {
@@ -435,6 +424,12 @@ export class EvidenceStore implements EventSource {
       throw new KskError('TAMPERED', `Event ${row.seq} of ceremony ${row.ceremony_id} is damaged${decoded.ok ? '' : `: ${decoded.reason}`}. Run "ksk-ceremony log verify".`);
     }
     return storedOf(decoded.doc, row.hash);
+  }
+
+  #sql(text: string): Database.Statement {
+    let statement = this.#statements.get(text);
+    if (!statement) this.#statements.set(text, (statement = this.#db.prepare(text)));
+    return statement;
   }
 
   #write<R>(fn: () => R): R {

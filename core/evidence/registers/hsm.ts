@@ -19,7 +19,7 @@ export interface HsmOperationRecord {
     | null
     | (Place & { type: 'hsm.done'; key?: HsmKeyRecord })
     | (Place & { type: 'hsm.failed'; error: string })
-    | (Place & { type: 'hsm.reconciled'; finding: 'completed' | 'not-performed' | 'unknown'; detail: string; key?: HsmKeyRecord });
+    | (Place & { type: 'hsm.reconciled'; finding: StoredEvent<'hsm.reconciled'>['payload']['finding']; detail: string; key?: HsmKeyRecord });
 }
 
 type HsmOpEvent = StoredEvent<'hsm.intent' | 'hsm.done' | 'hsm.failed' | 'hsm.reconciled'>;

@@ -5,6 +5,7 @@ import { quorumStatusOf, credentialsOf } from '../../../core/evidence/registers/
 import { hsmOperationsOf, kskKeys } from '../../../core/evidence/registers/hsm.js';
 import { participantsOf, peopleOf } from '../../../core/evidence/registers/participants.js';
 import { attestations, exceptions } from '../../../core/evidence/registers/records.js';
+import { interruptedSteps, stepsOf } from '../../../core/evidence/registers/steps.js';
 import { expectedTebOf, normalizeSerial, tebsOf } from '../../../core/evidence/registers/tebs.js';
 import type { EventSource, StoredEvent } from '../../../core/evidence/stored.js';
 import { samplePayloads } from './samples.js';
@@ -122,5 +123,29 @@ test('exceptions carry their resolution; attestations their signature or the rea
   assert.deepEqual(
     attestations(source, 'c1').map((a) => (a.signed ? a.signatureSha256 : a.reason)),
     [samplePayloads['attestation.signed'].signatureSha256, samplePayloads['attestation.declined'].reason],
+  );
+});
+
+test('steps: one started and never completed nor skipped is where the ceremony was interrupted', () => {
+  const events = log('c1', [
+    ['step.started', { stepId: 's1', title: 'Sign in' }],
+    ['step.completed', { stepId: 's1' }],
+    ['step.started', { stepId: 's2' }],
+    ['step.skipped', { stepId: 's3', reason: 'not needed' }],
+    ['step.started', { stepId: 's4' }],
+  ]);
+  const list = stepsOf(of(events, 'step.started', 'step.completed', 'step.skipped'));
+  assert.deepEqual(
+    list.map((s) => [s.stepId, s.started?.seq ?? null, s.ended?.type ?? null]),
+    [
+      ['s1', 1, 'step.completed'],
+      ['s2', 3, null],
+      ['s3', null, 'step.skipped'],
+      ['s4', 5, null],
+    ],
+  );
+  assert.deepEqual(
+    interruptedSteps(memorySource(events), 'c1').map((s) => s.stepId),
+    ['s2', 's4'],
   );
 });
