@@ -3,6 +3,17 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { storageError } from './storageErrors.js';
 
+/** A row of the events table as better-sqlite3 returns it. */
+export interface EventRow {
+  ceremony_id: string;
+  seq: number;
+  time: string;
+  type: string;
+  prev_hash: Buffer;
+  hash: Buffer;
+  canonical: Buffer;
+}
+
 export interface DatabaseOptions {
   /** Open for reading only (verification, export); the file must exist. */
   readonly readonly?: boolean;

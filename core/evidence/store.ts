@@ -3,7 +3,7 @@ import { utcIso, type Clock } from '../clock.js';
 import { KskError } from '../errors.js';
 import { sha256 } from '../hash/sha256.js';
 import { decodeEvent, describeIssue, encodeEvent, EVENT_FORMAT_VERSION, GENESIS_PREV_HASH, type EventDocument } from './canonical.js';
-import { openDatabase, type DatabaseOptions } from './database.js';
+import { openDatabase, type DatabaseOptions, type EventRow } from './database.js';
 import { ceremonyIdSchema, eventSchema, type ArtifactKind, type EventType, type EvidenceEvent, type PayloadOf, type Role } from './events.js';
 import { migrate, SCHEMA_VERSION, schemaVersion } from './migrations/index.js';
 import { activeCredential } from './registers/credentials.js';
@@ -62,16 +62,6 @@ export interface SealRecord {
 
 /** Artifacts are a few MB at most (KSR, SKR, PDFs, pictures); this keeps a mistake from filling the disk. */
 export const MAX_ARTIFACT_BYTES = 100 * 1024 * 1024;
-
-interface EventRow {
-  ceremony_id: string;
-  seq: number;
-  time: string;
-  type: string;
-  prev_hash: Buffer;
-  hash: Buffer;
-  canonical: Buffer;
-}
 
 /**
  * The evidence log of one workspace: one SQLite file, one hash chain per ceremony. Every write is

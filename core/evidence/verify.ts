@@ -6,7 +6,7 @@ import { KskError, messageOf } from '../errors.js';
 import { toPgpWords } from '../hash/pgpWords.js';
 import { sha256 } from '../hash/sha256.js';
 import { decodeEvent, GENESIS_PREV_HASH, type EventDocument } from './canonical.js';
-import { openDatabase } from './database.js';
+import { openDatabase, type EventRow } from './database.js';
 import type { SealKey } from './events.js';
 import { APPLICATION_ID, migrations, SCHEMA_VERSION, schemaVersion } from './migrations/index.js';
 import { sameSealKey, sealSignatureValid, sealStatementBytes, sealStatementSchema, type SealStatement } from './seal.js';
@@ -58,15 +58,6 @@ export interface VerifyReport {
 export interface VerifyOptions {
   /** Treat a ceremony without a seal as a failure (an exported bundle must be sealed). */
   readonly requireSealed?: boolean;
-}
-
-interface Row {
-  seq: number;
-  time: string;
-  type: string;
-  prev_hash: Buffer;
-  hash: Buffer;
-  canonical: Buffer;
 }
 
 interface SealRow {
@@ -250,7 +241,7 @@ function walkCeremony(db: Database.Database, ceremonyId: string): Walk {
   const intents = new Set<string>();
   let failure: { seq: number; check: VerifyCheck; message: string; doc?: EventDocument } | null = null;
   try {
-    for (const row of db.prepare('SELECT seq, time, type, prev_hash, hash, canonical FROM events WHERE ceremony_id = ? ORDER BY seq').iterate(ceremonyId) as IterableIterator<Row>) {
+    for (const row of db.prepare('SELECT seq, time, type, prev_hash, hash, canonical FROM events WHERE ceremony_id = ? ORDER BY seq').iterate(ceremonyId) as IterableIterator<Omit<EventRow, 'ceremony_id'>>) {
       const p = expected;
       const fail = (check: VerifyCheck, message: string, doc?: EventDocument) => {
         failure = { seq: p, check, message, ...(doc ? { doc } : {}) };

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
+import type { EventRow } from '../../../core/evidence/database.js';
 import { encodeEvent, GENESIS_PREV_HASH, type EventDocument } from '../../../core/evidence/canonical.js';
 import { sealStatementBytes, softwareSealer, type SealStatement } from '../../../core/evidence/seal.js';
 import type { VerifyCheck } from '../../../core/evidence/verify.js';
@@ -10,16 +11,6 @@ import { sha256 } from '../../../core/hash/sha256.js';
  * shell would: triggers dropped, rows changed, triggers put back. Each edit knows which event the
  * verifier must name as the first that differs.
  */
-
-export interface EventRow {
-  ceremony_id: string;
-  seq: number;
-  time: string;
-  type: string;
-  prev_hash: Buffer;
-  hash: Buffer;
-  canonical: Buffer;
-}
 
 export interface Snapshot {
   /** Ceremonies in the order they were opened, with their rows in chain order. */
