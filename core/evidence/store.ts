@@ -77,6 +77,8 @@ export class EvidenceStore implements EventSource {
   readonly #clock: Clock;
   /** Prepared once: an append runs several statements, and a ceremony runs many appends. */
   readonly #statements = new Map<string, Database.Statement>();
+  /** Runs a function in a transaction (a savepoint when nested); made once, it is not free to make. */
+  readonly #transaction: Database.Transaction<(fn: () => unknown) => unknown>;
 
   private constructor(
     readonly file: string,
@@ -85,6 +87,7 @@ export class EvidenceStore implements EventSource {
   ) {
     this.#db = db;
     this.#clock = clock;
+    this.#transaction = db.transaction((fn: () => unknown) => fn());
   }
 
   /** Opens (creating if needed) and migrates the evidence database at `file`. */
@@ -424,7 +427,7 @@ export class EvidenceStore implements EventSource {
 
   #write<R>(fn: () => R): R {
     try {
-      return this.#db.inTransaction ? this.#db.transaction(fn)() : this.#db.transaction(fn).immediate();
+      return (this.#db.inTransaction ? this.#transaction(fn) : this.#transaction.immediate(fn)) as R;
     } catch (e) {
       throw storageError(e, this.file);
     }

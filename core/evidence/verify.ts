@@ -78,6 +78,8 @@ interface Walk {
   /** Artifact hash -> first event (in this ceremony) that names it, with the size it states. */
   artifactRefs: Map<string, { seq: number; size: number | null }>;
   headRefs: { seq: number; hash: string }[];
+  /** Walked to its end: every artifact its events record is known. */
+  complete: boolean;
 }
 
 export function verifyEvidence(file: string, options: VerifyOptions = {}): VerifyReport {
@@ -234,7 +236,7 @@ function ceremonyIds(db: Database.Database): string[] {
 }
 
 function walkCeremony(db: Database.Database, ceremonyId: string): Walk {
-  const walk: Walk = { ceremonyId, events: 0, last: null, opened: null, problems: [], artifactRefs: new Map(), headRefs: [] };
+  const walk: Walk = { ceremonyId, events: 0, last: null, opened: null, problems: [], artifactRefs: new Map(), headRefs: [], complete: false };
   let expected = 1;
   let prevHash = GENESIS_PREV_HASH;
   const openIntents = new Set<string>();
@@ -295,6 +297,7 @@ function walkCeremony(db: Database.Database, ceremonyId: string): Walk {
     if (!isDamagedDatabase(e)) throw e;
     failure = { seq: expected, check: 'damaged', message: `The database file is damaged from here on (${sqliteCode(e)}).` };
   }
+  walk.complete = failure === null;
   if (failure) {
     const f = failure as { seq: number; check: VerifyCheck; message: string; doc?: EventDocument };
     const firstBad = f.doc && (f.check === 'chain' || f.check === 'sequence') ? locateBreak(db, ceremonyId, f.seq, f.doc) : f.seq;
@@ -418,7 +421,7 @@ function checkArtifacts(db: Database.Database, walks: Walk[], orphanProblems: Ve
     seen.add(key);
     const intact = Buffer.isBuffer(row.bytes) && sha256(row.bytes).toString('hex') === key && row.size === row.bytes.length;
     if (!named.has(key)) {
-      if (walks.every((w) => w.problems.length === 0)) orphanProblems.push({ check: 'artifact', ceremonyId: null, seq: null, message: `The artifact ${key} is stored but no event records it: it was added outside the app.` });
+      if (walks.every((w) => w.complete)) orphanProblems.push({ check: 'artifact', ceremonyId: null, seq: null, message: `The artifact ${key} is stored but no event records it: it was added outside the app.` });
       continue;
     }
     for (const ref of refsOf(key)) {
