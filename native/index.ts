@@ -1,4 +1,6 @@
 import { systemClock, type Clock } from '../core/clock.js';
+import type { KeyBackup, RestoredKey } from '../core/hsm/backup.js';
+import { KskError } from '../core/errors.js';
 import { HsmError } from '../core/hsm/errors.js';
 import type {
   DestroyEvidence,
@@ -10,7 +12,9 @@ import type {
   KeyInventoryEntry,
   ModuleDescription,
   OperationOptions,
+  TokenDescription,
 } from '../core/hsm/port.js';
+import type { Share } from '../core/hsm/shares.js';
 import { acquireHost, releaseHost, type ModuleHost } from './moduleHost.js';
 
 export interface ModuleOptions {
@@ -33,6 +37,16 @@ export async function describeModule(options: ModuleOptions): Promise<ModuleDesc
   const host = await acquireHost(options.modulePath, options.env);
   try {
     return await host.call('describe', {}, null);
+  } finally {
+    await releaseHost(host);
+  }
+}
+
+/** Initialises a fresh token of the module with a label and both PINs (never one that exists). */
+export async function initializeToken(options: ModuleOptions & { label: string; soPin: string; userPin: string }): Promise<TokenDescription> {
+  const host = await acquireHost(options.modulePath, options.env);
+  try {
+    return await host.call('initToken', { label: options.label, soPin: options.soPin, userPin: options.userPin }, null);
   } finally {
     await releaseHost(host);
   }
@@ -67,6 +81,12 @@ export class HsmSession implements HsmSessionPort {
     return this.call('findKey', { label }, this.id);
   }
 
+  /** The key whose CKA_ID is idHex, or null. */
+  findKeyById(idHex: string): Promise<HsmKey | null> {
+    if (!/^(?:[0-9a-fA-F]{2})+$/.test(idHex)) return Promise.reject(new KskError('BAD_REQUEST', `"${idHex}" is not a key ID in hex.`));
+    return this.call('findKeyById', { idHex: idHex.toLowerCase() }, this.id);
+  }
+
   async sign(label: string, data: Uint8Array): Promise<Buffer> {
     return Buffer.from(await this.call('sign', { label, data }, this.id));
   }
@@ -81,6 +101,44 @@ export class HsmSession implements HsmSessionPort {
 
   destroyKey(label: string): Promise<DestroyEvidence> {
     return this.call('destroyKey', { label, at: this.clock.now().toISOString() }, this.id);
+  }
+
+  async logout(): Promise<void> {
+    await this.call('logout', {}, this.id);
+  }
+
+  /** The Security Officer sets the user PIN (C_InitPIN); the session ends logged out. */
+  async initUserPin(soPin: string, newPin: string): Promise<void> {
+    await this.call('initUserPin', { soPin, newPin }, this.id);
+  }
+
+  /** Changes the user PIN (C_SetPIN). */
+  async changeUserPin(oldPin: string, newPin: string): Promise<void> {
+    await this.call('changeUserPin', { oldPin, newPin }, this.id);
+  }
+
+  /** Stores a share on this (the holder's own) token as a private data object. */
+  writeShare(share: Share): Promise<{ label: string }> {
+    return this.call('writeShare', { share }, this.id);
+  }
+
+  readShares(): Promise<Share[]> {
+    return this.call('readShares', {}, this.id);
+  }
+
+  /**
+   * Backs the key up under a fresh key-backup key split into RKSH shares (default 5 of 7). Needs
+   * the SO PIN (only the SO may mark the wrapping key trusted) and logs the user in again after it:
+   * with userPin, or through the protected authentication path when it is omitted.
+   */
+  backupKey(label: string, options: { soPin: string; userPin?: string; threshold?: number; total?: number }): Promise<{ backup: KeyBackup; shares: Share[] }> {
+    const { soPin, userPin, threshold = 5, total = 7 } = options;
+    return this.call('backupKey', { label, soPin, ...(userPin !== undefined ? { userPin } : {}), threshold, total, at: this.clock.now().toISOString() }, this.id);
+  }
+
+  /** Restores a backed-up key into this token from M RKSH shares (see core/hsm/backup.ts RestoredKey). */
+  restoreKey(backup: KeyBackup, shares: readonly Share[], options: { label?: string } = {}): Promise<RestoredKey> {
+    return this.call('restoreKey', { backup, shares: [...shares], ...options, at: this.clock.now().toISOString() }, this.id);
   }
 
   async close(): Promise<void> {

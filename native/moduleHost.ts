@@ -39,6 +39,9 @@ export class ModuleHost {
     readonly envKey: string,
     private readonly worker: Worker,
   ) {
+    // The worker keeps the process alive only while a call is in flight: a session someone forgot
+    // to close must not hang a command line tool at exit.
+    worker.unref();
     worker.on('message', (reply: HostReply) => this.onReply(reply));
     worker.on('error', (e) => this.fail(new HsmError('DEVICE_ERROR', `The HSM worker for ${modulePath} failed: ${e.message}`)));
     worker.on('exit', () => this.fail(new HsmError('SESSION_CLOSED', `The HSM worker for ${modulePath} has stopped; open a new session.`)));
@@ -69,6 +72,7 @@ export class ModuleHost {
     const pending = this.pending.get(reply.id);
     if (!pending) return;
     this.pending.delete(reply.id);
+    if (this.pending.size === 0 && !this.stopped) this.worker.unref();
     if (reply.type === 'result') pending.resolve(rehydrate(reply.value));
     else pending.reject(fromWire(reply.error));
   }
@@ -91,6 +95,7 @@ export class ModuleHost {
         signal?.removeEventListener('abort', onAbort);
         f(v);
       };
+      if (this.pending.size === 0) this.worker.ref();
       this.pending.set(id, { resolve: done(resolve as (v: unknown) => void), reject: done(reject), ...(onProgress ? { onProgress } : {}) });
       this.worker.postMessage({ type: 'call', id, session, op, args });
     });
@@ -101,6 +106,7 @@ export class ModuleHost {
     this.stopped = true;
     if (this.exited) return;
     const exit = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
+    this.worker.ref();
     try {
       await this.call('finalize', {}, null);
     } catch {

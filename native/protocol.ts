@@ -1,5 +1,7 @@
 import type { ErrorCode } from '../core/contract/envelope.js';
+import type { KeyBackup, RestoredKey } from '../core/hsm/backup.js';
 import type { HsmErrorReason } from '../core/hsm/errors.js';
+import type { Share } from '../core/hsm/shares.js';
 import type {
   DestroyEvidence,
   GeneratedKsk,
@@ -9,6 +11,7 @@ import type {
   HsmProgress,
   KeyInventoryEntry,
   ModuleDescription,
+  TokenDescription,
 } from '../core/hsm/port.js';
 
 /**
@@ -17,16 +20,25 @@ import type {
  */
 export interface Ops {
   describe: { args: Record<string, never>; result: ModuleDescription };
+  initToken: { args: { label: string; soPin: string; userPin: string }; result: TokenDescription };
   open: { args: { tokenLabel: string; pin?: string }; result: { session: number } };
   login: { args: { pin?: string }; result: null };
   close: { args: Record<string, never>; result: null };
   finalize: { args: Record<string, never>; result: null };
   identity: { args: Record<string, never>; result: HsmIdentity };
   findKey: { args: { label: string }; result: HsmKey | null };
+  findKeyById: { args: { idHex: string }; result: HsmKey | null };
   sign: { args: { label: string; data: Uint8Array }; result: Uint8Array };
   generateKsk: { args: GenerateKskOptions & { at: string }; result: GeneratedKsk };
   listKeys: { args: Record<string, never>; result: KeyInventoryEntry[] };
   destroyKey: { args: { label: string; at: string }; result: DestroyEvidence };
+  logout: { args: Record<string, never>; result: null };
+  initUserPin: { args: { soPin: string; newPin: string }; result: null };
+  changeUserPin: { args: { oldPin: string; newPin: string }; result: null };
+  writeShare: { args: { share: Share }; result: { label: string } };
+  readShares: { args: Record<string, never>; result: Share[] };
+  backupKey: { args: { label: string; soPin: string; userPin?: string; threshold: number; total: number; at: string }; result: { backup: KeyBackup; shares: Share[] } };
+  restoreKey: { args: { backup: KeyBackup; shares: Share[]; label?: string; at: string }; result: RestoredKey };
 }
 export type OpName = keyof Ops;
 

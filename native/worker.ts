@@ -1,8 +1,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { isKskError, messageOf } from '../core/errors.js';
+import { isKskError, KskError, messageOf } from '../core/errors.js';
 import { HsmError, isHsmError } from '../core/hsm/errors.js';
 import type { HostData, HostReply, HostRequest, OpName, Ops, WireError } from './protocol.js';
-import { ckrError, describeModule, loadModule, unloadModule, type P11 } from './host/pkcs11.js';
+import { ckrError, describeModule, initToken, loadModule, unloadModule, type P11 } from './host/pkcs11.js';
 import { TokenSession } from './host/session.js';
 
 /**
@@ -44,6 +44,7 @@ function serve(p11: P11): void {
   function sessionOf(id: number | null): TokenSession {
     const session = id === null ? undefined : sessions.get(id);
     if (!session) throw new HsmError('SESSION_CLOSED', 'This HSM session has been closed; open a new one.');
+    session.throwIfRemoved();
     return session;
   }
 
@@ -51,6 +52,7 @@ function serve(p11: P11): void {
 
   const handlers: { [O in OpName]: Handler<O> } = {
     describe: () => describeModule(p11, modulePath),
+    initToken: ({ label, soPin, userPin }) => initToken(p11, label, soPin, userPin),
     open: ({ tokenLabel, pin }) => {
       const session = TokenSession.open(p11, modulePath, tokenLabel);
       try {
@@ -68,9 +70,10 @@ function serve(p11: P11): void {
       return null;
     },
     close: (_args, s) => {
-      const session = sessionOf(s);
+      // A removed token's session is closed all the same.
+      const session = s === null ? undefined : sessions.get(s);
       sessions.delete(s as number);
-      session.close();
+      session?.close();
       return null;
     },
     finalize: () => {
@@ -82,9 +85,26 @@ function serve(p11: P11): void {
     },
     identity: (_args, s) => sessionOf(s).identity(),
     findKey: ({ label }, s) => sessionOf(s).findKey(label),
+    findKeyById: ({ idHex }, s) => sessionOf(s).findKeyById(idHex),
     sign: ({ label, data }, s) => sessionOf(s).sign(label, data),
     listKeys: (_args, s) => sessionOf(s).listKeys(),
     destroyKey: ({ label, at }, s) => sessionOf(s).destroyKey(label, at),
+    logout: (_args, s) => {
+      sessionOf(s).logout();
+      return null;
+    },
+    initUserPin: ({ soPin, newPin }, s) => {
+      sessionOf(s).initUserPin(soPin, newPin);
+      return null;
+    },
+    changeUserPin: ({ oldPin, newPin }, s) => {
+      sessionOf(s).changeUserPin(oldPin, newPin);
+      return null;
+    },
+    writeShare: ({ share }, s) => sessionOf(s).writeShare({ ...share, data: Buffer.from(share.data) }),
+    readShares: (_args, s) => sessionOf(s).readShares(),
+    backupKey: (args, s) => sessionOf(s).backupKey(args),
+    restoreKey: (args, s) => sessionOf(s).restoreKey({ ...args, shares: args.shares.map((share) => ({ ...share, data: Buffer.from(share.data) })) }),
     generateKsk: (args, s, id) =>
       sessionOf(s).generateKsk(args, {
         progress: (stage, fraction) => send({ type: 'progress', id, progress: { stage, fraction } }),
@@ -101,10 +121,13 @@ function serve(p11: P11): void {
     const queue = session ?? 0;
     const run = async () => {
       try {
+        if (cancelled.has(id)) throw new KskError('CANCELLED', `The ${op} operation was cancelled before it started; nothing was done.`);
         const handler = handlers[op] as Handler<OpName>;
         send({ type: 'result', id, value: await handler(args as never, session, id) });
       } catch (e) {
-        send({ type: 'error', id, error: toWire(e) });
+        const open = session === null ? undefined : sessions.get(session);
+        const gone = open && !isHsmError(e, 'TOKEN_REMOVED') && !open.present();
+        send({ type: 'error', id, error: toWire(gone ? open.removedError(e) : e) });
       } finally {
         cancelled.delete(id);
       }

@@ -1,4 +1,4 @@
-import { createPublicKey, verify, type KeyObject } from 'node:crypto';
+import { createPublicKey, KeyObject, verify } from 'node:crypto';
 import { KskError } from '../errors.js';
 
 /** DNSSEC algorithm numbers this app signs and verifies with (IANA DNS Security Algorithm Numbers). */
@@ -117,10 +117,12 @@ export function publicKeyRdataFromKeyObject(key: KeyObject): { algorithm: Algori
 
 /**
  * Verifies a DNSSEC signature in software: RSASHA256 is PKCS#1 v1.5 over SHA-256, ECDSA signatures
- * are r||s (RFC 6605), Ed25519 is pure EdDSA (RFC 8080).
+ * are r||s (RFC 6605), Ed25519 is pure EdDSA (RFC 8080). A caller verifying many signatures of one
+ * key may pass its KeyObject (from publicKeyObject) instead of the DNSKEY field: importing an EC
+ * key costs more than verifying with it.
  */
-export function verifySignature(algorithm: number, publicKey: Uint8Array, data: Uint8Array, signature: Uint8Array): boolean {
-  const key = publicKeyObject(algorithm, publicKey);
+export function verifySignature(algorithm: number, publicKey: Uint8Array | KeyObject, data: Uint8Array, signature: Uint8Array): boolean {
+  const key = publicKey instanceof KeyObject ? publicKey : publicKeyObject(algorithm, publicKey);
   switch (algorithm) {
     case Algorithm.RSASHA256:
       return verify('sha256', data, key, signature);

@@ -1,5 +1,7 @@
 import type { AlgorithmName, AlgorithmNumber } from '../dnssec/algorithms.js';
 import type { KskSummary } from '../dnssec/dnskey.js';
+import type { KeyBackup, RestoredKey } from './backup.js';
+import type { Share } from './shares.js';
 
 /**
  * What the domain needs of an HSM, so that core/ never imports the PKCS#11 driver: native/
@@ -167,11 +169,24 @@ export interface ModuleDescription {
   slots: SlotDescription[];
 }
 
-/** An open, possibly logged-in session with one token: what ceremonies drive. */
+/**
+ * An open, possibly logged-in session with one token: what ceremonies drive. native/'s HsmSession
+ * implements it; core code (quorum activation, backup, the ceremony steps) takes this type.
+ */
 export interface HsmSessionPort extends KeySigner {
   generateKsk(options: GenerateKskOptions, op?: OperationOptions): Promise<GeneratedKsk>;
   listKeys(): Promise<KeyInventoryEntry[]>;
+  findKeyById(idHex: string): Promise<HsmKey | null>;
   destroyKey(label: string): Promise<DestroyEvidence>;
   identity(): Promise<HsmIdentity>;
+  /** With a PIN, or through the protected authentication path (PED, operator cards) without one. */
+  login(pin?: string): Promise<void>;
+  logout(): Promise<void>;
+  initUserPin(soPin: string, newPin: string): Promise<void>;
+  changeUserPin(oldPin: string, newPin: string): Promise<void>;
+  writeShare(share: Share): Promise<{ label: string }>;
+  readShares(): Promise<Share[]>;
+  backupKey(label: string, options: { soPin: string; userPin?: string; threshold?: number; total?: number }): Promise<{ backup: KeyBackup; shares: Share[] }>;
+  restoreKey(backup: KeyBackup, shares: readonly Share[], options?: { label?: string }): Promise<RestoredKey>;
   close(): Promise<void>;
 }

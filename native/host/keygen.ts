@@ -10,6 +10,7 @@ import { CK, EC_PARAMS } from '../ck.js';
 import { findKeyPair, objectsLabelled, readKeyAttributes } from './objects.js';
 import { call, callAsync, ckrError, type Handle, type P11 } from './pkcs11.js';
 import { signAndVerify } from './sign.js';
+import { kskPrivateTemplate, kskPublicTemplate } from './templates.js';
 
 /** What the worker gives a long operation: progress reports and the cancellation check. */
 export interface OperationContext {
@@ -61,52 +62,6 @@ function specFor(options: GenerateKskOptions): Spec {
   }
 }
 
-/**
- * The private half's policy, chosen deliberately (see README "HSM layer"):
- * - sensitive, so its value never leaves the HSM in clear;
- * - extractable only under a trusted wrapping key (CKA_WRAP_WITH_TRUSTED), so the one way out is
- *   the recorded backup wrap under a key the Security Officer marked CKA_TRUSTED; where the token
- *   has no CKA_WRAP_WITH_TRUSTED the key is made non-extractable instead (backup is then the HSM
- *   vendor's own cloning, outside this app);
- * - it signs and does nothing else (no decrypt, unwrap or derive), and is not modifiable, so its
- *   label and usage cannot be changed after the ceremony recorded them.
- */
-function privateTemplate(spec: Spec, label: string, id: Buffer, wrapWithTrusted: boolean): pkcs11js.Template {
-  return [
-    { type: CK.CKA_CLASS, value: CK.CKO_PRIVATE_KEY },
-    { type: CK.CKA_KEY_TYPE, value: spec.keyType },
-    { type: CK.CKA_TOKEN, value: true },
-    { type: CK.CKA_PRIVATE, value: true },
-    { type: CK.CKA_LABEL, value: label },
-    { type: CK.CKA_ID, value: id },
-    { type: CK.CKA_SENSITIVE, value: true },
-    { type: CK.CKA_EXTRACTABLE, value: wrapWithTrusted },
-    ...(wrapWithTrusted ? [{ type: CK.CKA_WRAP_WITH_TRUSTED, value: true }] : []),
-    { type: CK.CKA_SIGN, value: true },
-    { type: CK.CKA_DECRYPT, value: false },
-    { type: CK.CKA_UNWRAP, value: false },
-    { type: CK.CKA_DERIVE, value: false },
-    { type: CK.CKA_MODIFIABLE, value: false },
-  ];
-}
-
-/** The public half: a token object anyone may read, usable only to verify. */
-function publicTemplate(spec: Spec, label: string, id: Buffer): pkcs11js.Template {
-  return [
-    { type: CK.CKA_CLASS, value: CK.CKO_PUBLIC_KEY },
-    { type: CK.CKA_KEY_TYPE, value: spec.keyType },
-    { type: CK.CKA_TOKEN, value: true },
-    { type: CK.CKA_PRIVATE, value: false },
-    { type: CK.CKA_LABEL, value: label },
-    { type: CK.CKA_ID, value: id },
-    { type: CK.CKA_VERIFY, value: true },
-    { type: CK.CKA_ENCRYPT, value: false },
-    { type: CK.CKA_WRAP, value: false },
-    { type: CK.CKA_MODIFIABLE, value: false },
-    ...spec.publicTemplate,
-  ];
-}
-
 function checkMechanisms(p11: P11, slot: Handle, spec: Spec, options: GenerateKskOptions): void {
   const mechanisms = call({ operation: 'list the mechanisms' }, () => p11.C_GetMechanismList(slot));
   for (const [mechanism, what] of [
@@ -127,7 +82,7 @@ function checkMechanisms(p11: P11, slot: Handle, spec: Spec, options: GenerateKs
 }
 
 /** Destroys what a failed generation created; says plainly if something could not be removed. */
-function discard(p11: P11, session: Handle, label: string, handles: Handle[], why: unknown): never {
+export function discard(p11: P11, session: Handle, label: string, handles: Handle[], why: unknown): never {
   const left: string[] = [];
   for (const h of handles) {
     try {
@@ -147,7 +102,7 @@ function discard(p11: P11, session: Handle, label: string, handles: Handle[], wh
   throw why;
 }
 
-function checkPolicy(attrs: KeyAttributes, wrapWithTrusted: boolean): void {
+export function checkPolicy(attrs: KeyAttributes, wrapWithTrusted: boolean): void {
   const wrong: string[] = [];
   if (!attrs.token) wrong.push('CKA_TOKEN is false');
   if (!attrs.private) wrong.push('CKA_PRIVATE is false');
@@ -182,7 +137,7 @@ export async function generateKsk(
   const ctx = { operation: `generate the ${options.algorithm} KSK "${label}"`, key: label };
   op.progress(`Generating the ${options.algorithm}${spec.keyType === CK.CKK_RSA ? `-${options.rsaBits ?? 2048}` : ''} key pair in the HSM`, null);
   const generate = (trusted: boolean) =>
-    p11.C_GenerateKeyPairAsync(session, { mechanism: spec.generate }, publicTemplate(spec, label, id), privateTemplate(spec, label, id, trusted));
+    p11.C_GenerateKeyPairAsync(session, { mechanism: spec.generate }, kskPublicTemplate(spec.keyType, label, id, spec.publicTemplate), kskPrivateTemplate(spec.keyType, label, id, trusted));
   let wrapWithTrusted = true;
   let pair: pkcs11js.KeyPair;
   try {

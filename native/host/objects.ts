@@ -132,3 +132,11 @@ export function listKeyPairs(p11: P11, session: Handle): KeyPairObjects[] {
 export function objectsLabelled(p11: P11, session: Handle, label: string): Handle[] {
   return findObjects(p11, session, [{ type: CK.CKA_LABEL, value: label }], `search for objects labelled "${label}"`);
 }
+
+/** The labels of the keys with this CKA_ID (normally one). */
+export function labelsWithId(p11: P11, session: Handle, id: Buffer): string[] {
+  const handles = [CK.CKO_PRIVATE_KEY, CK.CKO_PUBLIC_KEY].flatMap((cls) =>
+    findObjects(p11, session, [{ type: CK.CKA_CLASS, value: cls }, { type: CK.CKA_ID, value: id }], `search for key ID ${id.toString('hex')}`),
+  );
+  return [...new Set(handles.map((h) => readAttributes(p11, session, h, [CK.CKA_LABEL]).get(CK.CKA_LABEL)?.toString('utf8') ?? ''))];
+}

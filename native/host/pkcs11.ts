@@ -154,3 +154,40 @@ export function findTokenSlot(p11: P11, tokenLabel: string): Handle {
   }
   throw new HsmError('TOKEN_NOT_FOUND', `No token is labelled "${tokenLabel}"; the module has ${initialised.join(', ')}.`);
 }
+
+/**
+ * Initialises the first uninitialised token of the module with a label and both PINs (rehearsal
+ * provisioning). Refuses when a token already has the label, so nothing is ever re-initialised.
+ */
+export function initToken(p11: P11, label: string, soPin: string, userPin: string): TokenDescription {
+  const slots = call({ operation: 'list the slots' }, () => p11.C_GetSlotList(true));
+  const tokens = slots.map((slot) => ({ slot, token: describeToken(p11, slot) }));
+  if (tokens.some(({ token }) => token.initialized && token.label === label)) {
+    throw new HsmError('DUPLICATE_LABEL', `A token labelled "${label}" already exists; it is not initialised again.`);
+  }
+  const free = tokens.find(({ token }) => !token.initialized);
+  if (!free) throw new HsmError('NO_TOKEN', `The module has no uninitialised token to make "${label}" from.`);
+  const ctx = { operation: `initialise token "${label}"`, token: label };
+  // PKCS#11 reads exactly 32 bytes of label, blank padded.
+  call(ctx, () => p11.C_InitToken(free.slot, soPin, label.padEnd(32, ' ')));
+  const slot = findInitialisedSlot(p11, label);
+  const session = call(ctx, () => p11.C_OpenSession(slot, CK.CKF_SERIAL_SESSION | CK.CKF_RW_SESSION));
+  try {
+    call(ctx, () => p11.C_Login(session, CK.CKU_SO, soPin));
+    call(ctx, () => p11.C_InitPIN(session, userPin));
+    call(ctx, () => p11.C_Logout(session));
+  } finally {
+    p11.C_CloseSession(session);
+  }
+  return describeToken(p11, slot);
+}
+
+function findInitialisedSlot(p11: P11, label: string): Handle {
+  const slots = call({ operation: 'list the slots' }, () => p11.C_GetSlotList(true));
+  const slot = slots.find((s) => {
+    const token = describeToken(p11, s);
+    return token.initialized && token.label === label;
+  });
+  if (!slot) throw new HsmError('TOKEN_NOT_FOUND', `The token "${label}" just initialised cannot be found.`);
+  return slot;
+}

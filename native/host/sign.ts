@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, type KeyObject } from 'node:crypto';
 import { Algorithm, algorithmName, verifySignature, type AlgorithmNumber } from '../../core/dnssec/algorithms.js';
 import { HsmError } from '../../core/hsm/errors.js';
 import { CK } from '../ck.js';
@@ -28,7 +28,7 @@ const signatureBuffer = () => Buffer.alloc(1024);
 export function signAndVerify(
   p11: P11,
   session: Handle,
-  key: { label: string; privateKey: Handle; algorithm: AlgorithmNumber; dnskeyKey: Buffer },
+  key: { label: string; privateKey: Handle; algorithm: AlgorithmNumber; dnskeyKey: Buffer; verifyKey?: KeyObject },
   data: Uint8Array,
 ): Buffer {
   const { mechanism, input } = signingInput(key.algorithm, data);
@@ -36,7 +36,7 @@ export function signAndVerify(
     p11.C_SignInit(session, { mechanism }, key.privateKey);
     return Buffer.from(p11.C_Sign(session, input, signatureBuffer()));
   });
-  if (!verifySignature(key.algorithm, key.dnskeyKey, data, signature)) {
+  if (!verifySignature(key.algorithm, key.verifyKey ?? key.dnskeyKey, data, signature)) {
     throw new HsmError(
       'SIGNATURE_MISMATCH',
       `The ${algorithmName(key.algorithm) ?? key.algorithm} signature the HSM made with key "${key.label}" does not verify against its public key; it was not used.`,
