@@ -2,6 +2,7 @@ import type { Command } from '../command.js';
 import { hashCommand } from './hash.js';
 import { hsmListCommand } from './hsm.js';
 import { keyDeleteCommand, keyGenerateCommand, keyListCommand } from './key.js';
+import { logExportCommand, logShowCommand, logVerifyCommand } from './log.js';
 import { ksrCheckCommand, ksrGenerateCommand, ksrSignCommand } from './ksr.js';
 import { scriptAdaptCommand, scriptListCommand, scriptShowCommand, scriptValidateCommand } from './script.js';
 import { skrVerifyCommand } from './skr.js';
@@ -20,6 +21,9 @@ export const commands: readonly Command[] = [
   ksrGenerateCommand,
   skrVerifyCommand,
   trustAnchorCommand,
+  logVerifyCommand,
+  logShowCommand,
+  logExportCommand,
   triageCommand,
   scriptListCommand,
   scriptShowCommand,

@@ -1,0 +1,77 @@
+import { algorithmName } from '../../dnssec/algorithms.js';
+import { systemClock } from '../../clock.js';
+import { EvidenceStore } from '../../evidence/store.js';
+import { exportCeremony } from '../../evidence/export.js';
+import { verifyEvidence, type VerifyReport } from '../../evidence/verify.js';
+import { output, parseCommandArgs, UsageError, type Command } from '../command.js';
+import { ExitCode } from '../exitCodes.js';
+
+function requireArgs(args: string[], count: number, command: Command): string[] {
+  if (args.length !== count) throw new UsageError(`${command.path.join(' ')} takes ${count === 1 ? 'one argument' : `${count} arguments`}.\nusage: ${command.usage}`);
+  return args;
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+function describeVerification(report: VerifyReport): string {
+  const lines = [report.ok ? `OK: ${report.message}` : `TAMPERED: ${report.message}`];
+  for (const c of report.ceremonies) {
+    const seal = c.seal ? `sealed ${c.seal.sealedAt} by ${c.seal.key.kind === 'hsm' ? `HSM key ${c.seal.key.label}` : 'a one-time software key'} (${algorithmName(c.seal.key.algorithm) ?? c.seal.key.algorithm})` : 'not sealed';
+    lines.push('', `ceremony ${c.ceremonyId}: ${plural(c.events, 'event')} verified, ${seal}${c.ok ? '' : ' - FAILED'}`);
+    if (c.head && c.ok) lines.push(`  head ${c.head.seq}: ${c.head.hash}`, `  words:  ${c.head.pgpWords.join(' ')}`);
+  }
+  for (const p of report.problems.slice(1)) lines.push('', `also: ${p.ceremonyId ? `ceremony ${p.ceremonyId}${p.seq !== null ? ` event ${p.seq}` : ''}: ` : ''}${p.message}`);
+  return lines.join('\n');
+}
+
+export const logVerifyCommand: Command = {
+  path: ['log', 'verify'],
+  summary: 'verify an evidence log offline: every chain, artifact and seal; names the first event that differs',
+  usage: 'ksk-ceremony log verify DB [--require-seal] [--json]   (exit 0 verified, 1 tampered, 3 not an evidence log)',
+  async run(argv, io) {
+    const { values, positionals } = parseCommandArgs(argv, { 'require-seal': { type: 'boolean', default: false } }, this);
+    const [file] = requireArgs(positionals, 1, this) as [string];
+    const report = verifyEvidence(file, { requireSealed: values['require-seal'] });
+    output(io, values.json, report, () => describeVerification(report));
+    return report.ok ? ExitCode.OK : ExitCode.CHECK_FAILED;
+  },
+};
+
+export const logShowCommand: Command = {
+  path: ['log', 'show'],
+  summary: 'list the ceremonies of an evidence log, or the events of one (--ceremony ID)',
+  usage: 'ksk-ceremony log show DB [--ceremony ID] [--json]',
+  async run(argv, io) {
+    const { values, positionals } = parseCommandArgs(argv, { ceremony: { type: 'string' } }, this);
+    const [file] = requireArgs(positionals, 1, this) as [string];
+    const store = EvidenceStore.openReadOnly(file, systemClock);
+    try {
+      const ceremonyId = values.ceremony;
+      if (ceremonyId === undefined) {
+        const ceremonies = store.ceremonies();
+        output(io, values.json, ceremonies, () =>
+          ceremonies.map((c) => `${c.ceremonyId}  ${c.openedAt}  ${c.closedAt ? 'closed' : 'open'}${c.sealed ? ', sealed' : ''}  ${plural(c.head.seq, 'event')}  ${c.title}`).join('\n') || 'No ceremonies.',
+        );
+      } else {
+        const events = store.events(ceremonyId);
+        output(io, values.json, events, () => events.map((e) => `${String(e.seq).padStart(5)}  ${e.time}  ${e.type.padEnd(22)}  ${JSON.stringify(e.payload)}`).join('\n') || `No ceremony "${ceremonyId}".`);
+      }
+      return ExitCode.OK;
+    } finally {
+      store.close();
+    }
+  },
+};
+
+export const logExportCommand: Command = {
+  path: ['log', 'export'],
+  summary: 'write one sealed ceremony (events, artifacts, seal) to a new evidence log that verifies on its own',
+  usage: 'ksk-ceremony log export DB CEREMONY OUT [--json]',
+  async run(argv, io) {
+    const { values, positionals } = parseCommandArgs(argv, {}, this);
+    const [source, ceremonyId, dest] = requireArgs(positionals, 3, this) as [string, string, string];
+    const report = exportCeremony(source, ceremonyId, dest);
+    output(io, values.json, report, () => `Exported ceremony ${ceremonyId} to ${dest}.\n${describeVerification(report)}`);
+    return ExitCode.OK;
+  },
+};

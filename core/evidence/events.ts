@@ -1,0 +1,199 @@
+import { z } from 'zod';
+
+/**
+ * The vocabulary of the evidence log: every fact a ceremony records is one of these events. Each
+ * stored event is validated against this union when it is appended and again when the log is
+ * verified, so the schemas are part of the record's meaning:
+ *
+ * - never change an existing type incompatibly (logs already written must keep verifying); add a
+ *   new type instead, or use `note` with structured `data` for facts not yet modelled;
+ * - objects are strict: a field this code does not know is refused, never silently dropped.
+ *
+ * This module imports only zod, so the contract (and through it the UI) can reuse it.
+ */
+
+const text = (max = 4000) => z.string().min(1).max(max);
+/** Identifiers the engine chooses (steps, people, credentials, operations): short, printable, no spaces. */
+const ident = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/, 'an identifier of letters, digits and . _ : / -');
+const hashHex = z.string().regex(/^[0-9a-f]{64}$/, '64 lowercase hex digits (SHA-256)');
+const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64');
+const stepId = ident.optional();
+
+/**
+ * A ceremony's id also names its audit key, AUDIT-<id>, which must fit the 32 characters of an HSM
+ * key label, and its exported files: so at most 26 plain characters.
+ */
+export const ceremonyIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,25}$/, 'letters, digits, dot, dash or underscore (at most 26)');
+
+/** The people of a ceremony (ceremony.md "People", DR procedure roles). */
+export const roles = ['CA', 'CA2', 'IW', 'IW2', 'SSC', 'SA', 'CO', 'RKSH', 'TCR', 'RZM', 'RKOS', 'witness'] as const;
+export const roleSchema = z.enum(roles);
+export type Role = z.infer<typeof roleSchema>;
+
+/** A public key as DNSSEC carries it: algorithm number and the DNSKEY public key field in base64. */
+export const publicKeySchema = z.strictObject({
+  algorithm: z.number().int().min(1).max(255),
+  publicKey: base64.min(1),
+});
+
+/** The key that seals a ceremony: declared in the closing event, so a replaced seal key is evident. */
+export const sealKeySchema = z.strictObject({
+  kind: z.enum(['hsm', 'software']),
+  /** The HSM label (AUDIT-<ceremony>); null for a one-time software key. */
+  label: z.string().min(1).max(128).nullable(),
+  ...publicKeySchema.shape,
+});
+export type SealKey = z.infer<typeof sealKeySchema>;
+
+export const hsmKeySchema = z.strictObject({
+  label: z.string().min(1).max(128),
+  idHex: z.string().regex(/^[0-9a-f]*$/),
+  ...publicKeySchema.shape,
+});
+
+/**
+ * HSM operations the log knows. generate-ksk, import-key and restore put a KSK in an HSM: their key
+ * can never seal a log.
+ */
+export const hsmOperations = ['generate-ksk', 'generate-audit-key', 'sign', 'destroy-key', 'backup', 'restore', 'import-key', 'other'] as const;
+export const kskOperations: readonly HsmOperation[] = ['generate-ksk', 'import-key', 'restore'];
+export type HsmOperation = (typeof hsmOperations)[number];
+
+export const artifactKinds = ['ksr', 'skr', 'trust-anchor', 'backup', 'pdf', 'signature-image', 'script', 'hsm-log', 'photo', 'other'] as const;
+export type ArtifactKind = (typeof artifactKinds)[number];
+
+const json = z.record(z.string(), z.json());
+
+function event<T extends string, S extends z.ZodRawShape>(type: T, payload: S) {
+  return z.strictObject({ type: z.literal(type), payload: z.strictObject(payload) });
+}
+
+export const eventSchema = z.discriminatedUnion('type', [
+  event('ceremony.opened', {
+    title: text(200),
+    /** What kind of ceremony: ksr-signing, ksk-generation, dr-4.3.1A, ... (the engine's names). */
+    kind: ident,
+    site: text(200).optional(),
+    rehearsal: z.boolean(),
+    /** The last sealed ceremony of the workspace (same rehearsal flag) and its head: ceremonies chain too. */
+    previousCeremony: z.strictObject({ ceremonyId: ceremonyIdSchema, headHash: hashHex }).nullable(),
+  }),
+  event('ceremony.closed', { sealKey: sealKeySchema, summary: text().optional() }),
+
+  event('participant.signed-in', { personId: ident, name: text(200), roles: z.array(roleSchema).min(1), organisation: text(200).optional() }),
+  event('participant.signed-out', { personId: ident }),
+
+  event('script.loaded', { scriptId: ident, title: text(200), version: text(64).optional(), sha256: hashHex }),
+  event('step.started', { stepId: ident, act: text(200).optional(), title: text(500).optional() }),
+  event('step.completed', { stepId: ident, result: text().optional() }),
+  event('step.skipped', { stepId: ident, reason: text() }),
+  /** The IW's (or another participant's) initials on a step; the event's time is the time written beside them. */
+  event('initials', { stepId: ident, personId: ident, role: roleSchema }),
+
+  /** A deviation from the script: what was expected, what happened, what was decided and who signed it. */
+  event('exception', {
+    exceptionId: ident,
+    stepId,
+    expected: text(),
+    happened: text(),
+    decision: text().optional(),
+    signedBy: z.array(ident),
+  }),
+  event('exception.resolved', { exceptionId: ident, decision: text(), signedBy: z.array(ident).min(1) }),
+
+  event('hash.shown', { stepId, subject: text(500), sha256: hashHex }),
+  event('hash.matched', { stepId, subject: text(500), sha256: hashHex, form: z.enum(['hex', 'words']), readBy: ident.optional() }),
+  event('hash.mismatched', {
+    stepId,
+    subject: text(500),
+    sha256: hashHex,
+    form: z.enum(['hex', 'words']),
+    typedHex: z.string().regex(/^[0-9a-f]*$/),
+    firstDifference: z.number().int().min(1),
+    readBy: ident.optional(),
+  }),
+
+  /** Logged and committed before the HSM is asked to act; hsm.done / hsm.failed after. */
+  event('hsm.intent', {
+    opId: ident,
+    operation: z.enum(hsmOperations),
+    stepId,
+    hsmId: text(200).optional(),
+    label: z.string().min(1).max(128).optional(),
+    params: json.optional(),
+    /** Set when this repeats an operation that was interrupted or failed: a repeat is always said. */
+    retryOf: ident.optional(),
+  }),
+  event('hsm.done', { opId: ident, key: hsmKeySchema.optional(), result: json.optional() }),
+  event('hsm.failed', { opId: ident, error: text() }),
+  /**
+   * After a crash: what the HSM showed about an operation whose result was never recorded.
+   * incomplete: the HSM holds part of what the operation makes (a key without its private half).
+   */
+  event('hsm.reconciled', {
+    opId: ident,
+    finding: z.enum(['completed', 'incomplete', 'not-performed', 'unknown']),
+    detail: text(),
+    key: hsmKeySchema.optional(),
+  }),
+  event('hsm.identified', {
+    hsmId: text(200),
+    manufacturer: text(200),
+    model: text(200),
+    serialNumber: text(200),
+    firmware: text(200).optional(),
+    tokenLabel: text(200).optional(),
+    location: text(200).optional(),
+    stepId,
+  }),
+
+  /** A TEB's serial read aloud and compared with the one it was sealed with (null: none on record). */
+  event('teb.checked', { stepId, purpose: text(200), serialRead: text(64), expectedSerial: text(64).nullable(), matched: z.boolean() }),
+  event('teb.sealed', { stepId, purpose: text(200), serial: text(64), contents: z.array(text(500)).min(1) }),
+  event('teb.opened', { stepId, purpose: text(200), serial: text(64) }),
+  event('teb.handed-over', { stepId, purpose: text(200), serial: text(64), from: text(200), to: text(200), reference: text(500).optional() }),
+
+  /** A quorum set: e.g. the CO cards of one site (3 of 7) or the RKSH shares (5 of 7). */
+  event('quorum.defined', { set: ident, threshold: z.number().int().min(1), total: z.number().int().min(1) }),
+  event('credential.issued', {
+    credentialId: ident,
+    kind: z.enum(['co-card', 'rksh-share', 'other']),
+    set: ident,
+    holderId: ident,
+    holderName: text(200),
+    tebSerial: text(64).optional(),
+    stepId,
+  }),
+  event('credential.presented', { credentialId: ident, personId: ident, stepId }),
+  event('credential.retired', { credentialId: ident, reason: text(), stepId }),
+
+  /** Bytes stored in the artifacts table under this SHA-256. */
+  event('artifact.stored', {
+    sha256: hashHex,
+    name: text(255),
+    kind: z.enum(artifactKinds),
+    mediaType: z.string().regex(/^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/i, 'a media type such as application/xml'),
+    size: z.number().int().min(0),
+    stepId,
+  }),
+
+  /** logHeadHash: the head of the log when the statement was shown, before the signature was drawn. */
+  event('attestation.signed', {
+    personId: ident,
+    name: text(200),
+    role: roleSchema,
+    statement: text(),
+    logHeadHash: hashHex,
+    signatureSha256: hashHex,
+  }),
+  event('attestation.declined', { personId: ident, name: text(200), role: roleSchema, statement: text(), logHeadHash: hashHex, reason: text() }),
+
+  event('airgap.warning', { check: text(200), detail: text(), stepId }),
+  /** Room for what is not modelled yet: a topic and structured data, still validated JSON. */
+  event('note', { text: text(), topic: ident.optional(), stepId, data: json.optional() }),
+]);
+
+export type EvidenceEvent = z.infer<typeof eventSchema>;
+export type EventType = EvidenceEvent['type'];
+export type PayloadOf<T extends EventType> = Extract<EvidenceEvent, { type: T }>['payload'];
+export const eventTypes: readonly EventType[] = eventSchema.options.map((o) => o.shape.type.value);
