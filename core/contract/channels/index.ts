@@ -1,4 +1,5 @@
 import { appChannels } from './app.js';
+import { documentsChannels } from './documents.js';
 
 /**
  * The whole request/response surface between the UI and the privileged side. Each domain keeps its
@@ -7,4 +8,5 @@ import { appChannels } from './app.js';
  */
 export const channels = {
   ...appChannels,
+  ...documentsChannels,
 };
