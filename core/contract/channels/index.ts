@@ -1,5 +1,8 @@
 import { appChannels } from './app.js';
 import { documentsChannels } from './documents.js';
+import { ceremonyChannels } from './ceremony.js';
+import { logChannels } from './log.js';
+import { workspaceChannels } from './workspace.js';
 
 /**
  * The whole request/response surface between the UI and the privileged side. Each domain keeps its
@@ -9,4 +12,7 @@ import { documentsChannels } from './documents.js';
 export const channels = {
   ...appChannels,
   ...documentsChannels,
+  ...workspaceChannels,
+  ...ceremonyChannels,
+  ...logChannels,
 };
