@@ -3,7 +3,13 @@ import { AirGapBadge, ModeBanner } from './components/ModeBanner.js';
 import { ScreenTitle } from './components/ScreenTitle.js';
 import { canOpenProjector, openProjector } from './platform/api.js';
 import { href, useRoute, type Route } from './router.js';
+import { HomeScreen } from './screens/HomeScreen.js';
+import { LogScreen } from './screens/LogScreen.js';
+import { ProjectorScreen } from './screens/ProjectorScreen.js';
+import { RunnerScreen } from './screens/RunnerScreen.js';
+import { SignInScreen } from './screens/SignInScreen.js';
 import { StatusScreen } from './screens/StatusScreen.js';
+import { TriageScreen } from './screens/TriageScreen.js';
 
 function NotFound({ path }: { path: string }) {
   return (
@@ -18,18 +24,28 @@ function NotFound({ path }: { path: string }) {
 
 function screenFor(route: Route): ReactNode {
   switch (route.name) {
+    case 'home':
+      return <HomeScreen />;
+    case 'triage':
+      return <TriageScreen given={route.answers} />;
     case 'status':
       return <StatusScreen />;
+    case 'ceremony':
+      return <RunnerScreen id={route.id} />;
+    case 'sign-in':
+      return <SignInScreen id={route.id} />;
+    case 'log':
+      return <LogScreen id={route.id} />;
+    case 'projector':
+      return <ProjectorScreen />;
     case 'not-found':
       return <NotFound path={route.path} />;
-    default:
-      return <StatusScreen />;
   }
 }
 
 const navItems: { route: Route; label: string }[] = [
   { route: { name: 'home' }, label: 'Workspace' },
-  { route: { name: 'triage' }, label: 'Triage' },
+  { route: { name: 'triage', answers: {} }, label: 'Triage' },
   { route: { name: 'status' }, label: 'Status' },
 ];
 
@@ -61,7 +77,11 @@ export function AppFrame() {
   const route = useRoute();
   const key = href(route);
   if (route.name === 'projector') {
-    return <main className="projector">{key}</main>;
+    return (
+      <main className="projector" key={key}>
+        <ProjectorScreen />
+      </main>
+    );
   }
   return (
     <>

@@ -7,7 +7,8 @@ import { useEffect, useState } from 'react';
  */
 export type Route =
   | { name: 'home' }
-  | { name: 'triage' }
+  /** The answers given so far ride in the address, so a reload keeps them (nothing is recorded until the ceremony is created). */
+  | { name: 'triage'; answers: Record<string, string> }
   | { name: 'status' }
   | { name: 'projector' }
   | { name: 'ceremony'; id: string }
@@ -16,15 +17,17 @@ export type Route =
   | { name: 'not-found'; path: string };
 
 export function parseRoute(hash: string): Route {
-  const path = hash.replace(/^#/, '') || '/';
+  const full = hash.replace(/^#/, '') || '/';
+  const [path = '/', query = ''] = full.split('?', 2);
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   const [first, id, sub] = parts;
   if (parts.length === 0) return { name: 'home' };
-  if (parts.length === 1 && (first === 'triage' || first === 'status' || first === 'projector')) return { name: first };
+  if (parts.length === 1 && first === 'triage') return { name: 'triage', answers: Object.fromEntries(new URLSearchParams(query)) };
+  if (parts.length === 1 && (first === 'status' || first === 'projector')) return { name: first };
   if (first === 'ceremony' && id && parts.length === 2) return { name: 'ceremony', id };
   if (first === 'ceremony' && id && sub === 'sign-in' && parts.length === 3) return { name: 'sign-in', id };
   if (first === 'log' && id && parts.length === 2) return { name: 'log', id };
-  return { name: 'not-found', path };
+  return { name: 'not-found', path: full };
 }
 
 export function href(route: Route): string {
@@ -37,6 +40,10 @@ export function href(route: Route): string {
       return `#/ceremony/${encodeURIComponent(route.id)}/sign-in`;
     case 'log':
       return `#/log/${encodeURIComponent(route.id)}`;
+    case 'triage': {
+      const query = new URLSearchParams(route.answers).toString();
+      return query ? `#/triage?${query}` : '#/triage';
+    }
     case 'not-found':
       return `#${route.path}`;
     default:

@@ -1,0 +1,43 @@
+import type { StepState } from '../../../core/contract/ceremonyState.js';
+import { Hash } from '../components/Hash.js';
+import { captionOf, findHashes } from './hashes.js';
+
+type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+
+/** The plain values of a result, each with its path, leaving out the hashes shown apart. */
+function facts(value: Json, path: string, out: [string, string][]): [string, string][] {
+  if (value === null || typeof value !== 'object') {
+    out.push([path, String(value)]);
+  } else if (Array.isArray(value)) {
+    value.forEach((v, i) => facts(v, `${path} ${i + 1}`.trim(), out));
+  } else if (!(typeof value.sha256 === 'string' && Array.isArray(value.pgpWords))) {
+    for (const [k, v] of Object.entries(value)) facts(v, `${path} ${k}`.trim(), out);
+  }
+  return out;
+}
+
+/** What the step's action recorded: every hash in hex and PGP words, then the other values. */
+export function StepResult({ step, large = false }: { step: StepState; large?: boolean }) {
+  if (!step.result) return null;
+  const result = step.result as Json;
+  const hashes = findHashes(result);
+  const plain = facts(result, '', []).slice(0, 60);
+  return (
+    <section className="panel" aria-label={`What step ${step.number} recorded`} data-testid="step-result">
+      <h3>Recorded</h3>
+      {hashes.map((h) => (
+        <Hash key={h.path} large={large} label={captionOf(h.path)} hex={h.sha256} words={h.pgpWords} />
+      ))}
+      {plain.length > 0 && (
+        <dl className="facts">
+          {plain.map(([k, v]) => (
+            <div key={k} className="contents">
+              <dt>{k}</dt>
+              <dd className={v.length > 40 ? 'mono' : undefined}>{v}</dd>
+            </div>
+          ))}
+        </dl>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,167 @@
+import { useId, useState } from 'react';
+import type { CeremonyState } from '../../../core/contract/ceremonyState.js';
+import { useAction } from '../api.js';
+import { ErrorMessage } from '../components/ErrorMessage.js';
+import { ScreenTitle } from '../components/ScreenTitle.js';
+import { utc } from '../format.js';
+import { CeremonyLoader } from '../panels/CeremonyLoader.js';
+import { presentByRole } from '../panels/people.js';
+import { href } from '../router.js';
+
+/** The quorum counters and the roles nobody has signed in for: what is still missing before the work can start. */
+export function Quorums({ state }: { state: CeremonyState }) {
+  const present = presentByRole(state);
+  const missingRoles = state.roles.filter((r) => (present.get(r.id)?.length ?? 0) === 0);
+  return (
+    <section className="panel panel-strong" aria-labelledby="quorum-title" data-testid="quorums">
+      <h2 id="quorum-title">Who is here</h2>
+      <ul className="cards">
+        {state.quorums.map((q) => {
+          const count = present.get(q.role)?.length ?? 0;
+          const missing = Math.max(0, q.m - count);
+          return (
+            <li key={q.id} data-testid={`quorum-${q.id}`}>
+              <span className="big">
+                {q.title ?? q.role}: {count} of {q.m} needed signed in
+              </span>{' '}
+              <span className={missing === 0 ? 'badge badge-ok' : 'badge badge-error'}>{missing === 0 ? 'quorum present' : `${missing} still missing`}</span>
+              <p className="muted">
+                Quorum {q.id}: {q.m} of the {q.n} holders of role {q.role}.
+              </p>
+            </li>
+          );
+        })}
+      </ul>
+      {missingRoles.length === 0 ? (
+        <p className="success" data-testid="roles-missing">
+          Every role of the script has someone signed in.
+        </p>
+      ) : (
+        <p className="warning" data-testid="roles-missing">
+          No one has signed in yet as: {missingRoles.map((r) => `${r.title} (${r.id})`).join(', ')}.
+        </p>
+      )}
+    </section>
+  );
+}
+
+function SignInForm({ state }: { state: CeremonyState }) {
+  const signIn = useAction('ceremony.signIn');
+  const id = useId();
+  const [name, setName] = useState('');
+  const [organisation, setOrganisation] = useState('');
+  const [roles, setRoles] = useState<string[]>([]);
+  return (
+    <form
+      className="panel"
+      aria-labelledby={`${id}-title`}
+      onSubmit={(e) => {
+        e.preventDefault();
+        void signIn
+          .run({ ceremonyId: state.ceremonyId, name, roles, ...(organisation.trim() ? { organisation: organisation.trim() } : {}) })
+          .then((r) => {
+            if (r?.ok) {
+              setName('');
+              setOrganisation('');
+              setRoles([]);
+              document.getElementById(`${id}-name`)?.focus();
+            }
+          });
+      }}
+    >
+      <h2 id={`${id}-title`}>Sign in a participant</h2>
+      <div className="field">
+        <label htmlFor={`${id}-name`}>Printed name</label>
+        <input id={`${id}-name`} value={name} onChange={(e) => setName(e.target.value)} autoComplete="off" />
+      </div>
+      <fieldset>
+        <legend>Roles in this ceremony</legend>
+        {state.roles.map((role) => (
+          <label key={role.id} className="choice">
+            <input
+              type="checkbox"
+              checked={roles.includes(role.id)}
+              onChange={(e) => setRoles(e.target.checked ? [...roles, role.id] : roles.filter((r) => r !== role.id))}
+            />
+            <span>
+              {role.title} ({role.id})
+            </span>
+          </label>
+        ))}
+      </fieldset>
+      <div className="field">
+        <label htmlFor={`${id}-org`}>Organisation (optional)</label>
+        <input id={`${id}-org`} value={organisation} onChange={(e) => setOrganisation(e.target.value)} autoComplete="off" />
+      </div>
+      <button type="submit" disabled={signIn.busy || !name.trim() || roles.length === 0}>
+        {signIn.busy ? 'Signing in…' : 'Sign in'}
+      </button>
+      {signIn.state.status === 'error' && <ErrorMessage error={signIn.state.error} />}
+    </form>
+  );
+}
+
+function Participants({ state }: { state: CeremonyState }) {
+  const signOut = useAction('ceremony.signOut');
+  return (
+    <section className="panel" aria-labelledby="participants-title">
+      <h2 id="participants-title">Participants ({state.participants.length})</h2>
+      {state.participants.length === 0 ? (
+        <p className="muted">No one has signed in yet.</p>
+      ) : (
+        <table className="wide" data-testid="participants">
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Roles</th>
+              <th scope="col">Organisation</th>
+              <th scope="col">Signed in</th>
+              <th scope="col">Signed out</th>
+            </tr>
+          </thead>
+          <tbody>
+            {state.participants.map((p) => (
+              <tr key={p.personId} data-testid="participant">
+                <th scope="row">{p.name}</th>
+                <td>{p.roles.join(', ')}</td>
+                <td>{p.organisation ?? '—'}</td>
+                <td>{utc(p.signedInAt)}</td>
+                <td>
+                  {p.signedOutAt ? (
+                    utc(p.signedOutAt)
+                  ) : state.status !== 'closed' ? (
+                    <button type="button" className="secondary" disabled={signOut.busy} onClick={() => void signOut.run({ ceremonyId: state.ceremonyId, personId: p.personId })}>
+                      Sign out {p.name}
+                    </button>
+                  ) : (
+                    '—'
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {signOut.state.status === 'error' && <ErrorMessage error={signOut.state.error} />}
+    </section>
+  );
+}
+
+/** Participants and their roles for this ceremony, and the quorum counters. */
+export function SignInScreen({ id }: { id: string }) {
+  return (
+    <CeremonyLoader id={id}>
+      {(state) => (
+        <>
+          <ScreenTitle>Sign-in: {state.title}</ScreenTitle>
+          <p>
+            <a href={href({ name: 'ceremony', id })}>Go to the ceremony script</a>
+          </p>
+          <Quorums state={state} />
+          {state.status !== 'closed' && <SignInForm state={state} />}
+          <Participants state={state} />
+        </>
+      )}
+    </CeremonyLoader>
+  );
+}
