@@ -2,6 +2,7 @@ import type { Script } from '../../ceremony/script.js';
 import { KskError } from '../../errors.js';
 import { credentials } from '../../evidence/registers/credentials.js';
 import { people } from '../../evidence/registers/participants.js';
+import { tebs, type Teb } from '../../evidence/registers/tebs.js';
 import type { EvidenceStore } from '../../evidence/store.js';
 import type { LettersInput } from '../types.js';
 import { ceremonyInfoOf, readCeremonyLog } from './ceremonyLog.js';
@@ -35,6 +36,16 @@ function letterRoles(script: Script | null): LetterRole[] {
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
+ * The serial of the bag a credential was last sealed in, when the credential names none: the
+ * sealed TEB whose custody purpose ends with the credential's id or its holder's ("co-credential:
+ * HSM1:co3"), sealed last.
+ */
+function bagOf(sealed: readonly Teb[], credentialId: string, holderId: string): string | undefined {
+  const last = (purpose: string) => purpose.split(':').at(-1);
+  return sealed.filter((t) => last(t.purpose) === credentialId || last(t.purpose) === holderId).sort((a, b) => byText(a.sealed.time, b.sealed.time)).at(-1)?.serial;
+}
+
+/**
  * One letter per holder of an active CO or RKSH credential in this workspace (rehearsal or
  * production, as the ceremony), asking them to bring each credential in its tamper-evident bag,
  * by the serial the custody record has for it. People who held those roles but hold no credential
@@ -42,13 +53,15 @@ const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  */
 function lettersFromRecord(store: EvidenceStore, roles: readonly LetterRole[], scope: { rehearsal: boolean }, ceremonyId: string): Letter[] {
   const byHolder = new Map<string, Letter>();
+  const sealed = tebs(store, scope).filter((t) => t.state === 'sealed');
   for (const c of credentials(store, scope)) {
     if (c.retired) continue;
     const role: LetterRole | null = c.kind === 'co-card' ? 'CO' : c.kind === 'rksh-share' ? 'RKSH' : null;
     if (!role || !roles.includes(role)) continue;
     const letter = byHolder.get(c.holderId) ?? { recipient: { name: c.holderName, role }, bring: [], reference: `${ceremonyId}/${c.holderId}` };
     const what = role === 'CO' ? 'your Crypto Officer credential' : 'your recovery key share';
-    letter.bring.push(`${what} ${c.credentialId} in its tamper-evident bag${c.tebSerial ? `, serial ${c.tebSerial}` : ''}, unopened`);
+    const serial = c.tebSerial ?? bagOf(sealed, c.credentialId, c.holderId);
+    letter.bring.push(`${what} ${c.credentialId} in its tamper-evident bag${serial ? `, serial ${serial}` : ''}, unopened`);
     byHolder.set(c.holderId, letter);
   }
   for (const person of people(store, scope)) {
