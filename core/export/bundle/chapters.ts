@@ -32,7 +32,9 @@ function chapterTitle(number: string, text: string): string {
 export function chaptersOf(log: CeremonyLog, start: RecordingStart): string {
   const records = new Map(stepsOf(eventsOf(log, 'step.started', 'step.completed', 'step.skipped')).map((s) => [s.stepId, s]));
   const chapters: ChapterStep[] = [];
-  for (const { step } of log.script ? scriptSteps(log.script.script) : []) {
+  for (const { act, step } of log.script ? scriptSteps(log.script.script) : []) {
+    // Preparation happens before the ceremony day, off camera.
+    if (act.phase === 'preparation') continue;
     const record = records.get(step.id);
     const from = record?.started?.time ?? record?.ended?.time;
     if (!from) continue;

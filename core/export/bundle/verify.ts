@@ -1,4 +1,5 @@
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { systemClock } from '../../clock.js';
@@ -77,12 +78,25 @@ async function checkFiles(dir: string, findings: Findings): Promise<BundleVerifi
     }
     throw e;
   }
+  // The manifest is what every other file is checked against: a change to it is named first.
+  const recorded = await manifestHashInSums(dir);
+  const manifestChanged = recorded !== null && recorded !== files.manifestSha256 && !files.problems.some((p) => p.path === MANIFEST_FILE);
+  const problems = [
+    ...(manifestChanged ? [{ path: MANIFEST_FILE, message: `${MANIFEST_FILE} was changed: its SHA-256 is ${files.manifestSha256}, ${SUMS_FILE} records ${recorded}.` }] : []),
+    ...[...files.problems].sort((a, b) => Number(b.path === MANIFEST_FILE) - Number(a.path === MANIFEST_FILE)).map((p) => ({ path: p.path, message: describeFileProblem(p) })),
+  ];
   findings.record(
     'manifest',
-    files.problems.map((p) => ({ path: p.path, message: describeFileProblem(p) })),
+    problems,
     `${files.manifest.files.length + 2} files match ${MANIFEST_FILE} (SHA-256 ${files.manifestSha256}) and ${SUMS_FILE}.`,
   );
   return files;
+}
+
+/** The hash SHA256SUMS records for manifest.json, if it can be read. */
+async function manifestHashInSums(dir: string): Promise<string | null> {
+  const text = await readFile(path.join(dir, SUMS_FILE), 'utf8').catch(() => '');
+  return new RegExp(`^([0-9a-f]{64})  ${MANIFEST_FILE.replace('.', '\\.')}$`, 'm').exec(text)?.[1] ?? null;
 }
 
 function requireBundleMeta(manifest: Manifest, dir: string): { ceremony: string; generator: string } {
