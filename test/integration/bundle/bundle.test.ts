@@ -14,7 +14,7 @@ import { verifyBundle } from '../../../core/export/bundle/verify.js';
 import { sha256Hex } from '../../../core/hash/sha256.js';
 import { cliPath } from '../../helpers/paths.js';
 import { tree } from '../export/fixture.js';
-import { buildWorld, SIGNING_ID, SITE, skrFile, type HandBuiltWorld } from './handBuilt.js';
+import { buildWorld, openSigningCeremony, SIGNING_ID, skrFile, type HandBuiltWorld } from './handBuilt.js';
 
 let root: string;
 let world: HandBuiltWorld;
@@ -244,10 +244,7 @@ test('an event changed in the log and the manifest rewritten: the log check name
 test('an SKR whose signature does not verify is named, with the bundle and key', async () => {
   const store = world.store;
   const id = 'KSK-R58';
-  store.openCeremony(id, { title: 'Root KSK Ceremony 58 (rehearsal)', kind: 'ksr-signing', site: SITE, rehearsal: true });
-  const script = loadTemplate('ksr-signing');
-  const stored = store.storeArtifact(id, { name: 'ksr-signing.json', kind: 'script', mediaType: 'application/json', bytes: Buffer.from(canonicalScript(script)) });
-  store.append(id, 'script.loaded', { scriptId: script.id, title: script.title, version: script.version, sha256: stored.payload.sha256 });
+  openSigningCeremony(store, id);
   const xml = readFileSync(skrFile, 'utf8');
   const at = xml.indexOf('<SignatureData>') + '<SignatureData>'.length + 10;
   const broken = `${xml.slice(0, at)}${xml[at] === 'A' ? 'B' : 'A'}${xml.slice(at + 1)}`;
@@ -263,10 +260,7 @@ test('an SKR whose signature does not verify is named, with the bundle and key',
 test('a ceremony exported before its seal is a partial record: refused unless accepted as such', async () => {
   const store = world.store;
   const id = 'KSK-R59';
-  store.openCeremony(id, { title: 'Root KSK Ceremony 59 (rehearsal)', kind: 'ksr-signing', site: SITE, rehearsal: true });
-  const script = loadTemplate('ksr-signing');
-  const stored = store.storeArtifact(id, { name: 'ksr-signing.json', kind: 'script', mediaType: 'application/json', bytes: Buffer.from(canonicalScript(script)) });
-  store.append(id, 'script.loaded', { scriptId: script.id, title: script.title, version: script.version, sha256: stored.payload.sha256 });
+  openSigningCeremony(store, id);
   const exported = await exportBundle({ workspace: world.workspace, ceremonyId: id, to: folder('partial') });
   assert.equal(exported.sealed, false);
   assert.equal(path.basename(exported.path), bundleName(id, 'REHEARSAL'));

@@ -90,6 +90,18 @@ export function signingScript(extra = 0): Script {
   return scriptFromValue({ ...template, id: 'ksr-signing-inventory', version: '1.1', basedOn: { id: template.id, version: template.version, sha256: sha256Hex(canonicalScript(template)) }, acts });
 }
 
+/** Stores a script in the ceremony's log as the engine does: its canonical JSON as an artifact, then script.loaded. */
+export function loadScriptInto(store: EvidenceStore, ceremonyId: string, script: Script): void {
+  const stored = store.storeArtifact(ceremonyId, { name: `${script.id}.json`, kind: 'script', mediaType: 'application/json', bytes: Buffer.from(canonicalScript(script), 'utf8') });
+  store.append(ceremonyId, 'script.loaded', { scriptId: script.id, title: script.title, version: script.version, sha256: stored.payload.sha256 });
+}
+
+/** Opens one more rehearsal KSR signing in the world's log, with its script loaded and nothing done yet. */
+export function openSigningCeremony(store: EvidenceStore, ceremonyId: string): void {
+  store.openCeremony(ceremonyId, { title: `Root KSK Ceremony ${ceremonyId.replace(/\D/g, '')} (rehearsal)`, kind: 'ksr-signing', site: SITE, rehearsal: true });
+  loadScriptInto(store, ceremonyId, loadTemplate('ksr-signing'));
+}
+
 class Walker {
   private serial = 0;
   constructor(
@@ -203,8 +215,7 @@ class Walker {
 
   run(script: Script): void {
     const { store, id } = this;
-    const stored = store.storeArtifact(id, { name: `${script.id}.json`, kind: 'script', mediaType: 'application/json', bytes: Buffer.from(canonicalScript(script), 'utf8') });
-    store.append(id, 'script.loaded', { scriptId: script.id, title: script.title, version: script.version, sha256: stored.payload.sha256 });
+    loadScriptInto(store, id, script);
     this.signIn();
     for (const { act, step } of scriptSteps(script)) {
       store.append(id, 'step.started', { stepId: step.id, act: act.title, title: step.number });

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { canonicalScript, scriptHash } from '../../../core/ceremony/hash.js';
+import { scriptHash } from '../../../core/ceremony/hash.js';
 import { loadTemplate } from '../../../core/ceremony/templates.js';
 import { dsRecord } from '../../../core/dnssec/dnskey.js';
 import { recordDocumentInput } from '../../../core/documents/compose/record.js';
@@ -14,7 +14,7 @@ import { verifyEvidence } from '../../../core/evidence/verify.js';
 import { toPgpWords } from '../../../core/hash/pgpWords.js';
 import { sha256Hex } from '../../../core/hash/sha256.js';
 import { parseShareText, splitSecret } from '../../../core/hsm/shares.js';
-import { buildWorld, GENERATION_ID, kskPublicKey, SIGNING_ID, SITE, type HandBuiltWorld } from '../bundle/handBuilt.js';
+import { buildWorld, GENERATION_ID, kskPublicKey, openSigningCeremony, SIGNING_ID, SITE, type HandBuiltWorld } from '../bundle/handBuilt.js';
 import { pdfPages, squeeze } from './pdfTools.js';
 
 /** The ceremonies are written once through the evidence log's API; every document is composed from that log. */
@@ -179,10 +179,7 @@ test('a ceremony that is not in the log, or has no script yet, is refused by nam
 
 test('the record of a ceremony still open says NOT SEALED and carries the head as it is now', async () => {
   const id = 'KSK-R57';
-  store.openCeremony(id, { title: 'Root KSK Ceremony 57 (rehearsal)', kind: 'ksr-signing', site: SITE, rehearsal: true });
-  const script = loadTemplate('ksr-signing');
-  const stored = store.storeArtifact(id, { name: 'ksr-signing.json', kind: 'script', mediaType: 'application/json', bytes: Buffer.from(JSON.stringify(JSON.parse(canonicalScript(script)))) });
-  store.append(id, 'script.loaded', { scriptId: script.id, title: script.title, version: script.version, sha256: stored.payload.sha256 });
+  openSigningCeremony(store, id);
   store.append(id, 'step.started', { stepId: 'notify' });
   const head = store.head(id);
   const input = recordDocumentInput(store, id);
