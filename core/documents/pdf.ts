@@ -247,3 +247,10 @@ export class Pdf {
     this.kit.save().moveTo(from, y).lineTo(to, y).lineWidth(0.5).strokeColor('#555555').stroke().restore();
   }
 }
+
+/** The page count of a PDF this module wrote (pdfkit writes one uncompressed page tree). */
+export function pdfPageCount(pdf: Uint8Array): number {
+  const match = /\/Type \/Pages\n\/Count (\d+)\n/.exec(Buffer.from(pdf).toString('latin1'));
+  if (!match) throw new KskError('INTERNAL', 'The PDF has no page tree that can be counted.');
+  return Number(match[1]);
+}

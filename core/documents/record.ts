@@ -5,7 +5,7 @@ import { table } from './table.js';
 import { groupedLines, requireHex, utcDisplay } from './text.js';
 import type { RecordAct, RecordDocumentInput, RecordStep } from './types.js';
 
-const statusText: Record<RecordStep['status'], string> = { done: 'done', skipped: 'SKIPPED', failed: 'FAILED' };
+const statusText: Record<RecordStep['status'], string> = { done: 'done', skipped: 'SKIPPED', failed: 'FAILED', 'not-done': 'NOT DONE' };
 
 /** A time cell: the date above the time, so the column stays narrow. */
 function timeCell(value: string | undefined, field: string): string {

@@ -32,6 +32,8 @@ export const letterOptionsSchema = z.object({
   /** The date on the letters; the time the ceremony was opened in the log when absent. */
   date: utc.optional(),
   respondBy: utc.optional(),
+  /** Recipients named by the CA; by default the holders of CO and RKSH credentials the log has on record. */
+  recipients: z.array(z.object({ name: z.string().min(1), role: z.enum(['CO', 'RKSH']), address: z.array(z.string().min(1)).optional() })).min(1).optional(),
 });
 export type LetterOptions = z.input<typeof letterOptionsSchema>;
 
@@ -112,7 +114,9 @@ export const exportResultSchema = z.object({
   bytes: z.number().int().nonnegative(),
   ceremonyId: z.string(),
   mode: z.enum(['REHEARSAL', 'PRODUCTION']),
-  /** The sealed head of the ceremony's log: what the signed paper carries. */
+  /** False for a bundle written during the ceremony (its export step): a partial record. */
+  sealed: z.boolean(),
+  /** The head of the ceremony's log (the sealed head once sealed): what the signed paper carries. */
   logHead: logHeadSchema,
 });
 export type ExportResult = z.infer<typeof exportResultSchema>;
@@ -156,5 +160,5 @@ export const documentsChannels = {
    */
   'export.bundle': channel(exportRequestSchema, exportResultSchema),
   /** Verifies a bundle folder offline, as `ksk-ceremony bundle verify DIR` does. */
-  'export.verify': channel(z.object({ dir: z.string().min(1) }), bundleVerdictSchema),
+  'export.verify': channel(z.object({ dir: z.string().min(1), allowUnsealed: z.boolean().default(false) }), bundleVerdictSchema),
 };
