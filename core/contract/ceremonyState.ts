@@ -245,6 +245,12 @@ export const hsmStateSchema = z.object({
   /** As the HSM identified itself when it was first used in this ceremony. */
   identity: z.object({ manufacturer: z.string(), model: z.string(), serialNumber: z.string(), tokenLabel: z.string().optional() }).nullable(),
   active: z.boolean(),
+  /**
+   * Whether this process holds a logged-in session with it. False while `active` is true means the
+   * app restarted since the activation: the COs present their credentials again at its activation
+   * step (recorded as an exception).
+   */
+  sessionOpen: z.boolean(),
   /** KSK labels this ceremony generated, restored or destroyed in it. */
   keys: z.array(z.object({ label: z.string(), keyTag: z.number().int().nullable(), event: z.enum(['generated', 'restored', 'destroyed', 'found']) })),
 });
@@ -289,6 +295,7 @@ export const attestationStateSchema = z.object({
   reason: z.string().optional(),
   at: isoTimeSchema,
 });
+export type AttestationStateView = z.infer<typeof attestationStateSchema>;
 
 export const artifactStateSchema = z.object({
   sha256: sha256HexSchema,

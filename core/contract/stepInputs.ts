@@ -69,9 +69,16 @@ export const stepInputSchemas = {
     expected: typedHash,
     readBy: personId.optional(),
   }),
-  /** One bag, or one per member of the step's quorum (holderId: whose bag it is). */
-  'teb-check': z.strictObject({ kind: z.literal('teb-check'), bags: z.array(z.strictObject({ serial, holderId: personId.optional() })).min(1) }),
-  'teb-seal': z.strictObject({ kind: z.literal('teb-seal'), bags: z.array(z.strictObject({ serial, holderId: personId.optional(), contents: text.optional() })).min(1) }),
+  /**
+   * One bag, or one per member of the step's quorum (holder: the person id of whose bag it is, or
+   * the absent holder's name). expectedSerial: the serial on the delivery manifest, for a step whose
+   * expected serial comes from a manifest rather than the custody record.
+   */
+  'teb-check': z.strictObject({
+    kind: z.literal('teb-check'),
+    bags: z.array(z.strictObject({ serial, holder: text.optional(), expectedSerial: serial.optional() })).min(1),
+  }),
+  'teb-seal': z.strictObject({ kind: z.literal('teb-seal'), bags: z.array(z.strictObject({ serial, holder: text.optional(), contents: text.optional() })).min(1) }),
   'drill-safe-deposit-box': z.strictObject({
     kind: z.literal('drill-safe-deposit-box'),
     boxes: z.array(z.strictObject({ holder: text, reason: text, recovered: z.array(z.strictObject({ serial, contents: text })).min(1) })).min(1),
