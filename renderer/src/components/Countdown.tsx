@@ -16,6 +16,13 @@ export function useRemaining(remainingMs: number): number {
   return origin.remainingMs - Math.max(0, now - origin.at);
 }
 
+/** The backend's clock (the ceremony's), ticking: what the app shows as its time. */
+export function useBackendNow(nowAtAnswer: string | null): string | null {
+  const elapsed = -useRemaining(0);
+  if (!nowAtAnswer) return null;
+  return new Date(Date.parse(nowAtAnswer) + Math.max(0, elapsed)).toISOString();
+}
+
 export function formatRemaining(ms: number): string {
   const total = Math.floor(Math.abs(ms) / 1000);
   const days = Math.floor(total / 86400);

@@ -1,14 +1,9 @@
 import { useId, useState, type ChangeEvent } from 'react';
+import { toBase64 } from './grayscalePng.js';
 
 /** A file handed to the backend: its bytes read in the page, or a path the backend reads. */
 export type PickedFile = { name: string; base64: string } | { path: string };
 
-function toBase64(buffer: ArrayBuffer): string {
-  const bytes = new Uint8Array(buffer);
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
-}
 
 /**
  * Choose a file from the removable media (read in the page, which works in Electron and in a
@@ -26,7 +21,7 @@ export function FilePicker({ label, onChange, accept }: { label: string; onChang
       onChange(null);
       return;
     }
-    const base64 = toBase64(await file.arrayBuffer());
+    const base64 = toBase64(new Uint8Array(await file.arrayBuffer()));
     setChosen(`${file.name} (${file.size} bytes)`);
     setPath('');
     onChange({ name: file.name, base64 });

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useId, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
+import { grayscalePng, toBase64 } from './grayscalePng.js';
 
 /** The pad's drawing surface in canvas pixels; CSS may show it larger or smaller, strokes are scaled. */
 const WIDTH = 720;
@@ -46,9 +47,13 @@ export function SignaturePad({ label, onChange }: SignaturePadProps) {
 
   useEffect(blank, [blank]);
 
+  // Encoding is asynchronous: only the latest picture counts, and none from before a clear.
+  const generation = useRef(0);
   const publish = useCallback(() => {
-    const png = canvas.current?.toDataURL('image/png') ?? '';
-    onChange(png.replace(/^data:image\/png;base64,/, ''));
+    const ctx = canvas.current?.getContext('2d');
+    if (!ctx) return;
+    const mine = ++generation.current;
+    void grayscalePng(ctx.getImageData(0, 0, WIDTH, HEIGHT)).then((png) => mine === generation.current && onChange(toBase64(png)));
   }, [onChange]);
 
   const line = useCallback(
@@ -111,6 +116,7 @@ export function SignaturePad({ label, onChange }: SignaturePadProps) {
   }
 
   function clear() {
+    generation.current += 1;
     blank();
     setInked(false);
     onChange(null);

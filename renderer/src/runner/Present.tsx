@@ -27,7 +27,8 @@ export function Present({ state, step }: { state: CeremonyState; step: StepState
   const holder = waiting.find((h) => h.personId === chosen) ?? waiting[0] ?? null;
   const hsmId = (step.action.inputs as { hsm?: unknown }).hsm;
   const native = state.hsms.find((h) => h.id === hsmId)?.binding?.activation === 'native' && step.action.kind === 'hsm-activate';
-  const missing = Math.max(0, quorum.m - quorum.presented.length);
+  // What counts is what the backend holds now: after a restart the shares presented earlier are gone.
+  const missing = Math.max(0, quorum.m - quorum.held);
 
   async function readFile(file: File | undefined) {
     if (file) setText(await file.text());
@@ -36,7 +37,7 @@ export function Present({ state, step }: { state: CeremonyState; step: StepState
   return (
     <section className="panel panel-strong" aria-labelledby={`${id}-title`} data-testid="present">
       <h3 id={`${id}-title`}>
-        Credentials: {quorum.presented.length} of {quorum.m} needed presented{' '}
+        Credentials: {quorum.held} of {quorum.m} needed presented{' '}
         <span className={missing === 0 ? 'badge badge-ok' : 'badge badge-warn'} data-testid="quorum-counter">
           {missing === 0 ? 'quorum met' : `${missing} still missing`}
         </span>
@@ -54,12 +55,12 @@ export function Present({ state, step }: { state: CeremonyState; step: StepState
           ))}
         </ol>
       )}
-      {lost > 0 && (
+      {lost > 0 && missing > 0 && (
         <p className="warning" role="status">
           The app was restarted since {lost} of these were presented: shares are never written to disk, so {lost === 1 ? 'that holder presents theirs' : 'those holders present theirs'} again.
         </p>
       )}
-      {(missing > 0 || lost > 0) && holder && (
+      {missing > 0 && holder && (
         <form
           onSubmit={(e) => {
             e.preventDefault();

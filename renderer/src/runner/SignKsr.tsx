@@ -127,6 +127,11 @@ export function SignKsr({ state, step, performer, blocked }: { state: CeremonySt
         }}
       >
         <h3>1. Read the KSR{additional ? 's' : ''}</h3>
+        {!prepared && !step.needs.includes('prepare') && (
+          <p className="notice" role="status">
+            The KSR was read and checked before this screen was opened again (the log has it). Its hash and checks live only on the screen that read it: read it again to see them.
+          </p>
+        )}
         {files.map((_, i) => (
           <FilePicker key={i} label={additional ? `KSR ${i + 1} (in the order of the periods they cover)` : 'The KSR from the RZM representative’s media'} accept=".xml,application/xml" onChange={(f) => setFiles(files.map((x, j) => (j === i ? f : x)))} />
         ))}

@@ -6,6 +6,7 @@ import { ErrorMessage } from '../components/ErrorMessage.js';
 import { utc } from '../format.js';
 import { Attest } from './Attest.js';
 import { Deviation, ExceptionsList } from './Exceptions.js';
+import { sharesOf, useIssueShares } from './IssuedShares.js';
 import { ActionForm, TextField } from './forms/common.js';
 import { actionForms } from './forms/index.js';
 import { Performer, type PerformerValue } from './Performer.js';
@@ -84,6 +85,7 @@ function Reconcile({ state }: { state: CeremonyState }) {
 function Work({ state, step }: { state: CeremonyState; step: StepState }) {
   const start = useAction('step.start');
   const perform = useAction('step.perform');
+  const issue = useIssueShares();
   const [performer, setPerformer] = useState<PerformerValue | null>(null);
   const onPerformer = useCallback((value: PerformerValue | null) => setPerformer(value), []);
   const current = step.id === state.currentStepId;
@@ -108,7 +110,7 @@ function Work({ state, step }: { state: CeremonyState; step: StepState }) {
   const presenting = step.needs.includes('present');
   const blocked = presenting ? 'Every credential of the quorum must be presented first.' : performer ? null : 'Choose who performs the step.';
   const run = (input: StepInput) => {
-    if (performer) void perform.run({ ceremonyId: state.ceremonyId, stepId: step.id, performer, input });
+    if (performer) void perform.run({ ceremonyId: state.ceremonyId, stepId: step.id, performer, input }).then((r) => r?.ok && issue(step.number, sharesOf(r.value.outcome)));
   };
   return (
     <>
@@ -136,7 +138,7 @@ export function StepPanel({ state, step }: { state: CeremonyState; step: StepSta
     if (!document.activeElement || document.activeElement === document.body) heading.current?.focus();
   }, [step.id, step.status]);
   return (
-    <section className="current" aria-labelledby="step-title" data-testid="step-panel" data-step={step.id} data-status={step.status}>
+    <section className="current" aria-labelledby="step-title" data-testid="step-panel" data-step={step.id} data-status={step.status} data-kind={step.action.kind}>
       <p className="current-number">
         Step {step.number} · Act {step.act}
         {act ? `: ${act.title}` : ''} · <span data-testid="step-status">{statusLabels[step.status]}</span>

@@ -1,17 +1,17 @@
 import type { StepState } from '../../../core/contract/ceremonyState.js';
 import { Hash } from '../components/Hash.js';
-import { captionOf, findHashes } from './hashes.js';
+import { captionOf, findHashes, isHashField } from './hashes.js';
 
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 
 /** The plain values of a result, each with its path, leaving out the hashes shown apart. */
 function facts(value: Json, path: string, out: [string, string][]): [string, string][] {
   if (value === null || typeof value !== 'object') {
-    out.push([path, String(value)]);
+    out.push([captionOf(path), String(value)]);
   } else if (Array.isArray(value)) {
     value.forEach((v, i) => facts(v, `${path} ${i + 1}`.trim(), out));
-  } else if (!(typeof value.sha256 === 'string' && Array.isArray(value.pgpWords))) {
-    for (const [k, v] of Object.entries(value)) facts(v, `${path} ${k}`.trim(), out);
+  } else {
+    for (const [k, v] of Object.entries(value)) if (!isHashField(value, k)) facts(v, `${path} ${k}`.trim(), out);
   }
   return out;
 }
@@ -26,12 +26,12 @@ export function StepResult({ step, large = false }: { step: StepState; large?: b
     <section className="panel" aria-label={`What step ${step.number} recorded`} data-testid="step-result">
       <h3>Recorded</h3>
       {hashes.map((h) => (
-        <Hash key={h.path} large={large} label={captionOf(h.path)} hex={h.sha256} words={h.pgpWords} />
+        <Hash key={h.path} large={large} label={captionOf(h.path)} hex={h.sha256} words={h.pgpWords} testId="result-hash" />
       ))}
       {plain.length > 0 && (
         <dl className="facts">
-          {plain.map(([k, v]) => (
-            <div key={k} className="contents">
+          {plain.map(([k, v], i) => (
+            <div key={`${k}-${i}`} className="contents">
               <dt>{k}</dt>
               <dd className={v.length > 40 ? 'mono' : undefined}>{v}</dd>
             </div>

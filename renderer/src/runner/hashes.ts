@@ -7,31 +7,52 @@ export interface FoundHash {
 
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 
-function isHashView(value: Json): value is { sha256: string; pgpWords: string[] } {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const { sha256, pgpWords } = value as Record<string, Json>;
-  return typeof sha256 === 'string' && /^[0-9a-f]{64}$/.test(sha256) && Array.isArray(pgpWords) && pgpWords.length === 32 && pgpWords.every((w) => typeof w === 'string');
+const isWords = (value: Json | undefined): value is string[] => Array.isArray(value) && value.length === 32 && value.every((w) => typeof w === 'string');
+
+/** The sibling that holds a hash's PGP words: dsDigestHex → dsDigestPgpWords, hex or sha256 → pgpWords. */
+function wordsKey(key: string): string {
+  return key === 'hex' || key === 'sha256' ? 'pgpWords' : key.replace(/(Hex|Sha256)$/, 'PgpWords');
 }
 
 /**
- * Every hash a result carries in the contract's shown form ({sha256, pgpWords}), wherever it sits:
- * results are kind-specific, and whatever an action records in that form is meant to be read aloud.
+ * Every hash a result carries with its PGP words, wherever it sits and whatever its field is
+ * called (results are kind-specific: {sha256, pgpWords}, {hex, pgpWords}, {dsDigestHex,
+ * dsDigestPgpWords}...): a 64-digit hex value beside its 32 words is meant to be read aloud.
  */
 export function findHashes(value: Json | undefined, path = ''): FoundHash[] {
   if (value === undefined || value === null || typeof value !== 'object') return [];
-  if (isHashView(value)) return [{ path, sha256: value.sha256, pgpWords: value.pgpWords }];
-  const entries: [string, Json][] = Array.isArray(value) ? value.map((v, i) => [String(i + 1), v]) : Object.entries(value);
-  return entries.flatMap(([key, child]) => findHashes(child, path ? `${path} ${key}` : key));
+  if (Array.isArray(value)) return value.flatMap((v, i) => findHashes(v, path ? `${path} ${i + 1}` : String(i + 1)));
+  const found: FoundHash[] = [];
+  for (const [key, child] of Object.entries(value)) {
+    const words = value[wordsKey(key)];
+    if (typeof child === 'string' && /^[0-9a-fA-F]{64}$/.test(child) && isWords(words)) {
+      found.push({ path: [path, key === 'hex' || key === 'sha256' ? '' : key.replace(/(Hex|Sha256)$/, '')].filter(Boolean).join(' ') || 'SHA-256', sha256: child.toLowerCase(), pgpWords: words });
+    } else if (typeof child === 'object') {
+      found.push(...findHashes(child, path ? `${path} ${key}` : key));
+    }
+  }
+  return found;
 }
 
-/** "ds sha256" → "DS SHA256"-like caption words, for a hash found at a path. */
+const acronyms: Record<string, string> = { ds: 'DS', skr: 'SKR', ksr: 'KSR', dnskey: 'DNSKEY', xml: 'XML', hsm: 'HSM', os: 'OS', id: 'id' };
+
+/** A result's path as a caption: "key dsDigest" → "Key DS digest". */
 export function captionOf(path: string): string {
-  if (!path) return 'Hash';
-  return path
+  const words = path
     .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase()
     .split(/\s+/)
-    .map((w) => (w.length <= 3 ? w.toUpperCase() : w))
-    .join(' ');
+    .filter(Boolean)
+    .map((w) => acronyms[w] ?? w);
+  const text = words.join(' ') || 'hash';
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** Whether a field of a result object is a hash shown apart (its hex, or its words). */
+export function isHashField(object: { [key: string]: Json }, key: string): boolean {
+  const value = object[key];
+  if (isWords(value)) return true;
+  return typeof value === 'string' && /^[0-9a-fA-F]{64}$/.test(value) && isWords(object[wordsKey(key)]);
 }
 
 /**

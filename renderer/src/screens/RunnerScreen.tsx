@@ -7,7 +7,9 @@ import { CeremonyLoader } from '../panels/CeremonyLoader.js';
 import { href } from '../router.js';
 import { ClosedPanel, ClosePanel } from '../runner/Close.js';
 import { ExceptionsList, RecordException } from '../runner/Exceptions.js';
+import { IssuedShares } from '../runner/IssuedShares.js';
 import { IwControl } from '../runner/IwControl.js';
+import { Reactivate } from '../runner/Reactivate.js';
 import { ScriptList } from '../runner/ScriptList.js';
 import { StepPanel } from '../runner/StepPanel.js';
 
@@ -38,21 +40,28 @@ function Runner({ state }: { state: CeremonyState }) {
       <div className="runner">
         <ScriptList state={state} selected={shownId} onSelect={(id) => setChosen(id === state.currentStepId ? null : id)} />
         <div>
-          {chosen && (
-            <button type="button" className="secondary" onClick={() => setChosen(null)}>
-              Back to the current step
-            </button>
-          )}
-          {shown && <StepPanel key={shown.id} state={state} step={shown} />}
-          {!shown && state.status !== 'closed' && <ClosePanel state={state} />}
-          {!shown && state.status === 'closed' && <ClosedPanel state={state} />}
-          {state.status !== 'closed' && <IwControl state={state} />}
-          {state.status !== 'closed' && (
-            <div className="actions">
-              <RecordException state={state} label="Record an exception for the ceremony…" />
-            </div>
-          )}
-          <ExceptionsList state={state} title={`Every exception of this ceremony (${state.exceptions.length})`} exceptions={state.exceptions} />
+          <IssuedShares state={state}>
+            <Reactivate state={state} />
+            {chosen && (
+              <button type="button" className="secondary" onClick={() => setChosen(null)}>
+                Back to the current step
+              </button>
+            )}
+            {shown && <StepPanel key={shown.id} state={state} step={shown} />}
+            {!shown && state.status !== 'closed' && <ClosePanel state={state} />}
+            {!shown && state.status === 'closed' && <ClosedPanel state={state} />}
+            {state.status !== 'closed' && <IwControl state={state} />}
+            {state.status !== 'closed' && (
+              <div className="actions">
+                <RecordException state={state} label="Record an exception for the ceremony…" />
+              </div>
+            )}
+            <ExceptionsList
+              state={state}
+              title={shown ? 'The other exceptions of this ceremony' : `Every exception of this ceremony (${state.exceptions.length})`}
+              exceptions={state.exceptions.filter((e) => !shown || e.stepId !== shown.id)}
+            />
+          </IssuedShares>
         </div>
       </div>
     </>

@@ -5,7 +5,8 @@ import { ErrorMessage } from '../components/ErrorMessage.js';
 import { ScreenTitle } from '../components/ScreenTitle.js';
 import { utc } from '../format.js';
 import { CeremonyLoader } from '../panels/CeremonyLoader.js';
-import { presentByRole } from '../panels/people.js';
+import { useKnownPeople } from '../panels/knownPeople.js';
+import { present, presentByRole } from '../panels/people.js';
 import { href } from '../router.js';
 
 /** The quorum counters and the roles nobody has signed in for: what is still missing before the work can start. */
@@ -48,9 +49,20 @@ export function Quorums({ state }: { state: CeremonyState }) {
 function SignInForm({ state }: { state: CeremonyState }) {
   const signIn = useAction('ceremony.signIn');
   const id = useId();
+  const known = useKnownPeople(state.ceremonyId).filter((k) => !present(state).some((p) => p.personId === k.personId));
+  const [returning, setReturning] = useState('');
+  const [personId, setPersonId] = useState('');
   const [name, setName] = useState('');
   const [organisation, setOrganisation] = useState('');
   const [roles, setRoles] = useState<string[]>([]);
+  const choose = (chosenId: string) => {
+    setReturning(chosenId);
+    const person = known.find((k) => k.personId === chosenId);
+    setPersonId(person?.personId ?? '');
+    setName(person?.name ?? '');
+    setOrganisation(person?.organisation ?? '');
+    setRoles(person ? person.roles.filter((r) => state.roles.some((x) => x.id === r)) : []);
+  };
   return (
     <form
       className="panel"
@@ -58,18 +70,27 @@ function SignInForm({ state }: { state: CeremonyState }) {
       onSubmit={(e) => {
         e.preventDefault();
         void signIn
-          .run({ ceremonyId: state.ceremonyId, name, roles, ...(organisation.trim() ? { organisation: organisation.trim() } : {}) })
+          .run({ ceremonyId: state.ceremonyId, name, roles, ...(personId.trim() ? { personId: personId.trim() } : {}), ...(organisation.trim() ? { organisation: organisation.trim() } : {}) })
           .then((r) => {
             if (r?.ok) {
-              setName('');
-              setOrganisation('');
-              setRoles([]);
-              document.getElementById(`${id}-name`)?.focus();
+              choose('');
+              document.getElementById(`${id}-returning`)?.focus();
             }
           });
       }}
     >
       <h2 id={`${id}-title`}>Sign in a participant</h2>
+      <div className="field">
+        <label htmlFor={`${id}-returning`}>Someone from an earlier ceremony (keeps the person id their credentials were issued to)</label>
+        <select id={`${id}-returning`} value={returning} onChange={(e) => choose(e.target.value)} data-testid="returning">
+          <option value="">No: someone new</option>
+          {known.map((k) => (
+            <option key={k.personId} value={k.personId}>
+              {k.name} ({k.roles.join(', ')}; {k.personId})
+            </option>
+          ))}
+        </select>
+      </div>
       <div className="field">
         <label htmlFor={`${id}-name`}>Printed name</label>
         <input id={`${id}-name`} value={name} onChange={(e) => setName(e.target.value)} autoComplete="off" />
@@ -89,6 +110,10 @@ function SignInForm({ state }: { state: CeremonyState }) {
           </label>
         ))}
       </fieldset>
+      <div className="field">
+        <label htmlFor={`${id}-person`}>Person id (optional: made from the name when empty)</label>
+        <input id={`${id}-person`} value={personId} onChange={(e) => setPersonId(e.target.value)} autoComplete="off" spellCheck={false} />
+      </div>
       <div className="field">
         <label htmlFor={`${id}-org`}>Organisation (optional)</label>
         <input id={`${id}-org`} value={organisation} onChange={(e) => setOrganisation(e.target.value)} autoComplete="off" />

@@ -1,33 +1,69 @@
 import { useState } from 'react';
-import type { ParticipantState } from '../../../../core/contract/ceremonyState.js';
+import { useCall } from '../../api.js';
+import { useBackendNow } from '../../components/Countdown.js';
 import { FilePicker, type PickedFile } from '../../components/FilePicker.js';
+import { utc } from '../../format.js';
 import { present, withRoles } from '../../panels/people.js';
 import { ActionForm, OutDir, PersonSelect, RowsEditor, TextField, filledRows, lines, outOf, parseUtc, useRows, type ActionFormProps, type Column, type InputOf } from './common.js';
 
 const inputs = (p: ActionFormProps) => p.step.action.inputs as Record<string, unknown>;
 
-/** The holders a per-member TEB step is about: those present with the quorum's role; otherwise one bag. */
-function bagHolders(p: ActionFormProps): (ParticipantState | null)[] {
+interface Bag {
+  /** The person id of whose bag it is, or an absent holder's name; null for a step with one bag. */
+  holder: string | null;
+  label: string;
+}
+
+/**
+ * The bags of a per-member TEB step: one per holder present with the quorum's role, and, when
+ * sealing credentials this ceremony issued, one per credential issued to someone absent (sealed
+ * for later distribution). More can be added by the absent holder's name.
+ */
+function bagsOf(p: ActionFormProps, seal: boolean): Bag[] {
   const quorumId = inputs(p).perMemberOf;
-  if (typeof quorumId !== 'string') return [null];
+  if (typeof quorumId !== 'string') return [{ holder: null, label: '' }];
   const quorum = p.state.quorums.find((q) => q.id === quorumId);
-  return quorum ? withRoles(p.state, [quorum.role]) : [null];
+  const here = quorum ? withRoles(p.state, [quorum.role]).map((h) => ({ holder: h.personId, label: ` of ${h.name}’s bag` })) : [];
+  if (!seal) return here;
+  const custody = String(inputs(p).custody ?? '');
+  const hsm = custody.startsWith('co-credential:') ? custody.slice('co-credential:'.length) : null;
+  const issuing = p.state.acts
+    .flatMap((a) => a.steps)
+    .find((s) => (hsm ? s.action.kind === 'hsm-initialize' && s.action.inputs.hsm === hsm : custody === 'rksh-share' && s.action.kind === 'backup-ksk') && s.result);
+  const issued = ((issuing?.result?.issued ?? []) as { holderId: string; holderName: string }[]).filter((c) => !here.some((h) => h.holder === c.holderId));
+  return [...here, ...issued.map((c) => ({ holder: c.holderId, label: ` of the credential ${c.holderName}` }))];
 }
 
 /**
  * TEB serials as read aloud (or scanned: a barcode scanner types them here), one per bag. The app
- * compares each with the serial it expects only once entered, so the IW's own comparison with the
- * printed record comes first; a mismatch opens an exception.
+ * compares each with the serial its custody record expects only once entered, so the IW's own
+ * comparison with the printed record comes first; a mismatch opens an exception. A bag delivered
+ * new is compared with its delivery manifest, whose serial is entered as well.
  */
 function TebForm({ p, seal }: { p: ActionFormProps; seal: boolean }) {
-  const holders = bagHolders(p);
+  const perMember = typeof inputs(p).perMemberOf === 'string';
+  const [extra, setExtra] = useState<Bag[]>([]);
+  const [absent, setAbsent] = useState('');
+  const holders = [...bagsOf(p, seal), ...extra];
+  const manifest = !seal && inputs(p).expected === 'manifest';
   const [serials, setSerials] = useState<string[]>(() => holders.map(() => ''));
+  const [expected, setExpected] = useState<string[]>(() => holders.map(() => ''));
   const [contents, setContents] = useState<string[]>(() => holders.map(() => ''));
+  const addAbsent = () => {
+    if (!absent.trim()) return;
+    setExtra([...extra, { holder: absent.trim(), label: ` of ${absent.trim()}’s bag (absent)` }]);
+    setSerials([...serials, '']);
+    setExpected([...expected, '']);
+    setContents([...contents, '']);
+    setAbsent('');
+  };
   const what = String(inputs(p).contents ?? 'the bag');
-  const complete = holders.length > 0 && serials.every((s) => s.trim());
+  const complete = holders.length > 0 && holders.every((_, i) => serials[i]?.trim() && (!manifest || expected[i]?.trim()));
+  const set = (list: string[], i: number, v: string) => list.map((x, j) => (j === i ? v : x));
   const bags = holders.map((h, i) => ({
-    serial: serials[i]!.trim(),
-    ...(h ? { holderId: h.personId } : {}),
+    serial: (serials[i] ?? '').trim(),
+    ...(h.holder ? { holder: h.holder } : {}),
+    ...(manifest ? { expectedSerial: (expected[i] ?? '').trim() } : {}),
     ...(seal && contents[i]?.trim() ? { contents: contents[i]!.trim() } : {}),
   }));
   return (
@@ -38,22 +74,25 @@ function TebForm({ p, seal }: { p: ActionFormProps; seal: boolean }) {
       incomplete={holders.length === 0 ? 'No holder of this quorum is signed in.' : complete ? null : 'Enter every serial.'}
       onSubmit={() => p.perform(seal ? { kind: 'teb-seal', bags } : { kind: 'teb-check', bags })}
     >
-      <p>
+      <p data-testid="teb-custody" data-custody={String(inputs(p).custody ?? '')}>
         {seal ? 'Sealed: ' : 'Checked: '}
         {what}
       </p>
       {holders.map((h, i) => (
-        <div key={h?.personId ?? 'bag'} className="row-editor">
-          <TextField
-            label={`TEB serial${h ? ` of ${h.name}’s bag` : ''}, as read aloud or scanned`}
-            value={serials[i]!}
-            onChange={(v) => setSerials(serials.map((s, j) => (j === i ? v : s)))}
-            mono
-            testId="teb-serial"
-          />
-          {seal && <TextField label="Contents (optional: the script’s description when empty)" value={contents[i]!} onChange={(v) => setContents(contents.map((c, j) => (j === i ? v : c)))} />}
+        <div key={h.holder ?? 'bag'} className="row-editor" data-holder={h.holder ?? ''}>
+          <TextField label={`TEB serial${h.label}, as read aloud or scanned`} value={serials[i] ?? ''} onChange={(v) => setSerials(set(serials, i, v))} mono testId="teb-serial" />
+          {manifest && <TextField label={`Serial on the delivery manifest${h.label}`} value={expected[i] ?? ''} onChange={(v) => setExpected(set(expected, i, v))} mono testId="teb-manifest-serial" />}
+          {seal && <TextField label={`Contents${h.label} (optional: the script’s description when empty)`} value={contents[i] ?? ''} onChange={(v) => setContents(set(contents, i, v))} />}
         </div>
       ))}
+      {perMember && (
+        <div className="row-editor">
+          <TextField label="Name of an absent holder whose bag is here too" value={absent} onChange={setAbsent} />
+          <button type="button" className="secondary" onClick={addAbsent} disabled={!absent.trim()}>
+            Add their bag
+          </button>
+        </div>
+      )}
     </ActionForm>
   );
 }
@@ -85,6 +124,17 @@ export function HashCheckForm(p: ActionFormProps) {
   );
 }
 
+/** The time the app shows: the backend's clock as it answered, ticking on in the page. */
+function AppClock() {
+  const status = useCall('app.status', {});
+  const now = useBackendNow(status.status === 'ok' ? status.value.airGap.checkedAt : null);
+  return (
+    <p className="big" data-testid="app-clock">
+      The app’s clock: <span className="mono">{now ? utc(now) : '…'}</span>
+    </p>
+  );
+}
+
 export function ClockCheckForm(p: ActionFormProps) {
   const [typed, setTyped] = useState('');
   const referenceTime = parseUtc(typed);
@@ -97,6 +147,7 @@ export function ClockCheckForm(p: ActionFormProps) {
       incomplete={referenceTime ? null : 'Type the UTC time the reference clock shows.'}
       onSubmit={() => referenceTime && p.perform({ kind: 'clock-check', referenceTime })}
     >
+      <AppClock />
       <TextField
         label="UTC time on the reference clock in the room"
         value={typed}

@@ -1,0 +1,115 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { expect, test } from './fixtures.js';
+import { checkScreen } from './helpers/screens.js';
+import { officers, people, Room } from './helpers/room.js';
+import { HomePage, ProjectorPage, SignInPage, TriagePage } from './pages/AppPages.js';
+
+const run = promisify(execFile);
+const cli = new URL('../../dist/core/cli/main.js', import.meta.url).pathname;
+
+test('DR 4.2.1 A through the UI, from triage to the exported bundle, which ksk-ceremony verifies; the projector follows', async ({ page, context, world, worldHost }, testInfo) => {
+  test.setTimeout(360_000);
+  const check = (name: string) => checkScreen(page, testInfo, name);
+
+  // The workspace: the world's ceremonies are past, the current SKR gives the deadline.
+  const home = new HomePage(page);
+  await home.open(worldHost.url);
+  await expect(home.mode).toContainText('REHEARSALS');
+  await expect(home.past.getByTestId('ceremony-item')).toHaveCount(2);
+  await expect(home.deadline.getByTestId('countdown')).toContainText(' d ');
+  await check('home');
+
+  // The projector, in a second window, waits for a ceremony.
+  const projectorPage = await context.newPage();
+  const projector = new ProjectorPage(projectorPage);
+  await projector.open(worldHost.url);
+  await expect(projectorPage.getByText('Waiting for a ceremony to start.')).toBeVisible();
+
+  // Triage, one question per screen, by keyboard where it matters.
+  await page.getByRole('link', { name: /Start a ceremony from triage/ }).click();
+  const triage = new TriagePage(page);
+  await expect(triage.question).toHaveText('Which disaster is this?');
+  await check('triage-question');
+  await triage.answer(/^KSK compromise disaster/);
+  await triage.answer('Yes');
+  await triage.answer('Yes');
+  await expect(triage.procedure).toHaveText('DR 4.2.1 A');
+  await expect(triage.result.getByTestId('triage-reason')).toContainText('section 4.2.1 A');
+  await expect(triage.result.getByTestId('deadline-consequence')).not.toBeEmpty();
+  await check('triage-result');
+  await triage.start('Rehearsal site East');
+
+  // Sign-in: the Crypto Officers return under the ids their credentials were issued to.
+  const signIn = new SignInPage(page);
+  await expect(page).toHaveURL(/#\/ceremony\/[^/]+\/sign-in$/);
+  const ceremonyId = decodeURIComponent(/#\/ceremony\/([^/]+)\/sign-in$/.exec(page.url())![1]!);
+  await expect(signIn.quorum('co')).toContainText('3 still missing');
+  for (const p of people) await signIn.signIn(p.name, p.roles);
+  for (const id of officers) {
+    await page.getByTestId('returning').selectOption(id);
+    await expect(page.getByLabel('Person id (optional: made from the name when empty)')).toHaveValue(id);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await expect(signIn.participants.filter({ hasText: id === 'co-1' ? 'Carla Officer 1' : 'Officer' }).first()).toBeVisible();
+  }
+  await expect(signIn.participants).toHaveCount(people.length + officers.length);
+  await expect(signIn.quorum('co')).toContainText('quorum present');
+  await check('sign-in');
+
+  // The projector took up the new ceremony.
+  await expect(projector.projection).toHaveAttribute('data-ceremony', ceremonyId);
+
+  // The runner, step by step until every step is done.
+  await page.getByRole('link', { name: 'Go to the ceremony script' }).click();
+  const room = new Room(page, world, check);
+  await check('runner');
+  let projectorChecked = false;
+  for (let moves = 0; await room.play(); moves++) {
+    expect(moves, 'the ceremony should end in fewer moves').toBeLessThan(400);
+    const step = await room.runner.current();
+    if (process.env.KSK_E2E_TIMING) console.log(new Date().toISOString(), step?.id, step?.status);
+    // The projector follows the runner live: the same current step, the DS of the new key once generated.
+    if (!projectorChecked && step?.id === 'ds-read-aloud') {
+      await expect(projector.projection).toHaveAttribute('data-step', 'ds-read-aloud');
+      await expect(projector.hashes.first()).toContainText('DS');
+      await checkScreen(projectorPage, testInfo, 'projector');
+      projectorChecked = true;
+    }
+  }
+  expect(projectorChecked).toBe(true);
+
+  // Close and seal.
+  await check('runner-close');
+  await page.getByTestId('close-ceremony').click();
+  await expect(room.runner.closedPanel).toBeVisible();
+  const sealedWords = await room.runner.closedPanel.getByTestId('sealed-head').getByTestId('hash-words').locator('li').allTextContents();
+  expect(sealedWords).toHaveLength(32);
+  await expect(projector.head).toContainText('sealed');
+
+  // Export to the "removable medium" (a folder here) and verify as an auditor would.
+  const medium = testInfo.outputPath('medium');
+  mkdirSync(medium, { recursive: true });
+  await page.getByTestId('export-to').fill(medium);
+  await page.getByTestId('export').click();
+  const result = page.getByTestId('export-result');
+  await expect(result).toBeVisible({ timeout: 120_000 });
+  const shownWords = await result.getByTestId('export-head').getByTestId('hash-words').locator('li').allTextContents();
+  expect(shownWords).toEqual(sealedWords);
+  await check('runner-exported');
+  const bundle = /Written and verified: (\S+) \(/.exec((await result.textContent()) ?? '')![1]!;
+  const verified = await run(process.execPath, [cli, 'bundle', 'verify', bundle, '--json'], { maxBuffer: 64 * 1024 * 1024 });
+  const verdict = JSON.parse(verified.stdout) as { ok: boolean; logHead: { pgpWords: string[] } };
+  expect(verdict.ok).toBe(true);
+  expect(verdict.logHead.pgpWords).toEqual(shownWords);
+
+  // The log: every event, filterable, verified; the attestations with their drawn signatures.
+  await page.getByRole('link', { name: 'Log and documents' }).click();
+  await expect(page.getByTestId('verify-status')).toContainText('The log verifies');
+  await expect(page.getByTestId('attestation').locator('img').first()).toBeVisible();
+  await page.getByTestId('event-type-filter').selectOption('initials');
+  await expect(page.getByTestId('event').first()).toHaveAttribute('data-type', 'initials');
+  await page.getByTestId('document-record').getByRole('button', { name: /^Render/ }).click();
+  await expect(page.getByTestId('document-record').getByTestId('document-preview')).toContainText('page');
+  await check('log');
+});
