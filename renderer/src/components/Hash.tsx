@@ -1,9 +1,9 @@
 import { hexGroups } from '../format.js';
 
 /** A hash as it is read aloud: hex in groups of four, and the PGP words numbered. */
-export function Hash({ hex, words, label, large = false, testId }: { hex: string; words: readonly string[]; label: string; large?: boolean; testId?: string }) {
+export function Hash({ hex, words, label, large = false, testId, className }: { hex: string; words: readonly string[]; label: string; large?: boolean; testId?: string; className?: string }) {
   return (
-    <figure className={large ? 'hash hash-large' : 'hash'} aria-label={label} data-testid={testId}>
+    <figure className={`hash${large ? ' hash-large' : ''}${className ? ` ${className}` : ''}`} aria-label={label} data-testid={testId}>
       <figcaption>{label}</figcaption>
       <code className="hash-hex" data-testid="hash-hex">
         {hexGroups(hex)}

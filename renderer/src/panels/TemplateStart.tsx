@@ -13,6 +13,7 @@ export function TemplateStart() {
   return (
     <section className="panel" aria-labelledby="template-start-title">
       <h2 id="template-start-title">Start a ceremony from a script template</h2>
+      {templates.status === 'loading' && <p>Reading the templates…</p>}
       {templates.status === 'error' && <ErrorMessage error={templates.error} />}
       {templates.status === 'ok' && (
         <form

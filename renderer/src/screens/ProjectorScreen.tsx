@@ -67,7 +67,7 @@ function Projection({ state }: { state: CeremonyState }) {
         shown.hashes.map((h) => (
           <Hash key={h.path} large label={`${captionOf(h.path)} (step ${shown.step.number})`} hex={h.sha256} words={h.pgpWords} testId="projector-hash" />
         ))}
-      <Hash label={`Log head: event ${state.log.head.seq}${state.log.sealed ? ', sealed' : ''}`} hex={state.log.head.hash} words={state.log.head.pgpWords} testId="projector-head" />
+      <Hash className="hash-head" label={`Log head: event ${state.log.head.seq}${state.log.sealed ? ', sealed' : ''}`} hex={state.log.head.hash} words={state.log.head.pgpWords} testId="projector-head" />
       <p className="muted">
         {done} of {steps.length} steps done · {state.ceremonyId}
       </p>

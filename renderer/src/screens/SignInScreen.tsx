@@ -6,18 +6,20 @@ import { ScreenTitle } from '../components/ScreenTitle.js';
 import { utc } from '../format.js';
 import { CeremonyLoader } from '../panels/CeremonyLoader.js';
 import { useKnownPeople } from '../panels/knownPeople.js';
-import { present, presentByRole } from '../panels/people.js';
+import { present, presentByRole, quorumsInTheRoom, rolesInTheRoom } from '../panels/people.js';
 import { href } from '../router.js';
 
 /** The quorum counters and the roles nobody has signed in for: what is still missing before the work can start. */
 export function Quorums({ state }: { state: CeremonyState }) {
   const present = presentByRole(state);
-  const missingRoles = state.roles.filter((r) => (present.get(r.id)?.length ?? 0) === 0);
+  const needed = rolesInTheRoom(state);
+  const used = quorumsInTheRoom(state);
+  const missingRoles = state.roles.filter((r) => needed.has(r.id) && (present.get(r.id)?.length ?? 0) === 0);
   return (
     <section className="panel panel-strong" aria-labelledby="quorum-title" data-testid="quorums">
       <h2 id="quorum-title">Who is here</h2>
       <ul className="cards">
-        {state.quorums.map((q) => {
+        {state.quorums.filter((q) => used.has(q.id)).map((q) => {
           const count = present.get(q.role)?.length ?? 0;
           const missing = Math.max(0, q.m - count);
           return (
@@ -33,9 +35,16 @@ export function Quorums({ state }: { state: CeremonyState }) {
           );
         })}
       </ul>
+      {state.quorums
+        .filter((q) => !used.has(q.id))
+        .map((q) => (
+          <p key={q.id} className="muted">
+            {q.title ?? q.role} (quorum {q.id}): no step in the room needs them in this script.
+          </p>
+        ))}
       {missingRoles.length === 0 ? (
         <p className="success" data-testid="roles-missing">
-          Every role of the script has someone signed in.
+          Every role the ceremony needs in the room has someone signed in.
         </p>
       ) : (
         <p className="warning" data-testid="roles-missing">
@@ -105,7 +114,7 @@ function SignInForm({ state }: { state: CeremonyState }) {
               onChange={(e) => setRoles(e.target.checked ? [...roles, role.id] : roles.filter((r) => r !== role.id))}
             />
             <span>
-              {role.title} ({role.id})
+              {role.title} ({role.id}){rolesInTheRoom(state).has(role.id) ? '' : ': not needed in the room'}
             </span>
           </label>
         ))}
