@@ -110,6 +110,9 @@ test('DR 4.2.1 A through the UI, from triage to the exported bundle, which ksk-c
   await page.getByTestId('event-type-filter').selectOption('initials');
   await expect(page.getByTestId('event').first()).toHaveAttribute('data-type', 'initials');
   await page.getByTestId('document-record').getByRole('button', { name: /^Render/ }).click();
-  await expect(page.getByTestId('document-record').getByTestId('document-preview')).toContainText('page');
+  const preview = page.getByTestId('document-record').getByTestId('pdf-preview');
+  await expect(preview.getByTestId('pdf-page')).toHaveText(/^Page 1 of \d+$/);
+  await preview.getByRole('button', { name: 'Next page' }).click();
+  await expect(preview.getByTestId('pdf-page')).toHaveText(/^Page 2 of /);
   await check('log');
 });

@@ -7,6 +7,7 @@ import { Hash } from '../components/Hash.js';
 import { ScreenTitle } from '../components/ScreenTitle.js';
 import { bytes, utc } from '../format.js';
 import { CeremonyLoader } from '../panels/CeremonyLoader.js';
+import { PdfPreview } from '../preview/PdfPreview.js';
 import { href } from '../router.js';
 
 function Verification({ ceremonyId }: { ceremonyId: string }) {
@@ -167,6 +168,7 @@ function DocumentCard({ ceremonyId, kind }: { ceremonyId: string; kind: Document
             {render.state.value.pageHash ? `; every page carries ${render.state.value.pageHash.label} ${render.state.value.pageHash.hex}` : ''}.
           </p>
           <p className="muted mono">SHA-256 of the PDF: {render.state.value.sha256}</p>
+          <PdfPreview pdfBase64={render.state.value.pdfBase64} title={documentTitles[kind]} />
           <button type="button" disabled={print.busy} onClick={() => void print.run({ ceremonyId, kind })}>
             {print.busy ? 'Sending to the printer…' : 'Print'}
           </button>

@@ -124,11 +124,14 @@ export class Room {
         await runner.perform();
         break;
       }
-      case 'hsm-activate':
-        await this.presentAll();
+      case 'hsm-activate': {
+        const fromScreen = await this.presentAll();
         await this.once('hsm-activate', 'runner-hsm-activation');
         await runner.perform();
+        // The holders of the new credentials have used their sheets: the CA takes them off the screen.
+        if (fromScreen) await page.getByRole('button', { name: /^Every holder has their sheet/ }).click();
         break;
+      }
       case 'hsm-initialize':
         await runner.perform();
         await this.takeSheets();
@@ -168,11 +171,15 @@ export class Room {
     }
   }
 
-  /** The holders present their sheets one at a time, as the app asks, until the quorum is met. */
-  async presentAll(limit = Number.POSITIVE_INFINITY): Promise<void> {
+  /**
+   * The holders present their sheets one at a time, as the app asks, until the quorum is met.
+   * Returns whether the sheets were the ones this ceremony issued on screen.
+   */
+  async presentAll(limit = Number.POSITIVE_INFINITY): Promise<boolean> {
     const present = this.page.getByTestId('present');
     const hsm = ((await this.runner.panel.getByTestId('hsm-line').textContent()) ?? '').match(/token (REHEARSAL \S+)/)?.[1] ?? '';
-    const sheets = this.sheets.size > 0 && hsm.endsWith('HSM2') ? this.sheets : this.sheetsOf(hsm);
+    const fromScreen = this.sheets.size > 0 && hsm.endsWith('HSM2');
+    const sheets = fromScreen ? this.sheets : this.sheetsOf(hsm);
     for (let n = 0; n < limit && (await present.getByTestId('share-text').count()) > 0; n++) {
       const holder = await present.getByLabel('Next holder').inputValue();
       const sheet = sheets.get(holder);
@@ -182,6 +189,7 @@ export class Room {
       await present.getByRole('button', { name: /^Present .* credential$/ }).click();
       await expect(present.getByTestId('quorum-counter')).not.toHaveText(counter ?? '');
     }
+    return fromScreen;
   }
 
   /** The holders take their new sheets from the screen (a printer would print them). */
