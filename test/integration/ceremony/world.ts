@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TestContext } from 'node:test';
-import { RehearsalClock } from '../../../core/ceremony/engine/rehearsal/clock.js';
+import { RehearsalClock, rehearsalStartTime } from '../../../core/ceremony/engine/rehearsal/clock.js';
 import { Rehearsal } from '../../../core/ceremony/engine/rehearsal/rehearse.js';
 import { RehearsalWorld } from '../../../core/ceremony/engine/rehearsal/world.js';
 import type { CeremonyState, StepState } from '../../../core/contract/ceremonyState.js';
@@ -36,14 +36,8 @@ export interface Opened {
   close(): Promise<void>;
 }
 
-/** When the world's clock stood when it was saved: a copy continues from there. */
-function worldTime(root: string): Date {
-  const time = RehearsalWorld.open(root).state.time;
-  return time ? new Date(Date.parse(time) + 1000) : new Date();
-}
-
 export function openWorkspace(root: string, overrides: Omit<BackendOverrides, 'clock'> = {}): Opened {
-  const clock = new RehearsalClock(worldTime(root));
+  const clock = new RehearsalClock(rehearsalStartTime(root));
   const backend = new Backend({ workspaceDir: root, mode: 'rehearsal' }, { ...overrides, clock });
   const api = (channel: string, request: unknown) => backend.call(channel, request);
   return {

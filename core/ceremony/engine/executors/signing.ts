@@ -260,6 +260,7 @@ export async function signKsrStep(run: StepRun, input: StepInputOf<'sign-ksr'>):
   const [prepared] = preparedKsrs(run);
   if (!prepared) throw new KskError('CONFLICT', `Step ${run.step.number} has no KSR yet.`);
   const ksr = loadKsr(run, run.deps.store.readArtifact(prepared.sha256), prepared.name);
+  run.activeHsm(i.hsm);
   matchOutOfBand(run, prepared.sha256, `KSR ${ksr.id}`, input.outOfBandHash, input.readBy);
   const signed = await signOne(run, i, ksr, prepared.sha256, ceremonyCurrentSkr(run), input.overrides, input.out);
   const skrSummary = signed.summary.skr;
@@ -272,6 +273,7 @@ export async function signAdditionalKsrs(run: StepRun, input: StepInputOf<'sign-
   const prepared = preparedKsrs(run);
   if (input.outOfBandHashes.length !== prepared.length) throw new KskError('BAD_REQUEST', `${prepared.length} additional KSR(s) were handed over; ${input.outOfBandHashes.length} out-of-band hash(es) were read.`);
   const ksrs = prepared.map((p) => ({ ...p, ksr: loadKsr(run, run.deps.store.readArtifact(p.sha256), p.name) }));
+  run.activeHsm(i.hsm);
   ksrs.forEach((k, n) => matchOutOfBand(run, k.sha256, `KSR ${k.ksr.id}`, input.outOfBandHashes[n] as string, input.readBy));
   let previous = lastSkrOfCeremony(run) ?? ceremonyCurrentSkr(run);
   const skrs = [];
