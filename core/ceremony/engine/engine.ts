@@ -389,6 +389,14 @@ export class CeremonyEngine {
     });
   }
 
+  /** Records what a step's performer or the IW did and, in the same transaction, the completion it brings. */
+  #record<T extends AppendableType>(ceremonyId: string, stepId: string, type: T, payload: PayloadOf<T>, complete = true): void {
+    this.deps.store.atomically(() => {
+      this.deps.store.append(ceremonyId, type, payload);
+      if (complete) this.#maybeComplete(ceremonyId, stepId);
+    });
+  }
+
   /** Appends step.completed once the action is done and, where the step asks, the IW has initialled. */
   #maybeComplete(ceremonyId: string, stepId: string): void {
     const state = this.state(ceremonyId);
@@ -427,10 +435,7 @@ export class CeremonyEngine {
       const { view } = this.#step(state, request.stepId);
       this.#readyToAct(state, view);
       const performer = this.#performer(state, step, view, request.performer);
-      this.deps.store.atomically(() => {
-        this.deps.store.append(request.ceremonyId, 'step.confirmed', { stepId: step.id, performer, ...(request.note ? { note: request.note } : {}) });
-        this.#maybeComplete(request.ceremonyId, step.id);
-      });
+      this.#record(request.ceremonyId, step.id, 'step.confirmed', { stepId: step.id, performer, ...(request.note ? { note: request.note } : {}) });
       return this.#change(request.ceremonyId);
     });
   }
@@ -443,10 +448,7 @@ export class CeremonyEngine {
       if (!view.initial) throw new KskError('BAD_REQUEST', `Step ${view.number} is not initialled by the IW.`);
       if (view.initials) throw new KskError('CONFLICT', `Step ${view.number} was already initialled by ${view.initials.name}.`);
       if (!view.performedAt) throw new KskError('CONFLICT', `Step ${view.number} has not been performed yet: there is nothing to initial.`);
-      this.deps.store.atomically(() => {
-        this.deps.store.append(request.ceremonyId, 'initials', { stepId: view.id, personId: iw.personId, role: iw.roles.includes('IW') ? 'IW' : 'IW2' });
-        this.#maybeComplete(request.ceremonyId, view.id);
-      });
+      this.#record(request.ceremonyId, view.id, 'initials', { stepId: view.id, personId: iw.personId, role: iw.roles.includes('IW') ? 'IW' : 'IW2' });
       return this.#change(request.ceremonyId);
     });
   }
@@ -520,10 +522,7 @@ export class CeremonyEngine {
         }
         throw e;
       }
-      this.deps.store.atomically(() => {
-        this.deps.store.append(request.ceremonyId, 'action.performed', { stepId: step.id, kind, performer, result: execution.result as PayloadOf<'action.performed'>['result'] });
-        if (!reactivating) this.#maybeComplete(request.ceremonyId, step.id);
-      });
+      this.#record(request.ceremonyId, step.id, 'action.performed', { stepId: step.id, kind, performer, result: execution.result as PayloadOf<'action.performed'>['result'] }, !reactivating);
       return this.#change(request.ceremonyId, execution.outcome ?? null);
     });
   }
@@ -705,14 +704,11 @@ export class CeremonyEngine {
       const done = after.attestations.filter((a) => a.stepId === view.id);
       const remaining = attestorsOf(this.#step(after, view.id).step, after.participants).filter((p) => !done.some((a) => a.personId === p.personId));
       if (remaining.length === 0) {
-        this.deps.store.atomically(() => {
-          this.deps.store.append(request.ceremonyId, 'action.performed', {
-            stepId: view.id,
-            kind: 'attestation',
-            performer: { personId: person.personId, name: person.name, role: scriptRole },
-            result: { signed: done.filter((a) => a.signed).map((a) => a.personId), declined: done.filter((a) => !a.signed).map((a) => a.personId) },
-          });
-          this.#maybeComplete(request.ceremonyId, view.id);
+        this.#record(request.ceremonyId, view.id, 'action.performed', {
+          stepId: view.id,
+          kind: 'attestation',
+          performer: { personId: person.personId, name: person.name, role: scriptRole },
+          result: { signed: done.filter((a) => a.signed).map((a) => a.personId), declined: done.filter((a) => !a.signed).map((a) => a.personId) },
         });
       }
       return this.#change(request.ceremonyId);
@@ -746,10 +742,7 @@ export class CeremonyEngine {
         if (step && finding.payload.finding === 'completed' && finding.payload.key) {
           const result = await completeFromReconciled(this.#run(this.state(ceremonyId), step, this.#step(this.state(ceremonyId), step.id).view, { name: 'the app', role: step.roles[0] as string }), op, finding.payload.key);
           if (result) {
-            this.deps.store.atomically(() => {
-              this.deps.store.append(ceremonyId, 'action.performed', { stepId: step.id, kind: step.action.kind, performer: result.performer, result: result.result as PayloadOf<'action.performed'>['result'] });
-              this.#maybeComplete(ceremonyId, step.id);
-            });
+            this.#record(ceremonyId, step.id, 'action.performed', { stepId: step.id, kind: step.action.kind, performer: result.performer, result: result.result as PayloadOf<'action.performed'>['result'] });
           }
         }
       }

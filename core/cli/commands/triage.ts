@@ -81,7 +81,7 @@ export const triageCommand: Command = {
         publicationMargin: values['publication-margin'] ?? defaultDeadlinePolicy.publicationMargin,
       });
     } else if (values.now !== undefined || values['lead-time'] !== undefined || values['publication-margin'] !== undefined) {
-      throw new UsageError(`--now, --lead-time and --publication-margin apply to --skr or --deadline, which is missing.\nusage: ${this.usage}`);
+      throw new UsageError(`--now, --lead-time and --publication-margin apply to --deadline, which is missing (or to the SKR given with --skr).\nusage: ${this.usage}`);
     }
 
     output(io, values.json, { ...result, deadline, ...(current ? { currentSkr: current } : {}) }, () =>

@@ -2,16 +2,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { dsRecord } from '../../../core/dnssec/dnskey.js';
 import { rehearsalHsmLabel } from '../../../core/service/hsmProvider.js';
-import { assertCompleteAndVerified, assertSignedBy, baseWorld, cloneWorld, keyOf, loginAsCos, openWorkspace, publishedAnchor, signedSkr, stepOfKind, type Opened } from './world.js';
+import { assertCompleteAndVerified, assertSignedBy, baseWorld, cloneWorld, keyOf, loginAsCos, openWorkspace, publishedAnchor, signedSkr, stepOfKind, worldKsk } from './world.js';
 
 /** DR 4.2: the private KSK was exfiltrated or derived: it must never sign again. */
-
-async function originalKsk(opened: Opened) {
-  const list = await opened.call<{ ceremonyId: string; procedure: string }[]>('ceremony.list', {});
-  const keygen = list.find((c) => c.procedure === 'ksk-generation');
-  assert.ok(keygen);
-  return keyOf(stepOfKind(await opened.call('ceremony.state', { ceremonyId: keygen.ceremonyId }), 'generate-ksk').result);
-}
 
 test('the KSK compromise procedures (4.2.1 A/B, 4.2.2 A/B) on SoftHSM2 through the contract', async (t) => {
   const base = await baseWorld(t);
@@ -25,7 +18,7 @@ test('the KSK compromise procedures (4.2.1 A/B, 4.2.2 A/B) on SoftHSM2 through t
     await t.test(`${procedure}: ${destroys ? 'destroys the compromised KSK (gone from its token), ' : ''}generates a ${keyType} KSK in ${hsm}, signs the KSR with it, publishes a trust anchor whose DS matches the SKR's KSK`, async (t) => {
       const opened = openWorkspace(cloneWorld(t, base));
       try {
-        const compromised = await originalKsk(opened);
+        const compromised = await worldKsk(opened);
         const { state } = await opened.rehearsal.rehearse(procedure);
         assertCompleteAndVerified(opened.root, state);
         assert.equal(state.triage?.procedure, procedure);

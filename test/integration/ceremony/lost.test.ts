@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { dsRecord } from '../../../core/dnssec/dnskey.js';
 import { isHsmError } from '../../../core/hsm/errors.js';
 import { rehearsalHsmLabel } from '../../../core/service/hsmProvider.js';
-import { assertCompleteAndVerified, assertSignedBy, baseWorld, cloneWorld, keyOf, loginAsCos, openWorkspace, publishedAnchor, signedSkr, stepOfKind } from './world.js';
+import { assertCompleteAndVerified, assertSignedBy, baseWorld, cloneWorld, keyOf, loginAsCos, openWorkspace, publishedAnchor, signedSkr, stepOfKind, worldKsk } from './world.js';
 
 /** DR 4.3: every HSM holding the KSK failed (the rehearsal deletes HSM1's token before the ceremony). */
 
@@ -12,10 +12,7 @@ test('the lost KSK procedures (4.3.1 A/B/C, 4.3.2 A/B) on SoftHSM2 through the c
   const original = await (async () => {
     const opened = openWorkspace(base);
     try {
-      const list = await opened.call<{ ceremonyId: string; procedure: string }[]>('ceremony.list', {});
-      const keygen = list.find((c) => c.procedure === 'ksk-generation');
-      assert.ok(keygen);
-      return keyOf(stepOfKind(await opened.call('ceremony.state', { ceremonyId: keygen.ceremonyId }), 'generate-ksk').result);
+      return await worldKsk(opened);
     } finally {
       await opened.close();
     }

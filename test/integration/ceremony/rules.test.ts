@@ -62,8 +62,18 @@ test('the engine enforces the script through the contract', async (t) => {
   const id = created.ceremonyId;
   const ref = (stepId: string) => ({ ceremonyId: id, stepId });
 
-  await t.test('a step out of order needs a reason the IW signs', async () => {
+  await t.test('a step out of order needs a reason the IW signs; so does a skipped step', async () => {
     await refused(opened.call('step.start', ref('sign-in')), 'CONFLICT', /is not next: step 1\.1 \(notify\) is not started/);
+    await refused(opened.call('step.skip', { ...ref('ksr-request'), deviation: { reason: 'the RZM sent it already', witnessId: 'iw' } }), 'CONFLICT', /iw is not signed in/);
+    await opened.call('ceremony.signIn', { ceremonyId: id, personId: 'ca', name: 'Ada Administrator', roles: ['CA'] });
+    await refused(opened.call('step.skip', { ...ref('ksr-request'), deviation: { reason: 'the RZM sent it already', witnessId: 'ca' } }), 'CONFLICT', /not an Internal Witness/);
+    await opened.call('ceremony.signIn', { ceremonyId: id, personId: 'iw', name: 'Ines Witness', roles: ['IW'] });
+    const skipped = await opened.call<{ state: CeremonyState }>('step.skip', { ...ref('ksr-request'), deviation: { reason: 'the RZM sent it already', witnessId: 'iw' } });
+    const step = steps(skipped.state).find((s) => s.id === 'ksr-request');
+    assert.equal(step?.status, 'skipped');
+    const exception = skipped.state.exceptions.find((x) => x.exceptionId === step?.skipped?.exceptionId);
+    assert.deepEqual([exception?.decision, exception?.signedBy], ['the RZM sent it already', ['iw']]);
+    assert.equal(skipped.state.currentStepId, 'notify', 'the step before it is still the current one');
   });
 
   await t.test('quorum: each holder presents their own credential, once; M distinct holders before the HSM is activated', async () => {

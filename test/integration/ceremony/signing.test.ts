@@ -4,16 +4,9 @@ import { test } from 'node:test';
 import { dsRecord } from '../../../core/dnssec/dnskey.js';
 import { parseSkr } from '../../../core/dnssec/ksrParse.js';
 import { rehearsalHsmLabel } from '../../../core/service/hsmProvider.js';
-import { artifact, assertCompleteAndVerified, assertSignedBy, baseWorld, cloneWorld, keyOf, loginAsCos, openWorkspace, publishedAnchor, signedSkr, stepOfKind, type Opened } from './world.js';
+import { artifact, assertCompleteAndVerified, assertSignedBy, baseWorld, cloneWorld, keyOf, loginAsCos, openWorkspace, publishedAnchor, signedSkr, stepOfKind, worldKsk } from './world.js';
 
 /** DR 4.1: the KSK is intact but no standard ceremony can produce an SKR in time. */
-
-async function currentKsk(opened: Opened) {
-  const list = await opened.call<{ ceremonyId: string; procedure: string }[]>('ceremony.list', {});
-  const keygen = list.find((c) => c.procedure === 'ksk-generation');
-  assert.ok(keygen);
-  return keyOf(stepOfKind(await opened.call('ceremony.state', { ceremonyId: keygen.ceremonyId }), 'generate-ksk').result);
-}
 
 test('the KSK signing disaster procedures (4.1.1, 4.1.2 A/B, 4.1.3) and the release of stored RRSIGs', async (t) => {
   const base = await baseWorld(t);
@@ -25,7 +18,7 @@ test('the KSK signing disaster procedures (4.1.1, 4.1.2 A/B, 4.1.3) and the rele
     await t.test(`${procedure} generates a temporary KSK in ${hsm} outside the KMF, signs the KSR with it, publishes its trust anchor and leaves the follow-ups open`, async (t) => {
       const opened = openWorkspace(cloneWorld(t, base));
       try {
-        const existing = await currentKsk(opened);
+        const existing = await worldKsk(opened);
         const { state } = await opened.rehearsal.rehearse(procedure);
         assertCompleteAndVerified(opened.root, state);
         const key = keyOf(stepOfKind(state, 'generate-ksk').result);
@@ -57,7 +50,7 @@ test('the KSK signing disaster procedures (4.1.1, 4.1.2 A/B, 4.1.3) and the rele
   await t.test('4.1.2 A signs with the existing KSK; the drilled boxes and the staff presenting the credentials are witnessed exceptions', async (t) => {
     const opened = openWorkspace(cloneWorld(t, base));
     try {
-      const existing = await currentKsk(opened);
+      const existing = await worldKsk(opened);
       const { state } = await opened.rehearsal.rehearse('4.1.2A');
       assertCompleteAndVerified(opened.root, state);
       assertSignedBy(await signedSkr(opened, state), existing);
@@ -77,7 +70,7 @@ test('the KSK signing disaster procedures (4.1.1, 4.1.2 A/B, 4.1.3) and the rele
   await t.test('4.1.3 signs additional KSRs spanning the extended period, stores them, and rrsig-release hands the next one to the RZM', async (t) => {
     const opened = openWorkspace(cloneWorld(t, base));
     try {
-      const existing = await currentKsk(opened);
+      const existing = await worldKsk(opened);
       const { state } = await opened.rehearsal.rehearse('4.1.3');
       assertCompleteAndVerified(opened.root, state);
       assertSignedBy(await signedSkr(opened, state), existing);

@@ -88,6 +88,14 @@ export function stepOfKind(state: CeremonyState, kind: string): StepState {
   return found;
 }
 
+/** The KSK the world's first ceremony generated: the operator's KSK before any disaster. */
+export async function worldKsk(opened: Opened): Promise<ReturnType<typeof keyOf>> {
+  const list = await opened.call<{ ceremonyId: string; procedure: string }[]>('ceremony.list', {});
+  const keygen = list.find((c) => c.procedure === 'ksk-generation');
+  assert.ok(keygen, 'the world has a KSK generation ceremony');
+  return keyOf(stepOfKind(await opened.call('ceremony.state', { ceremonyId: keygen.ceremonyId }), 'generate-ksk').result);
+}
+
 /** What every rehearsed ceremony must show: sealed, every step done and initialled where asked, every exception complete, a log that verifies. */
 export function assertCompleteAndVerified(root: string, state: CeremonyState): void {
   assert.equal(state.status, 'closed');
