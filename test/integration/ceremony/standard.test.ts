@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { dsRecord } from '../../../core/dnssec/dnskey.js';
 import { rehearsalHsmLabel } from '../../../core/service/hsmProvider.js';
 import type { CeremonyState } from '../../../core/contract/ceremonyState.js';
+import type { ContractEvent } from '../../../core/contract/events.js';
 import { assertCompleteAndVerified, assertSignedBy, baseWorld, cloneWorld, keyOf, loginAsCos, openWorkspace, publishedAnchor, signedSkr, stepOfKind } from './world.js';
 
 /** The standard ceremonies: the quarterly KSR signing, the KSK generation, and the extraordinary ceremony a disaster leaves. */
@@ -27,9 +28,14 @@ test('the standard ceremonies on SoftHSM2 through the contract', async (t) => {
 
   await t.test('ksk-generation generates a KSK in HSM1, backs it up to 7 RKSH shares and writes its trust anchor', async (t) => {
     const run = openWorkspace(cloneWorld(t, base));
+    const events: ContractEvent[] = [];
+    run.backend.onEvent((e) => events.push(e));
     try {
       const { state } = await run.rehearsal.rehearse('ksk-generation');
       assertCompleteAndVerified(run.root, state);
+      const done = events.filter((e) => e.type === 'progress' && e.done).map((e) => (e.type === 'progress' ? e.label : ''));
+      assert.ok(done.some((l) => /^Generated K\w+ in HSM1$/.test(l)) && done.some((l) => /^Backed up K\w+$/.test(l)), `progress reported: ${done.join('; ')}`);
+      assert.ok(events.some((e) => e.type === 'state-changed' && e.topic === 'ceremony' && e.id === state.ceremonyId), 'every change is announced');
       const key = keyOf(stepOfKind(state, 'generate-ksk').result);
       assert.ok(!key.publicKey.equals(ksk.publicKey));
       const backup = stepOfKind(state, 'backup-ksk').result as { issued: unknown[]; threshold: number; copies: string[]; sha256: string };
