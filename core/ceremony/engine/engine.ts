@@ -72,6 +72,8 @@ export class CeremonyEngine {
   readonly sessions = new Sessions();
   readonly #scripts = new Map<string, Script>();
   readonly #locks = new Map<string, Promise<unknown>>();
+  /** A ceremony's events as last read: a state is projected many times between two changes. */
+  readonly #read = new Map<string, StoredEvent[]>();
 
   constructor(readonly deps: EngineDeps) {}
 
@@ -83,7 +85,7 @@ export class CeremonyEngine {
 
   /** The script a ceremony follows, read back from its log (stored as canonical JSON, checked by hash). */
   scriptOf(ceremonyId: string): { script: Script; sha256: string } {
-    const loaded = this.deps.store.events(ceremonyId, ['script.loaded'])[0];
+    const loaded = this.events(ceremonyId).find((e): e is StoredEvent<'script.loaded'> => e.type === 'script.loaded');
     if (!loaded) {
       if (this.deps.store.head(ceremonyId)) throw new KskError('CONFLICT', `Ceremony ${ceremonyId} was not opened by the ceremony engine: it has no script.`);
       throw new KskError('NOT_FOUND', `No ceremony "${ceremonyId}" in this workspace.`);
@@ -102,7 +104,7 @@ export class CeremonyEngine {
     const { script, sha256 } = this.scriptOf(ceremonyId);
     const { store } = this.deps;
     return ceremonyState({
-      events: store.events(ceremonyId),
+      events: this.events(ceremonyId),
       script,
       scriptSha256: sha256,
       now: this.deps.clock.now(),
@@ -387,6 +389,14 @@ export class CeremonyEngine {
     });
   }
 
+  /** Records what a step's performer or the IW did and, in the same transaction, the completion it brings. */
+  #record<T extends AppendableType>(ceremonyId: string, stepId: string, type: T, payload: PayloadOf<T>, complete = true): void {
+    this.deps.store.atomically(() => {
+      this.deps.store.append(ceremonyId, type, payload);
+      if (complete) this.#maybeComplete(ceremonyId, stepId);
+    });
+  }
+
   /** Appends step.completed once the action is done and, where the step asks, the IW has initialled. */
   #maybeComplete(ceremonyId: string, stepId: string): void {
     const state = this.state(ceremonyId);
@@ -425,10 +435,7 @@ export class CeremonyEngine {
       const { view } = this.#step(state, request.stepId);
       this.#readyToAct(state, view);
       const performer = this.#performer(state, step, view, request.performer);
-      this.deps.store.atomically(() => {
-        this.deps.store.append(request.ceremonyId, 'step.confirmed', { stepId: step.id, performer, ...(request.note ? { note: request.note } : {}) });
-        this.#maybeComplete(request.ceremonyId, step.id);
-      });
+      this.#record(request.ceremonyId, step.id, 'step.confirmed', { stepId: step.id, performer, ...(request.note ? { note: request.note } : {}) });
       return this.#change(request.ceremonyId);
     });
   }
@@ -441,10 +448,7 @@ export class CeremonyEngine {
       if (!view.initial) throw new KskError('BAD_REQUEST', `Step ${view.number} is not initialled by the IW.`);
       if (view.initials) throw new KskError('CONFLICT', `Step ${view.number} was already initialled by ${view.initials.name}.`);
       if (!view.performedAt) throw new KskError('CONFLICT', `Step ${view.number} has not been performed yet: there is nothing to initial.`);
-      this.deps.store.atomically(() => {
-        this.deps.store.append(request.ceremonyId, 'initials', { stepId: view.id, personId: iw.personId, role: iw.roles.includes('IW') ? 'IW' : 'IW2' });
-        this.#maybeComplete(request.ceremonyId, view.id);
-      });
+      this.#record(request.ceremonyId, view.id, 'initials', { stepId: view.id, personId: iw.personId, role: iw.roles.includes('IW') ? 'IW' : 'IW2' });
       return this.#change(request.ceremonyId);
     });
   }
@@ -518,10 +522,7 @@ export class CeremonyEngine {
         }
         throw e;
       }
-      this.deps.store.atomically(() => {
-        this.deps.store.append(request.ceremonyId, 'action.performed', { stepId: step.id, kind, performer, result: execution.result as PayloadOf<'action.performed'>['result'] });
-        if (!reactivating) this.#maybeComplete(request.ceremonyId, step.id);
-      });
+      this.#record(request.ceremonyId, step.id, 'action.performed', { stepId: step.id, kind, performer, result: execution.result as PayloadOf<'action.performed'>['result'] }, !reactivating);
       return this.#change(request.ceremonyId, execution.outcome ?? null);
     });
   }
@@ -703,14 +704,11 @@ export class CeremonyEngine {
       const done = after.attestations.filter((a) => a.stepId === view.id);
       const remaining = attestorsOf(this.#step(after, view.id).step, after.participants).filter((p) => !done.some((a) => a.personId === p.personId));
       if (remaining.length === 0) {
-        this.deps.store.atomically(() => {
-          this.deps.store.append(request.ceremonyId, 'action.performed', {
-            stepId: view.id,
-            kind: 'attestation',
-            performer: { personId: person.personId, name: person.name, role: scriptRole },
-            result: { signed: done.filter((a) => a.signed).map((a) => a.personId), declined: done.filter((a) => !a.signed).map((a) => a.personId) },
-          });
-          this.#maybeComplete(request.ceremonyId, view.id);
+        this.#record(request.ceremonyId, view.id, 'action.performed', {
+          stepId: view.id,
+          kind: 'attestation',
+          performer: { personId: person.personId, name: person.name, role: scriptRole },
+          result: { signed: done.filter((a) => a.signed).map((a) => a.personId), declined: done.filter((a) => !a.signed).map((a) => a.personId) },
         });
       }
       return this.#change(request.ceremonyId);
@@ -744,10 +742,7 @@ export class CeremonyEngine {
         if (step && finding.payload.finding === 'completed' && finding.payload.key) {
           const result = await completeFromReconciled(this.#run(this.state(ceremonyId), step, this.#step(this.state(ceremonyId), step.id).view, { name: 'the app', role: step.roles[0] as string }), op, finding.payload.key);
           if (result) {
-            this.deps.store.atomically(() => {
-              this.deps.store.append(ceremonyId, 'action.performed', { stepId: step.id, kind: step.action.kind, performer: result.performer, result: result.result as PayloadOf<'action.performed'>['result'] });
-              this.#maybeComplete(ceremonyId, step.id);
-            });
+            this.#record(ceremonyId, step.id, 'action.performed', { stepId: step.id, kind: step.action.kind, performer: result.performer, result: result.result as PayloadOf<'action.performed'>['result'] });
           }
         }
       }
@@ -776,8 +771,20 @@ export class CeremonyEngine {
     });
   }
 
-  /** The events of one ceremony, for the log view. */
+  /**
+   * The events of one ceremony. What was read is kept; when the head has moved, only the events
+   * after it are read, and they must continue the chain from the last one kept (otherwise the
+   * whole chain is read again, and the store's own checks speak).
+   */
   events(ceremonyId: string): StoredEvent[] {
-    return this.deps.store.events(ceremonyId);
+    const head = this.deps.store.head(ceremonyId);
+    if (!head) throw new KskError('NOT_FOUND', `No ceremony "${ceremonyId}" in this workspace.`);
+    const kept = this.#read.get(ceremonyId);
+    const last = kept?.at(-1);
+    if (last && last.seq === head.seq && last.hash === head.hash) return kept as StoredEvent[];
+    const more = last && last.seq < head.seq ? this.deps.store.events(ceremonyId, undefined, last.seq) : null;
+    const events = more && more[0]?.prevHash === last?.hash ? [...(kept as StoredEvent[]), ...more] : this.deps.store.events(ceremonyId);
+    this.#read.set(ceremonyId, events);
+    return events;
   }
 }

@@ -59,16 +59,16 @@ export async function hsmInitialize(run: StepRun, input: StepInputOf<'hsm-initia
     return p ? { holderId: p.personId, holderName: p.name } : { holderId: `sealed-${inputs.quorum}-${i + 1}`, holderName: `sealed for distribution to ${q.role} ${i + 1}` };
   };
   // Credentials of an earlier commissioning of this token stop counting.
-  const retire = (set: string) =>
-    credentials(run.deps.store, { rehearsal: run.rehearsal })
-      .filter((c) => c.retired === null && c.set !== set && c.set.startsWith(`${inputs.quorum}:`) && previousSets.has(c.set))
-      .forEach((c) => run.append('credential.retired', { credentialId: c.credentialId, reason: `superseded by commissioning ${set} of ${token.tokenLabel}`, stepId: run.step.id }));
   const previousSets = new Set(
     run.deps.store
       .workspaceEvents(['hsm.commissioned'], { rehearsal: run.rehearsal })
       .filter((e) => e.payload.tokenLabel === token.tokenLabel)
       .map((e) => e.payload.set),
   );
+  const retire = (set: string) =>
+    credentials(run.deps.store, { rehearsal: run.rehearsal })
+      .filter((c) => c.retired === null && c.set !== set && previousSets.has(c.set))
+      .forEach((c) => run.append('credential.retired', { credentialId: c.credentialId, reason: `superseded by commissioning ${set} of ${token.tokenLabel}`, stepId: run.step.id }));
 
   if (live.binding.activation === 'native') {
     const cards = input.cards ?? [];

@@ -148,6 +148,7 @@ export async function destroyKsk(run: StepRun, input: StepInputOf<'destroy-ksk'>
   if (!held) throw new KskError('NOT_FOUND', `${i.hsm} holds no key labelled ${target.label}: nothing to destroy. If it is gone for another reason, record that (notPossible) with the IW.`);
   if (!held.publicKey.equals(target.dnskey.publicKey)) throw new KskError('POLICY_FAILURE', `The key labelled ${target.label} in ${i.hsm} is not the current KSK (its public key differs): nothing was destroyed.`);
   const opId = run.opId('destroy-key');
+  run.progress(opId, `Destroying ${target.label} in ${i.hsm}`, null, false);
   const { result: evidence } = await runHsmOperation(
     run.deps.store,
     run.ceremonyId,
@@ -155,6 +156,7 @@ export async function destroyKsk(run: StepRun, input: StepInputOf<'destroy-ksk'>
     () => live.session.destroyKey(target.label),
     (d) => ({ result: { remainingObjects: d.remainingObjects, privateKey: d.destroyed.privateKey, publicKey: d.destroyed.publicKey } }),
   );
+  run.progress(opId, `Destroyed ${target.label} in ${i.hsm}`, 1, true);
   const after = await live.session.findKey(target.label);
   if (after || evidence.remainingObjects !== 0) throw new KskError('HSM_ERROR', `${i.hsm} still holds objects labelled ${target.label} after the destruction.`);
   return { result: { hsmId: i.hsm, destroyed: true, key: { label: target.label, keyTag: evidence.keyTag }, evidence: { ...evidence }, searchedAfter: 'no object labelled so remains' } };
@@ -174,6 +176,7 @@ export async function backupKsk(run: StepRun, input: StepInputOf<'backup-ksk'>):
   const soPin = input.soPin ?? (await run.deps.hsm.rehearsalSoPin(live.binding));
   if (!soPin) throw new KskError('BAD_REQUEST', `Backing up needs the Security Officer PIN of ${i.hsm}.`);
   const opId = run.opId('backup');
+  run.progress(opId, `Backing up ${key.label} from ${i.hsm}`, null, false);
   const backup = async () =>
     live.commissioning && live.pinShares.length > 0
       ? withRebuiltPin(live.commissioning, live.pinShares, (userPin) => live.session.backupKey(key.label, { soPin, userPin, threshold: q.m, total: q.n }))
@@ -185,6 +188,7 @@ export async function backupKsk(run: StepRun, input: StepInputOf<'backup-ksk'>):
     backup,
     (b) => ({ result: { backupId: b.backup.backupId, sha256: backupHash(serializeBackup(b.backup)), shareHashes: b.backup.recovery.shareHashes } }),
   );
+  run.progress(opId, `Backed up ${key.label}`, 1, true);
   const bytes = serializeBackup(made.backup);
   const name = run.fileName(`ksk-backup-${key.label}-${made.backup.backupId}.json`);
   const stored = run.storeArtifact({ name, kind: 'backup', mediaType: 'application/json', bytes });
@@ -225,6 +229,7 @@ export async function reconstructKsk(run: StepRun, input: StepInputOf<'reconstru
   if (await live.session.findKey(backup.key.label)) throw new KskError('CONFLICT', `${i.hsm} already holds a key labelled ${backup.key.label}.`);
   run.storeArtifact({ name: run.fileName(name), kind: 'backup', mediaType: 'application/json', bytes });
   const opId = run.opId('restore');
+  run.progress(opId, `Restoring ${backup.key.label} into ${i.hsm}`, null, false);
   const { result: restored } = await runHsmOperation(
     run.deps.store,
     run.ceremonyId,
@@ -232,6 +237,7 @@ export async function reconstructKsk(run: StepRun, input: StepInputOf<'reconstru
     () => live.session.restoreKey(backup, shares, { label: backup.key.label }),
     (r) => ({ key: keyRecord(r.key), result: { publicKeyMatchesBackup: r.publicKeyMatchesBackup, testSignatureVerified: r.testSignatureVerified } }),
   );
+  run.progress(opId, `Restored ${backup.key.label} into ${i.hsm}`, 1, true);
   run.sessions.drop(run.ceremonyId, run.step.id);
   if (!restored.publicKeyMatchesBackup || !restored.testSignatureVerified || restored.key.publicKey.toString('base64') !== ksk.publicKey) {
     throw new KskError('HSM_ERROR', `The key restored in ${i.hsm} is not the recorded KSK ${backup.key.label}.`);
