@@ -5,7 +5,7 @@ import { people } from '../../evidence/registers/participants.js';
 import { tebs, type Teb } from '../../evidence/registers/tebs.js';
 import type { EvidenceStore } from '../../evidence/store.js';
 import type { LettersInput } from '../types.js';
-import { ceremonyInfoOf, readCeremonyLog } from './ceremonyLog.js';
+import { ceremonyInfoOf, readCeremonyLog, type CeremonyLog } from './ceremonyLog.js';
 
 type LetterRole = 'CO' | 'RKSH';
 type Letter = LettersInput['letters'][number];
@@ -74,7 +74,12 @@ function lettersFromRecord(store: EvidenceStore, roles: readonly LetterRole[], s
 
 /** The notification letters of a ceremony (the first step of every DR playbook). */
 export function lettersInput(store: EvidenceStore, ceremonyId: string, options: LettersOptions = {}): LettersInput {
-  const log = readCeremonyLog(store, ceremonyId);
+  return lettersInputOf(readCeremonyLog(store, ceremonyId), options);
+}
+
+export function lettersInputOf(log: CeremonyLog, options: LettersOptions = {}): LettersInput {
+  const { store } = log;
+  const ceremonyId = log.summary.ceremonyId;
   const ceremony = ceremonyInfoOf(log, options.paper);
   const roles = letterRoles(log.script?.script ?? null);
   if (roles.length === 0 && !options.recipients) throw new KskError('NOT_FOUND', `The script of ceremony ${ceremonyId} sends no letter to Crypto Officers or Recovery Key Share Holders.`);

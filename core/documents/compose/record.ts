@@ -35,33 +35,43 @@ function hashEventValue(e: StoredEvent<'hash.shown' | 'hash.matched' | 'hash.mis
 }
 
 /**
- * What a step (or, with no step, the ceremony as a whole) recorded as hashes: files stored, hashes
- * shown and matched. A value recorded several times (stored, shown, matched) is printed once, with
- * everything the log says of it.
+ * The events of each step, by step id ('' for those of the ceremony as a whole); an HSM outcome
+ * goes with the step of its intent.
  */
-function stepHashes(log: CeremonyLog, people: People, stepId: string | undefined): HashValue[] {
+function eventsByStep(log: CeremonyLog): Map<string, StoredEvent[]> {
+  const intents = new Map(eventsOf(log, 'hsm.intent').map((e) => [e.payload.opId, e.payload.stepId]));
+  const byStep = new Map<string, StoredEvent[]>();
+  for (const e of log.events) {
+    const stepId = e.type === 'hsm.done' || e.type === 'hsm.failed' || e.type === 'hsm.reconciled' ? intents.get(e.payload.opId) : 'stepId' in e.payload ? e.payload.stepId : undefined;
+    const list = byStep.get(stepId ?? '');
+    if (list) list.push(e);
+    else byStep.set(stepId ?? '', [e]);
+  }
+  return byStep;
+}
+
+/** The DS digest of a key an HSM operation made or found: read aloud like any hash. */
+function keyHash(key: NonNullable<StoredEvent<'hsm.done'>['payload']['key']>): HashValue {
+  const summary = summarizeKsk('.', 172800, { flags: 257, protocol: 3, algorithm: key.algorithm, publicKey: Buffer.from(key.publicKey, 'base64') });
+  return { label: `DS digest (SHA-256) of key ${key.label}, key tag ${summary.keyTag}, ${algorithmName(key.algorithm) ?? `algorithm ${key.algorithm}`}`, hex: summary.dsDigestHex };
+}
+
+/**
+ * What a step (or the ceremony as a whole) recorded as hashes: files stored, hashes shown and
+ * matched, keys made (not the audit key, which only seals). A value recorded several times
+ * (stored, shown, matched) is printed once, with everything the log says of it.
+ */
+function stepHashes(events: readonly StoredEvent[], people: People): HashValue[] {
   const labels = new Map<string, string[]>();
   const add = ({ label, hex }: HashValue) => labels.set(hex, [...(labels.get(hex) ?? []), label]);
-  for (const e of log.events) {
-    if (!('stepId' in e.payload) || e.payload.stepId !== stepId) continue;
+  const auditOps = new Set(events.flatMap((e) => (e.type === 'hsm.intent' && e.payload.operation === 'generate-audit-key' ? [e.payload.opId] : [])));
+  for (const e of events) {
     if (e.type === 'hash.shown' || e.type === 'hash.matched' || e.type === 'hash.mismatched') add(hashEventValue(e, people));
     else if (e.type === 'artifact.stored' && e.payload.kind !== 'signature-image') {
       add({ label: `SHA-256 of ${e.payload.name} (${e.payload.kind}, ${e.payload.size} bytes)`, hex: e.payload.sha256 });
-    }
+    } else if ((e.type === 'hsm.done' || e.type === 'hsm.reconciled') && e.payload.key && !auditOps.has(e.payload.opId)) add(keyHash(e.payload.key));
   }
   return [...labels].map(([hex, all]) => ({ label: all.join('; '), hex }));
-}
-
-/** The DS digest of every key an HSM operation made at this step: read aloud like any hash. */
-function keyHashes(log: CeremonyLog, stepId: string): HashValue[] {
-  const intents = new Map(eventsOf(log, 'hsm.intent').map((e) => [e.payload.opId, e.payload]));
-  return eventsOf(log, 'hsm.done', 'hsm.reconciled').flatMap((e) => {
-    const intent = intents.get(e.payload.opId);
-    const key = e.payload.key;
-    if (!key || intent?.stepId !== stepId || intent.operation === 'generate-audit-key') return [];
-    const summary = summarizeKsk('.', 172800, { flags: 257, protocol: 3, algorithm: key.algorithm, publicKey: Buffer.from(key.publicKey, 'base64') });
-    return [{ label: `DS digest (SHA-256) of key ${key.label}, key tag ${summary.keyTag}, ${algorithmName(key.algorithm) ?? `algorithm ${key.algorithm}`}`, hex: summary.dsDigestHex }];
-  });
 }
 
 function stepStatus(record: StepRecord | undefined, failed: boolean): Pick<RecordStep, 'status' | 'at' | 'note'> {
@@ -72,27 +82,24 @@ function stepStatus(record: StepRecord | undefined, failed: boolean): Pick<Recor
   return { status: 'not-done' };
 }
 
-function recordActs(log: CeremonyLog, script: Script, people: People): RecordAct[] {
+function recordActs(log: CeremonyLog, script: Script, people: People, byStep: ReadonlyMap<string, readonly StoredEvent[]>): RecordAct[] {
   const steps = new Map(stepsOf(eventsOf(log, 'step.started', 'step.completed', 'step.skipped')).map((s) => [s.stepId, s]));
-  const initials = eventsOf(log, 'initials');
-  const exceptions = eventsOf(log, 'exception');
-  const failedOps = new Set(eventsOf(log, 'hsm.failed').map((e) => e.payload.opId));
-  const failedSteps = new Set(eventsOf(log, 'hsm.intent').filter((e) => failedOps.has(e.payload.opId)).map((e) => e.payload.stepId));
   const acts = new Map<number, RecordAct>();
   for (const { act, step } of scriptSteps(script)) {
     const record = acts.get(act.number) ?? { number: String(act.number), title: act.title, steps: [] };
     acts.set(act.number, record);
-    const initialled = initials.filter((e) => e.payload.stepId === step.id);
-    const raised = exceptions.filter((e) => e.payload.stepId === step.id).map((e) => e.payload.exceptionId);
-    const hashes = [...stepHashes(log, people, step.id), ...keyHashes(log, step.id)];
-    const performers = [...new Set(eventsOf(log, 'credential.presented').filter((e) => e.payload.stepId === step.id).map((e) => nameOf(people, e.payload.personId)))];
+    const events = byStep.get(step.id) ?? [];
+    const initialled = events.flatMap((e) => (e.type === 'initials' ? [initialsOf(nameOf(people, e.payload.personId))] : []));
+    const raised = events.flatMap((e) => (e.type === 'exception' ? [e.payload.exceptionId] : []));
+    const performers = [...new Set(events.flatMap((e) => (e.type === 'credential.presented' ? [nameOf(people, e.payload.personId)] : [])))];
+    const hashes = stepHashes(events, people);
     record.steps.push({
       number: step.number,
       role: step.roles.join(', '),
       activity: step.text,
-      ...stepStatus(steps.get(step.id), failedSteps.has(step.id)),
+      ...stepStatus(steps.get(step.id), events.some((e) => e.type === 'hsm.failed')),
       ...(performers.length > 0 ? { performer: performers.join(', ') } : {}),
-      ...(initialled.length > 0 ? { initials: initialled.map((e) => initialsOf(nameOf(people, e.payload.personId))).join(' ') } : {}),
+      ...(initialled.length > 0 ? { initials: initialled.join(' ') } : {}),
       ...(raised.length > 0 ? { exceptions: raised } : {}),
       ...(hashes.length > 0 ? { hashes } : {}),
     });
@@ -191,6 +198,7 @@ export function recordInputOf(log: CeremonyLog, paper?: RecordDocumentInput['cer
     stepNumbers.set(step.id, step.number);
     stepRoles.set(step.id, step.roles.join(', '));
   }
+  const byStep = eventsByStep(log);
   const identified = new Map(eventsOf(log, 'hsm.identified').map((e) => [e.payload.hsmId, e.payload]));
   const closed = log.events.at(-1)?.type === 'ceremony.closed' ? log.events.at(-1) : undefined;
   const seal = recordSeal(log);
@@ -210,9 +218,9 @@ export function recordInputOf(log: CeremonyLog, paper?: RecordDocumentInput['cer
       return { label: h.hsmId, model: `${h.manufacturer} ${h.model}`, serial: h.serialNumber, ...(h.firmware ? { firmware: h.firmware } : {}), ...(note ? { note } : {}) };
     }),
     tebs: recordTebs(log, stepNumbers, stepRoles),
-    acts: recordActs(log, script.script, people),
+    acts: recordActs(log, script.script, people, byStep),
     exceptions: recordExceptions(log, people, stepNumbers),
-    hashes: [{ label: `SHA-256 of the script ${script.script.id} version ${script.script.version}`, hex: script.sha256 }, ...stepHashes(log, people, undefined)],
+    hashes: [{ label: `SHA-256 of the script ${script.script.id} version ${script.script.version}`, hex: script.sha256 }, ...stepHashes(byStep.get('') ?? [], people)],
     attestations: recordAttestations(log),
     ...(seal ? { seal } : {}),
     logHead: { hex: log.head.hash, sequence: log.head.seq },

@@ -2,7 +2,7 @@ import { KskError } from '../../errors.js';
 import type { EvidenceStore } from '../../evidence/store.js';
 import { shareHash, shareLines, type Share } from '../../hsm/shares.js';
 import type { ShareSheetsInput } from '../types.js';
-import { ceremonyInfoOf, eventsOf, readCeremonyLog } from './ceremonyLog.js';
+import { ceremonyInfoOf, eventsOf, readCeremonyLog, type CeremonyLog } from './ceremonyLog.js';
 
 const holderRoles = { pin: 'Crypto Officer (CO)', backup: 'Recovery Key Share Holder (RKSH)' } as const;
 const credentialKinds = { pin: 'co-card', backup: 'rksh-share' } as const;
@@ -15,8 +15,11 @@ const credentialKinds = { pin: 'co-card', backup: 'rksh-share' } as const;
  * order issued, the n-th for share n.
  */
 export function shareSheetsInput(store: EvidenceStore, ceremonyId: string, shares: readonly Share[], paper?: ShareSheetsInput['ceremony']['paper']): ShareSheetsInput {
+  return shareSheetsInputOf(readCeremonyLog(store, ceremonyId), shares, paper);
+}
+
+export function shareSheetsInputOf(log: CeremonyLog, shares: readonly Share[], paper?: ShareSheetsInput['ceremony']['paper']): ShareSheetsInput {
   if (shares.length === 0) throw new KskError('BAD_REQUEST', 'No share was given to print.');
-  const log = readCeremonyLog(store, ceremonyId);
   const issued = eventsOf(log, 'credential.issued');
   return {
     ceremony: ceremonyInfoOf(log, paper),

@@ -1,7 +1,7 @@
 import { appInfo } from '../../appInfo.js';
 import { eventsOf, readCeremonyLog, type CeremonyLog } from '../../documents/compose/ceremonyLog.js';
 import { sealBy } from '../../documents/compose/record.js';
-import { renderCeremonyDocument, type CeremonyDocumentKind } from '../../documents/compose/render.js';
+import { renderLogDocument, type CeremonyDocumentKind } from '../../documents/compose/render.js';
 import { KskError } from '../../errors.js';
 import { canonicalBytes, EVENT_FORMAT_VERSION } from '../../evidence/canonical.js';
 import type { EvidenceStore } from '../../evidence/store.js';
@@ -145,7 +145,7 @@ export async function bundleContents(store: EvidenceStore, ceremonyId: string, o
 
   const documents: Record<string, string> = {};
   for (const kind of documentKinds(log)) {
-    const doc = await renderCeremonyDocument(store, ceremonyId, kind);
+    const doc = await renderLogDocument(log, kind);
     documents[kind] = `documents/${doc.fileName}`;
     files.push({ path: documents[kind] as string, bytes: doc.pdf });
   }
