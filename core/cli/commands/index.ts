@@ -1,11 +1,13 @@
 import type { Command } from '../command.js';
 import { bundleExportCommand, bundleMediaCommand, bundleVerifyCommand } from './bundle.js';
 import { documentCommand } from './document.js';
+import { ceremonyListCommand, ceremonyShowCommand } from './ceremony.js';
 import { hashCommand } from './hash.js';
 import { hsmListCommand } from './hsm.js';
 import { keyDeleteCommand, keyGenerateCommand, keyListCommand } from './key.js';
 import { logExportCommand, logShowCommand, logVerifyCommand } from './log.js';
 import { ksrCheckCommand, ksrGenerateCommand, ksrSignCommand } from './ksr.js';
+import { rehearseCommand } from './rehearse.js';
 import { scriptAdaptCommand, scriptListCommand, scriptShowCommand, scriptValidateCommand } from './script.js';
 import { skrVerifyCommand } from './skr.js';
 import { triageCommand } from './triage.js';
@@ -27,6 +29,9 @@ export const commands: readonly Command[] = [
   logShowCommand,
   logExportCommand,
   triageCommand,
+  rehearseCommand,
+  ceremonyListCommand,
+  ceremonyShowCommand,
   scriptListCommand,
   scriptShowCommand,
   scriptValidateCommand,

@@ -1,4 +1,7 @@
 import { appChannels } from './app.js';
+import { ceremonyChannels } from './ceremony.js';
+import { logChannels } from './log.js';
+import { workspaceChannels } from './workspace.js';
 import { documentsChannels } from './documents.js';
 
 /**
@@ -8,5 +11,8 @@ import { documentsChannels } from './documents.js';
  */
 export const channels = {
   ...appChannels,
+  ...workspaceChannels,
+  ...ceremonyChannels,
+  ...logChannels,
   ...documentsChannels,
 };

@@ -1,0 +1,95 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { RehearsalClock } from '../../ceremony/engine/rehearsal/clock.js';
+import { isRehearsableProcedure, Rehearsal } from '../../ceremony/engine/rehearsal/rehearse.js';
+import { RehearsalWorld } from '../../ceremony/engine/rehearsal/world.js';
+import { procedureKinds } from '../../ceremony/script.js';
+import { systemClock } from '../../clock.js';
+import type { CeremonyState } from '../../contract/ceremonyState.js';
+import { openEvidenceStore } from '../../evidence/store.js';
+import { Backend } from '../../service/backend.js';
+import { workspaceAt } from '../../workspace/workspace.js';
+import { output, parseCommandArgs, UsageError, workspaceOption, type Command } from '../command.js';
+import { ExitCode } from '../exitCodes.js';
+
+/**
+ * Where a rehearsal's clock starts: never before anything the workspace already recorded, so a
+ * rehearsal continued later (or resumed after a crash) keeps its log in time order.
+ */
+function rehearsalStart(root: string): Date {
+  const times = [Date.now()];
+  if (RehearsalWorld.exists(root)) {
+    const time = RehearsalWorld.open(root).state.time;
+    if (time) times.push(Date.parse(time) + 1000);
+  }
+  const database = workspaceAt(root).database;
+  if (existsSync(database)) {
+    const store = openEvidenceStore(database, systemClock);
+    try {
+      for (const c of store.ceremonies()) {
+        const last = store.events(c.ceremonyId).at(-1);
+        if (last) times.push(Date.parse(last.time) + 1000);
+      }
+    } finally {
+      store.close();
+    }
+  }
+  return new Date(Math.max(...times));
+}
+
+export function describeRun(ceremonies: readonly string[], state: CeremonyState, root: string): string {
+  const steps = state.acts.flatMap((a) => a.steps);
+  return [
+    `REHEARSAL of ${state.script.title} (${state.script.procedure})`,
+    `ceremonies run: ${ceremonies.join(', ')}`,
+    `ceremony ${state.ceremonyId}: ${state.status}, ${steps.filter((s) => s.status === 'completed').length} steps completed, ${steps.filter((s) => s.status === 'skipped').length} skipped, ${state.exceptions.length} exception(s), ${state.attestations.length} attestation(s)`,
+    `log head: ${state.log.head.hash} (event ${state.log.head.seq})`,
+    `          ${state.log.head.pgpWords.join(' ')}`,
+    `outputs:  ${path.join(root, 'ceremonies', state.ceremonyId)}`,
+    `log:      ${workspaceAt(root).database} (ksk-ceremony log verify)`,
+  ].join('\n');
+}
+
+export const rehearseCommand: Command = {
+  path: ['rehearse'],
+  summary: "runs a whole ceremony headless on the workspace's rehearsal tokens with simulated participants (builds the world it needs first)",
+  usage: `ksk-ceremony rehearse --procedure ${procedureKinds.join('|')} --workspace DIR [--current-skr SKR] [--ksr KSR] [--policy FILE] [--json]\n       ksk-ceremony rehearse --resume --workspace DIR [--json]`,
+  async run(argv, io) {
+    const { values, positionals } = parseCommandArgs(
+      argv,
+      { procedure: { type: 'string' }, resume: { type: 'boolean', default: false }, 'current-skr': { type: 'string' }, ksr: { type: 'string' }, policy: { type: 'string' } },
+      this,
+    );
+    if (positionals.length > 0) throw new UsageError(`rehearse takes no arguments, only options.\nusage: ${this.usage}`);
+    if (values.resume === (values.procedure !== undefined)) throw new UsageError(`Give either --procedure or --resume.\nusage: ${this.usage}`);
+    if (values.procedure !== undefined && !isRehearsableProcedure(values.procedure)) throw new UsageError(`--procedure "${values.procedure}" is not one of ${procedureKinds.join(', ')}.`);
+    const root = path.resolve(workspaceOption(values.workspace, io));
+    const clock = new RehearsalClock(rehearsalStart(root));
+    const backend = new Backend({ workspaceDir: root, mode: 'rehearsal' }, { clock });
+    try {
+      const rehearsal = new Rehearsal({
+        api: (channel, request) => backend.call(channel, request),
+        workspace: root,
+        clock,
+        hsms: backend.hsm,
+        ...(values.policy ? { policy: { path: path.resolve(values.policy) } } : {}),
+      });
+      const log = (line: string) => io.stderr.write(`${line}\n`);
+      backend.onEvent((event) => {
+        if (event.type === 'progress' && event.done) log(`  ${event.label}`);
+      });
+      const run = values.resume
+        ? await rehearsal.resume()
+        : await rehearsal.rehearse(values.procedure as Parameters<Rehearsal['rehearse']>[0], {
+            ...(values.ksr ? { ksr: path.resolve(values.ksr) } : {}),
+            ...(values['current-skr'] ? { currentSkr: path.resolve(values['current-skr']) } : {}),
+          });
+      output(io, values.json, { rehearsal: true, ceremonies: run.ceremonies, ceremonyId: run.state.ceremonyId, status: run.state.status, head: run.state.log.head, state: run.state }, () =>
+        describeRun(run.ceremonies, run.state, root),
+      );
+      return ExitCode.OK;
+    } finally {
+      await backend.close();
+    }
+  },
+};
