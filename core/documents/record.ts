@@ -30,6 +30,7 @@ export async function renderRecordPdf(input: RecordDocumentInput): Promise<Buffe
     ['Script SHA-256', groupedLines(scriptHash, 4, 8).join('\n')],
     ['Log head', `event ${input.logHead.sequence}\n${groupedLines(head, 4, 8).join('\n')}`],
     ['Seal', input.seal ? `sealed ${utcDisplay(input.seal.at, 'The seal time')} by ${input.seal.by}` : 'NOT SEALED'],
+    ...(input.facts ?? []).map((f) => [f.label, f.value] as const),
   ]);
   if (!input.seal) {
     pdf.paragraph('NOT SEALED: the log was still open when this was printed. This is not the final record of the ceremony.', { font: 'bold', size: 12 });

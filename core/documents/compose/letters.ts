@@ -1,3 +1,4 @@
+import { custodyPurpose } from '../../ceremony/engine/executors/record.js';
 import type { Script } from '../../ceremony/script.js';
 import { KskError } from '../../errors.js';
 import { credentials } from '../../evidence/registers/credentials.js';
@@ -37,12 +38,12 @@ const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * The serial of the bag a credential was last sealed in, when the credential names none: the
- * sealed TEB whose custody purpose ends with the credential's id or its holder's ("co-credential:
- * HSM1:co3"), sealed last.
+ * sealed TEB whose custody purpose ends with its holder, as the engine names a bag per member of a
+ * quorum ("co-credential:HSM1:co-3"), sealed last.
  */
-function bagOf(sealed: readonly Teb[], credentialId: string, holderId: string): string | undefined {
-  const last = (purpose: string) => purpose.split(':').at(-1);
-  return sealed.filter((t) => last(t.purpose) === credentialId || last(t.purpose) === holderId).sort((a, b) => byText(a.sealed.time, b.sealed.time)).at(-1)?.serial;
+function bagOf(sealed: readonly Teb[], holderId: string): string | undefined {
+  const suffix = custodyPurpose('', holderId);
+  return sealed.filter((t) => t.purpose.endsWith(suffix)).sort((a, b) => byText(a.sealed.time, b.sealed.time)).at(-1)?.serial;
 }
 
 /**
@@ -60,7 +61,7 @@ function lettersFromRecord(store: EvidenceStore, roles: readonly LetterRole[], s
     if (!role || !roles.includes(role)) continue;
     const letter = byHolder.get(c.holderId) ?? { recipient: { name: c.holderName, role }, bring: [], reference: `${ceremonyId}/${c.holderId}` };
     const what = role === 'CO' ? 'your Crypto Officer credential' : 'your recovery key share';
-    const serial = c.tebSerial ?? bagOf(sealed, c.credentialId, c.holderId);
+    const serial = c.tebSerial ?? bagOf(sealed, c.holderId);
     letter.bring.push(`${what} ${c.credentialId} in its tamper-evident bag${serial ? `, serial ${serial}` : ''}, unopened`);
     byHolder.set(c.holderId, letter);
   }
