@@ -10,9 +10,9 @@ const credentialKinds = { pin: 'co-card', backup: 'rksh-share' } as const;
 /**
  * One sheet per share, for its holder. The shares themselves are never in the log (only their
  * hashes are): the caller hands them over at the moment they are made, and they are printed
- * exactly as the HSM layer reads them back. Holders come from the log: the credentials of the
- * share's kind issued in this ceremony, preferring those whose id names the share's set, in the
- * order issued, the n-th for share n.
+ * exactly as the HSM layer reads them back. Holders come from the log: the credential of the
+ * share's kind issued in this ceremony whose id names the share's set and number ("rksh:<set>:3"),
+ * or else the n-th issued for share n.
  */
 export function shareSheetsInput(store: EvidenceStore, ceremonyId: string, shares: readonly Share[], paper?: ShareSheetsInput['ceremony']['paper']): ShareSheetsInput {
   return shareSheetsInputOf(readCeremonyLog(store, ceremonyId), shares, paper);
@@ -26,7 +26,8 @@ export function shareSheetsInputOf(log: CeremonyLog, shares: readonly Share[], p
     sheets: shares.map((share) => {
       const ofKind = issued.filter((e) => e.payload.kind === credentialKinds[share.kind]);
       const ofSet = ofKind.filter((e) => e.payload.credentialId.toLowerCase().includes(share.setId.toLowerCase()));
-      const holder = (ofSet.length > 0 ? ofSet : ofKind)[share.index - 1]?.payload;
+      const numbered = ofSet.find((e) => e.payload.credentialId.endsWith(`:${share.index}`));
+      const holder = (numbered ?? (ofSet.length > 0 ? ofSet : ofKind)[share.index - 1])?.payload;
       const setName = share.setId.toUpperCase();
       return {
         holder: { name: holder?.holderName ?? `Holder ${share.index}`, role: holderRoles[share.kind] },
