@@ -125,6 +125,10 @@ test('the bundle of the rehearsal, exported to a stick with the command line, ve
   assert.equal(bundle.logHead.hex, run.head.hash);
   assert.equal(bundle.sealed, true);
   if (image) replug(usb, image);
+  const cameras = await withWorkspaceLog(workspace, (store) => store.events(run.ceremonyId, ['action.performed']).find((e) => e.payload.kind === 'camera-start')?.payload.result.at);
+  const meta = (JSON.parse(readFileSync(path.join(bundle.path, 'manifest.json'), 'utf8')) as { meta: Record<string, string> }).meta;
+  assert.deepEqual([meta.recordingStart, meta.recordingStartSource], [cameras, 'camera-start step'], 'the chapters do not start when the cameras did');
+  assert.match(readFileSync(path.join(bundle.path, 'chapters.vtt'), 'utf8'), /^WEBVTT\n\n1\n00:00:00\.000 --> /);
 
   const verified = cli(['bundle', 'verify', bundle.path, '--json']);
   assert.equal(verified.status, 0, verified.stdout + verified.stderr);
