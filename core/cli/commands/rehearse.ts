@@ -1,41 +1,12 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { RehearsalClock } from '../../ceremony/engine/rehearsal/clock.js';
+import { RehearsalClock, rehearsalStartTime } from '../../ceremony/engine/rehearsal/clock.js';
 import { isRehearsableProcedure, Rehearsal } from '../../ceremony/engine/rehearsal/rehearse.js';
-import { RehearsalWorld } from '../../ceremony/engine/rehearsal/world.js';
 import { procedureKinds } from '../../ceremony/script.js';
-import { systemClock } from '../../clock.js';
 import type { CeremonyState } from '../../contract/ceremonyState.js';
-import { openEvidenceStore } from '../../evidence/store.js';
 import { Backend } from '../../service/backend.js';
 import { workspaceAt } from '../../workspace/workspace.js';
 import { output, parseCommandArgs, UsageError, workspaceOption, type Command } from '../command.js';
 import { ExitCode } from '../exitCodes.js';
-
-/**
- * Where a rehearsal's clock starts: never before anything the workspace already recorded, so a
- * rehearsal continued later (or resumed after a crash) keeps its log in time order.
- */
-function rehearsalStart(root: string): Date {
-  const times = [Date.now()];
-  if (RehearsalWorld.exists(root)) {
-    const time = RehearsalWorld.open(root).state.time;
-    if (time) times.push(Date.parse(time) + 1000);
-  }
-  const database = workspaceAt(root).database;
-  if (existsSync(database)) {
-    const store = openEvidenceStore(database, systemClock);
-    try {
-      for (const c of store.ceremonies()) {
-        const last = store.events(c.ceremonyId).at(-1);
-        if (last) times.push(Date.parse(last.time) + 1000);
-      }
-    } finally {
-      store.close();
-    }
-  }
-  return new Date(Math.max(...times));
-}
 
 export function describeRun(ceremonies: readonly string[], state: CeremonyState, root: string): string {
   const steps = state.acts.flatMap((a) => a.steps);
@@ -64,7 +35,7 @@ export const rehearseCommand: Command = {
     if (values.resume === (values.procedure !== undefined)) throw new UsageError(`Give either --procedure or --resume.\nusage: ${this.usage}`);
     if (values.procedure !== undefined && !isRehearsableProcedure(values.procedure)) throw new UsageError(`--procedure "${values.procedure}" is not one of ${procedureKinds.join(', ')}.`);
     const root = path.resolve(workspaceOption(values.workspace, io));
-    const clock = new RehearsalClock(rehearsalStart(root));
+    const clock = new RehearsalClock(rehearsalStartTime(root));
     const backend = new Backend({ workspaceDir: root, mode: 'rehearsal' }, { clock });
     try {
       const rehearsal = new Rehearsal({

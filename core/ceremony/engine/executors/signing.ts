@@ -17,8 +17,9 @@ import { KskError } from '../../../errors.js';
 import { runHsmOperation } from '../../../evidence/hsmOperations.js';
 import { describeHash, matchHash } from '../../../hash/match.js';
 import { sha256 } from '../../../hash/sha256.js';
-import type { HsmKey } from '../../../hsm/port.js';
+import type { HsmKey, KeySigner } from '../../../hsm/port.js';
 import { neverOverridable, type KsrCheckName } from '../../checks.js';
+import { isDrProcedureId } from '../../procedures.js';
 import { examineSkr, setCurrentSkr } from '../currentSkr.js';
 import { readFileRef } from '../fileRef.js';
 import { writeOutput } from '../outputs.js';
@@ -79,12 +80,12 @@ function hsmKeyOf(key: { label: string; dnskey: Dnskey }): HsmKey {
  * script's schema; otherwise built from the keys the script names (the signing KSK and those it
  * publishes) with the operator's (or IANA's default) request policy and the root's KSK policy.
  */
-function signingPolicy(run: StepRun, i: SignInputs): { policy: SigningPolicy; schema: Schema; signer: { label: string; dnskey: Dnskey } } {
+function signingPolicy(run: StepRun, i: SignInputs): { policy: SigningPolicy; schema: Schema; signer: { label: string; dnskey: Dnskey }; published: HsmKey[] } {
   const signer = keyNamed(run, i.signWith);
   const published = i.publish.map((ref) => keyNamed(run, ref));
   const base = operatorPolicy(run);
   const own = base?.schemas[i.schema];
-  if (base && own) return { policy: base, schema: own, signer };
+  if (base && own) return { policy: base, schema: own, signer, published: published.map(hsmKeyOf) };
   const names = published.map((_, n) => `publish-${n + 1}`);
   const schema = i.schema === 'normal' ? uniformSchema('normal', { publish: ['ksk', ...names], sign: ['ksk'] }) : names[0] ? standardSchemas('ksk', names[0])[i.schema] : undefined;
   if (!schema) throw new KskError('BAD_REQUEST', `The schema "${i.schema}" is neither in the operator's signing policy nor one the app builds from the keys this step names.`);
@@ -95,7 +96,19 @@ function signingPolicy(run: StepRun, i: SignInputs): { policy: SigningPolicy; sc
     ...(base ? { requestPolicy: base.requestPolicy, responsePolicy: base.responsePolicy, checkSwitches: base.checkSwitches } : {}),
     kskPolicy: base ? { ...rootKskPolicy(), ttl: base.kskPolicy.ttl, signersName: base.kskPolicy.signersName } : rootKskPolicy(),
   });
-  return { policy, schema, signer };
+  return { policy, schema, signer, published: published.map(hsmKeyOf) };
+}
+
+/**
+ * What the checks and the signer see: the signing HSM, and the public halves of the keys the step
+ * only publishes (generated in another HSM, e.g. the new KSK of an RFC 5011 rollover), as the log
+ * recorded them. Only the HSM signs.
+ */
+function keysFor(hsm: KeySigner, published: readonly HsmKey[]): KeySigner {
+  return {
+    findKey: async (label) => (await hsm.findKey(label)) ?? published.find((k) => k.label === label) ?? null,
+    sign: (label, data) => hsm.sign(label, data),
+  };
 }
 
 /** The SKR current when the ceremony opened: SKR(n-1) of its first signing. */
@@ -166,8 +179,8 @@ export async function prepareSign(run: StepRun, input: PrepareInput): Promise<Js
     const stored = run.storeArtifact({ name: run.fileName(name), kind: 'ksr', mediaType: 'application/xml', bytes });
     const sha = stored.payload.sha256;
     run.append('hash.shown', { stepId: run.step.id, subject: `KSR ${ksr.id}`, sha256: sha });
-    const { policy, schema } = signingPolicy(run, i);
-    const results = await checkKsr(ksr, { policy, schema, now: run.deps.clock.now(), ...(hsm ? { hsm } : {}), ...(previous ? { previousSkr: previous } : {}) });
+    const { policy, schema, published } = signingPolicy(run, i);
+    const results = await checkKsr(ksr, { policy, schema, now: run.deps.clock.now(), ...(hsm ? { hsm: keysFor(hsm, published) } : {}), ...(previous ? { previousSkr: previous } : {}) });
     recordChecks(run, `KSR ${ksr.id} as handed over${hsm ? '' : ' (before the HSM was active)'}`, sha, results);
     checks.push(...checkView(results, n));
     for (const c of overridable(i, results)) overridableFailures.add(c);
@@ -185,14 +198,15 @@ export async function prepareSign(run: StepRun, input: PrepareInput): Promise<Js
 /** Checks, signs (through the journal), checks the SKR again, stores and writes it. */
 async function signOne(run: StepRun, i: SignInputs, ksr: Ksr, ksrSha: string, previous: Skr | undefined, overrides: readonly string[], out: { dir: string } | undefined) {
   const live = run.activeHsm(i.hsm);
-  const { policy, schema, signer } = signingPolicy(run, i);
+  const { policy, schema, signer, published } = signingPolicy(run, i);
+  const keys = keysFor(live.session, published);
   const inHsm = await live.session.findKey(signer.label);
   if (!inHsm || !inHsm.publicKey.equals(signer.dnskey.publicKey)) throw new KskError('POLICY_FAILURE', `${i.hsm} does not hold the signing KSK ${signer.label} with the public key the log records.`);
   const now = run.deps.clock.now();
-  const before = await checkKsr(ksr, { policy, schema, now, hsm: live.session, ...(previous ? { previousSkr: previous } : {}) });
+  const before = await checkKsr(ksr, { policy, schema, now, hsm: keys, ...(previous ? { previousSkr: previous } : {}) });
   recordChecks(run, `KSR ${ksr.id} before signing`, ksrSha, before);
   const overridden = requireOverrides(run, i, before, overrides);
-  const journal = new SignatureJournal(path.join(run.outputDir(), 'journal', `${run.step.id}-${ksrSha.slice(0, 16)}.jsonl`), live.session);
+  const journal = new SignatureJournal(path.join(run.outputDir(), 'journal', `${run.step.id}-${ksrSha.slice(0, 16)}.jsonl`), keys);
   const opId = run.opId('sign');
   const total = ksr.bundles.length;
   const { result: skr } = await runHsmOperation(
@@ -246,6 +260,7 @@ export async function signKsrStep(run: StepRun, input: StepInputOf<'sign-ksr'>):
   const [prepared] = preparedKsrs(run);
   if (!prepared) throw new KskError('CONFLICT', `Step ${run.step.number} has no KSR yet.`);
   const ksr = loadKsr(run, run.deps.store.readArtifact(prepared.sha256), prepared.name);
+  run.activeHsm(i.hsm);
   matchOutOfBand(run, prepared.sha256, `KSR ${ksr.id}`, input.outOfBandHash, input.readBy);
   const signed = await signOne(run, i, ksr, prepared.sha256, ceremonyCurrentSkr(run), input.overrides, input.out);
   const skrSummary = signed.summary.skr;
@@ -258,6 +273,7 @@ export async function signAdditionalKsrs(run: StepRun, input: StepInputOf<'sign-
   const prepared = preparedKsrs(run);
   if (input.outOfBandHashes.length !== prepared.length) throw new KskError('BAD_REQUEST', `${prepared.length} additional KSR(s) were handed over; ${input.outOfBandHashes.length} out-of-band hash(es) were read.`);
   const ksrs = prepared.map((p) => ({ ...p, ksr: loadKsr(run, run.deps.store.readArtifact(p.sha256), p.name) }));
+  run.activeHsm(i.hsm);
   ksrs.forEach((k, n) => matchOutOfBand(run, k.sha256, `KSR ${k.ksr.id}`, input.outOfBandHashes[n] as string, input.readBy));
   let previous = lastSkrOfCeremony(run) ?? ceremonyCurrentSkr(run);
   const skrs = [];
@@ -327,10 +343,19 @@ export async function publishTrustAnchor(run: StepRun, input: StepInputOf<'publi
   const xml = trustAnchorXml(anchors, run.rehearsal ? { id: `rehearsal-${randomUUID()}`, source: 'REHEARSAL: not a production trust anchor (ksk-ceremony rehearsal workspace)' } : {});
   const [entry] = trustAnchorEntries(anchors);
   if (!entry) throw new KskError('INTERNAL', 'No trust anchor entry was made.');
-  const signStep = run.script.acts.flatMap((a) => a.steps).find((s) => s.action.kind === 'sign-ksr');
-  const signed = signStep ? (run.state.acts.flatMap((a) => a.steps).find((s) => s.id === signStep.id)?.result?.signer as { dsDigestHex?: string; label?: string } | undefined) : undefined;
-  if (signed?.dsDigestHex && signed.dsDigestHex !== entry.digestHex) {
-    throw new KskError('POLICY_FAILURE', `The trust anchor's DS (${entry.digestHex}) is not the DS of the KSK that signed this ceremony's SKR (${signed.label}, ${signed.dsDigestHex}): nothing was published.`);
+  // The anchor must agree with the SKR of this ceremony: its key is published there (by the last
+  // bundle, for a pre-publication) and, in a disaster procedure, it is the key that signs every bundle.
+  const signed = lastSkrOfCeremony(run);
+  let matchesSkr: 'signer' | 'published' | null = null;
+  if (signed) {
+    const last = signed.bundles[signed.bundles.length - 1];
+    const published = last?.keys.some((k) => k.publicKey.equals(key.dnskey.publicKey) && k.algorithm === key.dnskey.algorithm) ?? false;
+    const signs = signed.bundles.every((b) => b.signatures.some((sig) => sig.keyIdentifier === key.label && sig.keyTag === entry.keyTag));
+    if (!published) throw new KskError('POLICY_FAILURE', `The trust anchor's key ${key.label} (DS ${entry.digestHex}) is not published in the last bundle of this ceremony's SKR ${signed.id}: nothing was published.`);
+    if (isDrProcedureId(run.script.procedure) && !signs) {
+      throw new KskError('POLICY_FAILURE', `The trust anchor's DS (${entry.digestHex}) is not the DS of the KSK that signs this ceremony's SKR ${signed.id}: nothing was published.`);
+    }
+    matchesSkr = signs ? 'signer' : 'published';
   }
   const bytes = Buffer.from(xml);
   const name = run.fileName('root-anchors.xml');
@@ -345,7 +370,7 @@ export async function publishTrustAnchor(run: StepRun, input: StepInputOf<'publi
       digestPgpWords: entry.digestPgpWords,
       dnskey: entry.dnskey,
       xml: { sha256: stored.payload.sha256, file },
-      matchesSkr: signed?.dsDigestHex ? true : null,
+      matchesSkr,
       coordinateWith: i.coordinateWith,
     },
   };
