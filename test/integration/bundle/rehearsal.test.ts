@@ -144,5 +144,19 @@ test('the bundle of the rehearsal, exported to a stick with the command line, ve
   writeFileSync(path.join(bundle.path, record), bytes);
   const tampered = cli(['bundle', 'verify', bundle.path]);
   assert.equal(tampered.status, 1);
-  assert.match(tampered.stdout, new RegExp(`^TAMPERED: The bundle does not verify: ${record.replace(/[.]/g, '\\.')} was changed: SHA-256 ${sha256Hex(bytes)}`));
+  assert.match(tampered.stdout, new RegExp(`^INVALID: The bundle does not verify: ${record.replace(/[.]/g, '\\.')} was changed: SHA-256 ${sha256Hex(bytes)}`));
+});
+
+test("the script's export step wrote the record so far: a partial bundle whose manifest hash the log recorded, verified as such", async () => {
+  const written = await withWorkspaceLog(workspace, (store) => {
+    const performed = store.events(run.ceremonyId, ['action.performed']).filter((e) => e.payload.kind === 'export');
+    return performed.flatMap((e) => (e.payload.result.written as { artifact: string; file: string; manifestSha256: string; logHead: { seq: number } }[]).filter((w) => w.artifact === 'ceremony-record'));
+  });
+  assert.equal(written.length, 1, 'the export step did not write the ceremony record');
+  const partial = written[0] as { file: string; manifestSha256: string; logHead: { seq: number } };
+  assert.equal(sha256Hex(readFileSync(path.join(partial.file, 'manifest.json'))), partial.manifestSha256);
+  assert.ok(partial.logHead.seq < run.head.seq);
+  const verdict = JSON.parse(cli(['bundle', 'verify', partial.file, '--allow-unsealed', '--json']).stdout) as { ok: boolean; sealed: boolean; logHead: { seq: number } };
+  assert.deepEqual([verdict.ok, verdict.sealed, verdict.logHead.seq], [true, false, partial.logHead.seq]);
+  assert.equal(cli(['bundle', 'verify', partial.file]).status, 1, 'a partial record passes as the final one');
 });
