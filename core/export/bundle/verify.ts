@@ -12,8 +12,8 @@ import { openDatabase } from '../../evidence/database.js';
 import { EvidenceStore } from '../../evidence/store.js';
 import { verifyDatabase, type VerifyReport } from '../../evidence/verify.js';
 import { sha256Hex } from '../../hash/sha256.js';
-import { MANIFEST_FILE, SUMS_FILE, verifyBundleFiles, type BundleVerification, type Manifest } from '../manifest.js';
-import { BUNDLE_FORMAT, bundleContents, GENERATOR, LOG_FILE } from './contents.js';
+import { MANIFEST_FILE, MANIFEST_FORMAT, SUMS_FILE, verifyBundleFiles, type BundleVerification, type Manifest } from '../manifest.js';
+import { bundleContents, GENERATOR, LOG_FILE } from './contents.js';
 
 export const bundleChecks = ['manifest', 'log', 'contents', 'seal', 'skr', 'documents'] as const;
 export type BundleCheck = (typeof bundleChecks)[number];
@@ -104,7 +104,7 @@ async function manifestHashInSums(dir: string): Promise<string | null> {
 function requireBundleMeta(manifest: Manifest, dir: string): { ceremony: string; generator: string } {
   const { ceremony, generator } = manifest.meta;
   if (!ceremony || !generator || !manifest.files.some((f) => f.path === LOG_FILE)) {
-    throw new KskError('BAD_INPUT_FILE', `${dir} has a manifest, but not of a ceremony bundle (${BUNDLE_FORMAT}): it names no ceremony or no ${LOG_FILE}.`);
+    throw new KskError('BAD_INPUT_FILE', `${dir} has a manifest, but not of a ceremony bundle (${MANIFEST_FORMAT}): it names no ceremony or no ${LOG_FILE}.`);
   }
   return { ceremony, generator };
 }

@@ -125,3 +125,11 @@ test('export.media lists the media mounted under /media and /run/media', async (
   const { media } = await call<{ media: { mountPoint: string }[] }>('export.media', {});
   assert.ok(media.every((m) => m.mountPoint.startsWith('/media/') || m.mountPoint.startsWith('/run/media/')));
 });
+
+test("the contract's names of document kinds and bundle checks are the core's", async () => {
+  const { documentKinds, bundleCheckNames } = await import('../../../core/contract/channels/documents.js');
+  const { ceremonyDocumentKinds } = await import('../../../core/documents/compose/render.js');
+  const { bundleChecks } = await import('../../../core/export/bundle/verify.js');
+  assert.deepEqual([...documentKinds], [...ceremonyDocumentKinds]);
+  assert.deepEqual([...bundleCheckNames], [...bundleChecks]);
+});
