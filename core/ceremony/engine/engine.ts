@@ -72,6 +72,8 @@ export class CeremonyEngine {
   readonly sessions = new Sessions();
   readonly #scripts = new Map<string, Script>();
   readonly #locks = new Map<string, Promise<unknown>>();
+  /** A ceremony's events as last read: a state is projected many times between two changes. */
+  readonly #read = new Map<string, StoredEvent[]>();
 
   constructor(readonly deps: EngineDeps) {}
 
@@ -83,7 +85,7 @@ export class CeremonyEngine {
 
   /** The script a ceremony follows, read back from its log (stored as canonical JSON, checked by hash). */
   scriptOf(ceremonyId: string): { script: Script; sha256: string } {
-    const loaded = this.deps.store.events(ceremonyId, ['script.loaded'])[0];
+    const loaded = this.events(ceremonyId).find((e): e is StoredEvent<'script.loaded'> => e.type === 'script.loaded');
     if (!loaded) {
       if (this.deps.store.head(ceremonyId)) throw new KskError('CONFLICT', `Ceremony ${ceremonyId} was not opened by the ceremony engine: it has no script.`);
       throw new KskError('NOT_FOUND', `No ceremony "${ceremonyId}" in this workspace.`);
@@ -102,7 +104,7 @@ export class CeremonyEngine {
     const { script, sha256 } = this.scriptOf(ceremonyId);
     const { store } = this.deps;
     return ceremonyState({
-      events: store.events(ceremonyId),
+      events: this.events(ceremonyId),
       script,
       scriptSha256: sha256,
       now: this.deps.clock.now(),
@@ -776,8 +778,20 @@ export class CeremonyEngine {
     });
   }
 
-  /** The events of one ceremony, for the log view. */
+  /**
+   * The events of one ceremony. What was read is kept; when the head has moved, only the events
+   * after it are read, and they must continue the chain from the last one kept (otherwise the
+   * whole chain is read again, and the store's own checks speak).
+   */
   events(ceremonyId: string): StoredEvent[] {
-    return this.deps.store.events(ceremonyId);
+    const head = this.deps.store.head(ceremonyId);
+    if (!head) throw new KskError('NOT_FOUND', `No ceremony "${ceremonyId}" in this workspace.`);
+    const kept = this.#read.get(ceremonyId);
+    const last = kept?.at(-1);
+    if (last && last.seq === head.seq && last.hash === head.hash) return kept as StoredEvent[];
+    const more = last && last.seq < head.seq ? this.deps.store.events(ceremonyId, undefined, last.seq) : null;
+    const events = more && more[0]?.prevHash === last?.hash ? [...(kept as StoredEvent[]), ...more] : this.deps.store.events(ceremonyId);
+    this.#read.set(ceremonyId, events);
+    return events;
   }
 }

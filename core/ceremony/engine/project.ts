@@ -266,10 +266,16 @@ export function ceremonyState(input: ProjectionInput): CeremonyState {
   }
 
   const participantList = [...participants.values()];
+  const openIntents = new Map<string, string>();
+  for (const e of events) {
+    if (e.type === 'hsm.intent') openIntents.set(e.payload.opId, e.payload.stepId ?? '');
+    else if (e.type === 'hsm.done' || e.type === 'hsm.failed' || e.type === 'hsm.reconciled') openIntents.delete(e.payload.opId);
+  }
+  const interruptedSteps = new Set(openIntents.values());
   const stepStates = new Map<string, StepState>();
   for (const { act, step } of steps) {
     const track = tracks.get(step.id) as Track;
-    stepStates.set(step.id, stepState(step, act.number, act.phase, track, participantList, attestations, input, events));
+    stepStates.set(step.id, stepState(step, act.number, act.phase, track, participantList, attestations, input, interruptedSteps.has(step.id)));
   }
   const currentStepId = steps.find(({ step }) => !['completed', 'skipped'].includes(stepStates.get(step.id)?.status ?? ''))?.step.id ?? null;
   const started = [...tracks.values()].some((t) => t.startedAt !== null);
@@ -359,7 +365,7 @@ function stepState(
   participants: readonly ParticipantState[],
   attestations: readonly AttestationStateView[],
   input: ProjectionInput,
-  events: readonly StoredEvent[],
+  interrupted: boolean,
 ): StepState {
   const status: StepStatus = t.completedAt
     ? 'completed'
@@ -372,7 +378,6 @@ function stepState(
           : 'pending';
   const quorum = quorumOf(step, t, input.held?.get(step.id) ?? 0, input.script);
   const needs: string[] = [];
-  const interrupted = events.some((e) => e.type === 'hsm.intent' && e.payload.stepId === step.id) && hasOpenIntent(events, step.id);
   if (status === 'pending') needs.push('start');
   if (status === 'pending' || status === 'in-progress') {
     if (interrupted) needs.push('reconcile');
@@ -409,15 +414,6 @@ function stepState(
     needs,
     quorum,
   };
-}
-
-function hasOpenIntent(events: readonly StoredEvent[], stepId: string): boolean {
-  const open = new Set<string>();
-  for (const e of events) {
-    if (e.type === 'hsm.intent' && e.payload.stepId === stepId) open.add(e.payload.opId);
-    else if (e.type === 'hsm.done' || e.type === 'hsm.failed' || e.type === 'hsm.reconciled') open.delete(e.payload.opId);
-  }
-  return open.size > 0;
 }
 
 function quorumOf(step: Step, t: Track, held: number, script: Script): QuorumProgress | null {
