@@ -30,16 +30,23 @@ import { tree } from '../test/integration/export/fixture.js';
 
 const { values } = parseArgs({ options: { steps: { type: 'string', default: '300' } } });
 const STEPS = Number(values.steps);
-const RUNS = 3;
+const RUNS = 5;
 
-async function median(run: () => Promise<unknown>): Promise<number> {
-  const times: number[] = [];
+/**
+ * The median times of a measured task and its baseline, run alternately so that load from other
+ * work on the machine falls on both alike.
+ */
+async function compare(task: () => Promise<unknown>, baseline: () => Promise<unknown>): Promise<[number, number]> {
+  const times: [number[], number[]] = [[], []];
   for (let i = 0; i < RUNS; i++) {
-    const start = performance.now();
-    await run();
-    times.push(performance.now() - start);
+    for (const [n, run] of [task, baseline].entries()) {
+      const start = performance.now();
+      await run();
+      times[n as 0 | 1].push(performance.now() - start);
+    }
   }
-  return times.sort((a, b) => a - b)[Math.floor(RUNS / 2)] as number;
+  const median = (list: number[]) => list.sort((a, b) => a - b)[Math.floor(RUNS / 2)] as number;
+  return [median(times[0]), median(times[1])];
 }
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'ksk-bench-bundle-'));
@@ -55,51 +62,58 @@ try {
   // Warm up: the first render parses the fonts.
   await renderCeremonyDocument(store, SIGNING_ID, 'script');
 
-  const fromLogMs = await median(async () => {
-    await renderCeremonyDocument(store, SIGNING_ID, 'script');
-    await renderCeremonyDocument(store, SIGNING_ID, 'record');
-  });
   const log = readCeremonyLog(store, SIGNING_ID);
   const scriptInput = scriptDocumentInput(world.signingScript, ceremonyInfoOf(log));
   const recordInput = recordInputOf(log);
-  const renderOnlyMs = await median(async () => {
-    await renderScriptPdf(scriptInput);
-    await renderRecordPdf(recordInput);
-  });
+  const [fromLogMs, renderOnlyMs] = await compare(
+    async () => {
+      await renderCeremonyDocument(store, SIGNING_ID, 'script');
+      await renderCeremonyDocument(store, SIGNING_ID, 'record');
+    },
+    async () => {
+      await renderScriptPdf(scriptInput);
+      await renderRecordPdf(recordInput);
+    },
+  );
   store.close();
 
   let round = 0;
-  let last = '';
-  const exportMs = await median(async () => {
-    const to = path.join(root, `export-${round++}`);
-    mkdirSync(to);
-    last = (await exportBundle({ workspace: world.workspace, ceremonyId: SIGNING_ID, to })).path;
-  });
+  const first = path.join(root, `export-${round++}`);
+  mkdirSync(first);
+  const last = (await exportBundle({ workspace: world.workspace, ceremonyId: SIGNING_ID, to: first })).path;
   const files = tree(last);
   const bytes = [...files.values()].reduce((n, b) => n + b.length, 0);
-  const copyMs = await median(async () => {
-    const to = path.join(root, `copy-${round++}`);
-    for (const [relative, content] of files) {
-      const file = path.join(to, relative);
-      mkdirSync(path.dirname(file), { recursive: true });
-      writeFileSync(file, content);
-      const fd = openSync(file, 'r+');
-      fsyncSync(fd);
-      closeSync(fd);
-    }
-  });
-
-  const verifyMs = await median(async () => {
-    const verdict = await verifyBundle(last);
-    if (!verdict.ok) throw new Error(verdict.message);
-  });
-  const hashMs = await median(async () => {
-    for (const relative of files.keys()) sha256Hex(readFileSync(path.join(last, relative)));
-  });
+  const [exportMs, copyMs] = await compare(
+    async () => {
+      const to = path.join(root, `export-${round++}`);
+      mkdirSync(to);
+      await exportBundle({ workspace: world.workspace, ceremonyId: SIGNING_ID, to });
+    },
+    async () => {
+      const to = path.join(root, `copy-${round++}`);
+      for (const [relative, content] of files) {
+        const file = path.join(to, relative);
+        mkdirSync(path.dirname(file), { recursive: true });
+        writeFileSync(file, content);
+        const fd = openSync(file, 'r+');
+        fsyncSync(fd);
+        closeSync(fd);
+      }
+    },
+  );
+  const [verifyMs, hashMs] = await compare(
+    async () => {
+      const verdict = await verifyBundle(last);
+      if (!verdict.ok) throw new Error(verdict.message);
+    },
+    async () => {
+      for (const relative of files.keys()) sha256Hex(readFileSync(path.join(last, relative)));
+    },
+  );
 
   const line = (what: string, ms: number, base: number, baseName: string) =>
     console.log(`${what.padEnd(40)} ${ms.toFixed(0).padStart(6)} ms   ${baseName.padEnd(44)} ${base.toFixed(0).padStart(6)} ms   ratio ${(ms / base).toFixed(1)}x`);
-  console.log(`${steps}-step ceremony, ${events} events (log written in ${(buildMs / 1000).toFixed(1)} s); bundle of ${files.size} files, ${(bytes / 1e6).toFixed(2)} MB; median of ${RUNS} runs`);
+  console.log(`${steps}-step ceremony, ${events} events (log written in ${(buildMs / 1000).toFixed(1)} s); bundle of ${files.size} files, ${(bytes / 1e6).toFixed(2)} MB; median of ${RUNS} runs each, alternating with the baseline`);
   line('render script + record from the log', fromLogMs, renderOnlyMs, 'baseline: the renderers on composed inputs');
   line('export the bundle (verified)', exportMs, copyMs, 'baseline: copy of the same bytes + fsync');
   line('verify the bundle offline', verifyMs, hashMs, 'baseline: SHA-256 of the same bytes');
