@@ -223,7 +223,7 @@ export class Pdf {
     page.margins = { top: 0, bottom: 0, left: 0, right: 0 };
     const rehearsal = this.options.mode === 'REHEARSAL';
     if (rehearsal) this.band(18);
-    this.textAt(this.options.title, this.left, 44, { font: 'bold', size: 8.5, width: this.width * 0.75 });
+    this.textAt(this.fitted(this.options.title, this.width * 0.75, 'bold', 8.5), this.left, 44, { font: 'bold', size: 8.5 });
     this.textAt(this.options.mode, this.left, 44, { font: 'bold', size: 8.5, width: this.width, align: 'right' });
     this.rule(57);
     const footerY = page.height - 66;
@@ -235,6 +235,15 @@ export class Pdf {
     this.textAt(this.pageLabel(index, count), this.left, footerY, { font: 'regular', size: 8, width: this.width, align: 'right' });
     if (rehearsal) this.band(page.height - 40);
     page.margins = saved;
+  }
+
+  /** The text cut short with an ellipsis where it would run past `width` (a long title in the page header). */
+  private fitted(text: string, width: number, font: FontName, size: number): string {
+    this.font(font, size);
+    if (this.kit.widthOfString(text) <= width) return text;
+    let cut = Array.from(text);
+    while (cut.length > 1 && this.kit.widthOfString(`${cut.join('')}…`) > width) cut = cut.slice(0, -1);
+    return `${cut.join('').trimEnd()}…`;
   }
 
   private band(y: number): void {

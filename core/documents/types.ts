@@ -76,6 +76,8 @@ export interface RecordDocumentInput {
   scriptHash: string;
   startedAt: string;
   endedAt?: string;
+  /** More facts for the cover (why the ceremony was held, what it started from), as label/value lines. */
+  facts?: { label: string; value: string }[];
   participants: { role: string; name: string; signedInAt?: string; signedOutAt?: string }[];
   /** The HSMs used, as they identified themselves. */
   hsms: { label: string; model: string; serial: string; firmware?: string; note?: string }[];

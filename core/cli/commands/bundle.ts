@@ -38,7 +38,7 @@ export const bundleExportCommand: Command = {
 };
 
 function describeVerdict(v: BundleVerdict): string {
-  const lines = [v.ok ? `VALID: ${v.message}` : `TAMPERED: ${v.message}`, ''];
+  const lines = [`${v.ok ? 'VALID' : 'INVALID'}: ${v.message}`, ''];
   if (v.ceremonyId) lines.push(`ceremony ${v.ceremonyId}${v.mode ? ` (${v.mode})` : ''}, bundle ${v.dir}`);
   for (const c of v.checks) lines.push(`  ${c.ok ? 'ok  ' : 'FAIL'}  ${c.check.padEnd(9)} ${c.detail}`);
   for (const p of v.problems.slice(1)) lines.push(`  also: ${p.message}`);

@@ -136,6 +136,8 @@ export const bundleVerdictSchema = z.object({
   problems: z.array(z.object({ check: z.enum(bundleCheckNames), path: z.string().nullable(), message: z.string() })),
   /** The log head as the bundle's log has it: compare it with the signed paper. Null when the log cannot be read. */
   logHead: logHeadSchema.nullable(),
+  /** Whether the bundle's log is sealed (false: a partial record written during the ceremony); null when it cannot be read. */
+  sealed: z.boolean().nullable(),
   manifestSha256: hashHex.nullable(),
 });
 export type BundleVerdictInfo = z.infer<typeof bundleVerdictSchema>;

@@ -1,8 +1,8 @@
 import { appChannels } from './app.js';
-import { documentsChannels } from './documents.js';
 import { ceremonyChannels } from './ceremony.js';
 import { logChannels } from './log.js';
 import { workspaceChannels } from './workspace.js';
+import { documentsChannels } from './documents.js';
 
 /**
  * The whole request/response surface between the UI and the privileged side. Each domain keeps its
@@ -11,8 +11,8 @@ import { workspaceChannels } from './workspace.js';
  */
 export const channels = {
   ...appChannels,
-  ...documentsChannels,
   ...workspaceChannels,
   ...ceremonyChannels,
   ...logChannels,
+  ...documentsChannels,
 };

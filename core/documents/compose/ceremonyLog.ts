@@ -1,6 +1,5 @@
 import { canonicalScript, scriptHash } from '../../ceremony/hash.js';
-import { scriptFromValue } from '../../ceremony/load.js';
-import type { Script } from '../../ceremony/script.js';
+import { scriptSchema, type Script } from '../../ceremony/script.js';
 import { isTemplateId, loadTemplate } from '../../ceremony/templates.js';
 import { KskError } from '../../errors.js';
 import type { CeremonySummary, EvidenceStore, SealRecord } from '../../evidence/store.js';
@@ -57,7 +56,11 @@ function loggedScript(store: EvidenceStore, events: readonly StoredEvent[]): Cer
     } catch {
       throw new KskError('BAD_INPUT_FILE', `The script stored for ceremony ${loaded.ceremonyId} (SHA-256 ${sha256}) is not JSON.`);
     }
-    script = scriptFromValue(value, `the script of ceremony ${loaded.ceremonyId}`);
+    // The engine validated the script before loading it and the log holds its exact bytes (the hash
+    // is checked below): reading its shape is enough, and cheap even for a script of hundreds of steps.
+    const parsed = scriptSchema.safeParse(value);
+    if (!parsed.success) throw new KskError('BAD_INPUT_FILE', `The script stored for ceremony ${loaded.ceremonyId} (SHA-256 ${sha256}) is not a ceremony script: ${parsed.error.issues[0]?.message ?? 'malformed'}.`);
+    script = parsed.data;
   } else if (isTemplateId(scriptId)) {
     script = loadTemplate(scriptId);
   } else {

@@ -1,113 +1,32 @@
-import { scriptSteps, type Script } from '../../ceremony/script.js';
+import { scriptSteps } from '../../ceremony/script.js';
 import { algorithmName } from '../../dnssec/algorithms.js';
-import { summarizeKsk } from '../../dnssec/dnskey.js';
 import type { EvidenceStore } from '../../evidence/store.js';
-import type { StoredEvent } from '../../evidence/stored.js';
-import { participantsOf, type Participant } from '../../evidence/registers/participants.js';
-import { stepsOf, type StepRecord } from '../../evidence/registers/steps.js';
+import { participantsOf } from '../../evidence/registers/participants.js';
 import { normalizeSerial, tebs } from '../../evidence/registers/tebs.js';
 import { sealStatementBytes } from '../../evidence/seal.js';
 import { KskError } from '../../errors.js';
 import { sha256Hex } from '../../hash/sha256.js';
 import { utcDisplay } from '../text.js';
-import type { HashValue, RecordAct, RecordAttestation, RecordDocumentInput, RecordException, RecordSeal, RecordStep, RecordTeb } from '../types.js';
+import type { RecordAttestation, RecordDocumentInput, RecordException, RecordSeal, RecordTeb } from '../types.js';
 import { ceremonyInfoOf, eventsOf, readCeremonyLog, type CeremonyLog } from './ceremonyLog.js';
+import { eventsByStep, mergeHashes, nameOf, recordActs, stepHashes, type People } from './recordSteps.js';
 
-/** Who people are in this ceremony, by person id, as they signed in. */
-type People = ReadonlyMap<string, Participant>;
-
-function nameOf(people: People, personId: string): string {
-  return people.get(personId)?.name ?? personId;
-}
-
-/** "Ivan Witness" → "I.W.": what the IW's initials stand for in the record. */
-export function initialsOf(name: string): string {
-  const letters = name.split(/[\s.-]+/).filter(Boolean).map((part) => (Array.from(part)[0] as string).toUpperCase());
-  return letters.length > 0 ? `${letters.join('.')}.` : name;
-}
-
-function hashEventValue(e: StoredEvent<'hash.shown' | 'hash.matched' | 'hash.mismatched'>, people: People): HashValue {
-  const { subject, sha256 } = e.payload;
-  if (e.type === 'hash.shown') return { label: `${subject} (shown)`, hex: sha256 };
-  const reader = e.payload.readBy ? `, read by ${nameOf(people, e.payload.readBy)}` : '';
-  if (e.type === 'hash.matched') return { label: `${subject}: matched in ${e.payload.form}${reader}`, hex: sha256 };
-  return { label: `${subject}: MISMATCH in ${e.payload.form} at ${e.payload.form === 'words' ? 'word' : 'byte'} ${e.payload.firstDifference}${reader}`, hex: sha256 };
-}
-
-/**
- * What a step (or, with no step, the ceremony as a whole) recorded as hashes: files stored, hashes
- * shown and matched. A value recorded several times (stored, shown, matched) is printed once, with
- * everything the log says of it.
- */
-function stepHashes(log: CeremonyLog, people: People, stepId: string | undefined): HashValue[] {
-  const labels = new Map<string, string[]>();
-  const add = ({ label, hex }: HashValue) => labels.set(hex, [...(labels.get(hex) ?? []), label]);
-  for (const e of log.events) {
-    if (!('stepId' in e.payload) || e.payload.stepId !== stepId) continue;
-    if (e.type === 'hash.shown' || e.type === 'hash.matched' || e.type === 'hash.mismatched') add(hashEventValue(e, people));
-    else if (e.type === 'artifact.stored' && e.payload.kind !== 'signature-image') {
-      add({ label: `SHA-256 of ${e.payload.name} (${e.payload.kind}, ${e.payload.size} bytes)`, hex: e.payload.sha256 });
-    }
-  }
-  return [...labels].map(([hex, all]) => ({ label: all.join('; '), hex }));
-}
-
-/** The DS digest of every key an HSM operation made at this step: read aloud like any hash. */
-function keyHashes(log: CeremonyLog, stepId: string): HashValue[] {
-  const intents = new Map(eventsOf(log, 'hsm.intent').map((e) => [e.payload.opId, e.payload]));
-  return eventsOf(log, 'hsm.done', 'hsm.reconciled').flatMap((e) => {
-    const intent = intents.get(e.payload.opId);
-    const key = e.payload.key;
-    if (!key || intent?.stepId !== stepId || intent.operation === 'generate-audit-key') return [];
-    const summary = summarizeKsk('.', 172800, { flags: 257, protocol: 3, algorithm: key.algorithm, publicKey: Buffer.from(key.publicKey, 'base64') });
-    return [{ label: `DS digest (SHA-256) of key ${key.label}, key tag ${summary.keyTag}, ${algorithmName(key.algorithm) ?? `algorithm ${key.algorithm}`}`, hex: summary.dsDigestHex }];
-  });
-}
-
-function stepStatus(record: StepRecord | undefined, failed: boolean): Pick<RecordStep, 'status' | 'at' | 'note'> {
-  const ended = record?.ended;
-  if (ended?.type === 'step.completed') return { status: 'done', at: ended.time, ...(ended.note ? { note: ended.note } : {}) };
-  if (ended?.type === 'step.skipped') return { status: 'skipped', at: ended.time, note: `Skipped: ${ended.note ?? 'no reason recorded'}` };
-  if (record?.started) return { status: failed ? 'failed' : 'not-done', at: record.started.time, note: 'Started, never completed.' };
-  return { status: 'not-done' };
-}
-
-function recordActs(log: CeremonyLog, script: Script, people: People): RecordAct[] {
-  const steps = new Map(stepsOf(eventsOf(log, 'step.started', 'step.completed', 'step.skipped')).map((s) => [s.stepId, s]));
-  const initials = eventsOf(log, 'initials');
-  const exceptions = eventsOf(log, 'exception');
-  const failedOps = new Set(eventsOf(log, 'hsm.failed').map((e) => e.payload.opId));
-  const failedSteps = new Set(eventsOf(log, 'hsm.intent').filter((e) => failedOps.has(e.payload.opId)).map((e) => e.payload.stepId));
-  const acts = new Map<number, RecordAct>();
-  for (const { act, step } of scriptSteps(script)) {
-    const record = acts.get(act.number) ?? { number: String(act.number), title: act.title, steps: [] };
-    acts.set(act.number, record);
-    const initialled = initials.filter((e) => e.payload.stepId === step.id);
-    const raised = exceptions.filter((e) => e.payload.stepId === step.id).map((e) => e.payload.exceptionId);
-    const hashes = [...stepHashes(log, people, step.id), ...keyHashes(log, step.id)];
-    const performers = [...new Set(eventsOf(log, 'credential.presented').filter((e) => e.payload.stepId === step.id).map((e) => nameOf(people, e.payload.personId)))];
-    record.steps.push({
-      number: step.number,
-      role: step.roles.join(', '),
-      activity: step.text,
-      ...stepStatus(steps.get(step.id), failedSteps.has(step.id)),
-      ...(performers.length > 0 ? { performer: performers.join(', ') } : {}),
-      ...(initialled.length > 0 ? { initials: initialled.map((e) => initialsOf(nameOf(people, e.payload.personId))).join(' ') } : {}),
-      ...(raised.length > 0 ? { exceptions: raised } : {}),
-      ...(hashes.length > 0 ? { hashes } : {}),
-    });
-  }
-  return [...acts.values()];
+/** Who handled the bags of a step: its performer as the engine recorded it, else the roles the script gives it. */
+function handlers(log: CeremonyLog, stepRoles: ReadonlyMap<string, string>): Map<string, string> {
+  const by = new Map(stepRoles);
+  for (const e of eventsOf(log, 'action.performed', 'step.confirmed')) by.set(e.payload.stepId, e.payload.performer.name);
+  return by;
 }
 
 function recordTebs(log: CeremonyLog, stepNumbers: ReadonlyMap<string, string>, stepRoles: ReadonlyMap<string, string>): RecordTeb[] {
   // A bag checked here was sealed at an earlier ceremony: what it holds is what that sealing recorded.
   const sealedWith = new Map(tebs(log.store, { rehearsal: log.opened.payload.rehearsal }).map((t) => [normalizeSerial(t.serial), t.contents.join(', ')]));
+  const by = handlers(log, stepRoles);
   return eventsOf(log, 'teb.checked', 'teb.sealed', 'teb.opened', 'teb.handed-over').map((e): RecordTeb => {
     const stepId = e.payload.stepId;
     const where = {
       at: e.time,
-      by: (stepId && stepRoles.get(stepId)) || 'not recorded',
+      by: (stepId && by.get(stepId)) || 'not recorded',
       ...(stepId ? { step: stepNumbers.get(stepId) ?? stepId } : {}),
     };
     switch (e.type) {
@@ -119,10 +38,10 @@ function recordTebs(log: CeremonyLog, stepNumbers: ReadonlyMap<string, string>, 
       case 'teb.sealed':
         return { serial: e.payload.serial, contents: e.payload.contents.join(', '), action: 'sealed', ...where, note: e.payload.purpose };
       case 'teb.opened':
-        return { serial: e.payload.serial, contents: e.payload.purpose, action: 'opened', ...where };
+        return { serial: e.payload.serial, contents: sealedWith.get(normalizeSerial(e.payload.serial)) ?? e.payload.purpose, action: 'opened', ...where };
       case 'teb.handed-over': {
         const { serial, purpose, from, to, reference } = e.payload;
-        return { serial, contents: purpose, action: 'handed over', ...where, note: `from ${from} to ${to}${reference ? ` (${reference})` : ''}` };
+        return { serial, contents: sealedWith.get(normalizeSerial(serial)) ?? purpose, action: 'handed over', ...where, note: `from ${from} to ${to}${reference ? ` (${reference})` : ''}` };
       }
     }
   });
@@ -180,39 +99,68 @@ function recordSeal(log: CeremonyLog): RecordSeal | undefined {
   };
 }
 
+/** The participants, each with the roles the script names them by (the log's coarser role when it has no other). */
+function recordParticipants(log: CeremonyLog): { people: People; rows: RecordDocumentInput['participants'] } {
+  const scriptRoles = new Map(eventsOf(log, 'participant.script-roles').map((e) => [e.payload.personId, e.payload.roles]));
+  const present = participantsOf(eventsOf(log, 'participant.signed-in', 'participant.signed-out'));
+  return {
+    people: new Map(present.map((p) => [p.personId, p])),
+    rows: present.map((p) => ({
+      role: (scriptRoles.get(p.personId) ?? p.roles).join(', '),
+      name: p.name,
+      signedInAt: p.signedInAt,
+      ...(p.signedOutAt ? { signedOutAt: p.signedOutAt } : {}),
+    })),
+  };
+}
+
+/** The HSMs as they identified themselves, with the token and module each was bound to. */
+function recordHsms(log: CeremonyLog): RecordDocumentInput['hsms'] {
+  const bound = new Map(eventsOf(log, 'hsm.bound').map((e) => [e.payload.hsmId, e.payload]));
+  return [...new Map(eventsOf(log, 'hsm.identified').map((e) => [e.payload.hsmId, e.payload])).values()].map((h) => {
+    const binding = bound.get(h.hsmId);
+    const note = [h.tokenLabel ? `token ${h.tokenLabel}` : '', binding ? `through ${binding.modulePath} (${binding.activation})` : '', h.location ?? ''].filter(Boolean).join('; ');
+    return { label: h.hsmId, model: `${h.manufacturer} ${h.model}`, serial: h.serialNumber, ...(h.firmware ? { firmware: h.firmware } : {}), ...(note ? { note } : {}) };
+  });
+}
+
+/** Why the ceremony was held and what it started from, for the cover. */
+function recordFacts(log: CeremonyLog): { label: string; value: string }[] {
+  const triage = eventsOf(log, 'triage.recorded').at(-1)?.payload;
+  const skr = eventsOf(log, 'skr.current').at(-1)?.payload;
+  return [
+    ...(triage ? [{ label: 'Chosen by triage', value: `${triage.procedure}: ${triage.reason}` }] : []),
+    ...(skr ? [{ label: 'Current SKR', value: `${skr.skrId}, last RRSIG expires ${utcDisplay(skr.lastExpiration, 'the expiry of the current SKR')}` }] : []),
+  ];
+}
+
 /** The record from a ceremony already read. */
 export function recordInputOf(log: CeremonyLog, paper?: RecordDocumentInput['ceremony']['paper']): RecordDocumentInput {
-  const people: People = new Map(participantsOf(eventsOf(log, 'participant.signed-in', 'participant.signed-out')).map((p) => [p.personId, p]));
   const script = log.script;
   if (!script) throw new KskError('CONFLICT', `Ceremony ${log.summary.ceremonyId} has loaded no script, so it has no record to print yet.`);
+  const { people, rows } = recordParticipants(log);
   const stepNumbers = new Map<string, string>();
   const stepRoles = new Map<string, string>();
   for (const { step } of scriptSteps(script.script)) {
     stepNumbers.set(step.id, step.number);
     stepRoles.set(step.id, step.roles.join(', '));
   }
-  const identified = new Map(eventsOf(log, 'hsm.identified').map((e) => [e.payload.hsmId, e.payload]));
+  const byStep = eventsByStep(log);
   const closed = log.events.at(-1)?.type === 'ceremony.closed' ? log.events.at(-1) : undefined;
   const seal = recordSeal(log);
+  const facts = recordFacts(log);
   return {
     ceremony: ceremonyInfoOf(log, paper),
     scriptHash: script.sha256,
     startedAt: log.opened.time,
     ...(closed ? { endedAt: closed.time } : {}),
-    participants: [...people.values()].map((p) => ({
-      role: p.roles.join(', '),
-      name: p.name,
-      signedInAt: p.signedInAt,
-      ...(p.signedOutAt ? { signedOutAt: p.signedOutAt } : {}),
-    })),
-    hsms: [...identified.values()].map((h) => {
-      const note = [h.tokenLabel ? `token ${h.tokenLabel}` : '', h.location ?? ''].filter(Boolean).join('; ');
-      return { label: h.hsmId, model: `${h.manufacturer} ${h.model}`, serial: h.serialNumber, ...(h.firmware ? { firmware: h.firmware } : {}), ...(note ? { note } : {}) };
-    }),
+    ...(facts.length > 0 ? { facts } : {}),
+    participants: rows,
+    hsms: recordHsms(log),
     tebs: recordTebs(log, stepNumbers, stepRoles),
-    acts: recordActs(log, script.script, people),
+    acts: recordActs(log, script.script, people, byStep),
     exceptions: recordExceptions(log, people, stepNumbers),
-    hashes: [{ label: `SHA-256 of the script ${script.script.id} version ${script.script.version}`, hex: script.sha256 }, ...stepHashes(log, people, undefined)],
+    hashes: mergeHashes([{ label: `SHA-256 of the script ${script.script.id} version ${script.script.version}`, hex: script.sha256 }, ...stepHashes(byStep.get('') ?? [], people)]),
     attestations: recordAttestations(log),
     ...(seal ? { seal } : {}),
     logHead: { hex: log.head.hash, sequence: log.head.seq },

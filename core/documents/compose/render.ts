@@ -10,12 +10,12 @@ import { renderScriptPdf } from '../script.js';
 import { renderShareSheetPdf } from '../shareSheets.js';
 import { renderTrustAnchorSheetPdf } from '../trustAnchorSheet.js';
 import type { CeremonyInfo } from '../types.js';
-import { ceremonyInfoOf, readCeremonyLog } from './ceremonyLog.js';
-import { lettersInput, type LettersOptions } from './letters.js';
+import { ceremonyInfoOf, readCeremonyLog, type CeremonyLog } from './ceremonyLog.js';
+import { lettersInputOf, type LettersOptions } from './letters.js';
 import { recordInputOf } from './record.js';
 import { scriptDocumentInput } from './script.js';
-import { shareSheetsInput } from './shareSheets.js';
-import { trustAnchorSheetInput } from './trustAnchor.js';
+import { shareSheetsInputOf } from './shareSheets.js';
+import { trustAnchorSheetInputOf } from './trustAnchor.js';
 
 export const ceremonyDocumentKinds = ['script', 'record', 'letters', 'share-sheets', 'trust-anchor'] as const;
 export type CeremonyDocumentKind = (typeof ceremonyDocumentKinds)[number];
@@ -53,24 +53,28 @@ export async function renderScriptDocument(script: Script, ceremony: CeremonyInf
  * bytes: the bundle carries these PDFs, and its verification renders them again to compare.
  */
 export async function renderCeremonyDocument(store: EvidenceStore, ceremonyId: string, kind: CeremonyDocumentKind, options: RenderOptions = {}): Promise<RenderedPdf> {
+  return renderLogDocument(readCeremonyLog(store, ceremonyId), kind, options);
+}
+
+/** One document of a ceremony already read from the log (several documents, one reading). */
+export async function renderLogDocument(log: CeremonyLog, kind: CeremonyDocumentKind, options: RenderOptions = {}): Promise<RenderedPdf> {
   const { paper } = options;
+  const id = log.summary.ceremonyId;
   switch (kind) {
-    case 'script': {
-      const log = readCeremonyLog(store, ceremonyId);
-      if (!log.script) throw new KskError('CONFLICT', `Ceremony ${ceremonyId} has loaded no script yet: print the script from its template.`);
+    case 'script':
+      if (!log.script) throw new KskError('CONFLICT', `Ceremony ${id} has loaded no script yet: print the script from its template.`);
       return renderScriptDocument(log.script.script, ceremonyInfoOf(log, paper));
-    }
     case 'record': {
-      const input = recordInputOf(readCeremonyLog(store, ceremonyId), paper);
-      return rendered(kind, ceremonyId, await renderRecordPdf(input), { label: `Log head hash (event ${input.logHead.sequence})`, hex: input.logHead.hex });
+      const input = recordInputOf(log, paper);
+      return rendered(kind, id, await renderRecordPdf(input), { label: `Log head hash (event ${input.logHead.sequence})`, hex: input.logHead.hex });
     }
     case 'letters':
-      return rendered(kind, ceremonyId, await renderLetterPdf(lettersInput(store, ceremonyId, { ...options.letters, ...(paper ? { paper } : {}) })), null);
+      return rendered(kind, id, await renderLetterPdf(lettersInputOf(log, { ...options.letters, ...(paper ? { paper } : {}) })), null);
     case 'share-sheets':
-      return rendered(kind, ceremonyId, await renderShareSheetPdf(shareSheetsInput(store, ceremonyId, options.shares ?? [], paper)), null);
+      return rendered(kind, id, await renderShareSheetPdf(shareSheetsInputOf(log, options.shares ?? [], paper)), null);
     case 'trust-anchor': {
-      const input = trustAnchorSheetInput(store, ceremonyId, paper);
-      return rendered(kind, ceremonyId, await renderTrustAnchorSheetPdf(input), { label: 'root-anchors.xml SHA-256', hex: sha256Hex(Buffer.from(input.xml, 'utf8')) });
+      const input = trustAnchorSheetInputOf(log, paper);
+      return rendered(kind, id, await renderTrustAnchorSheetPdf(input), { label: 'root-anchors.xml SHA-256', hex: sha256Hex(Buffer.from(input.xml, 'utf8')) });
     }
   }
 }

@@ -2,7 +2,7 @@ import { KskError } from '../../errors.js';
 import type { EvidenceStore } from '../../evidence/store.js';
 import { shareHash, shareLines, type Share } from '../../hsm/shares.js';
 import type { ShareSheetsInput } from '../types.js';
-import { ceremonyInfoOf, eventsOf, readCeremonyLog } from './ceremonyLog.js';
+import { ceremonyInfoOf, eventsOf, readCeremonyLog, type CeremonyLog } from './ceremonyLog.js';
 
 const holderRoles = { pin: 'Crypto Officer (CO)', backup: 'Recovery Key Share Holder (RKSH)' } as const;
 const credentialKinds = { pin: 'co-card', backup: 'rksh-share' } as const;
@@ -10,20 +10,24 @@ const credentialKinds = { pin: 'co-card', backup: 'rksh-share' } as const;
 /**
  * One sheet per share, for its holder. The shares themselves are never in the log (only their
  * hashes are): the caller hands them over at the moment they are made, and they are printed
- * exactly as the HSM layer reads them back. Holders come from the log: the credentials of the
- * share's kind issued in this ceremony, preferring those whose id names the share's set, in the
- * order issued, the n-th for share n.
+ * exactly as the HSM layer reads them back. Holders come from the log: the credential of the
+ * share's kind issued in this ceremony whose id names the share's set and number ("rksh:<set>:3"),
+ * or else the n-th issued for share n.
  */
 export function shareSheetsInput(store: EvidenceStore, ceremonyId: string, shares: readonly Share[], paper?: ShareSheetsInput['ceremony']['paper']): ShareSheetsInput {
+  return shareSheetsInputOf(readCeremonyLog(store, ceremonyId), shares, paper);
+}
+
+export function shareSheetsInputOf(log: CeremonyLog, shares: readonly Share[], paper?: ShareSheetsInput['ceremony']['paper']): ShareSheetsInput {
   if (shares.length === 0) throw new KskError('BAD_REQUEST', 'No share was given to print.');
-  const log = readCeremonyLog(store, ceremonyId);
   const issued = eventsOf(log, 'credential.issued');
   return {
     ceremony: ceremonyInfoOf(log, paper),
     sheets: shares.map((share) => {
       const ofKind = issued.filter((e) => e.payload.kind === credentialKinds[share.kind]);
       const ofSet = ofKind.filter((e) => e.payload.credentialId.toLowerCase().includes(share.setId.toLowerCase()));
-      const holder = (ofSet.length > 0 ? ofSet : ofKind)[share.index - 1]?.payload;
+      const numbered = ofSet.find((e) => e.payload.credentialId.endsWith(`:${share.index}`));
+      const holder = (numbered ?? (ofSet.length > 0 ? ofSet : ofKind)[share.index - 1])?.payload;
       const setName = share.setId.toUpperCase();
       return {
         holder: { name: holder?.holderName ?? `Holder ${share.index}`, role: holderRoles[share.kind] },

@@ -4,7 +4,7 @@ import { KskError } from '../../errors.js';
 import { kskKeys } from '../../evidence/registers/hsm.js';
 import type { EvidenceStore } from '../../evidence/store.js';
 import type { TrustAnchorKey, TrustAnchorSheetInput } from '../types.js';
-import { ceremonyInfoOf, eventsOf, readCeremonyLog } from './ceremonyLog.js';
+import { ceremonyInfoOf, eventsOf, readCeremonyLog, type CeremonyLog } from './ceremonyLog.js';
 
 /** The DNSKEY TTL of the root zone, with which the sheet prints each DNSKEY. */
 const DNSKEY_TTL = 172800;
@@ -45,7 +45,12 @@ function keysOf(xml: string, known: readonly { algorithm: number; publicKey: str
 
 /** The trust-anchor publication sheet of the last root-anchors.xml the ceremony stored. */
 export function trustAnchorSheetInput(store: EvidenceStore, ceremonyId: string, paper?: TrustAnchorSheetInput['ceremony']['paper']): TrustAnchorSheetInput {
-  const log = readCeremonyLog(store, ceremonyId);
+  return trustAnchorSheetInputOf(readCeremonyLog(store, ceremonyId), paper);
+}
+
+export function trustAnchorSheetInputOf(log: CeremonyLog, paper?: TrustAnchorSheetInput['ceremony']['paper']): TrustAnchorSheetInput {
+  const { store } = log;
+  const ceremonyId = log.summary.ceremonyId;
   const stored = eventsOf(log, 'artifact.stored').filter((e) => e.payload.kind === 'trust-anchor').at(-1);
   if (!stored) throw new KskError('NOT_FOUND', `Ceremony ${ceremonyId} stored no trust anchor.`);
   const xml = store.readArtifact(stored.payload.sha256).toString('utf8');

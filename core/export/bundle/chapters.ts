@@ -10,14 +10,16 @@ export interface RecordingStart {
 }
 
 /**
- * The start of the recording as the log has it: the completion of the script's camera-start
- * step, when the SA has confirmed that every camera records. Chapters are then at worst a few
- * seconds late into the footage, never before it.
+ * The start of the recording as the log has it: the time the engine recorded when the script's
+ * camera-start step was performed (the SA has confirmed that every camera records), or else that
+ * step's completion. Chapters are then at worst a few seconds late into the footage, never early.
  */
 export function recordingStartOf(log: CeremonyLog, given?: string): RecordingStart | null {
   if (given) return { time: given, source: 'given' };
   if (!log.script) return null;
   const ids = new Set([...scriptSteps(log.script.script)].filter(({ step }) => step.action.kind === 'camera-start').map(({ step }) => step.id));
+  const performed = eventsOf(log, 'action.performed').find((e) => ids.has(e.payload.stepId))?.payload.result.at;
+  if (typeof performed === 'string' && /^\d{4}-\d\d-\d\dT[\d:.]+Z$/.test(performed)) return { time: performed, source: 'camera-start step' };
   const done = eventsOf(log, 'step.completed').find((e) => ids.has(e.payload.stepId));
   return done ? { time: done.time, source: 'camera-start step' } : null;
 }

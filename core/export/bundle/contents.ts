@@ -1,14 +1,14 @@
 import { appInfo } from '../../appInfo.js';
 import { eventsOf, readCeremonyLog, type CeremonyLog } from '../../documents/compose/ceremonyLog.js';
 import { sealBy } from '../../documents/compose/record.js';
-import { renderCeremonyDocument, type CeremonyDocumentKind } from '../../documents/compose/render.js';
+import { renderLogDocument, type CeremonyDocumentKind } from '../../documents/compose/render.js';
 import { KskError } from '../../errors.js';
 import { canonicalBytes, EVENT_FORMAT_VERSION } from '../../evidence/canonical.js';
 import type { EvidenceStore } from '../../evidence/store.js';
 import { sealStatementBytes } from '../../evidence/seal.js';
 import { toPgpWords } from '../../hash/pgpWords.js';
 import { sha256Hex } from '../../hash/sha256.js';
-import type { BundleFile } from '../manifest.js';
+import { MANIFEST_FORMAT, type BundleFile } from '../manifest.js';
 import { chaptersOf, recordingStartOf } from './chapters.js';
 import { auditorReadme } from './readme.js';
 
@@ -20,7 +20,6 @@ import { auditorReadme } from './readme.js';
 
 /** The snapshot of the log, written by the export itself (core/evidence/export.ts). */
 export const LOG_FILE = 'log/ceremony.sqlite';
-export const BUNDLE_FORMAT = 'ksk-ceremony-bundle/1';
 export const GENERATOR = `${appInfo.name} ${appInfo.version}`;
 
 /** What the manifest's meta says of the bundle; strings only, so the manifest's bytes never vary. */
@@ -37,13 +36,14 @@ export interface BundleContents {
   /** Every file but the log itself and the manifest files. */
   files: BundleFile[];
   meta: BundleMeta;
-  /** The file of each document, by kind: verification may skip these when another version rendered them. */
+  /** The paths of the PDFs: verification leaves them to the manifest when another version rendered them. */
   documents: string[];
 }
 
 const extensions: Record<string, string> = {
   'application/xml': 'xml',
   'text/xml': 'xml',
+  'application/yaml': 'yaml',
   'application/json': 'json',
   'application/pdf': 'pdf',
   'image/png': 'png',
@@ -87,7 +87,7 @@ function ceremonyJson(log: CeremonyLog, artifacts: ReturnType<typeof artifactInd
   const { payload } = log.opened;
   const script = log.script;
   return {
-    format: BUNDLE_FORMAT,
+    format: MANIFEST_FORMAT,
     ceremonyId: log.summary.ceremonyId,
     title: payload.title,
     kind: payload.kind,
@@ -145,7 +145,7 @@ export async function bundleContents(store: EvidenceStore, ceremonyId: string, o
 
   const documents: Record<string, string> = {};
   for (const kind of documentKinds(log)) {
-    const doc = await renderCeremonyDocument(store, ceremonyId, kind);
+    const doc = await renderLogDocument(log, kind);
     documents[kind] = `documents/${doc.fileName}`;
     files.push({ path: documents[kind] as string, bytes: doc.pdf });
   }

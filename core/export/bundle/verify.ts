@@ -12,8 +12,8 @@ import { openDatabase } from '../../evidence/database.js';
 import { EvidenceStore } from '../../evidence/store.js';
 import { verifyDatabase, type VerifyReport } from '../../evidence/verify.js';
 import { sha256Hex } from '../../hash/sha256.js';
-import { MANIFEST_FILE, SUMS_FILE, verifyBundleFiles, type BundleVerification, type Manifest } from '../manifest.js';
-import { BUNDLE_FORMAT, bundleContents, GENERATOR, LOG_FILE } from './contents.js';
+import { MANIFEST_FILE, MANIFEST_FORMAT, SUMS_FILE, verifyBundleFiles, type BundleVerification, type Manifest } from '../manifest.js';
+import { bundleContents, GENERATOR, LOG_FILE } from './contents.js';
 
 export const bundleChecks = ['manifest', 'log', 'contents', 'seal', 'skr', 'documents'] as const;
 export type BundleCheck = (typeof bundleChecks)[number];
@@ -34,6 +34,8 @@ export interface BundleVerdict {
   checks: { check: BundleCheck; ok: boolean; detail: string }[];
   problems: BundleProblemReport[];
   logHead: { seq: number; hex: string; pgpWords: string[] } | null;
+  /** Whether the bundle's log is sealed; null when the log cannot be read. */
+  sealed: boolean | null;
   manifestSha256: string | null;
 }
 
@@ -102,7 +104,7 @@ async function manifestHashInSums(dir: string): Promise<string | null> {
 function requireBundleMeta(manifest: Manifest, dir: string): { ceremony: string; generator: string } {
   const { ceremony, generator } = manifest.meta;
   if (!ceremony || !generator || !manifest.files.some((f) => f.path === LOG_FILE)) {
-    throw new KskError('BAD_INPUT_FILE', `${dir} has a manifest, but not of a ceremony bundle (${BUNDLE_FORMAT}): it names no ceremony or no ${LOG_FILE}.`);
+    throw new KskError('BAD_INPUT_FILE', `${dir} has a manifest, but not of a ceremony bundle (${MANIFEST_FORMAT}): it names no ceremony or no ${LOG_FILE}.`);
   }
   return { ceremony, generator };
 }
@@ -215,6 +217,7 @@ export async function verifyBundle(dir: string, options: VerifyBundleOptions = {
   let ceremonyId: string | null = null;
   let mode: BundleVerdict['mode'] = null;
   let logHead: BundleVerdict['logHead'] = null;
+  let sealed: boolean | null = null;
   if (files) {
     const meta = requireBundleMeta(files.manifest, root);
     ceremonyId = meta.ceremony;
@@ -230,6 +233,7 @@ export async function verifyBundle(dir: string, options: VerifyBundleOptions = {
         const own = report?.ceremonies.find((c) => c.ceremonyId === ceremonyId);
         if (report?.ok && own?.head) {
           logHead = { seq: own.head.seq, hex: own.head.hash, pgpWords: own.head.pgpWords };
+          sealed = own.sealed;
           await checkAgainstLog(copy, ceremonyId, files.manifest, findings);
         }
       }
@@ -237,7 +241,7 @@ export async function verifyBundle(dir: string, options: VerifyBundleOptions = {
       rmSync(scratch, { recursive: true, force: true });
     }
   }
-  return verdictOf(root, findings, { ceremonyId, mode, logHead, manifestSha256: files?.manifestSha256 ?? null });
+  return verdictOf(root, findings, { ceremonyId, mode, logHead, sealed, manifestSha256: files?.manifestSha256 ?? null });
 }
 
 async function checkAgainstLog(copy: string, ceremonyId: string, manifest: Manifest, findings: Findings): Promise<void> {
@@ -255,16 +259,18 @@ async function checkAgainstLog(copy: string, ceremonyId: string, manifest: Manif
   }
 }
 
-function verdictOf(dir: string, findings: Findings, facts: Pick<BundleVerdict, 'ceremonyId' | 'mode' | 'logHead' | 'manifestSha256'>): BundleVerdict {
+function verdictOf(dir: string, findings: Findings, facts: Pick<BundleVerdict, 'ceremonyId' | 'mode' | 'logHead' | 'sealed' | 'manifestSha256'>): BundleVerdict {
   for (const check of bundleChecks) {
     if (!findings.checks.some((c) => c.check === check)) findings.checks.push({ check, ok: false, detail: 'not checked: an earlier check failed.' });
   }
   const first = findings.problems[0];
   const head = facts.logHead;
   const ok = !first && head !== null;
-  const message = ok
-    ? `The bundle of ceremony ${facts.ceremonyId} verifies. Its log head (event ${head.seq}) is ${head.hex}; compare it with the signed record.`
-    : `The bundle does not verify: ${first?.message ?? 'its log could not be checked.'}`;
+  const message = !ok
+    ? `The bundle does not verify: ${first?.message ?? 'its log could not be checked.'}`
+    : facts.sealed
+      ? `The bundle of ceremony ${facts.ceremonyId} verifies. Its log head (event ${head.seq}) is ${head.hex}; compare it with the signed record.`
+      : `The partial bundle of ceremony ${facts.ceremonyId}, written before its seal, verifies as far as it goes: its log ends at event ${head.seq} (${head.hex}). It is not the final record.`;
   return { ok, dir, ...facts, message, checks: findings.checks, problems: findings.problems };
 }
 
