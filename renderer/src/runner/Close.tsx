@@ -83,6 +83,7 @@ function ExportBundle({ state }: { state: CeremonyState }) {
           {verify.state.status === 'ok' && (
             <p className={verify.state.value.ok ? 'success' : 'error'} role="status" data-testid="verify-verdict">
               {verify.state.value.message}
+              {verify.state.value.sealed === false ? ' (a partial record written during the ceremony, not the final one)' : ''}
             </p>
           )}
           {verify.state.status === 'error' && <ErrorMessage error={verify.state.error} />}
