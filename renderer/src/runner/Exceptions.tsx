@@ -1,5 +1,6 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { CeremonyState, ExceptionState, StepState } from '../../../core/contract/ceremonyState.js';
+import type { ContractError } from '../../../core/contract/envelope.js';
 import { useAction } from '../api.js';
 import { Dialog } from '../components/Dialog.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
@@ -18,17 +19,43 @@ function useWitness(state: CeremonyState) {
 }
 
 /**
+ * The body of every dialog the IW signs: the fields, a line naming the IW who signs, and the one
+ * button with which they sign (disabled until the fields are complete), Cancel beside it.
+ */
+function WitnessedForm({ state, ready, busy, sign, onSubmit, onCancel, error, danger = false, children, testId }: { state: CeremonyState; ready: boolean; busy: boolean; sign: (iwName: string) => string; onSubmit: (iwId: string) => void; onCancel: () => void; error: ContractError | null; danger?: boolean; children: ReactNode; testId?: string }) {
+  const { iw, missing } = useWitness(state);
+  return (
+    <form
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (iw && ready && !busy) onSubmit(iw.personId);
+      }}
+    >
+      {children}
+      <p className="notice">{iw ? `${iw.name}, the Internal Witness, signs with the button below.` : missing}</p>
+      <div className="actions">
+        <button type="submit" className={danger ? 'danger' : undefined} disabled={!iw || !ready || busy} data-testid={testId}>
+          {iw ? sign(iw.name) : 'No IW signed in'}
+        </button>
+        <button type="button" className="secondary" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+      {error && <ErrorMessage error={error} />}
+    </form>
+  );
+}
+
+/**
  * Records an exception: what the script expected, what happened, what was decided, and the IW's
  * signature, given by the IW with the dialog's one signing button.
  */
 export function RecordException({ state, stepId, check, label, expectedText }: { state: CeremonyState; stepId?: string; check?: string; label: string; expectedText?: string }) {
   const [open, setOpen] = useState(false);
   const record = useAction('exception.record');
-  const { iw, missing } = useWitness(state);
   const [expected, setExpected] = useState(expectedText ?? (check ? `The policy check ${check} passes.` : ''));
   const [happened, setHappened] = useState('');
   const [decision, setDecision] = useState('');
-  const incomplete = !expected.trim() || !happened.trim() || !decision.trim();
   return (
     <>
       <button type="button" className="secondary" onClick={() => setOpen(true)}>
@@ -36,32 +63,25 @@ export function RecordException({ state, stepId, check, label, expectedText }: {
       </button>
       {open && (
         <Dialog title={check ? `Exception overriding ${check}` : 'Record an exception'} onClose={() => setOpen(false)} testId="exception-dialog">
-          <form
-            onSubmit={(e) => {
-              e.preventDefault();
-              if (!iw || incomplete) return;
+          <WitnessedForm
+            state={state}
+            ready={Boolean(expected.trim() && happened.trim() && decision.trim())}
+            busy={record.busy}
+            sign={(name) => `${name} (IW) signs the exception`}
+            onSubmit={(iwId) =>
               void record
-                .run({ ceremonyId: state.ceremonyId, ...(stepId ? { stepId } : {}), expected, happened, decision, signedBy: [iw.personId], ...(check ? { check } : {}) })
-                .then((r) => r?.ok && setOpen(false));
-            }}
+                .run({ ceremonyId: state.ceremonyId, ...(stepId ? { stepId } : {}), expected, happened, decision, signedBy: [iwId], ...(check ? { check } : {}) })
+                .then((r) => r?.ok && setOpen(false))
+            }
+            onCancel={() => setOpen(false)}
+            error={record.state.status === 'error' ? record.state.error : null}
+            testId="iw-sign-exception"
           >
             {stepId && <p>At step {stepId}.</p>}
             <TextField label="What the script expected" value={expected} onChange={setExpected} multiline />
             <TextField label="What happened" value={happened} onChange={setHappened} multiline />
             <TextField label="What was decided" value={decision} onChange={setDecision} multiline />
-            <p className="notice">
-              {iw ? `${iw.name}, the Internal Witness, signs this exception with the button below.` : missing}
-            </p>
-            <div className="actions">
-              <button type="submit" disabled={!iw || incomplete || record.busy} data-testid="iw-sign-exception">
-                {iw ? `${iw.name} (IW) signs the exception` : 'No IW signed in'}
-              </button>
-              <button type="button" className="secondary" onClick={() => setOpen(false)}>
-                Cancel
-              </button>
-            </div>
-            {record.state.status === 'error' && <ErrorMessage error={record.state.error} />}
-          </form>
+          </WitnessedForm>
         </Dialog>
       )}
     </>
@@ -71,7 +91,6 @@ export function RecordException({ state, stepId, check, label, expectedText }: {
 function Resolve({ state, exception }: { state: CeremonyState; exception: ExceptionState }) {
   const [open, setOpen] = useState(false);
   const resolve = useAction('exception.resolve');
-  const { iw, missing } = useWitness(state);
   const [decision, setDecision] = useState('');
   return (
     <>
@@ -80,24 +99,19 @@ function Resolve({ state, exception }: { state: CeremonyState; exception: Except
       </button>
       {open && (
         <Dialog title={`Decision on exception ${exception.exceptionId}`} onClose={() => setOpen(false)}>
-          <form
-            onSubmit={(e) => {
-              e.preventDefault();
-              if (iw && decision.trim()) void resolve.run({ ceremonyId: state.ceremonyId, exceptionId: exception.exceptionId, decision, signedBy: [iw.personId] }).then((r) => r?.ok && setOpen(false));
-            }}
+          <WitnessedForm
+            state={state}
+            ready={Boolean(decision.trim())}
+            busy={resolve.busy}
+            sign={(name) => `${name} (IW) signs the decision`}
+            onSubmit={(iwId) => void resolve.run({ ceremonyId: state.ceremonyId, exceptionId: exception.exceptionId, decision, signedBy: [iwId] }).then((r) => r?.ok && setOpen(false))}
+            onCancel={() => setOpen(false)}
+            error={resolve.state.status === 'error' ? resolve.state.error : null}
           >
             <p>Expected: {exception.expected}</p>
             <p>Happened: {exception.happened}</p>
             <TextField label="What was decided" value={decision} onChange={setDecision} multiline />
-            <p className="notice">{iw ? `${iw.name}, the Internal Witness, signs the decision.` : missing}</p>
-            <button type="submit" disabled={!iw || !decision.trim() || resolve.busy}>
-              {iw ? `${iw.name} (IW) signs the decision` : 'No IW signed in'}
-            </button>
-            <button type="button" className="secondary" onClick={() => setOpen(false)}>
-              Cancel
-            </button>
-            {resolve.state.status === 'error' && <ErrorMessage error={resolve.state.error} />}
-          </form>
+          </WitnessedForm>
         </Dialog>
       )}
     </>
@@ -148,7 +162,6 @@ export function Deviation({ state, step, kind }: { state: CeremonyState; step: S
   const skip = useAction('step.skip');
   const start = useAction('step.start');
   const action = kind === 'skip' ? skip : start;
-  const { iw, missing } = useWitness(state);
   const [reason, setReason] = useState('');
   const title = kind === 'skip' ? `Skip step ${step.number}` : `Start step ${step.number} out of order`;
   return (
@@ -158,25 +171,22 @@ export function Deviation({ state, step, kind }: { state: CeremonyState; step: S
       </button>
       {open && (
         <Dialog title={title} onClose={() => setOpen(false)}>
-          <form
-            onSubmit={(e) => {
-              e.preventDefault();
-              if (!iw || !reason.trim()) return;
-              const request = { ceremonyId: state.ceremonyId, stepId: step.id, deviation: { reason, witnessId: iw.personId } };
+          <WitnessedForm
+            state={state}
+            ready={Boolean(reason.trim())}
+            busy={action.busy}
+            danger
+            sign={(name) => `${name} (IW) signs: ${kind === 'skip' ? 'skip' : 'start'} step ${step.number}`}
+            onSubmit={(iwId) => {
+              const request = { ceremonyId: state.ceremonyId, stepId: step.id, deviation: { reason, witnessId: iwId } };
               void (kind === 'skip' ? skip.run(request) : start.run(request)).then((r) => r?.ok && setOpen(false));
             }}
+            onCancel={() => setOpen(false)}
+            error={action.state.status === 'error' ? action.state.error : null}
           >
             <p>This is recorded as an exception: the script expected step {step.number} {kind === 'skip' ? 'to be carried out' : 'to wait for the steps before it'}.</p>
             <TextField label="Why" value={reason} onChange={setReason} multiline />
-            <p className="notice">{iw ? `${iw.name}, the Internal Witness, signs it with the button below.` : missing}</p>
-            <button type="submit" className="danger" disabled={!iw || !reason.trim() || action.busy}>
-              {iw ? `${iw.name} (IW) signs: ${kind === 'skip' ? 'skip' : 'start'} step ${step.number}` : 'No IW signed in'}
-            </button>
-            <button type="button" className="secondary" onClick={() => setOpen(false)}>
-              Cancel
-            </button>
-            {action.state.status === 'error' && <ErrorMessage error={action.state.error} />}
-          </form>
+          </WitnessedForm>
         </Dialog>
       )}
     </>

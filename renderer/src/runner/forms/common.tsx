@@ -155,6 +155,18 @@ export function useRows(columns: readonly Column[], initial = 1): [Row[], (rows:
   return useState<Row[]>(() => Array.from({ length: initial }, () => Object.fromEntries(columns.map((c) => [c.key, c.options?.[0] ?? '']))));
 }
 
+/** An action whose input is a table the people in the room fill in (who was notified, packages, boxes...). */
+export function RowsForm({ p, columns, legend, label, incomplete, toInput, children }: { p: ActionFormProps; columns: readonly Column[]; legend: string; label: string; incomplete: string; toInput: (rows: Row[]) => StepInput; children?: ReactNode }) {
+  const [rows, setRows] = useRows(columns);
+  const filled = filledRows(rows, columns);
+  return (
+    <ActionForm label={label} busy={p.busy} blocked={p.blocked} incomplete={filled ? null : incomplete} onSubmit={() => filled && p.perform(toInput(filled))}>
+      {children}
+      <RowsEditor legend={legend} columns={columns} rows={rows} onChange={setRows} />
+    </ActionForm>
+  );
+}
+
 /**
  * Where files the step writes go: a removable medium mounted now, or a folder typed on this
  * laptop; empty means the ceremony's folder in the workspace.

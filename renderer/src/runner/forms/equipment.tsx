@@ -4,7 +4,7 @@ import { useBackendNow } from '../../components/Countdown.js';
 import { FilePicker, type PickedFile } from '../../components/FilePicker.js';
 import { utc } from '../../format.js';
 import { present, withRoles } from '../../panels/people.js';
-import { ActionForm, OutDir, PersonSelect, RowsEditor, TextField, filledRows, lines, outOf, parseUtc, useRows, type ActionFormProps, type Column, type InputOf } from './common.js';
+import { ActionForm, OutDir, PersonSelect, RowsForm, TextField, lines, outOf, parseUtc, type ActionFormProps, type Column, type InputOf } from './common.js';
 
 const inputs = (p: ActionFormProps) => p.step.action.inputs as Record<string, unknown>;
 
@@ -180,18 +180,15 @@ const boxColumns: Column[] = [
 ];
 
 export function DrillBoxForm(p: ActionFormProps) {
-  const [rows, setRows] = useRows(boxColumns);
-  const filled = filledRows(rows, boxColumns);
   return (
-    <ActionForm
+    <RowsForm
+      p={p}
+      columns={boxColumns}
+      legend="Safe deposit boxes drilled (each one is an exception the IW witnesses)"
       label="Record the boxes drilled"
-      busy={p.busy}
-      blocked={p.blocked}
-      incomplete={filled ? null : 'Fill in every box.'}
-      onSubmit={() => filled && p.perform({ kind: 'drill-safe-deposit-box', boxes: filled.map((r) => ({ holder: r.holder!, reason: r.reason!, recovered: [{ serial: r.serial!, contents: r.contents! }] })) })}
-    >
-      <RowsEditor legend="Safe deposit boxes drilled (each one is an exception the IW witnesses)" columns={boxColumns} rows={rows} onChange={setRows} />
-    </ActionForm>
+      incomplete="Fill in every box."
+      toInput={(rows) => ({ kind: 'drill-safe-deposit-box', boxes: rows.map((r) => ({ holder: r.holder!, reason: r.reason!, recovered: [{ serial: r.serial!, contents: r.contents! }] })) })}
+    />
   );
 }
 
@@ -202,13 +199,17 @@ const retiredColumns: Column[] = [
 ];
 
 export function ReplaceHardwareForm(p: ActionFormProps) {
-  const [rows, setRows] = useRows(retiredColumns);
-  const filled = filledRows(rows, retiredColumns);
   return (
-    <ActionForm label="Record the hardware retired" busy={p.busy} blocked={p.blocked} incomplete={filled ? null : 'Fill in every HSM retired.'} onSubmit={() => filled && p.perform({ kind: 'replace-hardware', retired: filled as InputOf<'replace-hardware'>['retired'] })}>
+    <RowsForm
+      p={p}
+      columns={retiredColumns}
+      legend="Retired"
+      label="Record the hardware retired"
+      incomplete="Fill in every HSM retired."
+      toInput={(rows) => ({ kind: 'replace-hardware', retired: rows as InputOf<'replace-hardware'>['retired'] })}
+    >
       <p>Retire: {String(inputs(p).retire ?? '')}</p>
-      <RowsEditor legend="Retired" columns={retiredColumns} rows={rows} onChange={setRows} />
-    </ActionForm>
+    </RowsForm>
   );
 }
 
@@ -219,18 +220,15 @@ const handoverColumns: Column[] = [
 ];
 
 export function DistributeCredentialsForm(p: ActionFormProps) {
-  const [rows, setRows] = useRows(handoverColumns);
-  const filled = filledRows(rows, handoverColumns);
   return (
-    <ActionForm
+    <RowsForm
+      p={p}
+      columns={handoverColumns}
+      legend="Handovers"
       label="Record the credentials handed over"
-      busy={p.busy}
-      blocked={p.blocked}
-      incomplete={filled ? null : 'Fill in every handover.'}
-      onSubmit={() => filled && p.perform({ kind: 'distribute-credentials', handovers: filled as InputOf<'distribute-credentials'>['handovers'] })}
-    >
-      <RowsEditor legend="Handovers" columns={handoverColumns} rows={rows} onChange={setRows} />
-    </ActionForm>
+      incomplete="Fill in every handover."
+      toInput={(rows) => ({ kind: 'distribute-credentials', handovers: rows as InputOf<'distribute-credentials'>['handovers'] })}
+    />
   );
 }
 

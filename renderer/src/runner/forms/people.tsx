@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { present, withRoles } from '../../panels/people.js';
-import { ActionForm, OutDir, PersonSelect, RowsEditor, TextField, filledRows, lines, outOf, parseUtc, useRows, type ActionFormProps, type Column, type InputOf } from './common.js';
+import { ActionForm, OutDir, PersonSelect, RowsEditor, RowsForm, TextField, filledRows, lines, outOf, parseUtc, useRows, type ActionFormProps, type Column, type InputOf } from './common.js';
 
 const inputs = (p: ActionFormProps) => p.step.action.inputs as Record<string, unknown>;
 
@@ -43,19 +43,15 @@ const notifyColumns = (p: ActionFormProps): Column[] => [
 ];
 
 export function NotifyForm(p: ActionFormProps) {
-  const columns = notifyColumns(p);
-  const [rows, setRows] = useRows(columns);
-  const filled = filledRows(rows, columns);
   return (
-    <ActionForm
+    <RowsForm
+      p={p}
+      columns={notifyColumns(p)}
+      legend="Notified"
       label="Record who was notified"
-      busy={p.busy}
-      blocked={p.blocked}
-      incomplete={filled ? null : 'Name everyone notified.'}
-      onSubmit={() => filled && p.perform({ kind: 'notify', notified: filled as InputOf<'notify'>['notified'] })}
-    >
-      <RowsEditor legend="Notified" columns={columns} rows={rows} onChange={setRows} />
-    </ActionForm>
+      incomplete="Name everyone notified."
+      toInput={(rows) => ({ kind: 'notify', notified: rows as InputOf<'notify'>['notified'] })}
+    />
   );
 }
 
@@ -91,12 +87,15 @@ const courierColumns: Column[] = [
 ];
 
 export function CourierKeysForm(p: ActionFormProps) {
-  const [rows, setRows] = useRows(courierColumns);
-  const filled = filledRows(rows, courierColumns);
   return (
-    <ActionForm label="Record the packages couriered" busy={p.busy} blocked={p.blocked} incomplete={filled ? null : 'Fill in every package.'} onSubmit={() => filled && p.perform({ kind: 'courier-keys', packages: filled as InputOf<'courier-keys'>['packages'] })}>
-      <RowsEditor legend="Packages" columns={courierColumns} rows={rows} onChange={setRows} />
-    </ActionForm>
+    <RowsForm
+      p={p}
+      columns={courierColumns}
+      legend="Packages"
+      label="Record the packages couriered"
+      incomplete="Fill in every package."
+      toInput={(rows) => ({ kind: 'courier-keys', packages: rows as InputOf<'courier-keys'>['packages'] })}
+    />
   );
 }
 
