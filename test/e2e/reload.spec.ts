@@ -62,6 +62,13 @@ test('a reload in the middle of a step, and a window closed mid-step, lose nothi
       await expect(runner.panel.getByRole('heading', { level: 2 })).toBeFocused();
       await page.keyboard.press('Tab');
       await expect(page.locator(':focus')).toHaveAttribute('data-testid', 'performer');
+      // The serial read aloud is not the one on record: the app says so and opens an exception.
+      await runner.panel.getByTestId('teb-serial').fill('RH-999999');
+      await runner.perform();
+      await expect(runner.panel.getByTestId('teb-result')).toHaveAttribute('data-matched', 'no');
+      await expect(runner.panel.getByTestId('teb-result')).toContainText(world.state.bags.laptop!);
+      await expect(runner.panel.getByTestId('exception')).toContainText('needs a decision and a signature');
+      await checkScreen(page, testInfo, 'runner-teb-mismatch');
       continue;
     }
     await room.play();

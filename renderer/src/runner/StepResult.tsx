@@ -16,15 +16,52 @@ function facts(value: Json, path: string, out: [string, string][]): [string, str
   return out;
 }
 
+interface BagChecked {
+  purpose: string;
+  serial: string;
+  expected: string | null;
+  matched: boolean;
+  exceptionId: string | null;
+}
+
+/** A TEB check's outcome, bag by bag: the serial read, the one on record, and whether they match. */
+function TebResults({ bags }: { bags: BagChecked[] }) {
+  return (
+    <table className="wide" data-testid="teb-results">
+      <caption>Serials compared with the custody record</caption>
+      <thead>
+        <tr>
+          <th scope="col">Bag</th>
+          <th scope="col">Serial read</th>
+          <th scope="col">Serial on record</th>
+          <th scope="col">Result</th>
+        </tr>
+      </thead>
+      <tbody>
+        {bags.map((b) => (
+          <tr key={b.purpose} data-testid="teb-result" data-matched={b.matched ? 'yes' : 'no'}>
+            <th scope="row">{b.purpose}</th>
+            <td className="mono">{b.serial}</td>
+            <td className="mono">{b.expected ?? 'none on record'}</td>
+            <td className={b.matched ? 'check-pass' : 'check-fail'}>{b.matched ? 'MATCH' : `NO MATCH: exception ${b.exceptionId ?? ''}`}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 /** What the step's action recorded: every hash in hex and PGP words, then the other values. */
 export function StepResult({ step, large = false }: { step: StepState; large?: boolean }) {
   if (!step.result) return null;
-  const result = step.result as Json;
+  const checked = step.action.kind === 'teb-check' && Array.isArray(step.result.bags) ? (step.result.bags as unknown as BagChecked[]) : null;
+  const result = (checked ? { ...step.result, bags: null } : step.result) as Json;
   const hashes = findHashes(result);
-  const plain = facts(result, '', []).slice(0, 60);
+  const plain = facts(result, '', []).filter(([, v]) => v !== 'null').slice(0, 60);
   return (
     <section className="panel" aria-label={`What step ${step.number} recorded`} data-testid="step-result">
       <h3>Recorded</h3>
+      {checked && <TebResults bags={checked} />}
       {hashes.map((h) => (
         <Hash key={h.path} large={large} label={captionOf(h.path)} hex={h.sha256} words={h.pgpWords} testId="result-hash" />
       ))}
