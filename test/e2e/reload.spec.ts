@@ -1,4 +1,5 @@
 import type { Page } from '@playwright/test';
+import { startBrowserHost } from '../../dist/browser-host/server.js';
 import { expect, test } from './fixtures.js';
 import { officers, people, Room } from './helpers/room.js';
 import { checkScreen } from './helpers/screens.js';
@@ -19,8 +20,12 @@ async function answerByKeyboard(page: Page, option: number): Promise<void> {
   await expect(triage.question.or(triage.result)).not.toHaveText(before ?? '');
 }
 
-test('a reload in the middle of a step, and a window closed mid-step, lose nothing; the keyboard reaches everything it needs', async ({ page, context, world, worldHost }, testInfo) => {
+test('a reload in the middle of a step, a window closed mid-step and a restart of the app lose nothing; the keyboard reaches everything it needs', async ({ page, context, world }, testInfo) => {
   test.setTimeout(300_000);
+  const startAt = Date.parse(world.time) + 1000;
+  const started = Date.now();
+  let worldHost = await startBrowserHost({ workspaceDir: world.workspaceDir, mode: 'rehearsal', startAt: new Date(startAt).toISOString() });
+  try {
 
   // Triage by keyboard alone: compromise (the second option), COs yes, a KMF yes.
   await page.goto(`${worldHost.url}#/triage`);
@@ -42,9 +47,10 @@ test('a reload in the middle of a step, and a window closed mid-step, lose nothi
   // The sign-in screen after a reload: the same people, from the log.
   await page.reload();
   await expect(signIn.participants).toHaveCount(people.length);
-  for (const id of officers) {
+  for (const [n, id] of officers.entries()) {
     await page.getByTestId('returning').selectOption(id);
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await expect(signIn.participants).toHaveCount(people.length + n + 1);
   }
   await expect(signIn.participants).toHaveCount(people.length + officers.length);
 
@@ -115,4 +121,27 @@ test('a reload in the middle of a step, and a window closed mid-step, lose nothi
   await expect(again.getByTestId('verify-status')).toContainText('The log verifies');
   await again.getByTestId('event-type-filter').selectOption('credential.presented');
   await expect(again.getByTestId('event')).toHaveCount(3);
+
+  // The app itself stops (a crash, a power cut) while HSM1 is active, and starts again: the log says
+  // HSM1 is active, but no session survived. The Crypto Officers present their credentials again.
+  await worldHost.close();
+  worldHost = await startBrowserHost({ workspaceDir: world.workspaceDir, mode: 'rehearsal', startAt: new Date(startAt + (Date.now() - started) + 60_000).toISOString() });
+  const third = new RunnerPage(again);
+  await third.open(worldHost.url, ceremonyId);
+  const reactivate = again.getByTestId('reactivate');
+  await expect(reactivate).toContainText('Reactivate HSM1');
+  await checkScreen(again, testInfo, 'runner-reactivate');
+  const afterRestart = new Room(again, world, async () => undefined);
+  await afterRestart.presentAll();
+  await reactivate.getByRole('button', { name: 'Activate HSM1 again' }).click();
+  await expect(reactivate).toHaveCount(0);
+  await afterRestart.completeExceptions();
+  // The ceremony goes on where it was: HSM1 is logged out at the next step.
+  await expect(third.panel).toHaveAttribute('data-step', 'hsm-deactivate-HSM1');
+  await afterRestart.play();
+  await afterRestart.play();
+  await expect(third.panel.getByTestId('step-result')).toContainText('Logged out');
+  } finally {
+    await worldHost.close();
+  }
 });

@@ -19,14 +19,20 @@ export function Present({ state, step }: { state: CeremonyState; step: StepState
   const [chosen, setChosen] = useState('');
   if (!quorum) return null;
   const declared = state.quorums.find((q) => q.id === quorum.quorum);
-  const presentedBy = new Set(quorum.presented.map((c) => c.personId));
   const holders = declared ? withRoles(state, [declared.role]) : [];
   const lost = quorum.presented.length - quorum.held;
-  // Which shares the restarted backend lost is not known, so after a restart anyone may present again.
-  const waiting = lost > 0 ? holders : holders.filter((h) => !presentedBy.has(h.personId));
+  // The backend holds the `held` credentials presented last (each entry carries its latest time); a restart lost the others.
+  const heldBy = new Set(
+    [...quorum.presented]
+      .sort((a, b) => b.at.localeCompare(a.at))
+      .slice(0, quorum.held)
+      .map((c) => c.personId),
+  );
+  const waiting = holders.filter((h) => !heldBy.has(h.personId));
   const holder = waiting.find((h) => h.personId === chosen) ?? waiting[0] ?? null;
   const hsmId = (step.action.inputs as { hsm?: unknown }).hsm;
-  const native = state.hsms.find((h) => h.id === hsmId)?.binding?.activation === 'native' && step.action.kind === 'hsm-activate';
+  const binding = state.hsms.find((h) => h.id === hsmId)?.binding ?? null;
+  const native = binding?.activation === 'native' && step.action.kind === 'hsm-activate';
   // What counts is what the backend holds now: after a restart the shares presented earlier are gone.
   const missing = Math.max(0, quorum.m - quorum.held);
 
@@ -35,7 +41,7 @@ export function Present({ state, step }: { state: CeremonyState; step: StepState
   }
 
   return (
-    <section className="panel panel-strong" aria-labelledby={`${id}-title`} data-testid="present">
+    <section className="panel panel-strong" aria-labelledby={`${id}-title`} data-testid="present" data-token={binding?.tokenLabel ?? ''}>
       <h3 id={`${id}-title`}>
         Credentials: {quorum.held} of {quorum.m} needed presented{' '}
         <span className={missing === 0 ? 'badge badge-ok' : 'badge badge-warn'} data-testid="quorum-counter">

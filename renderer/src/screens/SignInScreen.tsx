@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import type { CeremonyState } from '../../../core/contract/ceremonyState.js';
 import { useAction } from '../api.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
@@ -64,6 +64,11 @@ function SignInForm({ state }: { state: CeremonyState }) {
   const [name, setName] = useState('');
   const [organisation, setOrganisation] = useState('');
   const [roles, setRoles] = useState<string[]>([]);
+  // After each sign-in the form starts again from its first field, once it is enabled again.
+  const [signedIn, setSignedIn] = useState(0);
+  useEffect(() => {
+    if (signedIn > 0) document.getElementById(`${id}-returning`)?.focus();
+  }, [signedIn, id]);
   const choose = (chosenId: string) => {
     setReturning(chosenId);
     const person = known.find((k) => k.personId === chosenId);
@@ -83,50 +88,52 @@ function SignInForm({ state }: { state: CeremonyState }) {
           .then((r) => {
             if (r?.ok) {
               choose('');
-              document.getElementById(`${id}-returning`)?.focus();
+              setSignedIn((n) => n + 1);
             }
           });
       }}
     >
       <h2 id={`${id}-title`}>Sign in a participant</h2>
-      <div className="field">
-        <label htmlFor={`${id}-returning`}>Someone from an earlier ceremony (keeps the person id their credentials were issued to)</label>
-        <select id={`${id}-returning`} value={returning} onChange={(e) => choose(e.target.value)} data-testid="returning">
-          <option value="">No: someone new</option>
-          {known.map((k) => (
-            <option key={k.personId} value={k.personId}>
-              {k.name} ({k.roles.join(', ')}; {k.personId})
-            </option>
+      <fieldset className="plain" disabled={signIn.busy}>
+        <div className="field">
+          <label htmlFor={`${id}-returning`}>Someone from an earlier ceremony (keeps the person id their credentials were issued to)</label>
+          <select id={`${id}-returning`} value={returning} onChange={(e) => choose(e.target.value)} data-testid="returning">
+            <option value="">No: someone new</option>
+            {known.map((k) => (
+              <option key={k.personId} value={k.personId}>
+                {k.name} ({k.roles.join(', ')}; {k.personId})
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-name`}>Printed name</label>
+          <input id={`${id}-name`} value={name} onChange={(e) => setName(e.target.value)} autoComplete="off" />
+        </div>
+        <fieldset>
+          <legend>Roles in this ceremony</legend>
+          {state.roles.map((role) => (
+            <label key={role.id} className="choice">
+              <input
+                type="checkbox"
+                checked={roles.includes(role.id)}
+                onChange={(e) => setRoles(e.target.checked ? [...roles, role.id] : roles.filter((r) => r !== role.id))}
+              />
+              <span>
+                {role.title} ({role.id}){rolesInTheRoom(state).has(role.id) ? '' : ': not needed in the room'}
+              </span>
+            </label>
           ))}
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-name`}>Printed name</label>
-        <input id={`${id}-name`} value={name} onChange={(e) => setName(e.target.value)} autoComplete="off" />
-      </div>
-      <fieldset>
-        <legend>Roles in this ceremony</legend>
-        {state.roles.map((role) => (
-          <label key={role.id} className="choice">
-            <input
-              type="checkbox"
-              checked={roles.includes(role.id)}
-              onChange={(e) => setRoles(e.target.checked ? [...roles, role.id] : roles.filter((r) => r !== role.id))}
-            />
-            <span>
-              {role.title} ({role.id}){rolesInTheRoom(state).has(role.id) ? '' : ': not needed in the room'}
-            </span>
-          </label>
-        ))}
+        </fieldset>
+        <div className="field">
+          <label htmlFor={`${id}-person`}>Person id (optional: made from the name when empty)</label>
+          <input id={`${id}-person`} value={personId} onChange={(e) => setPersonId(e.target.value)} autoComplete="off" spellCheck={false} />
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-org`}>Organisation (optional)</label>
+          <input id={`${id}-org`} value={organisation} onChange={(e) => setOrganisation(e.target.value)} autoComplete="off" />
+        </div>
       </fieldset>
-      <div className="field">
-        <label htmlFor={`${id}-person`}>Person id (optional: made from the name when empty)</label>
-        <input id={`${id}-person`} value={personId} onChange={(e) => setPersonId(e.target.value)} autoComplete="off" spellCheck={false} />
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-org`}>Organisation (optional)</label>
-        <input id={`${id}-org`} value={organisation} onChange={(e) => setOrganisation(e.target.value)} autoComplete="off" />
-      </div>
       <button type="submit" disabled={signIn.busy || !name.trim() || roles.length === 0}>
         {signIn.busy ? 'Signing in…' : 'Sign in'}
       </button>

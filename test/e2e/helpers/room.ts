@@ -177,7 +177,7 @@ export class Room {
    */
   async presentAll(limit = Number.POSITIVE_INFINITY): Promise<boolean> {
     const present = this.page.getByTestId('present');
-    const hsm = ((await this.runner.panel.getByTestId('hsm-line').textContent()) ?? '').match(/token (REHEARSAL \S+)/)?.[1] ?? '';
+    const hsm = (await present.getAttribute('data-token')) ?? '';
     const fromScreen = this.sheets.size > 0 && hsm.endsWith('HSM2');
     const sheets = fromScreen ? this.sheets : this.sheetsOf(hsm);
     for (let n = 0; n < limit && (await present.getByTestId('share-text').count()) > 0; n++) {
@@ -262,6 +262,15 @@ export class Room {
         await dialog.getByRole('button', { name: 'I do not agree…' }).click();
         await dialog.getByLabel(/does not agree$/).fill('I was out of the room during the trust anchor publication and cannot attest to it.');
         await dialog.getByRole('button', { name: /does not agree$/ }).click();
+      } else if (who === 'Sam Sysadmin') {
+        // Signed with the keyboard: the arrows draw on the focused pad (a typed name is never a signature).
+        const pad = dialog.getByTestId('signature-pad');
+        await pad.focus();
+        for (const key of ['ArrowRight', 'ArrowRight', 'ArrowUp', 'ArrowRight', 'ArrowDown', 'ArrowDown', 'ArrowRight', 'ArrowUp']) await page.keyboard.press(key);
+        await expect(pad).toHaveAttribute('data-inked', 'yes');
+        await expect(sign).toBeEnabled();
+        await sign.focus();
+        await page.keyboard.press('Enter');
       } else {
         await runner.drawSignature(dialog.getByTestId('signature-pad'));
         await expect(sign).toBeEnabled();
