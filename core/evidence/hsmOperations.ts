@@ -52,31 +52,17 @@ export function probeData(label: string): Buffer {
   return Buffer.from(`ksk-ceremony reconciliation probe: does the private half of "${label}" exist?`);
 }
 
-/** Failures of the module, the token or the session: they say nothing about any one key. */
-const sessionFaults: ReadonlySet<HsmErrorReason> = new Set<HsmErrorReason>([
-  'MODULE_NOT_FOUND',
-  'NOT_PKCS11_MODULE',
-  'MODULE_INIT_FAILED',
-  'MODULE_BUSY',
-  'NO_TOKEN',
-  'TOKEN_NOT_FOUND',
-  'TOKEN_NOT_INITIALIZED',
-  'PIN_INCORRECT',
-  'PIN_LOCKED',
-  'PIN_INVALID',
-  'NOT_LOGGED_IN',
-  'TOKEN_REMOVED',
-  'SESSION_CLOSED',
-]);
-
 /**
  * The HSM answered about this key and it is not whole: objects with missing or malformed
  * attributes, two private halves, key material that cannot sign (SoftHSM answers
- * CKR_GENERAL_ERROR for a private key whose value was never written). A failure of the session or
- * the token is not a finding about the key: reconciliation stops and can be run again.
+ * CKR_GENERAL_ERROR for a private key whose value was never written). Any other failure (the
+ * module, the token, the session, the PIN) is not a finding about the key: reconciliation stops
+ * and can be run again.
  */
+const keyFaults: ReadonlySet<HsmErrorReason> = new Set<HsmErrorReason>(['KEY_NOT_FOUND', 'DUPLICATE_LABEL', 'MECHANISM_NOT_SUPPORTED', 'SIGNATURE_MISMATCH', 'DEVICE_ERROR']);
+
 function brokenKey(e: unknown): boolean {
-  return isHsmError(e) && !sessionFaults.has(e.reason);
+  return isHsmError(e) && keyFaults.has(e.reason);
 }
 
 type KeyState = { state: 'absent' } | { state: 'usable'; key: HsmKey } | { state: 'partial'; key: HsmKey | null; why: string };
