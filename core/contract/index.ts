@@ -4,3 +4,8 @@ export * from './envelope.js';
 export * from './events.js';
 export { channels } from './channels/index.js';
 export * from './channels/app.js';
+export * from './channels/workspace.js';
+export * from './channels/ceremony.js';
+export * from './channels/log.js';
+export * from './ceremonyState.js';
+export * from './stepInputs.js';

@@ -26,7 +26,7 @@ const stepId = ident.optional();
 export const ceremonyIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,25}$/, 'letters, digits, dot, dash or underscore (at most 26)');
 
 /** The people of a ceremony (ceremony.md "People", DR procedure roles). */
-export const roles = ['CA', 'CA2', 'IW', 'IW2', 'SSC', 'SA', 'CO', 'RKSH', 'TCR', 'RZM', 'RKOS', 'witness'] as const;
+export const roles = ['CA', 'CA2', 'IW', 'IW2', 'SSC', 'SA', 'CO', 'RKSH', 'TCR', 'RZM', 'RKOS', 'witness', 'SSC1', 'SSC2', 'PMA', 'EXEC', 'COMMS', 'EW'] as const;
 export const roleSchema = z.enum(roles);
 export type Role = z.infer<typeof roleSchema>;
 
@@ -187,6 +187,77 @@ export const eventSchema = z.discriminatedUnion('type', [
     signatureSha256: hashHex,
   }),
   event('attestation.declined', { personId: ident, name: text(200), role: roleSchema, statement: text(), logHeadHash: hashHex, reason: text() }),
+
+  // ---- The ceremony engine (core/ceremony/engine): what a scripted ceremony adds to the record. ----
+
+  /** The roles a participant holds as the ceremony's script names them (a role the vocabulary above lacks signs in as 'witness'). */
+  event('participant.script-roles', { personId: ident, roles: z.array(z.string().regex(/^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*$/)).min(1) }),
+  /** The triage that chose the procedure: the questions asked, their answers, and why. */
+  event('triage.recorded', {
+    procedure: ident,
+    template: ident,
+    answers: z.record(z.string(), z.string()),
+    questionsAsked: z.array(ident),
+    reason: text(),
+    interpretation: text().optional(),
+  }),
+  /** Which token carries out an HSM the script declares (by id), and how it is activated. */
+  event('hsm.bound', {
+    hsmId: ident,
+    modulePath: text(1000),
+    tokenLabel: text(200),
+    activation: z.enum(['native', 'split-pin']),
+    rehearsal: z.boolean(),
+  }),
+  /** The SKR the RZM publishes when the ceremony starts (stored as an artifact): the deadline. */
+  event('skr.current', {
+    sha256: hashHex,
+    skrId: text(200),
+    bundles: z.number().int().min(1),
+    firstInception: text(64),
+    lastExpiration: text(64),
+    signingKeyTags: z.array(z.number().int().min(0).max(65535)),
+    source: text(1000),
+  }),
+  /** An HSM's activation credentials were created: the quorum set and what checks them later (no secret). */
+  event('hsm.commissioned', {
+    hsmId: ident,
+    tokenLabel: text(200),
+    tokenSerial: text(200),
+    activation: z.enum(['native', 'split-pin']),
+    set: ident,
+    stepId,
+    record: json,
+  }),
+  /** The step's action was carried out; result is what it produced (kind-specific). */
+  event('action.performed', { stepId: ident, kind: ident, performer: z.strictObject({ personId: ident.optional(), name: text(200), role: text(64) }), result: json }),
+  event('action.failed', { stepId: ident, kind: ident, error: text() }),
+  /** The performer of a manual step says the work was done. */
+  event('step.confirmed', { stepId: ident, performer: z.strictObject({ personId: ident.optional(), name: text(200), role: text(64) }), note: text().optional() }),
+  /** The policy checks run on a file at a step, each with its result (core/dnssec CheckResult). */
+  event('checks.run', {
+    stepId: ident,
+    subject: text(500),
+    sha256: hashHex,
+    results: z.array(
+      z.strictObject({
+        check: ident,
+        status: z.enum(['pass', 'fail', 'skipped']),
+        message: text(),
+        bundle: z.strictObject({ index: z.number().int(), id: text(200) }).optional(),
+      }),
+    ),
+  }),
+  /** A departure from the script's order or content, and the exception that allowed it. */
+  event('step.deviation', {
+    stepId: ident,
+    deviation: z.enum(['out-of-order', 'skip', 'check-override', 'reactivation', 'credential-by-staff', 'decision-against-deadline']),
+    exceptionId: ident,
+    check: ident.optional(),
+  }),
+  /** A follow-up obligation opened (core/ceremony/followUps.ts Obligation), carried until discharged. */
+  event('followup.opened', { obligation: json }),
+  event('followup.discharged', { obligationId: text(300), stepId: ident, note: text() }),
 
   event('airgap.warning', { check: text(200), detail: text(), stepId }),
   /** Room for what is not modelled yet: a topic and structured data, still validated JSON. */

@@ -282,9 +282,10 @@ export class EvidenceStore implements EventSource {
     });
   }
 
-  events<T extends EventType>(ceremonyId: string, types?: readonly T[]): StoredEvent<T>[] {
+  /** Events of one ceremony in chain order; `afterSeq` reads only those after it (a reader that keeps what it read). */
+  events<T extends EventType>(ceremonyId: string, types?: readonly T[], afterSeq = 0): StoredEvent<T>[] {
     const filter = types ? ` AND type IN (${types.map(() => '?').join(', ')})` : '';
-    const rows = this.#read(() => this.#sql(`SELECT * FROM events WHERE ceremony_id = ?${filter} ORDER BY seq`).all(ceremonyId, ...(types ?? [])) as EventRow[]);
+    const rows = this.#read(() => this.#sql(`SELECT * FROM events WHERE ceremony_id = ? AND seq > ?${filter} ORDER BY seq`).all(ceremonyId, afterSeq, ...(types ?? [])) as EventRow[]);
     return rows.map((row) => this.#decode(row) as StoredEvent<T>);
   }
 

@@ -190,3 +190,34 @@ export interface HsmSessionPort extends KeySigner {
   restoreKey(backup: KeyBackup, shares: readonly Share[], options?: { label?: string }): Promise<RestoredKey>;
   close(): Promise<void>;
 }
+
+/** Which token carries out an HSM a ceremony script declares (HSM1, HSM-TEMP, ...). */
+export interface HsmBindingSpec {
+  modulePath: string;
+  tokenLabel: string;
+  /** native: the HSM collects the CO cards itself (protected authentication path); split-pin: the app rebuilds the PIN from CO shares. */
+  activation: 'native' | 'split-pin';
+  rehearsal: boolean;
+}
+
+/** A rehearsal token of the workspace standing for one HSM of a script, with the SO PIN a rehearsal may know. */
+export interface RehearsalHsmToken {
+  binding: HsmBindingSpec;
+  soPin: string;
+}
+
+/**
+ * How the ceremony engine reaches HSMs: core/service implements it with native/, a test may wrap it
+ * (to kill the process in the middle of an operation). Sessions are opened logged out; activation
+ * logs them in.
+ */
+export interface HsmProvider {
+  open(binding: HsmBindingSpec, options?: { clock?: { now(): Date } }): Promise<HsmSessionPort>;
+  /**
+   * The workspace's rehearsal token for an HSM id (created on first use, in the workspace's one
+   * SoftHSM2 configuration), or null when this provider has none (production).
+   */
+  rehearsalToken(hsmId: string): Promise<RehearsalHsmToken | null>;
+  /** The SO PIN of a rehearsal token the workspace created, or null. */
+  rehearsalSoPin(binding: HsmBindingSpec): Promise<string | null>;
+}

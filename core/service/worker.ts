@@ -15,8 +15,7 @@ backend.onEvent((event) => send({ type: 'event', event }));
 
 port.on('message', (message: ToBackend) => {
   if (message.type === 'close') {
-    backend.close();
-    port.close();
+    void backend.close().finally(() => port.close());
     return;
   }
   void backend.call(message.channel, message.request).then((envelope) => send({ type: 'result', id: message.id, envelope }));

@@ -1,9 +1,11 @@
 import type { Command } from '../command.js';
+import { ceremonyListCommand, ceremonyShowCommand } from './ceremony.js';
 import { hashCommand } from './hash.js';
 import { hsmListCommand } from './hsm.js';
 import { keyDeleteCommand, keyGenerateCommand, keyListCommand } from './key.js';
 import { logExportCommand, logShowCommand, logVerifyCommand } from './log.js';
 import { ksrCheckCommand, ksrGenerateCommand, ksrSignCommand } from './ksr.js';
+import { rehearseCommand } from './rehearse.js';
 import { scriptAdaptCommand, scriptListCommand, scriptShowCommand, scriptValidateCommand } from './script.js';
 import { skrVerifyCommand } from './skr.js';
 import { triageCommand } from './triage.js';
@@ -25,6 +27,9 @@ export const commands: readonly Command[] = [
   logShowCommand,
   logExportCommand,
   triageCommand,
+  rehearseCommand,
+  ceremonyListCommand,
+  ceremonyShowCommand,
   scriptListCommand,
   scriptShowCommand,
   scriptValidateCommand,

@@ -1,4 +1,6 @@
+import { examineSkr } from '../../ceremony/engine/currentSkr.js';
 import { fixedClock, systemClock } from '../../clock.js';
+import { readInputFile } from '../../dnssec/files.js';
 import { deadlineStatus, defaultDeadlinePolicy, parseTime, type DeadlineStatus } from '../../ceremony/deadline.js';
 import { disasters, type Disaster } from '../../ceremony/procedures.js';
 import { nextQuestion, triage, type QuestionId, type TriageAnswers } from '../../ceremony/triage.js';
@@ -21,7 +23,7 @@ export const triageCommand: Command = {
   summary: 'which disaster-recovery procedure applies, and why; with --deadline, the countdown to the last RRSIG',
   usage:
     'ksk-ceremony triage --disaster signing|compromise|lost [--cos yes|no] [--kmf yes|no] [--backup yes|no] [--rkshs yes|no] [--prolonged] ' +
-    '[--deadline TIME [--now TIME] [--lead-time P14D] [--publication-margin P2D]] [--json]',
+    '[--skr SKR | --deadline TIME] [--now TIME] [--lead-time P14D] [--publication-margin P2D] [--json]',
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(
       argv,
@@ -33,6 +35,7 @@ export const triageCommand: Command = {
         rkshs: { type: 'string' },
         prolonged: { type: 'boolean' },
         deadline: { type: 'string' },
+        skr: { type: 'string' },
         now: { type: 'string' },
         'lead-time': { type: 'string' },
         'publication-margin': { type: 'string' },
@@ -61,18 +64,27 @@ export const triageCommand: Command = {
     if (missing) throw new UsageError(`${missing.text} Answer with ${flags[missing.id]}.\nusage: ${this.usage}`);
     const result = triage(answers);
 
+    if (values.skr !== undefined && values.deadline !== undefined) throw new UsageError(`Give the current SKR (--skr) or the deadline (--deadline), not both.\nusage: ${this.usage}`);
+    // The deadline is the expiry of the last RRSIG of the current SKR, read from the SKR itself when given.
+    let current: { id: string; sha256: string; lastExpiration: string } | null = null;
+    if (values.skr !== undefined) {
+      const bytes = await readInputFile(values.skr, 'SKR', 10 * 1024 * 1024);
+      const { view } = examineSkr(bytes, values.skr, new Date().toISOString());
+      current = { id: view.id, sha256: view.hash.sha256, lastExpiration: view.lastExpiration };
+    }
+    const deadlineAt = current?.lastExpiration ?? values.deadline;
     let deadline: DeadlineStatus | null = null;
-    if (values.deadline !== undefined) {
+    if (deadlineAt !== undefined) {
       const clock = values.now !== undefined ? fixedClock(parseTime(values.now, '--now time')) : systemClock;
-      deadline = deadlineStatus(parseTime(values.deadline, '--deadline time'), clock.now(), {
+      deadline = deadlineStatus(parseTime(deadlineAt, current ? 'last RRSIG expiration of the SKR' : '--deadline time'), clock.now(), {
         leadTime: values['lead-time'] ?? defaultDeadlinePolicy.leadTime,
         publicationMargin: values['publication-margin'] ?? defaultDeadlinePolicy.publicationMargin,
       });
     } else if (values.now !== undefined || values['lead-time'] !== undefined || values['publication-margin'] !== undefined) {
-      throw new UsageError(`--now, --lead-time and --publication-margin apply to --deadline, which is missing.\nusage: ${this.usage}`);
+      throw new UsageError(`--now, --lead-time and --publication-margin apply to --deadline, which is missing (or to the SKR given with --skr).\nusage: ${this.usage}`);
     }
 
-    output(io, values.json, { ...result, deadline }, () =>
+    output(io, values.json, { ...result, deadline, ...(current ? { currentSkr: current } : {}) }, () =>
       [
         `Procedure:  ${result.label}  (template ${result.template})`,
         `            ${result.title}`,
@@ -80,6 +92,7 @@ export const triageCommand: Command = {
         ...(result.interpretation ? [`Note:       ${result.interpretation}`] : []),
         `Answers:    ${result.questionsAsked.map((q) => `${flagName(q)}=${result.answers[q]}`).join(', ')}`,
         ...(result.ignored.length > 0 ? [`Not needed: ${result.ignored.map((q) => `--${flagName(q)}`).join(', ')}`] : []),
+        ...(current ? [`SKR:        ${current.id} (SHA-256 ${current.sha256})`] : []),
         ...(deadline
           ? [
               `Deadline:   last RRSIG expires ${deadline.lastExpiration} (${deadline.countdown}); SKR due at the RZM by ${deadline.skrDue}`,

@@ -1,4 +1,7 @@
 import { appChannels } from './app.js';
+import { ceremonyChannels } from './ceremony.js';
+import { logChannels } from './log.js';
+import { workspaceChannels } from './workspace.js';
 
 /**
  * The whole request/response surface between the UI and the privileged side. Each domain keeps its
@@ -7,4 +10,7 @@ import { appChannels } from './app.js';
  */
 export const channels = {
   ...appChannels,
+  ...workspaceChannels,
+  ...ceremonyChannels,
+  ...logChannels,
 };

@@ -58,6 +58,10 @@ export async function writeSampleCeremony(store: EvidenceStore, ceremonyId: stri
   store.append(c, 'hash.matched', p['hash.matched']);
   store.append(c, 'exception', p.exception);
   store.append(c, 'exception.resolved', p['exception.resolved']);
+  // What the ceremony engine adds to the record (core/ceremony/engine).
+  for (const type of ['participant.script-roles', 'triage.recorded', 'hsm.bound', 'skr.current', 'hsm.commissioned', 'action.performed', 'action.failed', 'step.confirmed', 'checks.run', 'step.deviation', 'followup.opened', 'followup.discharged'] as const) {
+    store.append(c, type, p[type] as never);
+  }
   store.storeArtifact(c, { name: 'skr.xml', kind: 'skr', mediaType: 'application/xml', bytes: options.artifactBytes ?? Buffer.from(`<SignedKeyResponse id="${c}"/>`) });
   for (let i = 0; i < (options.notes ?? 0); i++) store.append(c, 'note', { text: `note ${i} of ${c}`, data: { i } });
   store.append(c, 'note', p.note);

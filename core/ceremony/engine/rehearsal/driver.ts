@@ -1,0 +1,441 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Clock } from '../../../clock.js';
+import type { CeremonyState, StepState } from '../../../contract/ceremonyState.js';
+import type { StepInput } from '../../../contract/stepInputs.js';
+import { KskError } from '../../../errors.js';
+import { toPgpWords } from '../../../hash/pgpWords.js';
+import { sha256 } from '../../../hash/sha256.js';
+import { custodyPurpose } from '../executors/record.js';
+import { call, type ContractCall } from './api.js';
+import { castFor } from './cast.js';
+import { signaturePng } from './png.js';
+import type { RehearsalWorld } from './world.js';
+
+/**
+ * The simulated participants of a rehearsal: they run a ceremony to its seal through the contract,
+ * exactly the calls the UI makes, step by step in the script's order. They read serials off the
+ * world's bags, present the shares they were given, read the KSR's real hash aloud, draw their
+ * signatures, and the IW initials every step and completes every exception the app records. After a
+ * crash they pick up where the log says the ceremony is: the COs present their credentials again to
+ * reactivate an HSM, the app reconciles what the HSM did, and the step goes on.
+ */
+
+export interface DriverOptions {
+  api: ContractCall;
+  world: RehearsalWorld;
+  clock: Clock;
+  /** Roles the disaster keeps away (from the triage answers). */
+  absent: { cos: boolean; rkshs: boolean };
+  /** The KSR the RZM brings, and the additional KSRs of 4.1.3 in order. */
+  ksrs: { main?: string; additional?: string[] };
+  /** 4.1.3: until when the additional RRSIGs must cover the zone. */
+  coverUntil?: string;
+  /** Called before each action on a step (the crash test stops a child here). */
+  beforeStep?: (step: StepState) => void | Promise<void>;
+}
+
+/** The OS image whose published hash the opening checks; a fixed stand-in in a rehearsal. */
+const OS_IMAGE_SHA256 = sha256('ksk-ceremony rehearsal operating-system image').toString('hex');
+
+const IW = 'iw';
+const CA = 'ca';
+
+type Inputs = Record<string, unknown>;
+
+export class CeremonyDriver {
+  constructor(
+    private readonly options: DriverOptions,
+    readonly ceremonyId: string,
+  ) {}
+
+  private get api(): ContractCall {
+    return this.options.api;
+  }
+
+  private get world(): RehearsalWorld {
+    return this.options.world;
+  }
+
+  async state(): Promise<CeremonyState> {
+    return call(this.api, 'ceremony.state', { ceremonyId: this.ceremonyId });
+  }
+
+  /** Runs the ceremony to its seal and returns the closed state. */
+  async run(): Promise<CeremonyState> {
+    for (let guard = 0; guard < 2000; guard++) {
+      let state = await this.state();
+      if (state.status === 'closed') return state;
+      state = await this.resolveExceptions(state);
+      if (state.interrupted.length > 0) {
+        await this.recover(state);
+        continue;
+      }
+      const step = state.acts.flatMap((a) => a.steps).find((s) => s.id === state.currentStepId);
+      if (!step) {
+        await call(this.api, 'ceremony.close', { ceremonyId: this.ceremonyId, summary: `Rehearsal of ${state.script.title}, run by simulated participants.` });
+        continue;
+      }
+      if (step.phase === 'ceremony') await this.signInEveryone(state);
+      await this.options.beforeStep?.(step);
+      await this.act(await this.state(), step);
+      this.world.setTime(this.options.clock.now());
+      await this.world.save();
+    }
+    throw new KskError('INTERNAL', `The rehearsal of ${this.ceremonyId} did not finish.`);
+  }
+
+  private present(state: CeremonyState) {
+    return state.participants.filter((p) => p.signedOutAt === null);
+  }
+
+  /** Everyone the ceremony's steps need, and whom the disaster does not keep away, signs in as the ceremony begins. */
+  private async signInEveryone(state: CeremonyState): Promise<void> {
+    const roles = new Set(state.acts.filter((a) => a.phase === 'ceremony').flatMap((a) => a.steps.flatMap((s) => s.roles)));
+    if (this.options.absent.cos) roles.delete('CO');
+    if (this.options.absent.rkshs) roles.delete('RKSH');
+    const here = new Set(state.participants.map((p) => p.personId));
+    for (const role of roles) {
+      const quorum = state.quorums.find((q) => q.role === role);
+      const people = castFor(role).slice(0, quorum ? Math.min(quorum.n, quorum.m + (role === 'CO' ? 1 : 0)) : 1);
+      for (const person of people) {
+        if (here.has(person.personId)) continue;
+        await call(this.api, 'ceremony.signIn', { ceremonyId: this.ceremonyId, personId: person.personId, name: person.name, roles: [role] });
+        here.add(person.personId);
+      }
+    }
+  }
+
+  /** The IW completes each exception the app recorded (a bag with no serial on record, a missing role, ...). */
+  private async resolveExceptions(state: CeremonyState): Promise<CeremonyState> {
+    if (!this.present(state).some((p) => p.personId === IW)) return state;
+    const open = state.exceptions.filter((x) => !x.complete);
+    for (const x of open) {
+      const decision = x.exceptionId.startsWith('teb-check')
+        ? 'This bag had no serial on record in this rehearsal workspace (its first use); the IW checked the bag and the serial read against the inventory, and the ceremony continued.'
+        : x.exceptionId.startsWith('reactivation')
+          ? 'The app restarted; the Crypto Officers presented their credentials again in view of the IW and the cameras, and the ceremony resumed where the log says it stopped.'
+          : 'The IW reviewed what happened; the ceremony continued as recorded.';
+      await call(this.api, 'exception.resolve', { ceremonyId: this.ceremonyId, exceptionId: x.exceptionId, decision, signedBy: [IW] });
+    }
+    return open.length > 0 ? this.state() : state;
+  }
+
+  /** After a restart: reactivate the HSM an interrupted operation ran on, then let the app reconcile it. */
+  private async recover(state: CeremonyState): Promise<void> {
+    for (const op of state.interrupted) {
+      const step = state.acts.flatMap((a) => a.steps).find((s) => s.id === op.stepId);
+      const hsmId = step?.action.inputs.hsm as string | undefined;
+      if (hsmId) await this.ensureActive(await this.state(), hsmId);
+    }
+    await call(this.api, 'ceremony.resume', { ceremonyId: this.ceremonyId });
+  }
+
+  /** An HSM the log says is active but this process has no session with: its COs present their credentials again. */
+  private async ensureActive(state: CeremonyState, hsmId: string): Promise<void> {
+    const hsm = state.hsms.find((h) => h.id === hsmId);
+    if (!hsm?.active || hsm.sessionOpen) return;
+    const activation = state.acts.flatMap((a) => a.steps).find((s) => s.action.kind === 'hsm-activate' && s.action.inputs.hsm === hsmId && s.status === 'completed');
+    if (!activation) throw new KskError('INTERNAL', `${hsmId} is active but no activation step of it is completed.`);
+    await this.presentCredentials(state, activation);
+    await call(this.api, 'step.perform', { ceremonyId: this.ceremonyId, stepId: activation.id, performer: this.performer(state, activation), input: { kind: 'hsm-activate' } });
+  }
+
+  private performer(state: CeremonyState, step: StepState): { personId: string } | { name: string; role: string } {
+    if (step.phase === 'preparation') {
+      const role = step.roles[0] as string;
+      const person = castFor(role)[0];
+      return { name: person?.name ?? role, role };
+    }
+    for (const role of step.roles) {
+      const p = this.present(state).find((x) => x.roles.includes(role));
+      if (p) return { personId: p.personId };
+    }
+    throw new KskError('INTERNAL', `Nobody present performs step ${step.number} (${step.roles.join(', ')}).`);
+  }
+
+  private async act(state: CeremonyState, step: StepState): Promise<void> {
+    const ref = { ceremonyId: this.ceremonyId, stepId: step.id };
+    if (step.status === 'awaiting-initials') {
+      await call(this.api, 'step.initial', { ...ref, personId: IW });
+      return;
+    }
+    const inputs = step.action.inputs as Inputs;
+    if (typeof inputs.hsm === 'string' && step.action.kind !== 'hsm-activate' && step.action.kind !== 'hsm-initialize') await this.ensureActive(state, inputs.hsm);
+    switch (step.action.kind) {
+      case 'manual':
+        await call(this.api, 'step.confirm', { ...ref, performer: this.performer(state, step) });
+        return;
+      case 'attestation':
+        await this.attest(state, step);
+        return;
+      case 'hsm-activate':
+      case 'reconstruct-ksk':
+        if (step.quorum && !step.quorum.met) await this.presentCredentials(state, step);
+        break;
+      case 'sign-ksr':
+      case 'sign-additional-ksrs':
+        await this.prepareSigning(state, step);
+        break;
+      default:
+        break;
+    }
+    const after = await this.state();
+    const response = await call(this.api, 'step.perform', { ...ref, performer: this.performer(after, step), input: this.inputFor(after, step) });
+    this.remember(response.state, step, response.outcome);
+  }
+
+  private async attest(state: CeremonyState, step: StepState): Promise<void> {
+    const by = step.action.inputs.by;
+    const done = new Set(state.attestations.filter((a) => a.stepId === step.id).map((a) => a.personId));
+    const attestors = this.present(state).filter((p) => (by === 'all-participants' || (Array.isArray(by) && p.roles.some((r) => (by as string[]).includes(r)))) && !done.has(p.personId));
+    for (const p of attestors) {
+      const shown = await call(this.api, 'attestation.prepare', { ceremonyId: this.ceremonyId, stepId: step.id, personId: p.personId });
+      await call(this.api, 'attestation.sign', { ceremonyId: this.ceremonyId, stepId: step.id, personId: p.personId, headHashShown: shown.head.hash, signaturePng: signaturePng(p.name).toString('base64') });
+    }
+  }
+
+  /** The credential set the step's quorum draws on, and who holds each credential. */
+  private credentialsFor(state: CeremonyState, step: StepState): { credentialId: string; holderId: string; sheet: string }[] {
+    if (step.action.kind === 'reconstruct-ksk') {
+      const backup = this.world.latestBackup();
+      if (!backup) throw new KskError('INTERNAL', 'The rehearsal world has no KSK backup to reconstruct.');
+      return this.world.credentialsOf(backup.set);
+    }
+    const hsm = state.hsms.find((h) => h.id === step.action.inputs.hsm);
+    const set = hsm?.binding ? this.world.activationOf(hsm.binding.tokenLabel) : undefined;
+    if (!set) throw new KskError('INTERNAL', `The rehearsal world holds no credentials for ${String(step.action.inputs.hsm)}.`);
+    return this.world.credentialsOf(set);
+  }
+
+  private async presentCredentials(state: CeremonyState, step: StepState): Promise<void> {
+    const quorum = state.quorums.find((q) => q.id === step.action.inputs.quorum);
+    if (!quorum) throw new KskError('INTERNAL', `Step ${step.number} names no quorum.`);
+    const byStaff = step.action.inputs.presentedBy === 'operator-staff';
+    const here = new Set(this.present(state).map((p) => p.personId));
+    const available = this.credentialsFor(state, step).filter((c) => byStaff || here.has(c.holderId));
+    const alreadyHeld = step.quorum?.held ?? 0;
+    const heldIds = new Set(step.quorum && step.quorum.held > 0 ? step.quorum.presented.slice(-step.quorum.held).map((p) => p.credentialId) : []);
+    let held = alreadyHeld;
+    for (const c of available) {
+      if (held >= quorum.m) break;
+      if (heldIds.has(c.credentialId)) continue;
+      await call(this.api, 'step.present', { ceremonyId: this.ceremonyId, stepId: step.id, personId: byStaff ? CA : c.holderId, credential: { kind: 'share', text: c.sheet } });
+      held++;
+    }
+    if (held < quorum.m) throw new KskError('INTERNAL', `Only ${held} credential(s) could be presented at step ${step.number}; ${quorum.m} are needed.`);
+  }
+
+  private async prepareSigning(state: CeremonyState, step: StepState): Promise<void> {
+    const files = step.action.kind === 'sign-ksr' ? [this.options.ksrs.main] : (this.options.ksrs.additional ?? []);
+    if (files.length === 0 || files.some((f) => !f)) throw new KskError('INTERNAL', `The rehearsal brought no KSR for step ${step.number}.`);
+    let overridable: string[] = [];
+    let messages: { check: string; message: string }[] = [];
+    if (step.needs.includes('prepare')) {
+      const input = step.action.kind === 'sign-ksr' ? { kind: 'sign-ksr' as const, ksr: { path: files[0] as string } } : { kind: 'sign-additional-ksrs' as const, ksrs: files.map((f) => ({ path: f as string })) };
+      const prepared = await call(this.api, 'step.prepare', { ceremonyId: this.ceremonyId, stepId: step.id, input });
+      overridable = prepared.overridable;
+      messages = prepared.checks.filter((c) => c.status === 'fail');
+    }
+    const recorded = new Set(state.exceptions.filter((x) => x.stepId === step.id && x.check).map((x) => x.check));
+    for (const check of overridable.filter((c) => !recorded.has(c))) {
+      await call(this.api, 'exception.record', {
+        ceremonyId: this.ceremonyId,
+        stepId: step.id,
+        check,
+        expected: `${check} passes`,
+        happened: messages
+          .filter((m) => m.check === check)
+          .map((m) => m.message)
+          .join(' ')
+          .slice(0, 3900),
+        decision: `Overridden: the ${state.script.disaster ?? ''} disaster makes ${check} fail, as the procedure foresees; the IW witnessed it.`.replace('the  disaster', 'the procedure'),
+        signedBy: [IW],
+      });
+    }
+  }
+
+  /** What the people in the room supply for each kind of step. */
+  private inputFor(state: CeremonyState, step: StepState): StepInput {
+    const inputs = step.action.inputs as Inputs;
+    const now = this.options.clock.now().toISOString();
+    const present = this.present(state);
+    const membersOf = (quorumId: unknown) => {
+      const q = state.quorums.find((x) => x.id === quorumId);
+      return present.filter((p) => q && p.roles.includes(q.role)).map((p) => p.personId);
+    };
+    const overrides = [...new Set(state.exceptions.filter((x) => x.stepId === step.id && x.check).map((x) => x.check as string))];
+    switch (step.action.kind) {
+      case 'notify':
+        return {
+          kind: 'notify',
+          notified: (inputs.recipients as string[]).flatMap((role) => castFor(role).map((p) => ({ name: p.name, role, channel: (inputs.channels as ('email' | 'phone')[])[0] as 'email' }))),
+        };
+      case 'schedule-alternate': {
+        const window = state.deadline?.alternateWindow;
+        return window ? { kind: 'schedule-alternate', decision: 'alternate-date', alternateDate: window.earliest } : { kind: 'schedule-alternate', decision: 'proceed-now' };
+      }
+      case 'courier-keys':
+        return {
+          kind: 'courier-keys',
+          packages: this.productionHolders(state).map((holder) => {
+            const serial = this.world.newSerial();
+            this.world.sealBag(custodyPurpose('co-safe-deposit-key', holder), serial);
+            return { holder, tebSerial: serial, courierReference: `courier ${serial}` };
+          }),
+        };
+      case 'assess-duration':
+        return { kind: 'assess-duration', assessment: 'The facilities may be unavailable for two quarters.', sources: ['RKOS assessment', 'facility engineer'], coverUntil: this.options.coverUntil ?? now };
+      case 'approve-plan':
+        return {
+          kind: 'approve-plan',
+          plan: 'Sign the KSRs of the next quarters at the next ceremony and store the SKRs sealed until the RZM needs them.',
+          approvals: (inputs.approvers as string[]).map((role) => ({ name: castFor(role)[0]?.name ?? role, role })),
+          notified: ((inputs.notify as string[]) ?? []).map((role) => ({ name: castFor(role)[0]?.name ?? role, role })),
+        };
+      case 'choose-algorithm': {
+        const first = (inputs.candidates as { algorithm: 'RSASHA256'; size?: number }[])[0] as { algorithm: 'RSASHA256'; size?: number };
+        return { kind: 'choose-algorithm', algorithm: first.algorithm, ...(first.size ? { size: first.size } : {}), rationale: 'The algorithm of the KSK it replaces, which every validator supports.' };
+      }
+      case 'camera-start':
+      case 'camera-stop':
+        return { kind: step.action.kind, cameras: ['camera 1', 'camera 2'] };
+      case 'clock-check':
+        return { kind: 'clock-check', referenceTime: now };
+      case 'hash-check':
+        return { kind: 'hash-check', subject: { sha256: OS_IMAGE_SHA256 }, expected: OS_IMAGE_SHA256, readBy: CA };
+      case 'teb-check':
+        return { kind: 'teb-check', bags: this.bagsToCheck(state, inputs) };
+      case 'teb-seal':
+        return { kind: 'teb-seal', bags: this.bagsToSeal(state, inputs) };
+      case 'drill-safe-deposit-box': {
+        const production = state.hsms.find((h) => h.provenance === 'production');
+        return {
+          kind: 'drill-safe-deposit-box',
+          boxes: this.productionHolders(state).map((holder) => ({
+            holder,
+            reason: 'the Crypto Officer cannot attend and the box keys are not here',
+            recovered: [{ serial: this.world.bag(custodyPurpose(`co-credential:${production?.id ?? 'HSM1'}`, holder)), contents: 'Crypto Officer credential' }],
+          })),
+        };
+      }
+      case 'hsm-initialize':
+        return { kind: 'hsm-initialize', holders: inputs.issueTo === 'holders' ? membersOf(inputs.quorum) : [] };
+      case 'backup-ksk':
+        return { kind: 'backup-ksk', holders: membersOf(inputs.quorum) };
+      case 'reconstruct-ksk': {
+        const backup = this.world.latestBackup();
+        if (!backup) throw new KskError('INTERNAL', 'The rehearsal world has no KSK backup.');
+        return { kind: 'reconstruct-ksk', backup: { path: this.world.absolute(backup.file) } };
+      }
+      case 'sign-ksr': {
+        const file = this.options.ksrs.main as string;
+        return { kind: 'sign-ksr', outOfBandHash: toPgpWords(sha256(readFileSync(file))).join(' '), readBy: 'rzm', overrides };
+      }
+      case 'sign-additional-ksrs':
+        return {
+          kind: 'sign-additional-ksrs',
+          outOfBandHashes: (this.options.ksrs.additional ?? []).map((f) => sha256(readFileSync(f)).toString('hex')),
+          readBy: 'rzm',
+          overrides,
+        };
+      case 'store-rrsigs': {
+        const serial = this.world.newSerial();
+        this.world.sealBag(inputs.custody as string, serial);
+        return { kind: 'store-rrsigs', tebSerial: serial };
+      }
+      case 'release-rrsigs':
+        return { kind: 'release-rrsigs', receivedBy: 'rzm' };
+      case 'replace-hardware':
+        return {
+          kind: 'replace-hardware',
+          retired: state.hsms.filter((h) => h.provenance !== 'new').map((h) => ({ hsm: h.id, serial: h.identity?.serialNumber ?? 'unknown', disposition: 'sealed in a TEB for destruction under the IW’s witness' })),
+        };
+      case 'distribute-credentials':
+        return {
+          kind: 'distribute-credentials',
+          handovers: castFor('CO')
+            .slice(4)
+            .map((p) => ({ tebSerial: this.world.newSerial(), holderName: p.name, reference: `${String(inputs.credential)} handed over in person` })),
+        };
+      case 'discharge-follow-up':
+        return { kind: 'discharge-follow-up', discharges: this.discharges(state, step) };
+      default:
+        return { kind: step.action.kind } as StepInput;
+    }
+  }
+
+  /** The Crypto Officers who hold credentials for the production HSM (not the sealed ones). */
+  private productionHolders(state: CeremonyState): string[] {
+    const production = state.hsms.find((h) => h.provenance === 'production');
+    const set = production?.binding ? this.world.activationOf(production.binding.tokenLabel) : undefined;
+    return [...new Set((set ? this.world.credentialsOf(set) : []).map((c) => c.holderId).filter((h) => !h.startsWith('sealed-')))];
+  }
+
+  private bagsToCheck(state: CeremonyState, inputs: Inputs): { serial: string; holder?: string; expectedSerial?: string }[] {
+    const custody = inputs.custody as string;
+    const manifest = inputs.expected === 'manifest';
+    if (!inputs.perMemberOf) {
+      const serial = this.world.bag(custody);
+      return [{ serial, ...(manifest ? { expectedSerial: serial } : {}) }];
+    }
+    const here = new Set(this.present(state).map((p) => p.personId));
+    let holders = this.world.bagsUnder(custody).map((p) => p.slice(custody.length + 1));
+    const theirs = holders.filter((h) => here.has(h));
+    if (theirs.length > 0) holders = theirs;
+    if (holders.length === 0) holders = this.present(state).filter((p) => p.roles.includes(state.quorums.find((q) => q.id === inputs.perMemberOf)?.role ?? '')).map((p) => p.personId);
+    if (holders.length === 0) holders = this.productionHolders(state);
+    return holders.map((holder) => {
+      const serial = this.world.bag(custodyPurpose(custody, holder));
+      return { serial, holder, ...(manifest ? { expectedSerial: serial } : {}) };
+    });
+  }
+
+  private bagsToSeal(state: CeremonyState, inputs: Inputs): { serial: string; holder?: string }[] {
+    const custody = inputs.custody as string;
+    const seal = (holder?: string) => {
+      const serial = this.world.newSerial();
+      this.world.sealBag(holder ? custodyPurpose(custody, holder) : custody, serial);
+      return { serial, ...(holder ? { holder } : {}) };
+    };
+    if (!inputs.perMemberOf) return [seal()];
+    let set: string | undefined;
+    if (custody.startsWith('co-credential:')) {
+      const hsm = state.hsms.find((h) => h.id === custody.slice('co-credential:'.length));
+      set = hsm?.binding ? this.world.activationOf(hsm.binding.tokenLabel) : undefined;
+    } else if (custody === 'rksh-share') {
+      set = this.world.latestBackup()?.set;
+    }
+    const holders = set ? [...new Set(this.world.credentialsOf(set).map((c) => c.holderId))] : [];
+    return (holders.length > 0 ? holders : this.present(state).filter((p) => p.roles.includes(state.quorums.find((q) => q.id === inputs.perMemberOf)?.role ?? '')).map((p) => p.personId)).map(seal);
+  }
+
+  private discharges(state: CeremonyState, step: StepState): { obligationId: string; note: string }[] {
+    const kinds = step.action.inputs.kinds as string[];
+    const steps = state.acts.flatMap((a) => a.steps);
+    const released = steps.find((s) => s.action.kind === 'release-rrsigs');
+    return state.followUps.outstanding
+      .filter((o) => kinds.includes(o.kind) && o.origin.ceremonyId !== this.ceremonyId)
+      // A rollover completes over several quarters; stored RRSIGs only once the last one is released.
+      .filter((o) => o.kind !== 'rfc5011-rollover' && (o.kind !== 'release-rrsigs' || released?.result?.remaining === 0))
+      .map((o) => ({ obligationId: o.id, note: `Done in ceremony ${this.ceremonyId} (${state.script.title}).` }));
+  }
+
+  /** What the simulated people keep from a step: share sheets, where the backup went, which set activates which token. */
+  private remember(state: CeremonyState, step: StepState, outcome: Record<string, unknown> | null): void {
+    const done = state.acts.flatMap((a) => a.steps).find((s) => s.id === step.id);
+    const result = (done?.result ?? {}) as Record<string, unknown>;
+    const shares = (outcome?.shares ?? []) as { credentialId: string; holderId: string; sheet: string }[];
+    const set = typeof result.set === 'string' ? result.set : undefined;
+    if (set) for (const s of shares) this.world.keepCredential(s.credentialId, s.holderId, set, s.sheet);
+    if (step.action.kind === 'hsm-initialize' && set) {
+      const hsm = state.hsms.find((h) => h.id === result.hsmId);
+      if (hsm?.binding) this.world.setActivation(hsm.binding.tokenLabel, set);
+    }
+    if (step.action.kind === 'backup-ksk' && set) {
+      const copies = result.copies as string[];
+      this.world.addBackup({ backupId: result.backupId as string, keyLabel: (result.key as { label: string }).label, file: path.relative(this.world.root, copies[0] as string), set });
+    }
+  }
+}
+

@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { test } from 'node:test';
+import { dsRecord } from '../../../core/dnssec/dnskey.js';
+import { parseSkr } from '../../../core/dnssec/ksrParse.js';
+import { rehearsalHsmLabel } from '../../../core/service/hsmProvider.js';
+import { artifact, assertCompleteAndVerified, assertSignedBy, baseWorld, cloneWorld, keyOf, loginAsCos, openWorkspace, publishedAnchor, signedSkr, stepOfKind, worldKsk } from './world.js';
+
+/** DR 4.1: the KSK is intact but no standard ceremony can produce an SKR in time. */
+
+test('the KSK signing disaster procedures (4.1.1, 4.1.2 A/B, 4.1.3) and the release of stored RRSIGs', async (t) => {
+  const base = await baseWorld(t);
+
+  for (const [procedure, hsm] of [
+    ['4.1.1', 'HSM-TEMP'],
+    ['4.1.2B', 'HSM-TEMP'],
+  ] as const) {
+    await t.test(`${procedure} generates a temporary KSK in ${hsm} outside the KMF, signs the KSR with it, publishes its trust anchor and leaves the follow-ups open`, async (t) => {
+      const opened = openWorkspace(cloneWorld(t, base));
+      try {
+        const existing = await worldKsk(opened);
+        const { state } = await opened.rehearsal.rehearse(procedure);
+        assertCompleteAndVerified(opened.root, state);
+        const key = keyOf(stepOfKind(state, 'generate-ksk').result);
+        assert.equal(stepOfKind(state, 'generate-ksk').result?.keyType, 'temporary');
+        assert.ok(!key.publicKey.equals(existing.publicKey));
+        assertSignedBy(await signedSkr(opened, state), key);
+        const anchor = await publishedAnchor(opened, state);
+        assert.equal(anchor.digest, dsRecord('.', key).digest.toString('hex').toUpperCase());
+        assert.deepEqual(state.followUps.opened.map((o) => o.kind).sort(), ['distribute-credentials', 'extraordinary-ceremony', 'rfc5011-rollover']);
+        assert.ok(state.followUps.outstanding.length >= 3, 'the obligations stay open in the workspace');
+        if (procedure === '4.1.2B') {
+          const init = stepOfKind(state, 'hsm-initialize').result as { issued: { holderId: string }[] };
+          assert.ok(init.issued.every((c) => c.holderId.startsWith('sealed-')), 'with no CO present, every new credential is sealed for distribution');
+          assert.ok(state.exceptions.filter((x) => x.exceptionId.startsWith('by-staff')).length >= 3);
+        }
+        await opened.close();
+        const token = await loginAsCos(opened.root, rehearsalHsmLabel(hsm));
+        try {
+          assert.ok((await token.findKey(key.label))?.publicKey.equals(key.publicKey));
+        } finally {
+          await token.close();
+        }
+      } finally {
+        await opened.close();
+      }
+    });
+  }
+
+  await t.test('4.1.2 A signs with the existing KSK; the drilled boxes and the staff presenting the credentials are witnessed exceptions', async (t) => {
+    const opened = openWorkspace(cloneWorld(t, base));
+    try {
+      const existing = await worldKsk(opened);
+      const { state } = await opened.rehearsal.rehearse('4.1.2A');
+      assertCompleteAndVerified(opened.root, state);
+      assertSignedBy(await signedSkr(opened, state), existing);
+      assert.ok(!state.participants.some((p) => p.roles.includes('CO')), 'no Crypto Officer attended');
+      const activate = stepOfKind(state, 'hsm-activate');
+      assert.ok(activate.quorum?.presented.every((p) => p.byStaff && p.personId === 'ca'));
+      assert.equal(new Set(activate.quorum?.presented.map((p) => p.credentialId)).size, 3, 'three distinct CO credentials');
+      const drilled = state.exceptions.filter((x) => x.exceptionId.startsWith('drill-'));
+      assert.ok(drilled.length >= 3 && drilled.every((x) => x.signedBy.includes('iw')));
+      assert.ok(stepOfKind(state, 'courier-keys').result, 'the couriered keys are recorded');
+      assert.equal(state.exceptions.filter((x) => x.check).length, 0, 'the existing KSK overrides no check');
+    } finally {
+      await opened.close();
+    }
+  });
+
+  await t.test('4.1.3 signs additional KSRs spanning the extended period, stores them, and rrsig-release hands the next one to the RZM', async (t) => {
+    const opened = openWorkspace(cloneWorld(t, base));
+    try {
+      const existing = await worldKsk(opened);
+      const { state } = await opened.rehearsal.rehearse('4.1.3');
+      assertCompleteAndVerified(opened.root, state);
+      assertSignedBy(await signedSkr(opened, state), existing);
+      const additional = stepOfKind(state, 'sign-additional-ksrs').result as { skrs: { id: string; sha256: string; lastExpiration: string; firstInception: string }[]; coverUntil: string; covered: boolean };
+      assert.equal(additional.skrs.length, 2);
+      assert.equal(additional.covered, true, 'the additional SKRs cover the assessed period');
+      assert.ok((additional.skrs.at(-1)?.lastExpiration ?? '') >= additional.coverUntil);
+      let previousEnd = (stepOfKind(state, 'sign-ksr').result?.skr as { lastExpiration: string }).lastExpiration;
+      for (const s of additional.skrs) {
+        const skr = parseSkr(await artifact(opened, state.ceremonyId, s.sha256));
+        assertSignedBy(skr, existing);
+        assert.ok(s.firstInception < previousEnd, `SKR ${s.id} starts before the previous one ends (no gap)`);
+        previousEnd = s.lastExpiration;
+      }
+      const horizon = state.exceptions.filter((x) => x.check === 'KSR-POLICY-SIG-HORIZON');
+      assert.equal(horizon.length, 1, 'signatures beyond 180 days are allowed only by a witnessed exception naming KSR-POLICY-SIG-HORIZON');
+      const stored = stepOfKind(state, 'store-rrsigs').result as { stored: { file: string; sha256: string }[]; tebSerial: string };
+      assert.equal(stored.stored.length, 2);
+      for (const f of stored.stored) assert.ok(existsSync(f.file), `${f.file} is stored`);
+      assert.deepEqual(state.followUps.opened.map((o) => o.kind), ['release-rrsigs']);
+
+      const release = (await opened.rehearsal.rehearse('rrsig-release')).state;
+      assertCompleteAndVerified(opened.root, release);
+      const released = stepOfKind(release, 'release-rrsigs').result as { released: { sha256: string }; remaining: number };
+      assert.equal(released.released.sha256, additional.skrs[0]?.sha256, 'the earliest stored SKR is released first');
+      assert.equal(released.remaining, 1);
+      assert.ok(release.followUps.outstanding.some((o) => o.kind === 'release-rrsigs'), 'the obligation stays open until the last stored SKR is released');
+      const tebCheck = stepOfKind(release, 'teb-check');
+      assert.ok((tebCheck.result?.bags as { matched: boolean }[]).every((b) => b.matched), "the stored SKRs' bag is the one sealed at 4.1.3");
+    } finally {
+      await opened.close();
+    }
+  });
+});
