@@ -223,7 +223,7 @@ export class Pdf {
     page.margins = { top: 0, bottom: 0, left: 0, right: 0 };
     const rehearsal = this.options.mode === 'REHEARSAL';
     if (rehearsal) this.band(18);
-    this.textAt(this.options.title, this.left, 44, { font: 'bold', size: 8.5, width: this.width * 0.75 });
+    this.textAt(this.fitted(this.options.title, this.width * 0.75, 'bold', 8.5), this.left, 44, { font: 'bold', size: 8.5 });
     this.textAt(this.options.mode, this.left, 44, { font: 'bold', size: 8.5, width: this.width, align: 'right' });
     this.rule(57);
     const footerY = page.height - 66;
@@ -237,6 +237,15 @@ export class Pdf {
     page.margins = saved;
   }
 
+  /** The text cut short with an ellipsis where it would run past `width` (a long title in the page header). */
+  private fitted(text: string, width: number, font: FontName, size: number): string {
+    this.font(font, size);
+    if (this.kit.widthOfString(text) <= width) return text;
+    let cut = Array.from(text);
+    while (cut.length > 1 && this.kit.widthOfString(`${cut.join('')}…`) > width) cut = cut.slice(0, -1);
+    return `${cut.join('').trimEnd()}…`;
+  }
+
   private band(y: number): void {
     this.kit.save().rect(this.left, y, this.width, 17).fill('#cccccc').restore();
     this.kit.fillColor('black');
@@ -246,4 +255,11 @@ export class Pdf {
   rule(y: number, from = this.left, to = this.right): void {
     this.kit.save().moveTo(from, y).lineTo(to, y).lineWidth(0.5).strokeColor('#555555').stroke().restore();
   }
+}
+
+/** The page count of a PDF this module wrote (pdfkit writes one uncompressed page tree). */
+export function pdfPageCount(pdf: Uint8Array): number {
+  const match = /\/Type \/Pages\n\/Count (\d+)\n/.exec(Buffer.from(pdf).toString('latin1'));
+  if (!match) throw new KskError('INTERNAL', 'The PDF has no page tree that can be counted.');
+  return Number(match[1]);
 }

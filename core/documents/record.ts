@@ -2,10 +2,10 @@ import { hashBlock, hashText, keyValues, penLines, signatureImage } from './bloc
 import { ceremonyPdfOptions, coverPage } from './cover.js';
 import { Pdf } from './pdf.js';
 import { table } from './table.js';
-import { groupedLines, requireHex, utcDisplay } from './text.js';
+import { chunk, groupedLines, requireHex, utcDisplay } from './text.js';
 import type { RecordAct, RecordDocumentInput, RecordStep } from './types.js';
 
-const statusText: Record<RecordStep['status'], string> = { done: 'done', skipped: 'SKIPPED', failed: 'FAILED' };
+const statusText: Record<RecordStep['status'], string> = { done: 'done', skipped: 'SKIPPED', failed: 'FAILED', 'not-done': 'NOT DONE' };
 
 /** A time cell: the date above the time, so the column stays narrow. */
 function timeCell(value: string | undefined, field: string): string {
@@ -30,6 +30,7 @@ export async function renderRecordPdf(input: RecordDocumentInput): Promise<Buffe
     ['Script SHA-256', groupedLines(scriptHash, 4, 8).join('\n')],
     ['Log head', `event ${input.logHead.sequence}\n${groupedLines(head, 4, 8).join('\n')}`],
     ['Seal', input.seal ? `sealed ${utcDisplay(input.seal.at, 'The seal time')} by ${input.seal.by}` : 'NOT SEALED'],
+    ...(input.facts ?? []).map((f) => [f.label, f.value] as const),
   ]);
   if (!input.seal) {
     pdf.paragraph('NOT SEALED: the log was still open when this was printed. This is not the final record of the ceremony.', { font: 'bold', size: 12 });
@@ -107,6 +108,15 @@ function hsmsAndTebs(pdf: Pdf, input: RecordDocumentInput): void {
   }
 }
 
+/** Lines of a note per detail row: a row never splits across pages, so a long note is cut into rows that each fit. */
+const NOTE_LINES = 20;
+
+/** A step's note in full-width rows under it, where a long one (a list of failed checks) has the room. */
+function noteDetails(note: string | undefined): { text: string }[] {
+  if (!note) return [];
+  return chunk(`Note: ${note}`.split('\n'), NOTE_LINES).map((lines) => ({ text: lines.join('\n') }));
+}
+
 function recordAct(pdf: Pdf, act: RecordAct): void {
   table(
     pdf,
@@ -120,11 +130,7 @@ function recordAct(pdf: Pdf, act: RecordAct): void {
       { header: 'Time (UTC)', weight: 12 },
     ],
     act.steps.map((step) => {
-      const activity = [
-        step.activity,
-        ...(step.note ? [`Note: ${step.note}`] : []),
-        ...(step.exceptions?.length ? [`Exception${step.exceptions.length > 1 ? 's' : ''}: ${step.exceptions.join(', ')}`] : []),
-      ].join('\n');
+      const activity = [step.activity, ...(step.exceptions?.length ? [`Exception${step.exceptions.length > 1 ? 's' : ''}: ${step.exceptions.join(', ')}`] : [])].join('\n');
       return {
         cells: [
           step.number,
@@ -135,7 +141,7 @@ function recordAct(pdf: Pdf, act: RecordAct): void {
           step.initials ?? '',
           timeCell(step.at, `The time of step ${step.number}`),
         ],
-        details: (step.hashes ?? []).map((h) => ({ text: hashText(h), font: 'mono' as const })),
+        details: [...noteDetails(step.note), ...(step.hashes ?? []).map((h) => ({ text: hashText(h), font: 'mono' as const }))],
       };
     }),
     { caption: `Act ${act.number}: ${act.title}`, heading: true },

@@ -14,6 +14,13 @@ function checkShare(sheet: ShareSheet): void {
   if (sheet.shareText.replace(/\s+/g, '').length === 0) throw new KskError('BAD_REQUEST', `The share of ${sheet.holder.name} is empty.`);
 }
 
+function numberedLines(sheet: ShareSheet): string[] {
+  if (sheet.lines) return sheet.lines;
+  const lines = groupedLines(sheet.shareText, 4, 6);
+  const width = String(lines.length).length;
+  return lines.map((line, i) => `${String(i + 1).padStart(width, '0')}   ${line}`);
+}
+
 /**
  * One share per sheet: its holder, what it recovers, M of N, the commissioning id, the share text in
  * numbered groups to read back and the checksum. Each sheet is numbered on its own.
@@ -37,9 +44,7 @@ export async function renderShareSheetPdf(input: ShareSheetsInput): Promise<Buff
       ...ceremonyRows(input.ceremony),
     ]);
     pdf.heading('Share', 3);
-    const lines = groupedLines(sheet.shareText, 4, 6);
-    const width = String(lines.length).length;
-    pdf.paragraph(lines.map((line, i) => `${String(i + 1).padStart(width, '0')}   ${line}`).join('\n'), { font: 'mono', size: 12, gap: 10 });
+    pdf.paragraph(numberedLines(sheet).join('\n'), { font: 'mono', size: 12, gap: 10 });
     keyValues(pdf, [['Checksum', sheet.checksum]], { valueFont: 'mono' });
     pdf.paragraph(
       'Keep this sheet in its tamper-evident bag and show it to no one. When it is used, read it back group by group, line by line; ' +

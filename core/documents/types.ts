@@ -76,10 +76,12 @@ export interface RecordDocumentInput {
   scriptHash: string;
   startedAt: string;
   endedAt?: string;
+  /** More facts for the cover (why the ceremony was held, what it started from), as label/value lines. */
+  facts?: { label: string; value: string }[];
   participants: { role: string; name: string; signedInAt?: string; signedOutAt?: string }[];
   /** The HSMs used, as they identified themselves. */
   hsms: { label: string; model: string; serial: string; firmware?: string; note?: string }[];
-  /** Every TEB whose serial was checked (before opening) or sealed (new bag), in order. */
+  /** Every TEB checked (before opening), sealed (new bag), opened or handed over, in order. */
   tebs: RecordTeb[];
   acts: RecordAct[];
   exceptions: RecordException[];
@@ -96,7 +98,7 @@ export interface RecordTeb {
   serial: string;
   /** What the bag holds, e.g. "CO 3 smartcard", "HSM 2 (Keyper 9860)". */
   contents: string;
-  action: 'checked' | 'sealed';
+  action: 'checked' | 'sealed' | 'opened' | 'handed over';
   at: string;
   by: string;
   step?: string;
@@ -114,8 +116,9 @@ export interface RecordStep {
   number: string;
   role: string;
   activity: string;
-  status: 'done' | 'skipped' | 'failed';
-  /** When the step was confirmed (absent for a skipped step). */
+  /** not-done: never completed (not reached, or started and abandoned). */
+  status: 'done' | 'skipped' | 'failed' | 'not-done';
+  /** When the step was completed or skipped (or started, if it never ended). */
   at?: string;
   performer?: string;
   /** The IW's initials as entered. */
@@ -188,6 +191,12 @@ export interface ShareSheet {
   total: number;
   /** The share as text (e.g. base32 or hex); printed in numbered groups for reading back. */
   shareText: string;
+  /**
+   * The share's own numbered lines, when its format has them (core/hsm/shares.ts `shareLines`: each
+   * line ends with a check that `parseShareText` verifies): printed exactly, instead of regrouping
+   * `shareText`, so what is typed back is what the HSM layer reads.
+   */
+  lines?: string[];
   checksum: string;
 }
 

@@ -1,4 +1,6 @@
 import type { Command } from '../command.js';
+import { bundleExportCommand, bundleMediaCommand, bundleVerifyCommand } from './bundle.js';
+import { documentCommand } from './document.js';
 import { ceremonyListCommand, ceremonyShowCommand } from './ceremony.js';
 import { hashCommand } from './hash.js';
 import { hsmListCommand } from './hsm.js';
@@ -34,4 +36,8 @@ export const commands: readonly Command[] = [
   scriptShowCommand,
   scriptValidateCommand,
   scriptAdaptCommand,
+  documentCommand,
+  bundleExportCommand,
+  bundleVerifyCommand,
+  bundleMediaCommand,
 ];

@@ -2,6 +2,7 @@ import { appChannels } from './app.js';
 import { ceremonyChannels } from './ceremony.js';
 import { logChannels } from './log.js';
 import { workspaceChannels } from './workspace.js';
+import { documentsChannels } from './documents.js';
 
 /**
  * The whole request/response surface between the UI and the privileged side. Each domain keeps its
@@ -13,4 +14,5 @@ export const channels = {
   ...workspaceChannels,
   ...ceremonyChannels,
   ...logChannels,
+  ...documentsChannels,
 };

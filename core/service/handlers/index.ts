@@ -4,6 +4,7 @@ import { appHandlers } from './app.js';
 import { ceremonyHandlers } from './ceremony.js';
 import { logHandlers } from './log.js';
 import { workspaceHandlers } from './workspace.js';
+import { documentsHandlers } from './documents.js';
 
 /** Binds every channel of the contract to its implementation; the type fails if one is missing. */
 export function createHandlers(ctx: ServiceContext): Handlers {
@@ -12,5 +13,6 @@ export function createHandlers(ctx: ServiceContext): Handlers {
     ...workspaceHandlers(ctx),
     ...ceremonyHandlers(ctx),
     ...logHandlers(ctx),
+    ...documentsHandlers(ctx),
   };
 }

@@ -26,7 +26,7 @@ export function isMounted(dir: string): boolean {
   }
 }
 
-function cleanup(t: Ctx, root: string, mountPoints: () => string[], image?: string): void {
+function cleanup(t: Ctx, root: string, mountPoints: () => string[], image?: string, extra?: string): void {
   t.after(() => {
     for (const dir of mountPoints()) {
       while (isMounted(dir)) {
@@ -41,16 +41,17 @@ function cleanup(t: Ctx, root: string, mountPoints: () => string[], image?: stri
       for (const line of sh('losetup', '-j', image).split('\n').filter(Boolean)) sh('losetup', '-d', line.slice(0, line.indexOf(':')));
     }
     rmSync(root, { recursive: true, force: true });
+    if (extra) rmSync(extra, { recursive: true, force: true });
   });
 }
 
-/** A fresh ext4 filesystem of `megabytes` on a loop device; its mount point is returned. */
-export function loopExt4(t: Ctx, megabytes = 64, options: { backing?: string } = {}): { dir: string; image: string } {
+/** A fresh ext4 filesystem of `megabytes` on a loop device, mounted at `at` (e.g. below /media) or in a temporary folder. */
+export function loopExt4(t: Ctx, megabytes = 64, options: { backing?: string; at?: string } = {}): { dir: string; image: string } {
   const root = mkdtempSync(path.join(os.tmpdir(), 'ksk-loop-'));
   const image = path.join(options.backing ?? root, 'stick.img');
-  const dir = path.join(root, 'mnt');
-  mkdirSync(dir);
-  cleanup(t, root, () => [dir], image);
+  const dir = options.at ?? path.join(root, 'mnt');
+  mkdirSync(dir, { recursive: true });
+  cleanup(t, root, () => [dir], image, options.at);
   sh('truncate', '-s', `${megabytes}M`, image);
   sh('mkfs.ext4', '-q', '-E', 'lazy_itable_init=1,lazy_journal_init=1,nodiscard', image);
   sh('mount', '-o', 'loop,noinit_itable', image, dir);
@@ -72,4 +73,10 @@ export function remountReadOnly(dir: string): void {
 
 export function lazyUnmount(dir: string): void {
   sh('umount', '-l', dir);
+}
+
+/** Unmounts a stick (if it still is mounted) and mounts its image again, read-only if asked: what is read next comes from the device. */
+export function replug(dir: string, image: string, options: { readOnly?: boolean } = {}): void {
+  if (isMounted(dir)) sh('umount', dir);
+  sh('mount', '-o', options.readOnly ? 'loop,ro' : 'loop', image, dir);
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { CheckResultView, PrepareInput, StepInputOf } from '../../../contract/index.js';
 import { checkKsr, checkSignedSkr, failuresOf, type CheckResult } from '../../../dnssec/checks.js';
@@ -15,6 +16,7 @@ import { trustAnchorEntries, trustAnchorXml } from '../../../dnssec/trustAnchor.
 import { lastExpiration } from '../../../dnssec/verify.js';
 import { KskError } from '../../../errors.js';
 import { runHsmOperation } from '../../../evidence/hsmOperations.js';
+import { exportBundle } from '../../../export/bundle/export.js';
 import { describeHash, matchHash } from '../../../hash/match.js';
 import { sha256 } from '../../../hash/sha256.js';
 import type { HsmKey, KeySigner } from '../../../hsm/port.js';
@@ -376,15 +378,19 @@ export async function publishTrustAnchor(run: StepRun, input: StepInputOf<'publi
   };
 }
 
-/** Hands the SKR or the trust anchor to whoever takes it; the ceremony record is the bundle composer's to write. */
+/** Hands the SKR or the trust anchor to whoever takes it, or writes the ceremony record (the bundle so far). */
 export async function exportFiles(run: StepRun, input: StepInputOf<'export'>): Promise<Execution> {
   const i = run.step.action.inputs as { artifacts: ('skr' | 'trust-anchor' | 'ceremony-record')[]; to: string };
   const artifacts = run.deps.store.events(run.ceremonyId, ['artifact.stored']).filter((e) => e.payload.stepId !== undefined);
   const written: Json[] = [];
-  const notAvailable: Json[] = [];
   for (const what of i.artifacts) {
     if (what === 'ceremony-record') {
-      notAvailable.push({ artifact: what, reason: 'the ceremony record bundle is written by the bundle composer, which this version does not have yet; nothing was exported for it' });
+      // The record so far, before the seal: a partial bundle that says so; the sealed one is exported after the close.
+      const to = input.out?.dir ?? path.join(run.outputDir(), 'export');
+      mkdirSync(to, { recursive: true });
+      const bundle = await exportBundle({ workspace: run.deps.workspace, ceremonyId: run.ceremonyId, to, replace: true });
+      const { pgpWords } = describeHash(Buffer.from(bundle.manifestSha256, 'hex'));
+      written.push({ artifact: what, name: path.basename(bundle.path), manifestSha256: bundle.manifestSha256, pgpWords, file: bundle.path, logHead: { seq: bundle.logHead.seq, hex: bundle.logHead.hex } });
       continue;
     }
     const latest = artifacts.filter((e) => e.payload.kind === what).at(-1);
@@ -392,6 +398,6 @@ export async function exportFiles(run: StepRun, input: StepInputOf<'export'>): P
     const file = await writeOutput(run, input.out, 'export', latest.payload.name, run.deps.store.readArtifact(latest.payload.sha256));
     written.push({ artifact: what, name: latest.payload.name, sha256: latest.payload.sha256, pgpWords: describeHash(Buffer.from(latest.payload.sha256, 'hex')).pgpWords, file });
   }
-  return { result: { to: i.to, written, notAvailable } };
+  return { result: { to: i.to, written } };
 }
 
