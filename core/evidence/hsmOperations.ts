@@ -1,5 +1,5 @@
 import { KskError, messageOf } from '../errors.js';
-import { isHsmError } from '../hsm/errors.js';
+import { isHsmError, type HsmErrorReason } from '../hsm/errors.js';
 import type { HsmKey, KeySigner } from '../hsm/port.js';
 import type { PayloadOf } from './events.js';
 import { hsmOperations, type HsmOperationRecord } from './registers/hsm.js';
@@ -53,12 +53,16 @@ export function probeData(label: string): Buffer {
 }
 
 /**
- * The HSM answered, but what it holds under the label is not a key the app can read: attributes
- * missing or malformed, or two private halves. Errors carrying a PKCS#11 return value (CKR_...) are
- * faults of the HSM or the session, not findings about the key, and are not taken for one.
+ * The HSM answered about this key and it is not whole: objects with missing or malformed
+ * attributes, two private halves, key material that cannot sign (SoftHSM answers
+ * CKR_GENERAL_ERROR for a private key whose value was never written). Any other failure (the
+ * module, the token, the session, the PIN) is not a finding about the key: reconciliation stops
+ * and can be run again.
  */
-function unreadableObjects(e: unknown): boolean {
-  return isHsmError(e) && e.ckr === undefined && (e.reason === 'DEVICE_ERROR' || e.reason === 'MECHANISM_NOT_SUPPORTED' || e.reason === 'DUPLICATE_LABEL');
+const keyFaults: ReadonlySet<HsmErrorReason> = new Set<HsmErrorReason>(['KEY_NOT_FOUND', 'DUPLICATE_LABEL', 'MECHANISM_NOT_SUPPORTED', 'SIGNATURE_MISMATCH', 'DEVICE_ERROR']);
+
+function brokenKey(e: unknown): boolean {
+  return isHsmError(e) && keyFaults.has(e.reason);
 }
 
 type KeyState = { state: 'absent' } | { state: 'usable'; key: HsmKey } | { state: 'partial'; key: HsmKey | null; why: string };
@@ -72,7 +76,7 @@ async function keyState(hsm: KeySigner, label: string): Promise<KeyState> {
   try {
     key = await hsm.findKey(label);
   } catch (e) {
-    if (unreadableObjects(e)) return { state: 'partial', key: null, why: messageOf(e) };
+    if (brokenKey(e)) return { state: 'partial', key: null, why: messageOf(e) };
     throw e;
   }
   if (!key) return { state: 'absent' };
@@ -80,6 +84,7 @@ async function keyState(hsm: KeySigner, label: string): Promise<KeyState> {
     await hsm.sign(label, probeData(label));
   } catch (e) {
     if (isHsmError(e, 'KEY_NOT_FOUND')) return { state: 'partial', key, why: 'its public half is there, its private half is not' };
+    if (brokenKey(e)) return { state: 'partial', key, why: `it cannot sign: ${messageOf(e)}` };
     throw e;
   }
   return { state: 'usable', key };

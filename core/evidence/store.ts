@@ -105,7 +105,13 @@ export class EvidenceStore implements EventSource {
   /** Opens an existing evidence database for reading only (a bundle on read-only media, an audit). */
   static openReadOnly(file: string, clock: Clock): EvidenceStore {
     const db = openDatabase(file, { readonly: true });
-    const version = schemaVersion(db);
+    let version: number;
+    try {
+      version = schemaVersion(db);
+    } catch (e) {
+      db.close();
+      throw storageError(e, file);
+    }
     if (version !== SCHEMA_VERSION) {
       db.close();
       throw new KskError('BAD_INPUT_FILE', `${file} is not an evidence log this version can read (schema ${version}; expected ${SCHEMA_VERSION}).`);
@@ -117,7 +123,7 @@ export class EvidenceStore implements EventSource {
     if (this.#db.open) this.#db.close();
   }
 
-  /** Runs several writes as one transaction: all of them are recorded, or none. */
+  /** Runs several writes as one transaction: all of them are recorded, or none. `fn` is synchronous (no HSM call inside). */
   atomically<R>(fn: () => R): R {
     return this.#write(fn);
   }

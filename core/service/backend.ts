@@ -8,6 +8,7 @@ import type { HsmProvider } from '../hsm/port.js';
 import { configuredModulePaths } from '../system/hsmModules.js';
 import { openWorkspace } from '../workspace/workspace.js';
 import type { Mode, ServiceContext } from './context.js';
+import { auditSealerFor } from './auditSealer.js';
 import { dispatch, type Handlers } from './dispatch.js';
 import { createHandlers } from './handlers/index.js';
 import { NativeHsmProvider } from './hsmProvider.js';
@@ -55,7 +56,7 @@ export class Backend {
       engine: () => {
         if (!this.ceremonies) {
           this.store = openEvidenceStore(workspace.database, clock);
-          this.ceremonies = new CeremonyEngine({ store: this.store, clock, mode, workspace, hsm: provider, emit });
+          this.ceremonies = new CeremonyEngine({ store: this.store, clock, mode, workspace, hsm: provider, auditSealer: auditSealerFor(workspace, mode, clock), emit });
         }
         return this.ceremonies;
       },

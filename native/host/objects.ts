@@ -76,6 +76,15 @@ export interface KeyPairObjects {
   dnskeyKey: Buffer | null;
 }
 
+function unlessMalformed(read: () => Buffer): Buffer | null {
+  try {
+    return read();
+  } catch (e) {
+    if (e instanceof HsmError && e.reason === 'DEVICE_ERROR') return null;
+    throw e;
+  }
+}
+
 /** The public key of a pair, read from its public half (or an RSA private half when alone). */
 function readPair(p11: P11, session: Handle, label: string, privateKey: Handle | null, publicKey: Handle | null): KeyPairObjects {
   const source = (publicKey ?? privateKey) as Handle;
@@ -91,7 +100,9 @@ function readPair(p11: P11, session: Handle, label: string, privateKey: Handle |
   if (algorithm !== null) {
     const ecPoint = a.get(CK.CKA_EC_POINT) ?? null;
     const canRead = algorithm === Algorithm.RSASHA256 ? a.get(CK.CKA_MODULUS) : ecPoint;
-    if (canRead) dnskeyKey = dnskeyPublicKey(algorithm, { modulus: a.get(CK.CKA_MODULUS), exponent: a.get(CK.CKA_PUBLIC_EXPONENT), ecPoint });
+    // A malformed public half (the remains of a generation cut short by a crash) yields no DNSKEY but
+    // must stay listable and destroyable; callers that need the key refuse a null dnskeyKey.
+    if (canRead) dnskeyKey = unlessMalformed(() => dnskeyPublicKey(algorithm, { modulus: a.get(CK.CKA_MODULUS), exponent: a.get(CK.CKA_PUBLIC_EXPONENT), ecPoint }));
   }
   return { label, id: a.get(CK.CKA_ID) ?? Buffer.alloc(0), privateKey, publicKey, keyType, algorithm, dnskeyKey };
 }
@@ -123,8 +134,18 @@ export function listKeyPairs(p11: P11, session: Handle): KeyPairObjects[] {
     for (const h of findObjects(p11, session, [{ type: CK.CKA_CLASS, value: cls }], 'list the keys')) labels.add(labelOf(h));
   }
   return [...labels].sort().flatMap((label) => {
-    const pair = findKeyPair(p11, session, label);
-    return pair ? [pair] : [];
+    try {
+      const pair = findKeyPair(p11, session, label);
+      return pair ? [pair] : [];
+    } catch (e) {
+      if (!(e instanceof HsmError && e.reason === 'DUPLICATE_LABEL')) throw e;
+      // An inventory shows everything, even what no ceremony may use: each half on its own.
+      return [CK.CKO_PRIVATE_KEY, CK.CKO_PUBLIC_KEY].flatMap((cls) =>
+        findObjects(p11, session, [{ type: CK.CKA_CLASS, value: cls }, { type: CK.CKA_LABEL, value: label }], 'list the keys').map((h) =>
+          cls === CK.CKO_PRIVATE_KEY ? readPair(p11, session, label, h, null) : readPair(p11, session, label, null, h),
+        ),
+      );
+    }
   });
 }
 

@@ -8,7 +8,6 @@ import type { CredentialInput, PrepareInput, ValidStepInput } from '../../contra
 import { KskError, messageOf } from '../../errors.js';
 import { roles as evidenceRoles, type Role } from '../../evidence/events.js';
 import { findInterruptedOperations, reconcileInterrupted } from '../../evidence/hsmOperations.js';
-import { softwareSealer } from '../../evidence/seal.js';
 import type { StoredEvent } from '../../evidence/stored.js';
 import type { AppendableType } from '../../evidence/store.js';
 import type { PayloadOf } from '../../evidence/events.js';
@@ -760,7 +759,8 @@ export class CeremonyEngine {
       if (incomplete.length > 0) throw new KskError('CONFLICT', `Ceremony ${ceremonyId} cannot close: exception ${incomplete[0]?.exceptionId} has no decision or no signature.`);
       for (const p of state.participants.filter((x) => x.signedOutAt === null)) this.deps.store.append(ceremonyId, 'participant.signed-out', { personId: p.personId });
       await this.sessions.closeAll(ceremonyId);
-      const { seal } = await this.deps.store.closeCeremony(ceremonyId, softwareSealer(), summary);
+      const audit = await this.deps.auditSealer(ceremonyId);
+      const { seal } = await this.deps.store.closeCeremony(ceremonyId, audit.sealer, summary).finally(() => audit.release());
       this.#changed(ceremonyId);
       this.deps.emit({ type: 'state-changed', topic: 'workspace' });
       const head = describeHash(Buffer.from(seal.statement.headHash, 'hex'));

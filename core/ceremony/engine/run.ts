@@ -4,6 +4,7 @@ import type { ContractEvent } from '../../contract/events.js';
 import type { AppendableType, EvidenceStore, NewArtifact } from '../../evidence/store.js';
 import type { PayloadOf } from '../../evidence/events.js';
 import type { StoredEvent } from '../../evidence/stored.js';
+import type { Sealer } from '../../evidence/seal.js';
 import type { HsmProvider } from '../../hsm/port.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import type { Script, Step } from '../script.js';
@@ -16,8 +17,12 @@ export interface EngineDeps {
   mode: 'rehearsal' | 'production';
   workspace: Workspace;
   hsm: HsmProvider;
+  /** The audit key that signs the seal at close, and how to let go of its HSM session. */
+  auditSealer: AuditSealer;
   emit(event: ContractEvent): void;
 }
+
+export type AuditSealer = (ceremonyId: string) => Promise<{ sealer: Sealer; release(): Promise<void> }>;
 
 export type Json = Record<string, unknown>;
 

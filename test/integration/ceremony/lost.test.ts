@@ -18,7 +18,7 @@ test('the lost KSK procedures (4.3.1 A/B/C, 4.3.2 A/B) on SoftHSM2 through the c
     }
   })();
 
-  await t.test('4.3.1 A reconstructs the KSK from its backup in another token with 5 RKSH shares; the SKR validates with the original public key', async (t) => {
+  await t.test('4.3.1 A reconstructs the KSK from its backup in another token with 5 RKSH shares; the SKR validates with the original public key, and so does the next quarter’s', async (t) => {
     const opened = openWorkspace(cloneWorld(t, base));
     try {
       const { state } = await opened.rehearsal.rehearse('4.3.1A');
@@ -42,6 +42,17 @@ test('the lost KSK procedures (4.3.1 A/B/C, 4.3.2 A/B) on SoftHSM2 through the c
         assert.ok((await hsm2.sign(original.label, Buffer.from('probe'))).length > 0, 'and it signs');
       } finally {
         await hsm2.close();
+      }
+      // The next quarterly ceremony signs with the same KSK, now in HSM2: nothing changed for validators.
+      const next = openWorkspace(opened.root);
+      try {
+        const { state: quarterly } = await next.rehearsal.rehearse('ksr-signing');
+        assertCompleteAndVerified(next.root, quarterly);
+        assert.equal(quarterly.hsms.find((h) => h.id === 'HSM1')?.binding?.tokenLabel, rehearsalHsmLabel('HSM2'));
+        assertSignedBy(await signedSkr(next, quarterly), original);
+        assert.equal(quarterly.exceptions.filter((x) => x.check).length, 0, 'the chain to the SKR 4.3.1 A made passes every check');
+      } finally {
+        await next.close();
       }
     } finally {
       await opened.close();

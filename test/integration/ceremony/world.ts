@@ -119,6 +119,9 @@ export function assertCompleteAndVerified(root: string, state: CeremonyState): v
     for (const x of state.exceptions) assert.ok(events.some((e) => e.type === 'exception' && e.payload.exceptionId === x.exceptionId), `the log records exception ${x.exceptionId}`);
     assert.ok(events.some((e) => e.type === 'attestation.signed'), 'the log records attestations');
     assert.ok(events.some((e) => e.type === 'ceremony.opened' && e.payload.rehearsal === true), 'the log marks the ceremony a rehearsal');
+    const key = store.seal(state.ceremonyId)?.statement.key;
+    assert.equal(key?.kind, 'hsm', 'the seal is signed by an audit key in the HSM (the rehearsal token), not a software key');
+    assert.equal(key?.label, `AUDIT-${state.ceremonyId}`);
   } finally {
     store.close();
   }

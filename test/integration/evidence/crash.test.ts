@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -87,6 +88,8 @@ interface LaneResult {
   interruptedSteps: number;
   findings: string[];
   unlabelled: number;
+  /** Labelled remains of interrupted generations the app could not destroy. */
+  remains: number;
 }
 
 /**
@@ -104,13 +107,17 @@ interface Lane {
 async function killRepeatedly({ lane, token, db, ceremonyId }: Lane, cycles: number, seed: number): Promise<LaneResult> {
   const rng = seededRandom(seed + lane);
   const acked = new Map<number, string>();
-  const result: LaneResult = { acked: 0, interruptedOps: 0, interruptedSteps: 0, findings: [], unlabelled: 0 };
+  const result: LaneResult = { acked: 0, interruptedOps: 0, interruptedSteps: 0, findings: [], unlabelled: 0, remains: 0 };
   for (let cycle = 1; cycle <= cycles; cycle++) {
     const config: CrashChildConfig = { db, modulePath: SOFTHSM_MODULE, conf: token.conf, tokenLabel: token.label, pin: token.userPin, ceremonyId, cycle };
     const run = await runAndKill(config, token.env, rng);
     const where = `lane ${lane}, cycle ${cycle} (CRASH_SEED=${seed})`;
     assert.equal(run.signal, 'SIGKILL', `${where}: the child ended by itself: ${run.stderr}`);
     for (const [seq, hash] of run.acked) acked.set(seq, hash);
+    if (!existsSync(db)) {
+      assert.equal(acked.size, 0, `${where}: events were acknowledged but there is no log`);
+      continue; // killed before it created the log
+    }
 
     const report = verifyEvidence(db);
     assert.equal(report.ok, true, `${where}: ${report.message}`);
@@ -166,16 +173,19 @@ async function checkAndSeal(session: HsmSession, store: EvidenceStore, token: Te
   // not atomic): such a fragment has no label, so no operation can be mistaken for having made it.
   result.unlabelled = unlabelled;
   assert.equal(new Set(inHsm).size, inHsm.length, 'a key was generated twice under one label');
-  // Replay the log: what it says the HSM should hold now.
+  // Replay the log: the keys it says the HSM holds, and the remains of generations it found incomplete.
   const expected = new Set<string>();
+  const remains = new Set<string>();
   for (const op of ops) {
-    const done = op.outcome?.type === 'hsm.done' || (op.outcome?.type === 'hsm.reconciled' && op.outcome.finding === 'completed');
-    if (!done || !op.label) continue;
-    if (op.operation === 'generate-ksk') expected.add(op.label);
-    if (op.operation === 'destroy-key') expected.delete(op.label);
+    const finding = op.outcome?.type === 'hsm.done' ? 'completed' : op.outcome?.type === 'hsm.reconciled' ? op.outcome.finding : null;
+    if (!op.label) continue;
+    if (op.operation === 'generate-ksk' && finding === 'completed') expected.add(op.label);
+    if (op.operation === 'generate-ksk' && finding === 'incomplete') remains.add(op.label);
+    if (op.operation === 'destroy-key' && finding === 'completed') [expected, remains].forEach((set) => set.delete(op.label as string));
   }
+  result.remains = inHsm.filter((l) => remains.has(l)).length;
   const story = (label: string) => `${label}: ${JSON.stringify(ops.filter((op) => op.label === label).map((op) => [op.opId, op.intent.seq, op.outcome]))}`;
-  const unexplained = [...inHsm.filter((l) => !expected.has(l)), ...[...expected].filter((l) => !inHsm.includes(l))];
+  const unexplained = [...inHsm.filter((l) => !expected.has(l) && !remains.has(l)), ...[...expected].filter((l) => !inHsm.includes(l))];
   assert.deepEqual(unexplained, [], `the HSM must hold exactly the keys the log says it should:\n${unexplained.map(story).join('\n')}`);
   for (const op of ops.filter((o) => o.retryOf)) {
     const original = ops.find((o) => o.opId === op.retryOf);
@@ -204,7 +214,7 @@ test(`the log survives ${CYCLES} SIGKILLs during appends and HSM operations: cha
   t.diagnostic(
     `seed ${seed}: ${sum((r) => r.acked)} events acknowledged; ${sum((r) => r.interruptedOps)} kills interrupted an HSM operation, ${sum((r) => r.interruptedSteps)} a step; ` +
       `reconciled: ${['completed', 'incomplete', 'not-performed', 'unknown'].map((f) => `${f} ${findings.filter((x) => x === f).length}`).join(', ')}; ` +
-      `${sum((r) => r.unlabelled)} unlabelled key objects left by kills inside SoftHSM`,
+      `${sum((r) => r.unlabelled)} unlabelled key objects and ${sum((r) => r.remains)} labelled remains left by kills inside SoftHSM`,
   );
   assert.ok(sum((r) => r.interruptedOps) >= CYCLES / 10, `only ${sum((r) => r.interruptedOps)} kills fell inside an HSM operation`);
 });

@@ -70,12 +70,18 @@ async function recover(store: EvidenceStore, session: HsmSession, config: CrashC
     ack(store.append(config.ceremonyId, 'step.completed', { stepId: step.stepId, result: `interrupted by a crash; the HSM showed: ${reconciled.payload.finding}` }));
   }
   if (reconciled.payload.finding === 'completed' || !op.label || (op.operation !== 'generate-ksk' && op.operation !== 'sign')) return;
+  let label = op.label;
   if (reconciled.payload.finding === 'incomplete') {
-    const label = op.label;
-    const { done } = await runHsmOperation(store, config.ceremonyId, { opId: `${op.opId}-cleanup`, operation: 'destroy-key', label }, () => session.destroyKey(label), (proof) => ({ result: { destroyed: proof.destroyed, remainingObjects: proof.remainingObjects } }));
-    ack(done);
+    try {
+      const { done } = await runHsmOperation(store, config.ceremonyId, { opId: `${op.opId}-cleanup`, operation: 'destroy-key', label }, () => session.destroyKey(op.label as string), (proof) => ({ result: { destroyed: proof.destroyed, remainingObjects: proof.remainingObjects } }));
+      ack(done);
+    } catch {
+      // The remains cannot be removed through the app (the failure is in the log): make the key
+      // under another label and leave them for the operator.
+      label = `${label}b`;
+    }
   }
-  await hsmStep(store, session, config, { opId: `${op.opId}-retry`, operation: op.operation, label: op.label, retryOf: op.opId });
+  await hsmStep(store, session, config, { opId: `${op.opId}-retry`, operation: op.operation, label, retryOf: op.opId });
 }
 
 async function main(config: CrashChildConfig): Promise<void> {

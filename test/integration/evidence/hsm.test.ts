@@ -119,3 +119,14 @@ test('reconciliation asks the HSM what became of each interrupted operation', as
   assert.equal(made?.outcome?.type === 'hsm.reconciled' && made.outcome.key?.algorithm, 15, 'the key found is recorded');
   assert.equal(verifyEvidence(store.file).ok, true);
 });
+
+test('a failing session is not taken for a finding: reconciliation stops and records nothing', async (t) => {
+  const hsm = await session(t);
+  const store = newStore(t);
+  openSample(store, 'c1');
+  store.append('c1', 'hsm.intent', { opId: 'gen', operation: 'generate-ksk', label: 'Kabcdef' });
+  await hsm.close();
+  const [op] = findInterruptedOperations(store, 'c1');
+  await assert.rejects(reconcileInterrupted(store, hsm, op as NonNullable<typeof op>), (e) => isKskError(e) && e.code === 'HSM_ERROR');
+  assert.equal(findInterruptedOperations(store, 'c1')[0]?.opId, 'gen', 'still interrupted, to be reconciled again');
+});

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { openSync, writeSync, closeSync, writeFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import Database from 'better-sqlite3';
 import { isKskError } from '../../../core/errors.js';
 import { openEvidenceStore, verifyEvidence, type EvidenceStore } from '../../../core/evidence/index.js';
@@ -44,12 +44,20 @@ function assertAllPresent(file: string, ceremonyId: string, acked: Map<number, s
   }
 }
 
-test('a full disk is a clear message, and no acknowledged event is lost', (t) => {
-  const disk = smallDisk(t, '1m');
-  if (!disk) return;
+/** A log with one open ceremony on a tmpfs of its own, or null when no tmpfs can be mounted here. */
+function logOnSmallDisk(t: TestContext, size: string): { disk: NonNullable<ReturnType<typeof smallDisk>>; file: string; store: EvidenceStore } | null {
+  const disk = smallDisk(t, size);
+  if (!disk) return null;
   const file = path.join(disk.dir, 'evidence.sqlite');
   const store = openEvidenceStore(file, steppingClock());
   openSample(store, 'c1');
+  return { disk, file, store };
+}
+
+test('a full disk is a clear message, and no acknowledged event is lost', (t) => {
+  const log = logOnSmallDisk(t, '1m');
+  if (!log) return;
+  const { disk, file, store } = log;
   const { acked, error } = fillUp(store, 'c1');
   assert.ok(acked.size > 5, `only ${acked.size} events fit`);
   storageError(/The disk holding the evidence log .*evidence\.sqlite is full\. Nothing was recorded by this action; everything recorded before it is intact/)(error);
@@ -65,11 +73,9 @@ test('a full disk is a clear message, and no acknowledged event is lost', (t) =>
 });
 
 test('a read-only disk is a clear message when the log is opened for writing; it still verifies', (t) => {
-  const disk = smallDisk(t, '4m');
-  if (!disk) return;
-  const file = path.join(disk.dir, 'evidence.sqlite');
-  const store = openEvidenceStore(file, steppingClock());
-  openSample(store, 'c1');
+  const log = logOnSmallDisk(t, '4m');
+  if (!log) return;
+  const { disk, file, store } = log;
   store.close();
   disk.remount('ro');
   assert.throws(() => openEvidenceStore(file, steppingClock()), storageError(/cannot be written: its folder or disk is read-only/));

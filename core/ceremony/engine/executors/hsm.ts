@@ -19,6 +19,9 @@ import type { LiveHsm } from '../sessions.js';
 
 type Quorum = { m: number; n: number; role: string };
 
+/** PKCS#11 cannot re-initialise a token without losing its SO PIN; the result says what the app did and did not do. */
+const AS_FOUND = 'the app commissioned the activation credentials of the token as it found it; erasing a token is done beforehand with its vendor tool (a rehearsal token is new)';
+
 function quorumOf(run: StepRun, id: string): Quorum {
   const q = run.script.quorums[id];
   if (!q) throw new KskError('INTERNAL', `The script declares no quorum "${id}".`);
@@ -78,7 +81,7 @@ export async function hsmInitialize(run: StepRun, input: StepInputOf<'hsm-initia
     retire(set);
     run.append('quorum.defined', { set, threshold: q.m, total: q.n });
     cards.forEach((card, i) => run.append('credential.issued', { credentialId: `${set}:${card}`, kind: 'co-card', set, ...holderOf(i), stepId: run.step.id }));
-    return { result: { hsmId: inputs.hsm, activation: 'native', set, threshold: q.m, total: q.n, issued: cards.map((card, i) => ({ credentialId: `${set}:${card}`, ...holderOf(i) })) } };
+    return { result: { hsmId: inputs.hsm, activation: 'native', set, threshold: q.m, total: q.n, issued: cards.map((card, i) => ({ credentialId: `${set}:${card}`, ...holderOf(i) })), token: AS_FOUND } };
   }
 
   const soPin = input.soPin ?? (await run.deps.hsm.rehearsalSoPin(live.binding));
@@ -94,7 +97,7 @@ export async function hsmInitialize(run: StepRun, input: StepInputOf<'hsm-initia
   const sheets = shares.map((share, i) => ({ ...issued[i], sheet: shareSheet(share, { title: `KSK Ceremony${run.rehearsal ? ' REHEARSAL' : ''}: ${inputs.hsm} activation share`, createdAt: record.createdAt }) }));
   for (const s of shares) s.data.fill(0);
   return {
-    result: { hsmId: inputs.hsm, activation: 'split-pin', set, commissioningId: record.commissioningId, threshold: q.m, total: q.n, pinCommitment: record.pinCommitment, issued },
+    result: { hsmId: inputs.hsm, activation: 'split-pin', set, commissioningId: record.commissioningId, threshold: q.m, total: q.n, pinCommitment: record.pinCommitment, issued, token: AS_FOUND },
     // The share sheets go to the printer (or, in a rehearsal, to the simulated holders); never into the log.
     outcome: { shares: sheets },
   };

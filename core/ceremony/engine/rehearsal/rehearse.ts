@@ -117,6 +117,10 @@ export class Rehearsal {
     const state = await new CeremonyDriver({ ...driver, api: this.ctx.api, world: this.world, clock: this.ctx.clock, ...(this.ctx.beforeStep ? { beforeStep: this.ctx.beforeStep } : {}) }, ceremonyId).run();
     if (quarterAfter) this.world.setQuarter(quarterAfter);
     if (stage) this.world.stageDone(stage);
+    // After a disaster the KSK may live in another HSM: the next quarterly ceremony uses that one.
+    const signing = state.acts.flatMap((a) => a.steps).find((s) => s.action.kind === 'sign-ksr');
+    const binding = signing ? state.hsms.find((h) => h.id === signing.action.inputs.hsm)?.binding : undefined;
+    if (binding) this.world.setProductionToken({ modulePath: binding.modulePath, tokenLabel: binding.tokenLabel });
     this.world.setRunning(null);
     this.world.setTime(this.ctx.clock.now());
     await this.world.save();
@@ -167,7 +171,13 @@ export class Rehearsal {
   private async ksrSigning(quarter: Quarter, at: Date): Promise<CeremonyState> {
     this.ctx.clock.advanceTo(at);
     const { file } = await this.makeKsr(quarter, this.currentSkr());
-    return this.runCeremony({ template: 'ksr-signing' }, { absent: { cos: false, rkshs: false }, ksrs: { main: file } }, { quarter });
+    return this.runCeremony({ template: 'ksr-signing', bindings: this.productionBindings() }, { absent: { cos: false, rkshs: false }, ksrs: { main: file } }, { quarter });
+  }
+
+  /** The standard templates' production HSM (HSM1), bound to the token that holds the current KSK. */
+  private productionBindings(): Record<string, { modulePath: string; tokenLabel: string; activation: 'split-pin' }> {
+    const token = this.world.state.productionToken;
+    return token ? { HSM1: { ...token, activation: 'split-pin' } } : {};
   }
 
   /** Rehearses one procedure (building the world first if the workspace is new) and returns its sealed state. */
@@ -185,13 +195,16 @@ export class Rehearsal {
       case 'ksr-signing':
         if (options.ksr) {
           dayLater();
-          state = await this.runCeremony({ template: 'ksr-signing' }, { absent: present, ksrs: { main: options.ksr } }, { quarter: next });
+          state = await this.runCeremony({ template: 'ksr-signing', bindings: this.productionBindings() }, { absent: present, ksrs: { main: options.ksr } }, { quarter: next });
         } else {
           this.ctx.clock.advanceTo(new Date(startOf(next).getTime() - 44 * DAY));
           state = await this.ksrSigning(next, this.ctx.clock.now());
         }
         break;
       case 'ksk-generation':
+        dayLater();
+        state = await this.runCeremony({ template: procedure, bindings: this.productionBindings() }, { absent: present, ksrs: {} });
+        break;
       case 'rrsig-release':
         dayLater();
         state = await this.runCeremony({ template: procedure }, { absent: present, ksrs: {} });

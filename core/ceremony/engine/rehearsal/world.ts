@@ -43,6 +43,8 @@ const worldSchema = z.object({
       stage: z.string().optional(),
     })
     .nullable(),
+  /** The token that holds the KSK signing the current SKR: the production HSM of the next standard ceremony. */
+  productionToken: z.object({ modulePath: z.string(), tokenLabel: z.string() }).nullable().default(null),
   /** What the last `rehearse` was asked to do. */
   plan: z.object({ procedure: z.string(), ksr: z.string().optional(), currentSkr: z.string().optional() }).nullable(),
 });
@@ -83,6 +85,7 @@ export class RehearsalWorld {
         time: null,
         stages: [],
         running: null,
+        productionToken: null,
         plan: null,
       });
     }
@@ -167,6 +170,10 @@ export class RehearsalWorld {
 
   setRunning(running: WorldFile['running']): void {
     this.data.running = running;
+  }
+
+  setProductionToken(token: WorldFile['productionToken']): void {
+    this.data.productionToken = token;
   }
 
   setPlan(plan: WorldFile['plan']): void {
