@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
+import path from 'node:path';
 import { promisify } from 'node:util';
 import { expect, test } from './fixtures.js';
 import { checkScreen } from './helpers/screens.js';
@@ -79,6 +80,10 @@ test('DR 4.2.1 A through the UI, from triage to the exported bundle, which ksk-c
     }
   }
   expect(projectorChecked).toBe(true);
+  // The procedure's substance was played through the UI, not skipped over.
+  for (const kind of ['teb-check', 'hsm-activate', 'destroy-ksk', 'generate-ksk', 'sign-ksr', 'publish-trust-anchor', 'attestation', 'teb-seal']) {
+    expect([...room.performed], `a ${kind} step performed through the UI`).toContain(kind);
+  }
 
   // Close and seal.
   await check('runner-close');
@@ -103,6 +108,10 @@ test('DR 4.2.1 A through the UI, from triage to the exported bundle, which ksk-c
   const verdict = JSON.parse(verified.stdout) as { ok: boolean; logHead: { pgpWords: string[] } };
   expect(verdict.ok).toBe(true);
   expect(verdict.logHead.pgpWords).toEqual(shownWords);
+  // The bundle carries what the ceremony produced: the signed SKR and the new trust anchor.
+  const artifacts = readdirSync(path.join(bundle, 'artifacts'));
+  expect(artifacts.some((f) => /^\d+-skr-/.test(f)), artifacts.join(', ')).toBe(true);
+  expect(artifacts.some((f) => /^\d+-trust-anchor-/.test(f)), artifacts.join(', ')).toBe(true);
 
   // The log: every event, filterable, verified; the attestations with their drawn signatures.
   await page.getByRole('link', { name: 'Log and documents' }).click();

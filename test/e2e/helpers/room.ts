@@ -32,6 +32,8 @@ export class Room {
   private serial = 900000;
   /** Steps whose screens were photographed and checked (by kind), so each kind of panel is checked once. */
   readonly seen = new Set<string>();
+  /** The kinds of action the room performed, for the test to see the whole procedure was played. */
+  readonly performed = new Set<string>();
 
   constructor(
     readonly page: Page,
@@ -152,6 +154,7 @@ export class Room {
         await runner.perform();
     }
     await runner.leaves(step.id, 'in-progress');
+    this.performed.add(step.kind);
     return true;
   }
 
