@@ -100,6 +100,15 @@ test('the renderer runs under the shell\'s CSP, served the way app:// serves it,
     expect(await violations()).toEqual([]);
     expect(cut).toEqual([]);
 
+    // The document preview (pdf.js) draws a page under the same policy.
+    const created = await backend.call('ceremony.create', { template: 'ksr-signing', ceremonyId: 'csp-preview' });
+    expect(created.ok).toBe(true);
+    await page.goto(`${origin}/index.html#/log/csp-preview`);
+    await page.getByTestId('document-script').getByRole('button', { name: /^Render/ }).click();
+    await expect(page.getByTestId('document-script').getByTestId('pdf-preview')).toHaveAttribute('data-drawn', 'yes', { timeout: 30_000 });
+    expect(await violations()).toEqual([]);
+    expect(cut).toEqual([]);
+
     // And the policy holds: no inline script, no fetch, not even to the app's own origin. (Code run by
     // Playwright's evaluate is exempt from the eval rule, so eval is not tried here.)
     expect(
