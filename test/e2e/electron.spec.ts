@@ -29,7 +29,7 @@ test.describe('the Electron app', () => {
   if (binary === null) console.log(skipped);
   test.skip(binary === null, skipped);
 
-  test('starts on the status screen, with kskApi and nothing of Node, and keeps the page where it is', async ({ workspaceDir }) => {
+  test('starts, shows the status screen from its menu, with kskApi and nothing of Node, and keeps the page where it is', async ({ workspaceDir }) => {
     // ELECTRON_RUN_AS_NODE from the environment would start a bare Node instead of the app.
     const env = Object.fromEntries(
       Object.entries({ ...process.env, KSK_WORKSPACE: workspaceDir }).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[0] !== 'ELECTRON_RUN_AS_NODE'),
@@ -39,7 +39,7 @@ test.describe('the Electron app', () => {
       const shell = await app.firstWindow();
       await shell.waitForURL(MAIN_PAGE_URL);
       const status = new StatusPage(shell);
-      await status.waitReady();
+      await status.openFromNav();
       await expect(status.version).toHaveText(pkg.version);
       await expect(status.workspace).toHaveText(workspaceDir);
       await expect(status.modeBanner).toContainText('REHEARSAL');
@@ -97,6 +97,15 @@ test('the renderer runs under the shell\'s CSP, served the way app:// serves it,
     await expect(status.modeBanner).toContainText('REHEARSAL');
     // The renderer sets z.config({ jitless: true }) first, so zod never probes for eval under the CSP.
     const violations = async () => page.evaluate(() => window.cspViolations);
+    expect(await violations()).toEqual([]);
+    expect(cut).toEqual([]);
+
+    // The document preview (pdf.js) draws a page under the same policy.
+    const created = await backend.call('ceremony.create', { template: 'ksr-signing', ceremonyId: 'csp-preview' });
+    expect(created.ok).toBe(true);
+    await page.goto(`${origin}/index.html#/log/csp-preview`);
+    await page.getByTestId('document-script').getByRole('button', { name: /^Render/ }).click();
+    await expect(page.getByTestId('document-script').getByTestId('pdf-preview')).toHaveAttribute('data-drawn', 'yes', { timeout: 30_000 });
     expect(await violations()).toEqual([]);
     expect(cut).toEqual([]);
 

@@ -3,11 +3,12 @@ import path from 'node:path';
 import { checkAirGap } from '../../dist/core/system/airgap.js';
 import { systemClock } from '../../dist/core/clock.js';
 import { expect, test } from './fixtures.js';
+import { checkScreen } from './helpers/screens.js';
 import { StatusPage } from './pages/StatusPage.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
-test('the status screen shows live data from the core: version, workspace, and the real air-gap check', async ({ page, host, workspaceDir }) => {
+test('the status screen shows live data from the core: version, workspace, and the real air-gap check', async ({ page, host, workspaceDir }, testInfo) => {
   const status = new StatusPage(page);
   await status.open(host.url);
   await expect(status.version).toHaveText(pkg.version);
@@ -28,6 +29,7 @@ test('the status screen shows live data from the core: version, workspace, and t
     await expect(status.airGapVerdict).toContainText('connected to a network');
     await expect(status.airGapWarnings).toHaveText(expected.warnings);
   }
+  await checkScreen(page, testInfo, 'status');
 });
 
 test('a contract error is rendered as a readable message, and a good request still works after it', async ({ page, host, workspaceDir }) => {

@@ -16,3 +16,15 @@ export function connectApi(): Promise<KskApi> {
   if (window.kskApi) return Promise.resolve(window.kskApi);
   return connectWebSocketApi();
 }
+
+/**
+ * Electron opens the projector window from its menu (the page may not open windows there); in a
+ * browser the page opens it as a second window of the same session.
+ */
+export function canOpenProjector(): boolean {
+  return !window.kskApi;
+}
+
+export function openProjector(): void {
+  window.open(`${window.location.pathname}#/projector`, 'ksk-projector', 'popup');
+}

@@ -4,6 +4,7 @@ import type { ContractError } from '../../../core/contract/envelope.js';
 import { useApi, useCall } from '../api.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
 import { Hash } from '../components/Hash.js';
+import { ScreenTitle } from '../components/ScreenTitle.js';
 
 function AirGap() {
   const airGap = useCall('app.airGap', {});
@@ -83,7 +84,7 @@ export function StatusScreen() {
   const status = useCall('app.status', {});
   return (
     <>
-      <h1>Status</h1>
+      <ScreenTitle>Status</ScreenTitle>
       {status.status === 'loading' && <p>Loading…</p>}
       {status.status === 'error' && <ErrorMessage error={status.error} />}
       {status.status === 'ok' && (

@@ -24,12 +24,18 @@ export class StatusPage {
     this.alert = page.getByRole('alert');
   }
 
+  /** Opens the app at its status route (the address the host printed, or the app's index page). */
   async open(url: string): Promise<void> {
-    await this.page.goto(url);
+    await this.page.goto(`${url}#/status`);
     await this.waitReady();
   }
 
-  /** For a page already loaded (Electron's window, where navigation is denied). */
+  /** For a page already loaded (Electron's window, where navigation away is denied): through the menu. */
+  async openFromNav(): Promise<void> {
+    await this.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Status', exact: true }).click();
+    await this.waitReady();
+  }
+
   async waitReady(): Promise<void> {
     await this.page.getByRole('heading', { name: 'Status' }).waitFor();
   }
