@@ -8,6 +8,7 @@ import type { CredentialInput, PrepareInput, ValidStepInput } from '../../contra
 import { KskError, messageOf } from '../../errors.js';
 import { roles as evidenceRoles, type Role } from '../../evidence/events.js';
 import { findInterruptedOperations, reconcileInterrupted } from '../../evidence/hsmOperations.js';
+import { signaturePicture } from '../../evidence/signaturePicture.js';
 import type { StoredEvent } from '../../evidence/stored.js';
 import type { AppendableType } from '../../evidence/store.js';
 import type { PayloadOf } from '../../evidence/events.js';
@@ -692,8 +693,7 @@ export class CeremonyEngine {
       const input = { personId: person.personId, name: person.name, role, statement, headHashShown: request.headHashShown };
       this.deps.store.atomically(() => {
         if (request.signaturePng !== undefined) {
-          const bytes = Buffer.from(request.signaturePng, 'base64');
-          if (bytes.length < 8 || !bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) throw new KskError('BAD_REQUEST', 'The drawn signature is not a PNG picture.');
+          const bytes = signaturePicture(Buffer.from(request.signaturePng, 'base64'));
           this.deps.store.attest(request.ceremonyId, { ...input, signatureImage: { bytes, mediaType: 'image/png' } });
         } else {
           this.deps.store.declineAttestation(request.ceremonyId, { ...input, reason: request.reason ?? 'no reason given' });

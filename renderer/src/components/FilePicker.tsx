@@ -1,5 +1,5 @@
 import { useId, useState, type ChangeEvent } from 'react';
-import { toBase64 } from './grayscalePng.js';
+import { toBase64 } from '../base64.js';
 
 /** A file handed to the backend: its bytes read in the page, or a path the backend reads. */
 export type PickedFile = { name: string; base64: string } | { path: string };

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useId, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
-import { grayscalePng, toBase64 } from './grayscalePng.js';
+import { toBase64 } from '../base64.js';
 
 /** The pad's drawing surface in canvas pixels; CSS may show it larger or smaller, strokes are scaled. */
 const WIDTH = 720;
@@ -47,13 +47,14 @@ export function SignaturePad({ label, onChange }: SignaturePadProps) {
 
   useEffect(blank, [blank]);
 
-  // Encoding is asynchronous: only the latest picture counts, and none from before a clear.
+  // Encoding is asynchronous: only the latest picture counts, and none from before a clear. The
+  // canvas's own PNG goes as it is; the backend keeps it as grayscale over white.
   const generation = useRef(0);
   const publish = useCallback(() => {
-    const ctx = canvas.current?.getContext('2d');
-    if (!ctx) return;
     const mine = ++generation.current;
-    void grayscalePng(ctx.getImageData(0, 0, WIDTH, HEIGHT)).then((png) => mine === generation.current && onChange(toBase64(png)));
+    canvas.current?.toBlob((blob) => {
+      void blob?.arrayBuffer().then((bytes) => mine === generation.current && onChange(toBase64(new Uint8Array(bytes))));
+    }, 'image/png');
   }, [onChange]);
 
   const line = useCallback(

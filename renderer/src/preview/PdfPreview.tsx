@@ -1,13 +1,7 @@
 import type { PDFDocumentProxy } from 'pdfjs-dist';
 import { useEffect, useRef, useState } from 'react';
+import { fromBase64 } from '../base64.js';
 import { drawPage, openPdf } from './pdfjs.js';
-
-function bytesOf(base64: string): Uint8Array {
-  const binary = atob(base64);
-  const out = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
-  return out;
-}
 
 const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
@@ -26,7 +20,7 @@ export function PdfPreview({ pdfBase64, title }: { pdfBase64: string; title: str
     let opened: PDFDocumentProxy | null = null;
     setPdf(null);
     setIndex(0);
-    openPdf(bytesOf(pdfBase64)).then(
+    openPdf(fromBase64(pdfBase64)).then(
       (doc) => {
         opened = doc;
         if (live) setPdf(doc);
