@@ -2,10 +2,10 @@ import { useState } from 'react';
 import type { CeremonyState, StepState } from '../../../core/contract/ceremonyState.js';
 import { useCall, useEvents } from '../api.js';
 import { Countdown } from '../components/Countdown.js';
-import { Hash } from '../components/Hash.js';
+import { Hash, HashHex } from '../components/Hash.js';
 import { ModeBanner } from '../components/ModeBanner.js';
 import { ScreenTitle } from '../components/ScreenTitle.js';
-import { hexGroups, utc } from '../format.js';
+import { utc } from '../format.js';
 import { CeremonyLoader } from '../panels/CeremonyLoader.js';
 import { captionOf, findHashes, type FoundHash } from '../runner/hashes.js';
 
@@ -35,7 +35,7 @@ function ShownAtStep({ ceremonyId, stepId }: { ceremonyId: string; stepId: strin
   return (
     <figure className="hash hash-large" data-testid="projector-shown">
       <figcaption>{String(latest.payload.subject)}: SHA-256</figcaption>
-      <code className="hash-hex">{hexGroups(String(latest.payload.sha256))}</code>
+      <HashHex hex={String(latest.payload.sha256)} />
     </figure>
   );
 }

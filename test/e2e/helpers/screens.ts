@@ -12,4 +12,37 @@ export async function checkScreen(page: Page, testInfo: TestInfo, name: string):
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${name}: ${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
   expect(blocking, `axe on the ${name} screen`).toEqual([]);
+  expect(await layoutProblems(page), `the layout of the ${name} screen`).toEqual([]);
+}
+
+/**
+ * Hashes are read aloud from the screen: a group of four hex digits split over two lines, or a
+ * PGP word running out of its list, is misread; and in the room nobody scrolls sideways to find
+ * the rest of a step. Lists every such place on the page.
+ */
+async function layoutProblems(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const problems: string[] = [];
+    const width = document.documentElement.clientWidth;
+    if (document.documentElement.scrollWidth > width) {
+      // Name the innermost elements that stick out, so the cause is found from the failure alone.
+      const sticksOut = (e: Element) => e.getBoundingClientRect().right > width + 1;
+      const spills = (e: Element) => e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX === 'visible' && e.clientWidth > 0;
+      const wide = [...document.body.querySelectorAll('*')].filter((e) => (sticksOut(e) && ![...e.children].some(sticksOut)) || (spills(e) && ![...e.children].some(spills)));
+      problems.push(`the page scrolls sideways (${document.documentElement.scrollWidth} > ${width} px): ${wide.slice(0, 5).map((e) => `${e.tagName.toLowerCase()}.${e.className} "${(e.textContent ?? '').slice(0, 40)}"`).join('; ')}`);
+    }
+    const shown = (e: Element) => e.checkVisibility({ contentVisibilityAuto: true, opacityProperty: true, visibilityProperty: true });
+    for (const group of document.querySelectorAll('.hash-hex span')) {
+      if (shown(group) && group.getClientRects().length > 1) problems.push(`hex group ${group.textContent} is split over two lines`);
+    }
+    for (const list of [...document.querySelectorAll('.hash-words')].filter(shown)) {
+      const edge = Math.min(list.getBoundingClientRect().right, document.documentElement.clientWidth);
+      for (const word of list.querySelectorAll('li')) {
+        const range = document.createRange();
+        range.selectNodeContents(word);
+        if (range.getBoundingClientRect().right > edge + 0.5) problems.push(`word ${word.textContent} runs out of its list`);
+      }
+    }
+    return problems;
+  });
 }
