@@ -12,6 +12,7 @@ import { signaturePicture } from '../../evidence/signaturePicture.js';
 import type { StoredEvent } from '../../evidence/stored.js';
 import type { AppendableType } from '../../evidence/store.js';
 import type { PayloadOf } from '../../evidence/events.js';
+import { parseSigningPolicy } from '../../dnssec/policyYaml.js';
 import { describeHash } from '../../hash/match.js';
 import type { HsmBindingSpec } from '../../hsm/port.js';
 import { canonicalScript, scriptHash } from '../hash.js';
@@ -162,6 +163,8 @@ export class CeremonyEngine {
     const current = readCurrentSkr(this.deps.workspace);
     if (current && !this.rehearsal && current.view.rehearsal) throw new KskError('POLICY_FAILURE', `The workspace's current SKR ${current.view.id} is a rehearsal SKR; a production ceremony cannot start from it.`);
     const policy = request.policy ? readFileRef(request.policy, 'signing policy') : null;
+    // Read now, so a typo in the operator's file stops the ceremony before it opens, not at its signing step.
+    if (policy) parseSigningPolicy(policy.bytes.toString('utf8'), policy.name);
     const ceremonyId = request.ceremonyId ?? this.#newCeremonyId(script);
     if (store.head(ceremonyId)) throw new KskError('CONFLICT', `A ceremony "${ceremonyId}" already exists in this workspace.`);
     const sha256 = scriptHash(script);

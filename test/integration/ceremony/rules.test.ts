@@ -160,6 +160,12 @@ test('rehearsal and production are kept apart', async (t) => {
       'POLICY_FAILURE',
       /A rehearsal runs on rehearsal tokens only/,
     );
+    // The operator's ksrsigner.yaml is read when the ceremony is created: a typo stops it before it opens.
+    const before = (await opened.call<unknown[]>('ceremony.list', {})).length;
+    const typo = Buffer.from('request_policy:\n  num_bundles: 9\n  aproved_algorithms: [RSASHA256]\n').toString('base64');
+    await refused(opened.call('ceremony.create', { template: 'ksr-signing', policy: { name: 'ksrsigner.yaml', base64: typo } }), 'BAD_INPUT_FILE', /ksrsigner\.yaml line 3: .*aproved_algorithms/);
+    await refused(opened.call('ceremony.create', { template: 'ksr-signing', policy: { path: '/nonexistent/ksrsigner.yaml' } }), 'NOT_FOUND', /signing policy \/nonexistent\/ksrsigner\.yaml cannot be read/);
+    assert.equal((await opened.call<unknown[]>('ceremony.list', {})).length, before, 'no ceremony was opened');
     const created = await opened.call<CeremonyState>('ceremony.create', { template: 'ksr-signing' });
     await opened.call('ceremony.signIn', { ceremonyId: created.ceremonyId, personId: 'iw', name: 'Ines Witness', roles: ['IW'] });
     await opened.call('step.start', { ceremonyId: created.ceremonyId, stepId: 'sign-ksr', deviation: { reason: 'testing the KSR check', witnessId: 'iw' } });
