@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { test } from 'node:test';
+import { Rehearsal } from '../../../core/ceremony/engine/rehearsal/rehearse.js';
+import { algorithmName } from '../../../core/dnssec/algorithms.js';
 import { dsRecord } from '../../../core/dnssec/dnskey.js';
 import { rehearsalHsmLabel } from '../../../core/service/hsmProvider.js';
 import type { CeremonyState } from '../../../core/contract/ceremonyState.js';
@@ -69,6 +73,41 @@ test('the standard ceremonies on SoftHSM2 through the contract', async (t) => {
       assert.equal(result.checks.failed, 0);
       const overview = await run.call<{ currentSkr: { id: string } }>('workspace.overview', {});
       assert.equal(overview.currentSkr.id, (stepOfKind(state, 'sign-ksr').result?.skr as { id: string }).id, 'the new SKR is now current');
+    } finally {
+      await run.close();
+    }
+  });
+
+  await t.test("ksr-signing with the operator's own ksrsigner.yaml: its schema signs, its switches turn checks off", async (t) => {
+    const root = cloneWorld(t, base);
+    const policyFile = path.join(root, 'ksrsigner.yaml');
+    writeFileSync(
+      policyFile,
+      `---
+keys:
+  ksk_current:
+    description: the KSK of the rehearsal world
+    label: ${ksk.label}
+    key_tag: ${ksk.keyTag}
+    algorithm: ${algorithmName(ksk.algorithm)}
+    valid_from: 2010-07-15T00:00:00+00:00
+request_policy:
+  check_cycle_length: false
+schemas:
+  normal:
+${Array.from({ length: 9 }, (_, i) => `    ${i + 1}: {publish: ksk_current, sign: ksk_current}\n`).join('')}`,
+    );
+    const run = openWorkspace(root);
+    try {
+      const rehearsal = new Rehearsal({ api: (channel, request) => run.backend.call(channel, request), workspace: root, clock: run.clock, hsms: run.backend.hsm, policy: { path: policyFile } });
+      const { state } = await rehearsal.rehearse('ksr-signing');
+      assertCompleteAndVerified(run.root, state);
+      assertSignedBy(await signedSkr(run, state), ksk);
+      assert.ok(state.artifacts.some((a) => a.name === 'signing-policy ksrsigner.yaml'), 'the policy used is in the log');
+      const { events } = await run.call<{ events: { payload: { results: { check: string; status: string; message: string }[] } }[] }>('log.events', { ceremonyId: state.ceremonyId, types: ['checks.run'] });
+      const cycle = events.flatMap((e) => e.payload.results).filter((r) => r.check === 'KSR-BUNDLE-CYCLE-DURATION');
+      assert.ok(cycle.length > 0);
+      for (const r of cycle) assert.deepEqual([r.status, r.message], ['skipped', 'KSR-BUNDLE-CYCLE-DURATION: skipped: switched off by policy (request_policy.check_cycle_length: false).']);
     } finally {
       await run.close();
     }
