@@ -221,6 +221,8 @@ export const stepStateSchema = scriptStepViewSchema.extend({
   /** Started while an earlier step was not done: the exception that allowed it. */
   outOfOrder: z.object({ exceptionId: z.string() }).nullable(),
   exceptionIds: z.array(z.string()),
+  /** The hashes the app showed at this step (the KSR's while it waits for the hash read aloud, the SKR's), latest last. */
+  shown: z.array(hashViewSchema.extend({ subject: z.string() })),
   /** What is still needed for the step to complete, in order: 'start', 'prepare', 'present', 'perform', 'confirm', 'initial', 'attest', 'reconcile'. */
   needs: z.array(z.string()),
   quorum: quorumProgressSchema.nullable(),

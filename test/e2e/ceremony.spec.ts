@@ -69,7 +69,15 @@ test('DR 4.2.1 A through the UI, from triage to the exported bundle, which ksk-c
 
   // The runner, step by step until every step is done.
   await page.getByRole('link', { name: 'Go to the ceremony script' }).click();
-  const room = new Room(page, world, check);
+  // While the RZM representative reads the KSR's hash aloud, the audience sees it, words included.
+  let ksrOnProjector = false;
+  const room = new Room(page, world, check, async (words) => {
+    const shown = projectorPage.getByTestId('projector-shown');
+    await expect(shown.getByTestId('hash-words').locator('li')).toHaveText(words);
+    await expect(shown).toContainText('KSR rehearsal-');
+    await checkScreen(projectorPage, testInfo, 'projector-ksr-hash');
+    ksrOnProjector = true;
+  });
   await check('runner');
   let projectorChecked = false;
   for (let moves = 0; await room.play(); moves++) {
@@ -85,6 +93,7 @@ test('DR 4.2.1 A through the UI, from triage to the exported bundle, which ksk-c
     }
   }
   expect(projectorChecked).toBe(true);
+  expect(ksrOnProjector).toBe(true);
   // The procedure's substance was played through the UI, not skipped over.
   for (const kind of ['teb-check', 'hsm-activate', 'destroy-ksk', 'generate-ksk', 'sign-ksr', 'publish-trust-anchor', 'attestation', 'teb-seal']) {
     expect([...room.performed], `a ${kind} step performed through the UI`).toContain(kind);

@@ -55,6 +55,7 @@ interface Track {
   failures: StepState['failures'];
   outOfOrder: StepState['outOfOrder'];
   exceptionIds: string[];
+  shown: StepState['shown'];
   presented: QuorumProgress['presented'];
   prepared: boolean;
 }
@@ -70,6 +71,7 @@ const emptyTrack = (): Track => ({
   failures: [],
   outOfOrder: null,
   exceptionIds: [],
+  shown: [],
   presented: [],
   prepared: false,
 });
@@ -186,6 +188,9 @@ export function ceremonyState(input: ProjectionInput): CeremonyState {
         break;
       case 'checks.run':
         if (track) track.prepared = true;
+        break;
+      case 'hash.shown':
+        track?.shown.push({ subject: e.payload.subject, sha256: e.payload.sha256, pgpWords: toPgpWords(Buffer.from(e.payload.sha256, 'hex')) });
         break;
       case 'credential.presented':
         if (track && e.payload.stepId) track.presented.push({ credentialId: e.payload.credentialId, personId: e.payload.personId, at: e.time, byStaff: false });
@@ -411,6 +416,7 @@ function stepState(
     failures: t.failures,
     outOfOrder: t.outOfOrder,
     exceptionIds: t.exceptionIds,
+    shown: t.shown,
     needs,
     quorum,
   };

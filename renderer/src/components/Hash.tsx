@@ -2,7 +2,7 @@ import { Fragment } from 'react';
 import { hexGroups } from '../format.js';
 
 /** Hex in groups of four; a line breaks only between groups, never inside one. */
-export function HashHex({ hex, testId }: { hex: string; testId?: string }) {
+function HashHex({ hex, testId }: { hex: string; testId?: string }) {
   return (
     <code className="hash-hex" data-testid={testId}>
       {hexGroups(hex)

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { CeremonyState, StepState } from '../../../core/contract/ceremonyState.js';
 import { useCall, useEvents } from '../api.js';
 import { Countdown } from '../components/Countdown.js';
-import { Hash, HashHex } from '../components/Hash.js';
+import { Hash } from '../components/Hash.js';
 import { ModeBanner } from '../components/ModeBanner.js';
 import { ScreenTitle } from '../components/ScreenTitle.js';
 import { utc } from '../format.js';
@@ -20,24 +20,6 @@ function hashesToShow(state: CeremonyState, current: StepState | null): { step: 
     if (hashes.length > 0) return { step, hashes };
   }
   return null;
-}
-
-/**
- * A hash the app showed at the current step and the step has not recorded yet (the KSR's, while
- * it waits for the hash read aloud): the log has it as hash.shown. Its hex only: the words are
- * on the runner's screen.
- */
-function ShownAtStep({ ceremonyId, stepId }: { ceremonyId: string; stepId: string }) {
-  const shown = useCall('log.events', { ceremonyId, types: ['hash.shown'], limit: 10000 }, { topics: ['ceremony'], id: ceremonyId });
-  if (shown.status !== 'ok') return null;
-  const latest = shown.value.events.filter((e) => e.payload.stepId === stepId).at(-1);
-  if (!latest) return null;
-  return (
-    <figure className="hash hash-large" data-testid="projector-shown">
-      <figcaption>{String(latest.payload.subject)}: SHA-256</figcaption>
-      <HashHex hex={String(latest.payload.sha256)} />
-    </figure>
-  );
 }
 
 function Projection({ state }: { state: CeremonyState }) {
@@ -62,7 +44,8 @@ function Projection({ state }: { state: CeremonyState }) {
       ) : (
         <p className="big">{state.status === 'closed' ? `The ceremony is closed and its log sealed (${utc(state.closedAt)}).` : 'Every step is done: the ceremony is about to be closed.'}</p>
       )}
-      {current && current.status === 'in-progress' && <ShownAtStep ceremonyId={state.ceremonyId} stepId={current.id} />}
+      {current?.status === 'in-progress' &&
+        current.shown.slice(-1).map((h) => <Hash key={h.sha256} large label={`${h.subject}: SHA-256`} hex={h.sha256} words={h.pgpWords} testId="projector-shown" />)}
       {shown &&
         shown.hashes.map((h) => (
           <Hash key={h.path} large label={`${captionOf(h.path)} (step ${shown.step.number})`} hex={h.sha256} words={h.pgpWords} testId="projector-hash" />

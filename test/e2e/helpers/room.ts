@@ -39,6 +39,8 @@ export class Room {
     readonly page: Page,
     readonly world: RehearsalWorldFixture,
     readonly check: (name: string) => Promise<void>,
+    /** Called while the KSR's hash is on screen and before it is matched, with its PGP words. */
+    readonly onKsrShown: (words: string[]) => Promise<void> = async () => undefined,
   ) {
     this.runner = new RunnerPage(page);
   }
@@ -220,6 +222,7 @@ export class Room {
     await expect(sign).toBeDisabled();
     // The hash read aloud, as the RZM representative reads it: the PGP words.
     const words = toPgpWords(sha256(bytes));
+    await this.onKsrShown(words);
     const entry = panel.getByTestId('out-of-band-hash');
     await entry.fill(words.slice(0, 10).join(' '));
     await expect(panel.getByTestId('hash-match')).toContainText('Incomplete');
