@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Algorithm, type AlgorithmName } from '../dnssec/algorithms.js';
-import { ksrCheckNames } from './checks.js';
+import { checkNames } from '../dnssec/checkNames.js';
 import { parseDuration } from './duration.js';
 
 /**
@@ -75,7 +75,7 @@ const signInputs = {
   /** Who reads aloud the KSR hash received out of band (the RZM representative). */
   hashReadBy: roleIdSchema,
   /** Checks that may fail here and be overridden, each only by a witnessed exception naming it. */
-  overridableChecks: z.array(z.enum(ksrCheckNames)).default([]),
+  overridableChecks: z.array(z.enum(checkNames)).default([]),
 };
 
 export const actionInputSchemas = {

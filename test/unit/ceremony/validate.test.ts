@@ -80,6 +80,7 @@ const refusals: [string, string, (s: Script) => void, RegExp][] = [
   ['a seed step in a standard ceremony', 'ksr-signing', (s) => (step(s, 'notify').seedStep = '4.1.1.1'), /seed steps belong to the DR procedures; this script is ksr-signing/],
   ['a disaster that is not the procedure’s', 'dr-4.2.1A', (s) => (s.disaster = 'lost'), /DR 4\.2\.1 A is a compromise disaster procedure: disaster must be compromise/],
   ['an override of a check no disaster excuses', 'dr-4.2.1A', (s) => (step(s, 'sign-ksr').action.inputs as { overridableChecks: string[] }).overridableChecks.push('SKR-VERIFY'), /SKR-VERIFY can never be overridden/],
+  ['an override of the previous SKR', 'dr-4.2.1A', (s) => (step(s, 'sign-ksr').action.inputs as { overridableChecks: string[] }).overridableChecks.push('KSR-PREVIOUS'), /KSR-PREVIOUS can never be overridden/],
   ['an unknown check', 'dr-4.2.1A', (s) => (step(s, 'sign-ksr').action.inputs as { overridableChecks: string[] }).overridableChecks.push('KSR-MAGIC'), /overridableChecks\[2\]: must be one of "KSR-DOMAIN"/],
   ['the compromised KSK signing', 'dr-4.2.1A', (s) => Object.assign(step(s, 'sign-ksr').action.inputs, { signWith: 'current' }), /in DR 4\.2\.1 A the SKR is signed with a new KSK generated in this ceremony; this step signs with the existing KSK/],
   ['a trust anchor that is not the signing key', 'dr-4.2.1A', (s) => Object.assign(step(s, 'sign-ksr').action.inputs, { signWith: 'current' }), /the trust anchor published here is not the key that signs the SKR/],

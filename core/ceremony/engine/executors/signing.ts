@@ -20,7 +20,8 @@ import { exportBundle } from '../../../export/bundle/export.js';
 import { describeHash, matchHash } from '../../../hash/match.js';
 import { sha256 } from '../../../hash/sha256.js';
 import type { HsmKey, KeySigner } from '../../../hsm/port.js';
-import { neverOverridable, type KsrCheckName } from '../../checks.js';
+import type { CheckName } from '../../../dnssec/checkNames.js';
+import { neverOverridable } from '../../checks.js';
 import { isDrProcedureId } from '../../procedures.js';
 import { examineSkr, setCurrentSkr } from '../currentSkr.js';
 import { readFileRef } from '../fileRef.js';
@@ -44,7 +45,7 @@ type SignInputs = {
   publish: { fromStep: string }[];
   schema: string;
   hashReadBy: string;
-  overridableChecks: KsrCheckName[];
+  overridableChecks: CheckName[];
 };
 
 const MAX_KSR_BYTES = 10 * 1024 * 1024;
@@ -134,7 +135,7 @@ function recordChecks(run: StepRun, subject: string, sha: string, results: reado
 
 /** The failing checks this step may override (listed by the script and excusable by a disaster). */
 function overridable(i: SignInputs, results: readonly CheckResult[]): string[] {
-  return [...new Set(failuresOf(results).map((r) => r.check))].filter((c) => i.overridableChecks.includes(c as KsrCheckName) && !neverOverridable.has(c as KsrCheckName));
+  return [...new Set(failuresOf(results).map((r) => r.check))].filter((c) => i.overridableChecks.includes(c as CheckName) && !neverOverridable.has(c as CheckName));
 }
 
 /** Refuses to go on while a check fails that is not overridden by a witnessed exception naming it. */
@@ -142,8 +143,8 @@ function requireOverrides(run: StepRun, i: SignInputs, results: readonly CheckRe
   const failing = [...new Set(failuresOf(results).map((r) => r.check))];
   const recorded = new Set(run.deps.store.events(run.ceremonyId, ['step.deviation']).filter((e) => e.payload.stepId === run.step.id && e.payload.deviation === 'check-override').map((e) => e.payload.check));
   const problems = failing.flatMap((check) => {
-    if (neverOverridable.has(check as KsrCheckName)) return [`${check} failed, and no disaster excuses it`];
-    if (!i.overridableChecks.includes(check as KsrCheckName)) return [`${check} failed; step ${run.step.number} may not override it`];
+    if (neverOverridable.has(check as CheckName)) return [`${check} failed, and no disaster excuses it`];
+    if (!i.overridableChecks.includes(check as CheckName)) return [`${check} failed; step ${run.step.number} may not override it`];
     if (!recorded.has(check)) return [`${check} failed; overriding it needs an exception naming it, signed by the IW`];
     if (!listed.includes(check)) return [`${check} failed; confirm its override (overrides: [${check}])`];
     return [];
