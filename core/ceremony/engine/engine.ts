@@ -655,24 +655,23 @@ export class CeremonyEngine {
 
   // ---- Attestations ------------------------------------------------------------------------------
 
-  #attestation(state: CeremonyState, stepId: string, personId: string): { step: Step; statement: string; person: CeremonyState['participants'][number] } {
-    const { step, view } = this.#step(state, stepId);
+  /** The attestation step a person is about to sign or decline: started if it was not, ready, and asking them (once). */
+  #attesting(request: { ceremonyId: string; stepId: string; personId: string }) {
+    const state = this.#ensureStarted(this.#open(request.ceremonyId), request.stepId);
+    const { step, view } = this.#step(state, request.stepId);
+    this.#readyToAct(state, view);
     if (step.action.kind !== 'attestation') throw new KskError('BAD_REQUEST', `Step ${view.number} is not an attestation.`);
-    const person = this.#present(state, personId);
-    if (!attestorsOf(step, state.participants).some((p) => p.personId === personId)) {
+    const person = this.#present(state, request.personId);
+    if (!attestorsOf(step, state.participants).some((p) => p.personId === person.personId)) {
       throw new KskError('CONFLICT', `${person.name} is not asked to attest at step ${view.number}.`);
     }
-    if (state.attestations.some((a) => a.stepId === stepId && a.personId === personId)) throw new KskError('CONFLICT', `${person.name} has already attested at step ${view.number}.`);
-    return { step, statement: step.action.inputs.statement, person };
+    if (state.attestations.some((a) => a.stepId === step.id && a.personId === person.personId)) throw new KskError('CONFLICT', `${person.name} has already attested at step ${view.number}.`);
+    return { state, view, statement: step.action.inputs.statement, person };
   }
 
   prepareAttestation(request: { ceremonyId: string; stepId: string; personId: string }): Promise<{ statement: string; name: string; role: string; head: { seq: number; hash: string; pgpWords: string[] } }> {
     return this.#locked(request.ceremonyId, async () => {
-      let state = this.#open(request.ceremonyId);
-      state = this.#ensureStarted(state, request.stepId);
-      const { view } = this.#step(state, request.stepId);
-      this.#readyToAct(state, view);
-      const { statement, person } = this.#attestation(state, request.stepId, request.personId);
+      const { state, view, statement, person } = this.#attesting(request);
       if (state.log.head.hash !== this.deps.store.head(request.ceremonyId)?.hash) throw new KskError('INTERNAL', 'The log moved while the attestation was prepared.');
       this.#changed(request.ceremonyId);
       return { statement, name: person.name, role: this.#attestRole(view, person), head: { seq: state.log.head.seq, hash: state.log.head.hash, pgpWords: state.log.head.pgpWords } };
@@ -686,11 +685,7 @@ export class CeremonyEngine {
 
   attest(request: { ceremonyId: string; stepId: string; personId: string; headHashShown: string; signaturePng?: string; reason?: string }): Promise<Change> {
     return this.#locked(request.ceremonyId, async () => {
-      let state = this.#open(request.ceremonyId);
-      state = this.#ensureStarted(state, request.stepId);
-      const { view } = this.#step(state, request.stepId);
-      this.#readyToAct(state, view);
-      const { statement, person } = this.#attestation(state, request.stepId, request.personId);
+      const { view, statement, person } = this.#attesting(request);
       const scriptRole = this.#attestRole(view, person);
       const role: Role = (evidenceRoles as readonly string[]).includes(scriptRole) ? (scriptRole as Role) : 'witness';
       const input = { personId: person.personId, name: person.name, role, statement, headHashShown: request.headHashShown };

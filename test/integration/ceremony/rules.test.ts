@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
+import { signaturePng } from '../../../core/ceremony/engine/rehearsal/png.js';
 import { CeremonyDriver } from '../../../core/ceremony/engine/rehearsal/driver.js';
 import { RehearsalWorld } from '../../../core/ceremony/engine/rehearsal/world.js';
 import { readCurrentSkr } from '../../../core/ceremony/engine/currentSkr.js';
@@ -143,7 +144,25 @@ test('the engine enforces the script through the contract', async (t) => {
       'CONFLICT',
       /was activated before the app restarted/,
     );
+    // An attestation is signed by the people its step asks, each once, over the head they were shown.
+    await runUntil(again, id, 'iw-attestation', ksr);
+    const attest = { ceremonyId: id, stepId: 'iw-attestation' };
+    await refused(again.call('attestation.prepare', { ...attest, personId: 'ca' }), 'CONFLICT', /Ada Administrator is not asked to attest at step \d+\.\d+/);
+    const shown = await again.call<{ statement: string; head: { hash: string } }>('attestation.prepare', { ...attest, personId: 'iw' });
+    assert.match(shown.statement, /^I attest that this ceremony was performed according to this script/);
+    const signature = { ...attest, personId: 'iw', headHashShown: shown.head.hash, signaturePng: signaturePng('Ines Witness').toString('base64') };
+    await refused(again.call('attestation.sign', { ...signature, signaturePng: Buffer.from('not a picture').toString('base64') }), 'BAD_REQUEST', /The drawn signature is not a PNG picture/);
+    await again.call('attestation.sign', signature);
+    await refused(again.call('attestation.sign', signature), 'CONFLICT', /Step \d+\.\d+ \(iw-attestation\) is awaiting-initials/);
+    // Where everyone attests, each person still attests only once.
+    await runUntil(again, id, 'participants-attestation', ksr);
+    const everyone = { ceremonyId: id, stepId: 'participants-attestation', personId: 'iw' };
+    const head = (await again.call<{ head: { hash: string } }>('attestation.prepare', everyone)).head.hash;
+    const once = { ...everyone, headHashShown: head, signaturePng: signaturePng('Ines Witness').toString('base64') };
+    await again.call('attestation.sign', once);
+    await refused(again.call('attestation.sign', once), 'CONFLICT', /Ines Witness has already attested at step \d+\.\d+/);
     const finished = await new CeremonyDriver({ api: (c, r) => again.backend.call(c, r), world: again.rehearsal.world, clock: again.clock, absent: { cos: false, rkshs: false }, ksrs: { main: ksr } }, id).run();
+    assert.equal(finished.attestations.filter((a) => a.personId === 'iw' && a.stepId === 'participants-attestation').length, 1, 'the IW attested once where everyone attests');
     assert.equal(finished.status, 'closed');
     assert.ok(finished.exceptions.some((x) => x.exceptionId.startsWith('reactivation') && x.complete));
     assert.equal(verifyEvidence(workspaceAt(again.root).database, { requireSealed: true }).ok, true);
