@@ -35,13 +35,18 @@ async function layoutProblems(page: Page): Promise<string[]> {
     for (const group of document.querySelectorAll('.hash-hex span')) {
       if (shown(group) && group.getClientRects().length > 1) problems.push(`hex group ${group.textContent} is split over two lines`);
     }
+    // Measured with the widest word of the list in every place, so a hash of short words cannot hide the problem.
     for (const list of [...document.querySelectorAll('.hash-words')].filter(shown)) {
       const edge = Math.min(list.getBoundingClientRect().right, document.documentElement.clientWidth);
-      for (const word of list.querySelectorAll('li')) {
+      const words = [...list.querySelectorAll('li')];
+      const texts = words.map((w) => w.textContent);
+      for (const word of words) word.textContent = 'chambermaid';
+      for (const [i, word] of words.entries()) {
         const range = document.createRange();
         range.selectNodeContents(word);
-        if (range.getBoundingClientRect().right > edge + 0.5) problems.push(`word ${word.textContent} runs out of its list`);
+        if (range.getBoundingClientRect().right > edge + 0.5) problems.push(`word ${i + 1} (${texts[i]}) would run out of its list`);
       }
+      for (const [i, word] of words.entries()) word.textContent = texts[i] ?? '';
     }
     return problems;
   });
