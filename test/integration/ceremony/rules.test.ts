@@ -9,6 +9,8 @@ import { readCurrentSkr } from '../../../core/ceremony/engine/currentSkr.js';
 import type { CeremonyState } from '../../../core/contract/ceremonyState.js';
 import { nextQuarter, parseQuarter, quarterStart } from '../../../core/dnssec/quarter.js';
 import { verifyEvidence } from '../../../core/evidence/verify.js';
+import { toPgpWords } from '../../../core/hash/pgpWords.js';
+import { sha256 } from '../../../core/hash/sha256.js';
 import { Backend } from '../../../core/service/backend.js';
 import { workspaceAt } from '../../../core/workspace/workspace.js';
 import { shared } from '../../helpers/paths.js';
@@ -225,4 +227,27 @@ test('rehearsal and production are kept apart', async (t) => {
       /is a rehearsal KSR .*: a production ceremony never signs one/,
     );
   });
+});
+
+test('a long operation runs once: two Sign requests at the same moment sign the KSR once, the second is refused', async (t) => {
+  const opened = openWorkspace(cloneWorld(t, await baseWorld(t)));
+  t.after(() => opened.close());
+  const quarter = nextQuarter(parseQuarter(opened.rehearsal.world.state.quarter ?? ''));
+  opened.clock.advanceTo(new Date((quarterStart(quarter) - 44 * 86400) * 1000));
+  const { file: ksr } = await opened.rehearsal.makeKsr(quarter, readCurrentSkr(workspaceAt(opened.root))?.skr);
+  const { ceremonyId } = await opened.call<CeremonyState>('ceremony.create', { template: 'ksr-signing' });
+  await runUntil(opened, ceremonyId, 'sign-ksr', ksr);
+  const ref = { ceremonyId, stepId: 'sign-ksr' };
+  await opened.call('step.start', ref);
+  await opened.call('step.prepare', { ...ref, input: { kind: 'sign-ksr', ksr: { path: ksr } } });
+  const skrs = async () => (await opened.call<CeremonyState>('ceremony.state', { ceremonyId })).artifacts.filter((a) => a.kind === 'skr').length;
+  const before = await skrs();
+  const sign = () => opened.call('step.perform', { ...ref, performer: { personId: 'ca' }, input: { kind: 'sign-ksr', outOfBandHash: toPgpWords(sha256(readFileSync(ksr))).join(' '), readBy: 'rzm' } });
+  const [first, second] = await Promise.allSettled([sign(), sign()]);
+  assert.equal(first.status, 'fulfilled');
+  assert.equal(second.status, 'rejected');
+  assert.equal((second.reason as { code?: string }).code, 'CONFLICT', String(second.reason));
+  assert.equal(await skrs(), before + 1, 'one SKR was written');
+  const signed = await opened.call<{ events: unknown[] }>('log.events', { ceremonyId, types: ['action.performed'] });
+  assert.equal(signed.events.filter((e) => (e as { payload: { stepId: string } }).payload.stepId === 'sign-ksr').length, 1, 'the step was performed once');
 });
