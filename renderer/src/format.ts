@@ -21,6 +21,6 @@ export function bytes(n: number): string {
   return `${(n / 1024 / 1024).toFixed(1)} MiB`;
 }
 
-export function hexGroups(hex: string): string {
-  return hex.match(/.{1,4}/g)?.join(' ') ?? hex;
+export function hexGroups(hex: string): string[] {
+  return hex.match(/.{1,4}/g) ?? [hex];
 }

@@ -5,14 +5,12 @@ import { hexGroups } from '../format.js';
 function HashHex({ hex, testId }: { hex: string; testId?: string }) {
   return (
     <code className="hash-hex" data-testid={testId}>
-      {hexGroups(hex)
-        .split(' ')
-        .map((group, i) => (
-          <Fragment key={i}>
-            {i > 0 && ' '}
-            <span>{group}</span>
-          </Fragment>
-        ))}
+      {hexGroups(hex).map((group, i) => (
+        <Fragment key={i}>
+          {i > 0 && ' '}
+          <span>{group}</span>
+        </Fragment>
+      ))}
     </code>
   );
 }
