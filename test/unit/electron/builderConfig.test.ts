@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { lstatSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { test } from 'node:test';
 import { PNG } from 'pngjs';
 import { parse } from 'yaml';
-import { pkcs11AddonFile, sqliteAddonFile } from '../../../core/system/nativeAddons.js';
+import { inspectAddon, pkcs11AddonFile, sqliteAddonFile } from '../../../core/system/nativeAddons.js';
 import { repoRoot } from '../../helpers/paths.js';
 
 /** The packaging can't run here (it downloads Electron), so its configuration is checked instead. */
@@ -52,6 +52,22 @@ test('packaging never rebuilds the native addons: the development tree keeps the
   assert.equal(config.npmRebuild, false);
   assert.equal(config.nodeGypRebuild, false);
   assert.equal(config.buildDependenciesFromSource, false);
+});
+
+test('every native binary of the production dependencies is a Node-API build: nothing needs a rebuild for Electron', () => {
+  const lock = JSON.parse(readFileSync(path.join(repoRoot, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean }> };
+  const production = Object.entries(lock.packages).filter(([name, entry]) => name.startsWith('node_modules/') && entry.dev !== true);
+  const binaries = production.flatMap(([name]) => {
+    const dir = path.join(repoRoot, name);
+    if (!existsSync(dir)) return [];
+    // A nested node_modules is a package of its own, with its own entry in the lock file.
+    return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.node') && !file.split(path.sep).includes('node_modules'))
+      .map((file) => path.join(dir, file));
+  });
+  for (const file of [sqliteAddonFile(), pkcs11AddonFile()]) assert.ok(binaries.includes(file), `${file} is not among the production binaries`);
+  const abiBuilds = binaries.filter((file) => inspectAddon(file).kind !== 'node-api').map((file) => `${path.relative(repoRoot, file)}: ${inspectAddon(file).kind}`);
+  assert.deepEqual(abiBuilds, []);
 });
 
 /** Whether electron-builder's file list takes a path of the app; production dependencies come along unless a pattern drops them. */
