@@ -52,6 +52,14 @@ export function rehearsalSessionOptions(token: RehearsalToken): SessionOptions {
   return { modulePath: token.modulePath, tokenLabel: token.tokenLabel, pin: token.userPin, env: { SOFTHSM2_CONF: token.softhsmConf } };
 }
 
+/** The environment SoftHSM2 initialises in for the workspace: its configuration (tokens in workspace/tokens), written once. */
+export function rehearsalModuleEnv(ws: Workspace): { SOFTHSM2_CONF: string } {
+  if (!existsSync(ws.softhsmConf)) {
+    writeFileAtomic(ws.softhsmConf, `# SoftHSM2 configuration of the rehearsal token (ksk-ceremony)\ndirectories.tokendir = ${ws.tokens}\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n`, 0o600);
+  }
+  return { SOFTHSM2_CONF: ws.softhsmConf };
+}
+
 /**
  * Provisions the workspace's rehearsal token, labelled REHEARSAL, once: a SoftHSM2 configuration
  * pointing at workspace/tokens, an initialised token with random PINs, and rehearsal-token.json.
@@ -67,10 +75,7 @@ export async function provisionRehearsalToken(workspaceDir: string, modulePath =
       throw new KskError('STORAGE_ERROR', `${file} is damaged (${messageOf(e)}); remove it and ${ws.tokens} to provision a new rehearsal token.`);
     }
   }
-  if (!existsSync(ws.softhsmConf)) {
-    writeFileAtomic(ws.softhsmConf, `# SoftHSM2 configuration of the rehearsal token (ksk-ceremony)\ndirectories.tokendir = ${ws.tokens}\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n`, 0o600);
-  }
-  const env = { SOFTHSM2_CONF: ws.softhsmConf };
+  const env = rehearsalModuleEnv(ws);
   const module = await describeModule({ modulePath, env });
   if (module.slots.some((s) => s.token?.initialized && s.token.label === REHEARSAL_TOKEN_LABEL)) {
     throw new KskError('STORAGE_ERROR', `The rehearsal token exists in ${ws.tokens} but ${file} with its PINs is gone; remove ${ws.tokens} to provision a new one.`);

@@ -1,6 +1,7 @@
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { sqliteBinding } from '../system/nativeAddons.js';
 import { storageError } from './storageErrors.js';
 
 /** A row of the events table as better-sqlite3 returns it. */
@@ -25,12 +26,14 @@ export interface DatabaseOptions {
  * Opens an evidence database with the settings its guarantees rest on: WAL with synchronous=FULL
  * (a commit is on disk before append returns; better-sqlite3 would default WAL to NORMAL, which can
  * lose the last commits on power loss), foreign keys on, and a schema that is never trusted to run
- * functions of its own (a database handed over by someone else is input, not code).
+ * functions of its own (a database handed over by someone else is input, not code). The SQLite
+ * binary is the one core/system/nativeAddons.ts chose for this runtime.
  */
 export function openDatabase(file: string, options: DatabaseOptions = {}): Database.Database {
+  const nativeBinding = sqliteBinding();
   let db: Database.Database | undefined;
   try {
-    db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false, timeout: options.busyTimeoutMs ?? 5000 });
+    db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false, timeout: options.busyTimeoutMs ?? 5000, nativeBinding });
     db.pragma('trusted_schema = OFF');
     db.pragma('cell_size_check = ON');
     db.pragma('foreign_keys = ON');

@@ -1,17 +1,20 @@
 import { EventEmitter } from 'node:events';
 import { CeremonyEngine } from '../ceremony/engine/engine.js';
 import { startingClock, systemClock, type Clock } from '../clock.js';
+import type { StartupReport } from '../contract/channels/app.js';
 import type { Envelope } from '../contract/envelope.js';
 import type { ContractEvent } from '../contract/events.js';
 import { openEvidenceStore, type EvidenceStore } from '../evidence/store.js';
 import type { HsmProvider } from '../hsm/port.js';
 import { configuredModulePaths } from '../system/hsmModules.js';
+import { selectSqliteAddon } from '../system/nativeAddons.js';
 import { openWorkspace } from '../workspace/workspace.js';
 import type { Mode, ServiceContext } from './context.js';
 import { auditSealerFor } from './auditSealer.js';
 import { dispatch, type Handlers } from './dispatch.js';
 import { createHandlers } from './handlers/index.js';
 import { NativeHsmProvider } from './hsmProvider.js';
+import { checkPkcs11, checkSqlite, runtimeDescription } from './startup.js';
 
 export interface BackendOptions {
   workspaceDir: string;
@@ -19,6 +22,8 @@ export interface BackendOptions {
   /** ISO time the clock starts at (it then runs); only for rehearsals and tests. */
   startAt?: string;
   modulePaths?: string[];
+  /** The SQLite binary to load instead of the one this runtime's rule picks (tests: a deliberately wrong one). */
+  sqliteAddon?: string;
 }
 
 /** What only an in-process backend can be given (functions do not cross to a worker): a rehearsal's clock, a test's HSMs. */
@@ -36,6 +41,8 @@ export class Backend {
   private readonly handlers: Handlers;
   private store: EvidenceStore | null = null;
   private ceremonies: CeremonyEngine | null = null;
+  /** The self-check run at start; every call but the start-up report waits for it, and is refused if it failed. */
+  private readonly startup: Promise<StartupReport>;
   readonly context: ServiceContext;
   /** The HSMs through native/ (also what a rehearsal uses to set up its world). */
   readonly hsm: NativeHsmProvider;
@@ -47,24 +54,32 @@ export class Backend {
     this.hsm = new NativeHsmProvider(workspace, mode, clock);
     const provider = overrides.hsm ? overrides.hsm(this.hsm) : this.hsm;
     const emit = (event: ContractEvent) => this.emitter.emit('event', event);
+    const modulePaths = options.modulePaths ?? configuredModulePaths();
+    const openStore = () => (this.store ??= openEvidenceStore(workspace.database, clock));
     this.context = {
       workspace,
       clock,
       mode,
-      modulePaths: options.modulePaths ?? configuredModulePaths(),
+      modulePaths,
       emit,
       engine: () => {
-        if (!this.ceremonies) {
-          this.store = openEvidenceStore(workspace.database, clock);
-          this.ceremonies = new CeremonyEngine({ store: this.store, clock, mode, workspace, hsm: provider, auditSealer: auditSealerFor(workspace, mode, clock), emit });
-        }
+        this.ceremonies ??= new CeremonyEngine({ store: openStore(), clock, mode, workspace, hsm: provider, auditSealer: auditSealerFor(workspace, mode, clock), emit });
         return this.ceremonies;
       },
+      startup: () => this.startup,
     };
     this.handlers = createHandlers(this.context);
+    if (options.sqliteAddon) selectSqliteAddon(options.sqliteAddon);
+    const sqlite = checkSqlite(workspace, openStore);
+    this.startup = checkPkcs11(workspace, mode, modulePaths).then((pkcs11) => ({ ok: sqlite.ok && pkcs11.ok, runtime: runtimeDescription, checks: [sqlite, pkcs11] }));
   }
 
-  call(channel: unknown, request: unknown): Promise<Envelope<unknown>> {
+  async call(channel: unknown, request: unknown): Promise<Envelope<unknown>> {
+    const startup = await this.startup;
+    const failure = startup.checks.find((check) => !check.ok);
+    if (failure && channel !== 'app.startup' && channel !== 'app.status') {
+      return { ok: false, error: { code: failure.part === 'sqlite' ? 'STORAGE_ERROR' : 'HSM_ERROR', message: `KSK Ceremony did not start: ${failure.detail}` } };
+    }
     return dispatch(this.handlers, channel, request);
   }
 
@@ -75,6 +90,7 @@ export class Backend {
 
   /** Closes the HSM sessions the engine holds and the evidence log. */
   async close(): Promise<void> {
+    await this.startup;
     this.emitter.removeAllListeners();
     if (this.ceremonies) for (const c of this.ceremonies.deps.store.ceremonies()) await this.ceremonies.sessions.closeAll(c.ceremonyId);
     this.store?.close();

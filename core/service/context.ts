@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { CeremonyEngine } from '../ceremony/engine/engine.js';
+import type { StartupReport } from '../contract/channels/app.js';
 import type { ContractEvent } from '../contract/events.js';
 import type { Workspace } from '../workspace/workspace.js';
 
@@ -12,6 +13,8 @@ export interface ServiceContext {
   readonly mode: Mode;
   readonly modulePaths: readonly string[];
   emit(event: ContractEvent): void;
-  /** The ceremony engine on the workspace's evidence log, opened on first use. */
+  /** The ceremony engine on the workspace's evidence log (opened at start), made on first use. */
   engine(): CeremonyEngine;
+  /** The self-check the backend ran at start. */
+  startup(): Promise<StartupReport>;
 }

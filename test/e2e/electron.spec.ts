@@ -5,8 +5,10 @@ import type { KskApi } from '../../dist/core/contract/api.js';
 import { BackendClient } from '../../dist/core/service/client.js';
 import { readAppFile } from '../../dist/electron/appFiles.js';
 import { APP_ORIGIN, MAIN_PAGE_URL, refuseCall } from '../../dist/electron/policy.js';
+import { buildWorld, GENERATION_ID, SIGNING_ID } from '../../dist/test/integration/bundle/handBuilt.js';
 import { electronBinary } from '../../scripts/electron-binary.js';
 import { expect, test } from './fixtures.js';
+import { HomePage } from './pages/AppPages.js';
 import { StatusPage } from './pages/StatusPage.js';
 
 const repoRoot = new URL('../../', import.meta.url);
@@ -29,7 +31,11 @@ test.describe('the Electron app', () => {
   if (binary === null) console.log(skipped);
   test.skip(binary === null, skipped);
 
-  test('starts, shows the status screen from its menu, with kskApi and nothing of Node, and keeps the page where it is', async ({ workspaceDir }) => {
+  test('starts on the home screen of a workspace with ceremonies, shows the status screen, with kskApi and nothing of Node, and keeps the page where it is', async ({ workspaceDir }) => {
+    // Two sealed ceremonies in the workspace's evidence log: the home screen reads them through SQLite
+    // in the app's own runtime, which is what a binary built for another runtime would break.
+    const world = await buildWorld(workspaceDir);
+    world.store.close();
     // ELECTRON_RUN_AS_NODE from the environment would start a bare Node instead of the app.
     const env = Object.fromEntries(
       Object.entries({ ...process.env, KSK_WORKSPACE: workspaceDir }).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[0] !== 'ELECTRON_RUN_AS_NODE'),
@@ -38,6 +44,10 @@ test.describe('the Electron app', () => {
     try {
       const shell = await app.firstWindow();
       await shell.waitForURL(MAIN_PAGE_URL);
+      const home = new HomePage(shell);
+      await expect(home.title).toBeVisible();
+      await expect(home.past.getByTestId('ceremony-item')).toHaveCount(2);
+      for (const id of [GENERATION_ID, SIGNING_ID]) await expect(home.past.getByTestId('ceremony-item').filter({ hasText: id })).toHaveCount(1);
       const status = new StatusPage(shell);
       await status.openFromNav();
       await expect(status.version).toHaveText(pkg.version);

@@ -33,6 +33,27 @@ export const appStatusSchema = z.object({
 });
 export type AppStatus = z.infer<typeof appStatusSchema>;
 
+/** One part the backend opened at start; a failure names the file, what it is, what is needed and the fix. */
+export const startupCheckSchema = z.object({
+  part: z.enum(['sqlite', 'pkcs11']),
+  title: z.string(),
+  ok: z.boolean(),
+  detail: z.string(),
+  file: z.string().nullable(),
+  found: z.string().nullable(),
+  needed: z.string().nullable(),
+  fix: z.string().nullable(),
+});
+export type StartupCheck = z.infer<typeof startupCheckSchema>;
+
+/** The backend's self-check at start: SQLite and the evidence log, pkcs11js and the PKCS#11 module. */
+export const startupReportSchema = z.object({
+  ok: z.boolean(),
+  runtime: z.string(),
+  checks: z.array(startupCheckSchema),
+});
+export type StartupReport = z.infer<typeof startupReportSchema>;
+
 export const fileHashSchema = z.object({
   path: z.string(),
   size: z.number().int().nonnegative(),
@@ -43,6 +64,7 @@ export type FileHash = z.infer<typeof fileHashSchema>;
 
 export const appChannels = {
   'app.status': channel(z.object({}), appStatusSchema),
+  'app.startup': channel(z.object({}), startupReportSchema),
   'app.airGap': channel(z.object({}), airGapReportSchema),
   'hash.file': channel(z.object({ path: z.string().min(1, 'a file path is required') }), fileHashSchema),
 };

@@ -8,6 +8,7 @@ import type { Handler } from '../dispatch.js';
 
 export function appHandlers(ctx: ServiceContext): {
   'app.status': Handler<'app.status'>;
+  'app.startup': Handler<'app.startup'>;
   'app.airGap': Handler<'app.airGap'>;
   'hash.file': Handler<'hash.file'>;
 } {
@@ -21,6 +22,7 @@ export function appHandlers(ctx: ServiceContext): {
       hsmModules: findHsmModules(ctx.modulePaths),
       airGap: checkAirGap(ctx.clock),
     }),
+    'app.startup': () => ctx.startup(),
     'app.airGap': () => {
       const report = checkAirGap(ctx.clock);
       ctx.emit({ type: 'air-gap', isolated: report.isolated, warnings: report.warnings });

@@ -24,13 +24,13 @@ export function PdfPreview({ pdfBase64, title }: { pdfBase64: string; title: str
       (doc) => {
         opened = doc;
         if (live) setPdf(doc);
-        else void doc.destroy();
+        else void doc.loadingTask.destroy();
       },
       (e: unknown) => live && setFailure(messageOf(e)),
     );
     return () => {
       live = false;
-      void opened?.destroy();
+      void opened?.loadingTask.destroy();
     };
   }, [pdfBase64]);
   useEffect(() => {
