@@ -30,20 +30,20 @@ test('a DR ceremony’s follow-up step opens its obligations, each traced to the
 test('the extraordinary ceremony discharges what it fulfilled; the rollover stays open for the quarterly ceremonies', () => {
   const at = new Date('2024-02-01T12:00:00Z');
   const after = opened.map((o) =>
-    o.kind === 'rfc5011-rollover' ? o : dischargeObligation(o, { script: extraordinary, stepId: 'discharge-follow-ups', ceremonyId: 'C-2024-02', at, note: 'done at steps 4.1 and 12.1' }),
+    o.kind === 'rfc5011-rollover' ? o : dischargeObligation(o, { script: extraordinary, stepId: 'discharge-follow-ups', ceremonyId: 'C-2024-02', at, note: 'done at steps 4.1 and 12.1', retiredSerials: [] }),
   );
   assert.deepEqual(outstanding(after).map((o) => o.kind), ['rfc5011-rollover']);
   const rollover = after.find((o) => o.kind === 'rfc5011-rollover');
   assert.ok(rollover);
   assert.throws(
-    () => dischargeObligation(rollover, { script: extraordinary, stepId: 'discharge-follow-ups', ceremonyId: 'C-2024-02', at, note: 'x' }),
+    () => dischargeObligation(rollover, { script: extraordinary, stepId: 'discharge-follow-ups', ceremonyId: 'C-2024-02', at, note: 'x', retiredSerials: [] }),
     /cannot discharge a rfc5011-rollover obligation/,
   );
-  const done = dischargeObligation(rollover, { script: ksrSigning, stepId: 'discharge-follow-ups', ceremonyId: 'C-2024-07', at, note: ' old KSK revoked ' });
+  const done = dischargeObligation(rollover, { script: ksrSigning, stepId: 'discharge-follow-ups', ceremonyId: 'C-2024-07', at, note: ' old KSK revoked ', retiredSerials: [] });
   assert.deepEqual(done.discharge, { ceremonyId: 'C-2024-07', stepId: 'discharge-follow-ups', at: '2024-02-01T12:00:00.000Z', note: 'old KSK revoked' });
   assert.deepEqual(obligationSchema.parse(done), done);
-  assert.throws(() => dischargeObligation(done, { script: ksrSigning, stepId: 'discharge-follow-ups', ceremonyId: 'C-2024-10', at, note: 'again' }), (e: Error & { code?: string }) => e.code === 'CONFLICT');
-  assert.throws(() => dischargeObligation(rollover, { script: ksrSigning, stepId: 'discharge-follow-ups', ceremonyId: 'C', at, note: '  ' }), /needs a note/);
+  assert.throws(() => dischargeObligation(done, { script: ksrSigning, stepId: 'discharge-follow-ups', ceremonyId: 'C-2024-10', at, note: 'again', retiredSerials: [] }), (e: Error & { code?: string }) => e.code === 'CONFLICT');
+  assert.throws(() => dischargeObligation(rollover, { script: ksrSigning, stepId: 'discharge-follow-ups', ceremonyId: 'C', at, note: '  ', retiredSerials: [] }), /needs a note/);
 });
 
 test('an obligation record is refused when its status and its discharge disagree', () => {

@@ -186,7 +186,7 @@ test('includes are checked: the part, its parameters, and no nesting', () => {
   assert.deepEqual(issuesOf('  - include: nope\n'), ['8: there is no shared part "nope" (the parts are: ok)']);
   assert.deepEqual(issuesOf('  - include: ok\n'), ['8: part "ok" needs the parameter "who" (who acts)']);
   assert.deepEqual(issuesOf('  - include: ok\n    with: { who: CA, whom: IW }\n'), ['9: part "ok" has no parameter "whom" (it has: who)']);
-  assert.deepEqual(issuesOf('  - include: ok\n    also: 1\n'), ['9: an include takes only "include" and "with", not "also"']);
+  assert.deepEqual(issuesOf('  - include: ok\n    also: 1\n'), ['9: an include takes only "include", "with" and "branch", not "also"']);
 });
 
 test('YAML that is not a script is refused with its line', () => {
