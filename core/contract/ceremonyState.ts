@@ -260,6 +260,8 @@ export const stepStateSchema = scriptStepViewSchema.extend({
   /** What is still needed for the step to complete, in order: 'start', 'prepare', 'present', 'perform', 'confirm', 'initial', 'attest', 'reconcile'. */
   needs: z.array(z.string()),
   quorum: quorumProgressSchema.nullable(),
+  /** The branches this step decides between (it cannot be skipped); empty for a step that decides none. */
+  decides: z.array(z.string()),
 });
 export type StepState = z.infer<typeof stepStateSchema>;
 
@@ -392,7 +394,10 @@ export const ceremonyStateSchema = z.object({
   participants: z.array(participantStateSchema),
   quorums: z.array(z.object({ id: z.string(), role: z.string(), m: z.number().int(), n: z.number().int(), title: z.string().optional() })),
   hsms: z.array(hsmStateSchema),
-  acts: z.array(z.object({ number: z.number().int(), title: z.string(), phase: z.enum(['preparation', 'ceremony']), branch: z.string().optional(), steps: z.array(stepStateSchema) })),
+  /** branch, branchTitle: the branch an act belongs to (it applies only if its decision takes it). */
+  acts: z.array(
+    z.object({ number: z.number().int(), title: z.string(), phase: z.enum(['preparation', 'ceremony']), branch: z.string().optional(), branchTitle: z.string().optional(), steps: z.array(stepStateSchema) }),
+  ),
   /** The first step in script order that is neither completed, skipped nor not applicable; null when all are. */
   currentStepId: z.string().nullable(),
   exceptions: z.array(exceptionStateSchema),

@@ -375,7 +375,13 @@ export function ceremonyState(input: ProjectionInput): CeremonyState {
     participants: participantList,
     quorums: Object.entries(script.quorums).map(([id, q]) => ({ id, role: q.role, m: q.m, n: q.n, ...(q.title ? { title: q.title } : {}) })),
     hsms: [...hsms.values()],
-    acts: script.acts.map((act) => ({ number: act.number, title: act.title, phase: act.phase, ...(act.branch ? { branch: act.branch } : {}), steps: act.steps.map((s) => stepStates.get(s.id) as StepState) })),
+    acts: script.acts.map((act) => ({
+      number: act.number,
+      title: act.title,
+      phase: act.phase,
+      ...(act.branch ? { branch: act.branch, branchTitle: branchesOf(script).find((b) => b.id === act.branch)?.title ?? act.branch } : {}),
+      steps: act.steps.map((s) => stepStates.get(s.id) as StepState),
+    })),
     currentStepId,
     exceptions: exceptions.map((x) => {
       const check = checkOf.get(x.exceptionId) ?? null;
@@ -495,6 +501,7 @@ function stepState(
     shown: t.shown,
     needs,
     quorum,
+    decides: branchesOf(input.script).filter((b) => b.decidedAt === step.id).map((b) => b.id),
   };
 }
 

@@ -166,10 +166,11 @@ export class Rehearsal {
       { ...driver, api: this.ctx.api, world: this.world, clock: this.ctx.clock, ...(this.ctx.beforeStep ? { beforeStep: this.ctx.beforeStep } : {}), ...(this.ctx.adjust ? { adjust: this.ctx.adjust } : {}) },
       ceremonyId,
     ).run();
-    if (quarterAfter) this.world.setQuarter(quarterAfter);
+    // A ceremony that ended before signing (an alternate date) leaves the current SKR, and its quarter, as they were.
+    const signing = state.acts.flatMap((a) => a.steps).find((s) => s.action.kind === 'sign-ksr' && s.status === 'completed');
+    if (quarterAfter && signing) this.world.setQuarter(quarterAfter);
     if (stage) this.world.stageDone(stage);
     // After a disaster the KSK may live in another HSM: the next quarterly ceremony uses that one.
-    const signing = state.acts.flatMap((a) => a.steps).find((s) => s.action.kind === 'sign-ksr');
     const binding = signing ? state.hsms.find((h) => h.id === signing.action.inputs.hsm)?.binding : undefined;
     if (binding) this.world.setProductionToken({ modulePath: binding.modulePath, tokenLabel: binding.tokenLabel });
     this.world.setRunning(null);
