@@ -68,3 +68,9 @@ export function branchOfStep(script: Script, stepId: string): BranchDeclaration 
   const act = script.acts.find((a) => a.steps.some((s) => s.id === stepId));
   return act?.branch ? (branchesOf(script).find((b) => b.id === act.branch) ?? null) : null;
 }
+
+/** An act's title as printed: an act on a branch says when it applies. */
+export function actTitle(script: Script, act: Act): string {
+  const branch = act.branch ? branchesOf(script).find((b) => b.id === act.branch) : undefined;
+  return branch ? `${act.title} (only if: ${branch.title})` : act.title;
+}
