@@ -74,6 +74,28 @@ test('the KSK signing disaster procedures (4.1.1, 4.1.2 A/B, 4.1.3) and the rele
     }
   });
 
+  await t.test('4.1.2 A with a high risk of prolonged unavailability runs now and carries DR 4.1.3, which a DR 4.1.3 ceremony discharges', async (t) => {
+    const opened = openWorkspace(cloneWorld(t, base));
+    try {
+      const { state } = await opened.rehearsal.rehearse('4.1.2A', { prolonged: true });
+      assertCompleteAndVerified(opened.root, state);
+      assert.equal(state.triage?.procedure, '4.1.2A', 'the procedure needed now, not replaced by 4.1.3');
+      assert.equal(state.triage?.plan, '4.1.3');
+      assert.match(state.triage?.next ?? '', /^Run DR 4\.1\.2 A now .*In addition, DR 4\.1\.3 for the prolonged unavailability/);
+      const plan = state.followUps.opened.find((o) => o.kind === 'sign-ahead');
+      assert.equal(plan?.id, `${state.ceremonyId}/dr-4.1.3-plan`);
+      const ahead = (await opened.rehearsal.rehearse('4.1.3')).state;
+      assertCompleteAndVerified(opened.root, ahead);
+      assert.deepEqual(
+        ahead.followUps.discharged.map((o) => o.id),
+        [plan?.id],
+        'the DR 4.1.3 ceremony discharges the plan the earlier ceremony carried',
+      );
+    } finally {
+      await opened.close();
+    }
+  });
+
   await t.test('4.1.3 signs additional KSRs spanning the extended period, stores them, and rrsig-release hands the next one to the RZM', async (t) => {
     const opened = openWorkspace(cloneWorld(t, base));
     try {
