@@ -21,6 +21,10 @@ export const followUpKinds = [
   'rfc5011-rollover',
   'replace-hardware',
   'release-rrsigs',
+  /** The Key Ceremony moved to an alternate date (4.1.2 A, 4.2.2 A step 2): held by the ceremony on that date. */
+  'rescheduled-ceremony',
+  /** DR 4.1.3 for a prolonged unavailability triage found beside the procedure run now: discharged by a DR 4.1.3 ceremony. */
+  'sign-ahead',
 ] as const;
 export const followUpKindSchema = z.enum(followUpKinds);
 export type FollowUpKind = z.infer<typeof followUpKindSchema>;

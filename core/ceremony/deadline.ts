@@ -33,6 +33,11 @@ export interface DeadlineStatus {
   lastExpiration: string;
   /** When the RZM must have the SKR: lastExpiration − publication margin. */
   skrDue: string;
+  /**
+   * The last moment a ceremony can still be convened in time (skrDue − lead time): until then a
+   * rescheduled or repaired ceremony can deliver the SKR; from then on the DR procedure is unavoidable.
+   */
+  unavoidableAt: string;
   /** Milliseconds to lastExpiration (negative once expired), and the same for people. */
   remainingMs: number;
   countdown: string;
@@ -77,6 +82,7 @@ export function deadlineStatus(lastExpiration: Date, now: Date, policy: Deadline
     now: at(now.getTime()),
     lastExpiration: at(expiry),
     skrDue: at(due),
+    unavoidableAt: at(due - lead),
     remainingMs,
     countdown: remainingMs > 0 ? `${formatSpan(remainingMs)} left` : `expired ${formatSpan(remainingMs)} ago`,
     alternateWindow: state === 'sufficient' ? { earliest: at(earliest), latest: at(due) } : null,

@@ -10,9 +10,10 @@ import { standardQuorums, standardRoles } from './roles.js';
  * What a source may leave out, and what it becomes: roles and quorums (the standard ones, roles.ts),
  * hsms and followUps (none), an act's number (its position) and phase (ceremony), a step's number
  * ("act.step"), its `initial` (true in the ceremony, false in preparation), its action (manual) and
- * an action's inputs (none). An act may be `{include: PART, with: {PARAM: VALUE}}`: the acts of
- * resources/scripts/parts/PART.yaml, with each "{{PARAM}}" replaced (a value that is exactly
- * "{{PARAM}}" takes the parameter's value whatever its type; a null value removes the field).
+ * an action's inputs (none). An act may be `{include: PART, with: {PARAM: VALUE}, branch: ID}`: the
+ * acts of resources/scripts/parts/PART.yaml, with each "{{PARAM}}" replaced (a value that is exactly
+ * "{{PARAM}}" takes the parameter's value whatever its type; a null value removes the field), each
+ * on the branch given, if any.
  */
 
 export type Path = (string | number)[];
@@ -123,8 +124,8 @@ function includePart(entry: Record<string, unknown>, at: Origin, parts: PartLoad
     issues.push({ origin: { ...at, path: [...at.path, ...path] }, message });
     return null;
   };
-  const extra = Object.keys(entry).filter((k) => k !== 'include' && k !== 'with');
-  if (extra.length > 0) return fail(`an include takes only "include" and "with", not ${extra.map((k) => `"${k}"`).join(', ')}`, [extra[0] as string]);
+  const extra = Object.keys(entry).filter((k) => k !== 'include' && k !== 'with' && k !== 'branch');
+  if (extra.length > 0) return fail(`an include takes only "include", "with" and "branch", not ${extra.map((k) => `"${k}"`).join(', ')}`, [extra[0] as string]);
   const name = entry.include;
   const found = typeof name === 'string' && /^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(name) ? parts.load(name) : null;
   if (!found) return fail(`there is no shared part "${String(name)}" (the parts are: ${parts.names().join(', ')})`, ['include']);
@@ -155,7 +156,7 @@ function includePart(entry: Record<string, unknown>, at: Origin, parts: PartLoad
   if (issues.length > before) return null;
 
   const unknown = new Set<string>();
-  const acts = part.acts.map((act) => substitute(act, params, unknown));
+  const acts = part.acts.map((act) => substitute(act, params, unknown)).map((act) => (entry.branch !== undefined && isRecord(act) ? { ...act, branch: entry.branch } : act));
   for (const param of unknown) issues.push({ origin: partAt, message: `part "${name}" uses {{${param}}} but declares no such parameter, or its value is not text` });
   for (const [i, act] of acts.entries()) if (isRecord(act) && 'include' in act) issues.push({ origin: { source, path: ['acts', i], via: at }, message: 'a shared part cannot include another part' });
   return { acts, origins: acts.map((_, i) => ({ source, path: ['acts', i], via: at })) };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { actionSchema, followUpIdSchema, followUpKindSchema, hsmIdSchema, quorumIdSchema, roleIdSchema, stepIdSchema, textSchema } from './actions.js';
+import { branchIdSchema, branchSchema } from './branches.js';
 import { disasters, drProcedureIds, isDrProcedureId } from './procedures.js';
 
 /**
@@ -77,6 +78,8 @@ export const actSchema = z.strictObject({
   number: z.int().min(1),
   title: textSchema,
   phase: z.enum(phases),
+  /** Only on this branch of the script (branches.ts); an act without one applies on every branch. */
+  branch: branchIdSchema.optional(),
   steps: z.array(stepSchema).min(1, 'an act needs at least one step'),
 });
 export type Act = z.infer<typeof actSchema>;
@@ -103,6 +106,8 @@ export const scriptSchema = z.strictObject({
   hsms: z.array(hsmSchema),
   acts: z.array(actSchema).min(1, 'a script needs at least one act'),
   followUps: z.array(followUpSchema),
+  /** Where the DR document says "if ... otherwise": the step that decides, and the acts of each branch. Absent in a script without branches. */
+  branches: z.array(branchSchema).optional(),
 });
 export type Script = z.infer<typeof scriptSchema>;
 
@@ -111,10 +116,10 @@ export function* scriptSteps(script: Script): Generator<{ act: Act; step: Step; 
   for (const [actIndex, act] of script.acts.entries()) for (const [stepIndex, step] of act.steps.entries()) yield { act, step, actIndex, stepIndex };
 }
 
-/** The roles that perform at least one step of the ceremony itself: who must sign in. */
-export function participantRoles(script: Script): string[] {
+/** The roles that perform at least one step of the ceremony itself (of those that apply, when given): who must sign in. */
+export function participantRoles(script: Script, applies: (step: Step) => boolean = () => true): string[] {
   const used = new Set<string>();
-  for (const { act, step } of scriptSteps(script)) if (act.phase === 'ceremony') for (const role of step.roles) used.add(role);
+  for (const { act, step } of scriptSteps(script)) if (act.phase === 'ceremony' && applies(step)) for (const role of step.roles) used.add(role);
   return script.roles.map((r) => r.id).filter((id) => used.has(id));
 }
 

@@ -1,8 +1,9 @@
 import { actionInfo, actionReferences, activeHsmOf, type ActionKind } from './actions.js';
+import { actApplies, branchPaths, branchesOf, decidingKinds, decisionsOf } from './branches.js';
 import { neverOverridable } from './checks.js';
 import type { Path } from './resolve.js';
 import { requiredRoles } from './roles.js';
-import { scriptSteps, type Script, type Step } from './script.js';
+import { scriptSteps, type Act, type Script, type Step } from './script.js';
 import { validateSeedRules } from './validateSeed.js';
 
 /**
@@ -21,10 +22,11 @@ export interface StepAt {
   index: number;
   path: Path;
   phase: 'preparation' | 'ceremony';
+  act: Act;
 }
 
 export function stepsOf(script: Script): StepAt[] {
-  return [...scriptSteps(script)].map(({ act, step, actIndex, stepIndex }, index) => ({ step, index, path: ['acts', actIndex, 'steps', stepIndex], phase: act.phase }));
+  return [...scriptSteps(script)].map(({ act, step, actIndex, stepIndex }, index) => ({ step, index, path: ['acts', actIndex, 'steps', stepIndex], phase: act.phase, act }));
 }
 
 export function validateScript(script: Script): Finding[] {
@@ -37,8 +39,8 @@ export function validateScript(script: Script): Finding[] {
   checkDeclarations(script, error, warn);
   checkNumbering(script, error);
   checkSteps(script, steps, error, warn);
-  checkHsmLifecycle(steps, error);
-  checkCeremonyFrame(script, steps, error);
+  checkBranches(script, steps, error);
+  checkEveryPath(script, steps, error);
   checkFollowUps(script, steps, error);
   for (const { step, path } of steps) {
     if (step.action.kind !== 'sign-ksr' && step.action.kind !== 'sign-additional-ksrs') continue;
@@ -119,6 +121,72 @@ function checkSteps(script: Script, steps: StepAt[], error: Report, warn: Report
   }
 }
 
+/**
+ * Each branch of a script is decided by one step of a kind that decides it, which comes before the
+ * acts of the branch; a decision declares every branch it can take; a branch that ends the ceremony
+ * leaves no act after its decision that applies on every branch.
+ */
+function checkBranches(script: Script, steps: StepAt[], error: Report): void {
+  const declared = branchesOf(script);
+  duplicates(declared, (b) => b.id, (i, id) => error(['branches', i, 'id'], `branch ${id} is declared twice`));
+  const byId = new Map(steps.map((s) => [s.step.id, s]));
+  for (const decision of decisionsOf(script)) {
+    const at = byId.get(decision.stepId);
+    const first = declared.indexOf(decision.branches[0] as (typeof declared)[number]);
+    if (!at) {
+      error(['branches', first, 'decidedAt'], `no step has the id "${decision.stepId}"`);
+      continue;
+    }
+    const decides = decidingKinds[at.step.action.kind];
+    if (!decides) {
+      error(['branches', first, 'decidedAt'], `step ${at.step.number} is a ${at.step.action.kind} step, which decides no branch (the deciding kinds: ${Object.keys(decidingKinds).join(', ')})`);
+      continue;
+    }
+    for (const b of decision.branches) if (!decides.includes(b.id)) error(['branches', declared.indexOf(b), 'id'], `a ${at.step.action.kind} step decides between ${decides.join(' and ')}, not ${b.id}`);
+    const missing = decides.filter((id) => !decision.branches.some((b) => b.id === id));
+    if (missing.length > 0) error(['branches', first], `step ${at.step.number} decides between ${decides.join(' and ')}: declare ${missing.join(' and ')} too, so that every outcome has its acts`);
+    if (at.act.branch !== undefined) error([...at.path, 'action', 'kind'], `step ${at.step.number} decides a branch but is itself on the branch ${at.act.branch}: a decision stands on every branch`);
+    for (const b of decision.branches.filter((x) => x.ends)) {
+      const common = steps.find((s) => s.index > at.index && s.act.branch === undefined);
+      if (common) error([...common.path], `step ${common.step.number} applies on every branch, but the branch ${b.id} ends the ceremony at step ${at.step.number}: put its act on a branch`);
+    }
+  }
+  for (const s of steps) {
+    if (s.act.branch === undefined || s.step !== s.act.steps[0]) continue;
+    const actPath = s.path.slice(0, 2);
+    const branch = declared.find((b) => b.id === s.act.branch);
+    if (!branch) {
+      error([...actPath, 'branch'], `act "${s.act.title}" is on the branch ${s.act.branch}, which the script does not declare`);
+      continue;
+    }
+    const decision = byId.get(branch.decidedAt);
+    if (decision && decision.index > s.index) error([...actPath, 'branch'], `act "${s.act.title}" is on the branch ${branch.id}, decided later at step ${decision.step.number}: the decision comes first`);
+  }
+}
+
+/**
+ * The rules of a whole ceremony hold on every path through its branches. A problem found on every
+ * path is reported once; one found on some paths names them.
+ */
+function checkEveryPath(script: Script, steps: StepAt[], error: Report): void {
+  const paths = branchPaths(script);
+  const found = new Map<string, { path: Path; message: string; on: string[] }>();
+  for (const branches of paths) {
+    const label = branches.map((b) => b.id).join(' + ');
+    const collect: Report = (path, message) => {
+      const key = `${JSON.stringify(path)} ${message}`;
+      const entry = found.get(key) ?? { path, message, on: [] };
+      entry.on.push(label);
+      found.set(key, entry);
+    };
+    const onPath = steps.filter((s) => actApplies(s.act, branches));
+    checkHsmLifecycle(onPath, collect);
+    checkCeremonyFrame(onPath, collect, { heldCeremony: !branches.some((b) => b.ends) });
+    checkFollowUpsOpenedOnce(onPath, collect);
+  }
+  for (const { path, message, on } of found.values()) error(path, on.length === paths.length ? message : `on the branch ${on.join(', ')}: ${message}`);
+}
+
 /** An HSM works only between its activation and its deactivation, and none is left active at the end. */
 function checkHsmLifecycle(steps: StepAt[], error: Report): void {
   const active = new Map<string, StepAt>();
@@ -138,8 +206,13 @@ function checkHsmLifecycle(steps: StepAt[], error: Report): void {
   for (const [hsm, at] of active) error([...at.path, 'action', 'inputs', 'hsm'], `${hsm}, activated at step ${at.step.number}, is still active when the script ends: add an hsm-deactivate step`);
 }
 
-/** The standard opening and closing: filmed from the first ceremony step to the last, signed in and out, exceptions reviewed, the IW's attestation. */
-function checkCeremonyFrame(script: Script, steps: StepAt[], error: Report): void {
+/**
+ * The standard opening and closing: filmed from the first ceremony step to the last, signed in and
+ * out, exceptions reviewed, the IW's attestation. A branch that ends the ceremony before it is held
+ * (an alternate date) is not filmed and uses no HSM, but is still signed in and out, reviewed and
+ * attested.
+ */
+function checkCeremonyFrame(steps: StepAt[], error: Report, { heldCeremony }: { heldCeremony: boolean }): void {
   const ceremony = steps.filter((s) => s.phase === 'ceremony');
   const first = ceremony[0];
   const last = ceremony[ceremony.length - 1];
@@ -150,14 +223,18 @@ function checkCeremonyFrame(script: Script, steps: StepAt[], error: Report): voi
     for (const extra of found.slice(1)) error([...extra.path, 'action', 'kind'], `the ceremony has a ${kind} step already (step ${found[0]?.step.number})`);
     return found[0];
   };
-  const cameraStart = only('camera-start');
-  const cameraStop = only('camera-stop');
   const signIn = only('sign-in');
   const signOut = only('sign-out');
-  if (cameraStart && cameraStart !== first) error([...cameraStart.path, 'action', 'kind'], `the cameras must start at the first step of the ceremony (step ${first.step.number}), so that all of it is filmed`);
-  if (cameraStop && cameraStop !== last) error([...cameraStop.path, 'action', 'kind'], `the cameras must stop at the last step of the ceremony (step ${last.step.number}), so that all of it is filmed`);
-
   const work = ceremony.filter((s) => s.step.action.kind.startsWith('hsm-') || activeHsmOf(s.step.action) !== null);
+  if (heldCeremony) {
+    const cameraStart = only('camera-start');
+    const cameraStop = only('camera-stop');
+    if (cameraStart && cameraStart !== first) error([...cameraStart.path, 'action', 'kind'], `the cameras must start at the first step of the ceremony (step ${first.step.number}), so that all of it is filmed`);
+    if (cameraStop && cameraStop !== last) error([...cameraStop.path, 'action', 'kind'], `the cameras must stop at the last step of the ceremony (step ${last.step.number}), so that all of it is filmed`);
+  } else {
+    for (const s of work) error([...s.path, 'action', 'kind'], `step ${s.step.number} uses an HSM on a branch that ends the ceremony before it is held`);
+  }
+
   const lastWork = work[work.length - 1];
   if (signIn) for (const s of work.filter((w) => w.index < signIn.index)) error([...s.path, 'action', 'kind'], `step ${s.step.number} uses an HSM before the participants sign in (step ${signIn.step.number})`);
   if (signOut) for (const s of work.filter((w) => w.index > signOut.index)) error([...s.path, 'action', 'kind'], `step ${s.step.number} uses an HSM after the participants sign out (step ${signOut.step.number})`);
@@ -170,12 +247,22 @@ function checkCeremonyFrame(script: Script, steps: StepAt[], error: Report): voi
   if (!iwAttests) error(['acts'], 'the ceremony needs an attestation by the IW after the exceptions review');
 }
 
-function checkFollowUps(script: Script, steps: StepAt[], error: Report): void {
+function openers(steps: StepAt[]): Map<string, StepAt[]> {
   const openedBy = new Map<string, StepAt[]>();
   for (const at of steps) if (at.step.action.kind === 'follow-up') for (const id of at.step.action.inputs.create) openedBy.set(id, [...(openedBy.get(id) ?? []), at]);
+  return openedBy;
+}
+
+function checkFollowUps(script: Script, steps: StepAt[], error: Report): void {
+  const openedBy = openers(steps);
   script.followUps.forEach((followUp, i) => {
-    const openers = openedBy.get(followUp.id) ?? [];
-    if (openers.length === 0) error(['followUps', i], `follow-up "${followUp.id}" is declared but no follow-up step opens it`);
-    if (openers.length > 1) error(['followUps', i], `follow-up "${followUp.id}" is opened by steps ${openers.map((o) => o.step.number).join(' and ')}: open it once`);
+    if (!openedBy.has(followUp.id)) error(['followUps', i], `follow-up "${followUp.id}" is declared but no follow-up step opens it`);
   });
+}
+
+/** On one path, a follow-up is opened once. */
+function checkFollowUpsOpenedOnce(steps: StepAt[], error: Report): void {
+  for (const [id, at] of openers(steps)) {
+    if (at.length > 1) error([...(at[1] as StepAt).path, 'action', 'inputs', 'create'], `follow-up "${id}" is opened by steps ${at.map((o) => o.step.number).join(' and ')}: open it once`);
+  }
 }

@@ -49,6 +49,10 @@ export const scriptStepViewSchema = z.object({
 });
 export type ScriptStepView = z.infer<typeof scriptStepViewSchema>;
 
+/** A branch of a script (core/ceremony/branches.ts): decided at a step; `ends` closes the ceremony on it. */
+export const branchViewSchema = z.object({ id: z.string(), title: z.string(), decidedAt: z.string(), ends: z.boolean() });
+export type BranchView = z.infer<typeof branchViewSchema>;
+
 export const scriptSummarySchema = z.object({
   id: z.string(),
   version: z.string(),
@@ -76,8 +80,12 @@ export const scriptViewSchema = scriptSummarySchema.extend({
       activation: z.enum(['native', 'split-pin']),
     }),
   ),
-  acts: z.array(z.object({ number: z.number().int(), title: z.string(), phase: z.enum(['preparation', 'ceremony']), steps: z.array(scriptStepViewSchema) })),
+  acts: z.array(
+    z.object({ number: z.number().int(), title: z.string(), phase: z.enum(['preparation', 'ceremony']), branch: z.string().optional(), steps: z.array(scriptStepViewSchema) }),
+  ),
   followUps: z.array(z.object({ id: z.string(), kind: z.string(), title: z.string(), condition: z.string(), seedStep: z.string().optional() })),
+  /** Where the DR document says "if ... otherwise": the step that decides each branch; acts name the branch they belong to. */
+  branches: z.array(branchViewSchema),
 });
 export type ScriptView = z.infer<typeof scriptViewSchema>;
 
@@ -90,10 +98,12 @@ export const triageAnswersSchema = z.strictObject({
   kmfAvailable: z.boolean().optional(),
   backupAvailable: z.boolean().optional(),
   rkshsAvailable: z.boolean().optional(),
+  /** Only when no deadline is known (no current SKR): whether a ceremony can still be convened before the SKR is due. */
+  timeSufficient: z.boolean().optional(),
 });
 export type TriageAnswers = z.infer<typeof triageAnswersSchema>;
 
-export const questionIdSchema = z.enum(['disaster', 'prolonged', 'cosAvailable', 'kmfAvailable', 'backupAvailable', 'rkshsAvailable']);
+export const questionIdSchema = z.enum(['disaster', 'prolonged', 'cosAvailable', 'kmfAvailable', 'backupAvailable', 'rkshsAvailable', 'timeSufficient']);
 
 export const triageQuestionSchema = z.object({
   id: questionIdSchema,
@@ -102,14 +112,27 @@ export const triageQuestionSchema = z.object({
 });
 
 export const triageResultSchema = z.object({
-  /** A DR procedure id (4.1.1 ... 4.3.2B) or 'ksr-signing'. */
-  procedure: z.string(),
+  /** procedure: run `procedure` now; reschedule: no DR procedure yet (reschedule or repair, `next` says by when). */
+  decision: z.enum(['procedure', 'reschedule']),
+  /** A DR procedure id (4.1.1 ... 4.3.2B) or 'ksr-signing'; null when no procedure is run yet. */
+  procedure: z.string().nullable(),
+  /** The branch of the procedure's script the answers already decide (alternate-date, proceed-now, cos-present, cos-absent). */
+  branch: z.string().nullable(),
+  /** Prolonged unavailability: DR 4.1.3's plan, in addition to what is run now. */
+  plan: z.literal('4.1.3').nullable(),
   label: z.string(),
   title: z.string(),
   section: z.string().nullable(),
-  template: z.string(),
+  /** The template of the ceremony to create now, or null when there is none. */
+  template: z.string().nullable(),
   reason: z.string(),
+  /** What to do now, with the dates. */
+  next: z.string(),
   interpretation: z.string().nullable(),
+  /** The time, when it decided: sufficient or not, from the deadline or an answer, and the dates that follow. */
+  time: z
+    .object({ sufficient: z.boolean(), source: z.enum(['deadline', 'answer']), holdBy: isoTimeSchema.nullable(), unavoidableAt: isoTimeSchema.nullable() })
+    .nullable(),
   questionsAsked: z.array(questionIdSchema),
   answers: z.record(z.string(), z.string()),
   ignored: z.array(questionIdSchema),
@@ -123,6 +146,8 @@ export const deadlineSchema = z.object({
   lastExpiration: isoTimeSchema,
   /** lastExpiration − publication margin: when the RZM must have the SKR. */
   skrDue: isoTimeSchema,
+  /** skrDue − lead time: the last moment a ceremony can still be convened in time; from then on the DR procedure is unavoidable. */
+  unavoidableAt: isoTimeSchema,
   remainingMs: z.number(),
   countdown: z.string(),
   alternateWindow: z.object({ earliest: isoTimeSchema, latest: isoTimeSchema }).nullable(),
@@ -155,8 +180,14 @@ export const obligationViewSchema = z.object({
   condition: z.string(),
   origin: z.object({ ceremonyId: z.string(), scriptId: z.string(), procedure: z.string(), stepId: z.string(), followUpId: z.string(), seedStep: z.string().optional() }),
   openedAt: isoTimeSchema,
+  /** What the opening ceremony decided, where it says more than the script (e.g. "Rescheduled to <date>"). */
+  detail: z.string().optional(),
+  /** The HSMs a replace-hardware obligation names (the compromised ones), which must be retired before it is discharged. */
+  subjects: z.array(z.object({ hsmId: z.string(), serialNumber: z.string(), model: z.string(), tokenLabel: z.string().optional(), reason: z.string() })).optional(),
   status: z.enum(['open', 'discharged']),
   discharge: z.object({ ceremonyId: z.string(), stepId: z.string(), at: isoTimeSchema, note: z.string() }).optional(),
+  /** In a ceremony's state: what this ceremony has not done that the obligation needs (e.g. a compromised HSM not retired), if anything. */
+  unmet: z.string().optional(),
 });
 export type ObligationView = z.infer<typeof obligationViewSchema>;
 
@@ -181,9 +212,10 @@ export type PersonRef = z.infer<typeof personRefSchema>;
 /**
  * pending: not started. in-progress: started, its action not yet performed (or confirmed).
  * awaiting-initials: performed, the IW has not yet initialled. completed, skipped: done.
+ * not-applicable: on a branch of the script that a decision did not take (see `notApplicable`).
  * A failed attempt leaves the step in progress with the failure in `failures`.
  */
-export const stepStatusSchema = z.enum(['pending', 'in-progress', 'awaiting-initials', 'completed', 'skipped']);
+export const stepStatusSchema = z.enum(['pending', 'in-progress', 'awaiting-initials', 'completed', 'skipped', 'not-applicable']);
 export type StepStatus = z.infer<typeof stepStatusSchema>;
 
 export const quorumProgressSchema = z.object({
@@ -213,6 +245,8 @@ export const stepStateSchema = scriptStepViewSchema.extend({
   performedAt: isoTimeSchema.nullable(),
   completedAt: isoTimeSchema.nullable(),
   skipped: z.object({ at: isoTimeSchema, reason: z.string(), exceptionId: z.string().nullable() }).nullable(),
+  /** On the branch `branch`, which the decision at step `decidedAt` did not take. */
+  notApplicable: z.object({ at: isoTimeSchema, branch: z.string(), decidedAt: z.string(), outcome: z.string() }).nullable(),
   performer: personRefSchema.nullable(),
   initials: z.object({ personId: z.string(), name: z.string(), at: isoTimeSchema }).nullable(),
   /** What the action recorded (kind-specific: DNSKEY and DS of a generated key, SKR hash, ...). */
@@ -226,6 +260,8 @@ export const stepStateSchema = scriptStepViewSchema.extend({
   /** What is still needed for the step to complete, in order: 'start', 'prepare', 'present', 'perform', 'confirm', 'initial', 'attest', 'reconcile'. */
   needs: z.array(z.string()),
   quorum: quorumProgressSchema.nullable(),
+  /** The branches this step decides between (it cannot be skipped); empty for a step that decides none. */
+  decides: z.array(z.string()),
 });
 export type StepState = z.infer<typeof stepStateSchema>;
 
@@ -327,6 +363,8 @@ export const ceremonySummarySchema = z.object({
   closedAt: isoTimeSchema.nullable(),
   stepsDone: z.number().int(),
   stepsTotal: z.number().int(),
+  /** How a branch that ended it closed the ceremony (e.g. "Rescheduled to ..."), or null. */
+  outcome: z.string().nullable(),
   head: logHeadSchema,
   sealed: z.boolean(),
 });
@@ -343,15 +381,24 @@ export const ceremonyStateSchema = z.object({
   script: scriptSummarySchema,
   /** The triage that chose this procedure, as recorded in the log; null for a ceremony made from a template. */
   triage: triageResultSchema.nullable(),
-  /** The SKR that was current when the ceremony was created, and the countdown to its last RRSIG (now). */
+  /** The SKR that was current when the ceremony was created. */
   currentSkr: currentSkrSchema.nullable(),
+  /** The countdown to its last RRSIG: now while the ceremony is open; once closed, the deadline as it stood when decided (`deadlineRecorded`). */
   deadline: deadlineSchema.nullable(),
+  /** The deadline as the engine last recorded it (at creation, or when a step that decides on it started): what the decisions were made on. */
+  deadlineRecorded: deadlineSchema.extend({ stepId: z.string().nullable() }).nullable(),
+  /** The decisions the script's branches took, in order; `outcome` is the ending one's (e.g. "Rescheduled to ..."), or null. */
+  branches: z.array(z.object({ stepId: z.string(), branch: z.string(), title: z.string(), outcome: z.string(), ends: z.boolean(), at: isoTimeSchema })),
+  outcome: z.string().nullable(),
   roles: z.array(z.object({ id: z.string(), title: z.string() })),
   participants: z.array(participantStateSchema),
   quorums: z.array(z.object({ id: z.string(), role: z.string(), m: z.number().int(), n: z.number().int(), title: z.string().optional() })),
   hsms: z.array(hsmStateSchema),
-  acts: z.array(z.object({ number: z.number().int(), title: z.string(), phase: z.enum(['preparation', 'ceremony']), steps: z.array(stepStateSchema) })),
-  /** The first step in script order that is neither completed nor skipped; null when all are. */
+  /** branch, branchTitle: the branch an act belongs to (it applies only if its decision takes it). */
+  acts: z.array(
+    z.object({ number: z.number().int(), title: z.string(), phase: z.enum(['preparation', 'ceremony']), branch: z.string().optional(), branchTitle: z.string().optional(), steps: z.array(stepStateSchema) }),
+  ),
+  /** The first step in script order that is neither completed, skipped nor not applicable; null when all are. */
   currentStepId: z.string().nullable(),
   exceptions: z.array(exceptionStateSchema),
   attestations: z.array(attestationStateSchema),

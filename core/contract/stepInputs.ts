@@ -33,9 +33,11 @@ export const stepInputSchemas = {
     alternateDate: isoTimeSchema.optional(),
     overrideReason: text.optional(),
   }),
+  /** The keys sent by courier; none, with why, when time and circumstances did not permit (the seed's "if time and circumstances permit"). */
   'courier-keys': z.strictObject({
     kind: z.literal('courier-keys'),
-    packages: z.array(z.strictObject({ holder: text, tebSerial: serial, courierReference: text })).min(1),
+    packages: z.array(z.strictObject({ holder: text, tebSerial: serial, courierReference: text })).default([]),
+    notPossible: text.optional(),
   }),
   'assess-duration': z.strictObject({
     kind: z.literal('assess-duration'),
@@ -76,12 +78,15 @@ export const stepInputSchemas = {
    */
   'teb-check': z.strictObject({
     kind: z.literal('teb-check'),
-    bags: z.array(z.strictObject({ serial, holder: text.optional(), expectedSerial: serial.optional() })).min(1),
+    bags: z.array(z.strictObject({ serial, holder: text.optional(), expectedSerial: serial.optional() })).default([]),
+    /** No bag to check, and why: only at a step checking couriered bags, when the courier record lists none. */
+    none: text.optional(),
   }),
   'teb-seal': z.strictObject({ kind: z.literal('teb-seal'), bags: z.array(z.strictObject({ serial, holder: text.optional(), contents: text.optional() })).min(1) }),
   'drill-safe-deposit-box': z.strictObject({
     kind: z.literal('drill-safe-deposit-box'),
-    boxes: z.array(z.strictObject({ holder: text, reason: text, recovered: z.array(z.strictObject({ serial, contents: text })).min(1) })).min(1),
+    /** The boxes drilled; none when every box needed was opened with its key. despiteKey: why a box is drilled although its key is here. */
+    boxes: z.array(z.strictObject({ holder: text, reason: text, recovered: z.array(z.strictObject({ serial, contents: text })).min(1), despiteKey: text.optional() })).default([]),
   }),
   'hsm-initialize': z.strictObject({
     kind: z.literal('hsm-initialize'),

@@ -5,7 +5,7 @@ import { table } from './table.js';
 import { chunk, groupedLines, requireHex, utcDisplay } from './text.js';
 import type { RecordAct, RecordDocumentInput, RecordStep } from './types.js';
 
-const statusText: Record<RecordStep['status'], string> = { done: 'done', skipped: 'SKIPPED', failed: 'FAILED', 'not-done': 'NOT DONE' };
+const statusText: Record<RecordStep['status'], string> = { done: 'done', skipped: 'SKIPPED', failed: 'FAILED', 'not-done': 'NOT DONE', 'not-applicable': 'not applicable' };
 
 /** A time cell: the date above the time, so the column stays narrow. */
 function timeCell(value: string | undefined, field: string): string {

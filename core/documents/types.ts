@@ -116,8 +116,8 @@ export interface RecordStep {
   number: string;
   role: string;
   activity: string;
-  /** not-done: never completed (not reached, or started and abandoned). */
-  status: 'done' | 'skipped' | 'failed' | 'not-done';
+  /** not-done: never completed (not reached, or started and abandoned). not-applicable: on a branch of the script its decision did not take. */
+  status: 'done' | 'skipped' | 'failed' | 'not-done' | 'not-applicable';
   /** When the step was completed or skipped (or started, if it never ended). */
   at?: string;
   performer?: string;

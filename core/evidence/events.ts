@@ -200,7 +200,33 @@ export const eventSchema = z.discriminatedUnion('type', [
     questionsAsked: z.array(ident),
     reason: text(),
     interpretation: text().optional(),
+    /** reschedule: no DR procedure yet (only its 4.1.3 plan was started); absent in logs before it was recorded (procedure). */
+    decision: z.enum(['procedure', 'reschedule']).optional(),
+    /** The branch of the script the answers already decided (core/ceremony/branches.ts). */
+    branch: ident.optional(),
+    /** Prolonged unavailability: DR 4.1.3's plan, carried as a follow-up of this ceremony. */
+    plan: ident.optional(),
+    /** What to do now, as triage said it, with the dates. */
+    next: text().optional(),
   }),
+  /**
+   * The deadline as the engine computed it from the current SKR at one moment (the ceremony's
+   * creation, the start of a step that decides on it): what was decided on it is decided on this.
+   */
+  event('deadline.assessed', {
+    stepId,
+    state: z.enum(['sufficient', 'insufficient', 'past-due', 'expired']),
+    at: text(64),
+    lastExpiration: text(64),
+    skrDue: text(64),
+    unavoidableAt: text(64),
+    alternateWindow: z.strictObject({ earliest: text(64), latest: text(64) }).nullable(),
+    leadTime: text(64),
+    publicationMargin: text(64),
+    consequence: text(),
+  }),
+  /** A step decided a branch of the script: the outcome, and the steps of the other branches, now not applicable. */
+  event('branch.taken', { stepId: ident, branch: ident, outcome: text(), notApplicable: z.array(ident) }),
   /** Which token carries out an HSM the script declares (by id), and how it is activated. */
   event('hsm.bound', {
     hsmId: ident,

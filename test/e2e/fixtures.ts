@@ -9,6 +9,8 @@ import { test as base } from '@playwright/test';
 import { startBrowserHost, type BrowserHost } from '../../dist/browser-host/server.js';
 
 export interface HostFixtures {
+  /** Where the world's clock stands: with (sufficient) or without (insufficient) time for an alternate date. */
+  worldTime: 'sufficient' | 'insufficient';
   workspaceDir: string;
   host: BrowserHost;
   /** A rehearsal workspace with the world a DR procedure starts from (helpers/world.mjs). */
@@ -36,6 +38,7 @@ export interface WorldFile {
 const run = promisify(execFile);
 
 export const test = base.extend<HostFixtures>({
+  worldTime: ['insufficient', { option: true }],
   // eslint-disable-next-line no-empty-pattern
   workspaceDir: async ({}, use) => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'ksk-e2e-'));
@@ -47,8 +50,8 @@ export const test = base.extend<HostFixtures>({
     await use(host);
     await host.close();
   },
-  world: async ({ workspaceDir }, use) => {
-    const { stdout } = await run(process.execPath, [fileURLToPath(new URL('helpers/world.mjs', import.meta.url)), workspaceDir], { maxBuffer: 16 * 1024 * 1024 });
+  world: async ({ workspaceDir, worldTime }, use) => {
+    const { stdout } = await run(process.execPath, [fileURLToPath(new URL('helpers/world.mjs', import.meta.url)), workspaceDir, worldTime], { maxBuffer: 16 * 1024 * 1024 });
     const { time, ksr } = JSON.parse(stdout) as { time: string; ksr: string };
     const state = JSON.parse(readFileSync(path.join(workspaceDir, 'rehearsal', 'world.json'), 'utf8')) as WorldFile;
     await use({ workspaceDir, time, ksr, state });

@@ -18,12 +18,14 @@ import type { HsmBindingSpec } from '../../hsm/port.js';
 import { canonicalScript, scriptHash } from '../hash.js';
 import { loadScript, scriptFromValue } from '../load.js';
 import { loadTemplate } from '../templates.js';
+import { branchesOf, branchOfStep, decidingKinds, notApplicableWhen, type BranchId } from '../branches.js';
+import { deadlineStatus, defaultDeadlinePolicy, type DeadlineStatus } from '../deadline.js';
 import { triage, type TriageAnswers } from '../triage.js';
 import { findStep, templateIdFor, type Script, type Step } from '../script.js';
 import { readCurrentSkr } from './currentSkr.js';
 import { completeFromReconciled, executors, presentCredential, prepareStep, reactivationAllowed } from './executors/index.js';
 import { workspaceObligations } from './obligations.js';
-import { attestorsOf, ceremonyState } from './project.js';
+import { attestorsOf, ceremonyState, deadlinePolicyOf } from './project.js';
 import type { EngineDeps, Execution, Json, Performer, StepRun } from './run.js';
 import { Sessions, type LiveHsm } from './sessions.js';
 
@@ -134,8 +136,9 @@ export class CeremonyEngine {
           status: s.status,
           openedAt: s.openedAt,
           closedAt: s.closedAt,
-          stepsDone: steps.filter((st) => st.status === 'completed' || st.status === 'skipped').length,
+          stepsDone: steps.filter((st) => isDone(st)).length,
           stepsTotal: steps.length,
+          outcome: s.outcome,
           head: s.log.head,
           sealed: s.log.sealed,
         };
@@ -154,13 +157,17 @@ export class CeremonyEngine {
     const { store } = this.deps;
     const mode = this.deps.mode;
     if (request.mode && request.mode !== mode) throw new KskError('CONFLICT', `This workspace runs ${mode} ceremonies; it cannot create a ${request.mode} ceremony.`);
-    const decided = request.triage ? triage(request.triage) : null;
+    const current = readCurrentSkr(this.deps.workspace);
+    const now = this.deps.clock.now();
+    // Triage weighs the time on the deadline of the current SKR as it stands now, with the policy's lead time and margin.
+    const decided = request.triage ? triage(request.triage, { deadline: current ? deadlineStatus(new Date(current.view.lastExpiration), now, defaultDeadlinePolicy) : null }) : null;
+    if (decided && !decided.template) throw new KskError('CONFLICT', `Triage finds no ceremony to hold now. ${decided.next}`);
     const script = this.#scriptFor(request, decided?.template ?? null);
-    if (decided && script.procedure !== decided.procedure) {
+    const triaged = decided ? (decided.procedure ?? decided.plan) : null;
+    if (decided && script.procedure !== triaged) {
       throw new KskError('BAD_REQUEST', `The triage answers lead to ${decided.label}, but the script ${script.id} carries out ${script.procedure}.`);
     }
     const bindings = await this.#bindings(script, request.bindings);
-    const current = readCurrentSkr(this.deps.workspace);
     if (current && !this.rehearsal && current.view.rehearsal) throw new KskError('POLICY_FAILURE', `The workspace's current SKR ${current.view.id} is a rehearsal SKR; a production ceremony cannot start from it.`);
     const policy = request.policy ? readFileRef(request.policy, 'signing policy') : null;
     // Read now, so a typo in the operator's file stops the ceremony before it opens, not at its signing step.
@@ -175,12 +182,16 @@ export class CeremonyEngine {
       store.append(ceremonyId, 'script.loaded', { scriptId: script.id, title: script.title, version: script.version, sha256 });
       if (decided) {
         store.append(ceremonyId, 'triage.recorded', {
-          procedure: decided.procedure,
-          template: decided.template,
+          procedure: triaged as string,
+          template: script.id,
           answers: decided.answers as Record<string, string>,
           questionsAsked: decided.questionsAsked,
           reason: decided.reason,
           ...(decided.interpretation ? { interpretation: decided.interpretation } : {}),
+          decision: decided.decision,
+          ...(decided.branch ? { branch: decided.branch } : {}),
+          ...(decided.plan ? { plan: decided.plan } : {}),
+          next: decided.next,
         });
       }
       for (const [hsmId, b] of bindings) store.append(ceremonyId, 'hsm.bound', { hsmId, ...b });
@@ -196,6 +207,7 @@ export class CeremonyEngine {
           signingKeyTags: v.signingKeyTags,
           source: v.source,
         });
+        store.append(ceremonyId, 'deadline.assessed', assessment(deadlineStatus(new Date(v.lastExpiration), now, deadlinePolicyOf(script))));
       }
       if (policy) store.storeArtifact(ceremonyId, { name: `signing-policy ${policy.name}`, kind: 'other', mediaType: 'application/yaml', bytes: policy.bytes });
     });
@@ -350,8 +362,9 @@ export class CeremonyEngine {
       if (deviation) throw new KskError('CONFLICT', `Step ${view.number} (${view.id}) has already started.`);
       return state;
     }
+    this.#onBranchTaken(state, stepId);
     const steps = state.acts.flatMap((a) => a.steps);
-    const before = steps.slice(0, steps.findIndex((s) => s.id === stepId)).filter((s) => s.status !== 'completed' && s.status !== 'skipped');
+    const before = steps.slice(0, steps.findIndex((s) => s.id === stepId)).filter((s) => !isDone(s));
     const act = state.acts.find((a) => a.steps.some((s) => s.id === stepId));
     const title = `${view.action.title}: ${view.text}`.slice(0, 500);
     this.deps.store.atomically(() => {
@@ -378,8 +391,41 @@ export class CeremonyEngine {
         throw new KskError('BAD_REQUEST', `Step ${view.number} is next: it needs no deviation.`);
       }
       this.deps.store.append(state.ceremonyId, 'step.started', { stepId, ...(act ? { act: act.title.slice(0, 200) } : {}), title });
+      // What this step decides on is the deadline as it stands now, recorded once: the decision is checked against this, not a later clock.
+      if (view.action.kind === 'schedule-alternate' && state.currentSkr) {
+        const { script } = this.scriptOf(state.ceremonyId);
+        this.deps.store.append(state.ceremonyId, 'deadline.assessed', assessment(deadlineStatus(new Date(state.currentSkr.lastExpiration), this.deps.clock.now(), deadlinePolicyOf(script)), stepId));
+      }
     });
     return this.state(state.ceremonyId);
+  }
+
+  /** A step on a branch runs only once its decision took that branch; on another branch it is not applicable. */
+  #onBranchTaken(state: CeremonyState, stepId: string): void {
+    const { script } = this.scriptOf(state.ceremonyId);
+    const branch = branchOfStep(script, stepId);
+    if (!branch) return;
+    const { view } = this.#step(state, stepId);
+    const taken = state.branches.find((b) => b.stepId === branch.decidedAt);
+    const decider = this.#step(state, branch.decidedAt).view;
+    if (!taken) throw new KskError('CONFLICT', `Step ${view.number} (${view.id}) is on the branch "${branch.title}", which step ${decider.number} (${decider.id}) decides: perform that step first.`);
+    if (view.status === 'not-applicable') throw new KskError('CONFLICT', `Step ${view.number} (${view.id}) is not applicable: step ${decider.number} decided "${taken.title}" (${taken.outcome}).`);
+  }
+
+  /** After a deciding step is performed: the branch its result takes, and the steps of the others, now not applicable (same transaction). */
+  #decide(ceremonyId: string, step: Step, result: Json): void {
+    const { script } = this.scriptOf(ceremonyId);
+    const declared = branchesOf(script).filter((b) => b.decidedAt === step.id);
+    if (declared.length === 0 || !decidingKinds[step.action.kind]) return;
+    const branch = result.branch as BranchId | undefined;
+    const chosen = declared.find((b) => b.id === branch);
+    if (!chosen) throw new KskError('INTERNAL', `Step ${step.number} decided "${String(branch)}", which is not one of its branches (${declared.map((b) => b.id).join(', ')}).`);
+    const state = this.state(ceremonyId);
+    const notApplicable = notApplicableWhen(script, step.id, chosen.id).map((s) => s.id);
+    const started = state.acts.flatMap((a) => a.steps).filter((s) => notApplicable.includes(s.id) && s.status !== 'pending');
+    if (started.length > 0) throw new KskError('CONFLICT', `Step ${started[0]?.number} is on another branch but has already started: the decision at step ${step.number} cannot be recorded.`);
+    const outcome = typeof result.outcome === 'string' ? result.outcome : chosen.title;
+    this.deps.store.append(ceremonyId, 'branch.taken', { stepId: step.id, branch: chosen.id, outcome, notApplicable });
   }
 
   start(request: { ceremonyId: string; stepId: string; deviation?: Deviation }): Promise<Change> {
@@ -396,6 +442,11 @@ export class CeremonyEngine {
   #record<T extends AppendableType>(ceremonyId: string, stepId: string, type: T, payload: PayloadOf<T>, complete = true): void {
     this.deps.store.atomically(() => {
       this.deps.store.append(ceremonyId, type, payload);
+      if (type === 'action.performed' && complete) {
+        const { script } = this.scriptOf(ceremonyId);
+        const step = findStep(script, stepId);
+        if (step) this.#decide(ceremonyId, step, (payload as PayloadOf<'action.performed'>).result as Json);
+      }
       if (complete) this.#maybeComplete(ceremonyId, stepId);
     });
   }
@@ -404,7 +455,7 @@ export class CeremonyEngine {
   #maybeComplete(ceremonyId: string, stepId: string): void {
     const state = this.state(ceremonyId);
     const { view } = this.#step(state, stepId);
-    if (view.status === 'completed' || view.status === 'skipped' || !view.performedAt) return;
+    if (isDone(view) || !view.performedAt) return;
     if (view.initial && !view.initials) return;
     this.deps.store.append(ceremonyId, 'step.completed', { stepId });
   }
@@ -460,7 +511,10 @@ export class CeremonyEngine {
     return this.#locked(request.ceremonyId, async () => {
       const state = this.#open(request.ceremonyId);
       const { view } = this.#step(state, request.stepId);
-      if (view.status === 'completed' || view.status === 'skipped') throw new KskError('CONFLICT', `Step ${view.number} is already ${view.status}.`);
+      if (isDone(view)) throw new KskError('CONFLICT', `Step ${view.number} is already ${view.status}.`);
+      const { script } = this.scriptOf(request.ceremonyId);
+      if (branchesOf(script).some((b) => b.decidedAt === view.id)) throw new KskError('CONFLICT', `Step ${view.number} decides which branch of the script applies: it cannot be skipped.`);
+      this.#onBranchTaken(state, view.id);
       if (view.needs.includes('reconcile')) throw new KskError('CONFLICT', `Step ${view.number} has an HSM operation without a recorded outcome: resume the ceremony first.`);
       this.deps.store.atomically(() => {
         this.deps.store.append(request.ceremonyId, 'step.skipped', { stepId: view.id, reason: request.deviation.reason });
@@ -751,14 +805,15 @@ export class CeremonyEngine {
   close(ceremonyId: string, summary?: string): Promise<{ state: CeremonyState; seal: Json }> {
     return this.#locked(ceremonyId, async () => {
       const state = this.#open(ceremonyId);
-      const open = state.acts.flatMap((a) => a.steps).filter((s) => s.status !== 'completed' && s.status !== 'skipped');
+      const open = state.acts.flatMap((a) => a.steps).filter((s) => !isDone(s));
       if (open.length > 0) throw new KskError('CONFLICT', `Ceremony ${ceremonyId} cannot close: ${open.length} step(s) are not done, the first is ${open[0]?.number} (${open[0]?.id}).`);
       const incomplete = state.exceptions.filter((x) => !x.complete);
       if (incomplete.length > 0) throw new KskError('CONFLICT', `Ceremony ${ceremonyId} cannot close: exception ${incomplete[0]?.exceptionId} has no decision or no signature.`);
       for (const p of state.participants.filter((x) => x.signedOutAt === null)) this.deps.store.append(ceremonyId, 'participant.signed-out', { personId: p.personId });
       await this.sessions.closeAll(ceremonyId);
       const audit = await this.deps.auditSealer(ceremonyId);
-      const { seal } = await this.deps.store.closeCeremony(ceremonyId, audit.sealer, summary).finally(() => audit.release());
+      const closing = [state.outcome, summary].filter((x): x is string => Boolean(x)).join(' ') || undefined;
+      const { seal } = await this.deps.store.closeCeremony(ceremonyId, audit.sealer, closing).finally(() => audit.release());
       this.#changed(ceremonyId);
       this.deps.emit({ type: 'state-changed', topic: 'workspace' });
       const head = describeHash(Buffer.from(seal.statement.headHash, 'hex'));
@@ -785,4 +840,25 @@ export class CeremonyEngine {
     this.#read.set(ceremonyId, events);
     return events;
   }
+}
+
+/** Completed, skipped, or not applicable on the branch taken: nothing more to do at this step. */
+function isDone(step: Pick<StepState, 'status'>): boolean {
+  return step.status === 'completed' || step.status === 'skipped' || step.status === 'not-applicable';
+}
+
+/** A deadline as the log records it, at one moment. */
+function assessment(d: DeadlineStatus, stepId?: string): PayloadOf<'deadline.assessed'> {
+  return {
+    ...(stepId ? { stepId } : {}),
+    state: d.state,
+    at: d.now,
+    lastExpiration: d.lastExpiration,
+    skrDue: d.skrDue,
+    unavoidableAt: d.unavoidableAt,
+    alternateWindow: d.alternateWindow,
+    leadTime: d.policy.leadTime,
+    publicationMargin: d.policy.publicationMargin,
+    consequence: d.consequence,
+  };
 }

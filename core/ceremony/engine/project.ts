@@ -12,10 +12,13 @@ import type {
 import type { StoredEvent } from '../../evidence/stored.js';
 import { hsmOperationsOf, hsmOperationTypes } from '../../evidence/registers/hsm.js';
 import { toPgpWords } from '../../hash/pgpWords.js';
+import { branchesOf, branchOfStep } from '../branches.js';
 import { deadlineStatus, defaultDeadlinePolicy, type DeadlinePolicy } from '../deadline.js';
-import type { Obligation } from '../followUps.js';
+import { formatSpan } from '../duration.js';
+import { unmetCondition, type Obligation } from '../followUps.js';
+import { drProcedures, isDrProcedureId, procedureLabel, procedureTitle } from '../procedures.js';
 import type { Script, Step } from '../script.js';
-import { triage, type TriageAnswers } from '../triage.js';
+import type { QuestionId } from '../triage.js';
 import { scriptSummary, stepView } from './scriptView.js';
 
 /**
@@ -49,6 +52,7 @@ interface Track {
   performedAt: string | null;
   completedAt: string | null;
   skipped: StepState['skipped'];
+  notApplicable: StepState['notApplicable'];
   performer: StepState['performer'];
   initials: StepState['initials'];
   result: StepState['result'];
@@ -65,6 +69,7 @@ const emptyTrack = (): Track => ({
   performedAt: null,
   completedAt: null,
   skipped: null,
+  notApplicable: null,
   performer: null,
   initials: null,
   result: null,
@@ -96,14 +101,53 @@ function obligationView(o: Obligation): ObligationView {
   return JSON.parse(JSON.stringify(o)) as ObligationView;
 }
 
-function triageView(recorded: StoredEvent<'triage.recorded'>['payload']): CeremonyState['triage'] {
-  const answers: TriageAnswers = {};
-  for (const [q, a] of Object.entries(recorded.answers)) {
-    if (q === 'disaster') answers.disaster = a as TriageAnswers['disaster'];
-    else (answers as Record<string, boolean>)[q] = a === 'yes';
-  }
-  const result = triage(answers);
-  return { ...result, reason: recorded.reason, interpretation: recorded.interpretation ?? null };
+/** The triage as the log recorded it: never decided again, so a later change of the tree leaves past ceremonies as they were. */
+function triageView(recorded: StoredEvent<'triage.recorded'>['payload'], atCreation: DeadlineView | null): NonNullable<CeremonyState['triage']> {
+  const decision = recorded.decision ?? 'procedure';
+  const procedure = decision === 'reschedule' ? null : recorded.procedure;
+  const dr = procedure && isDrProcedureId(procedure) ? drProcedures[procedure] : null;
+  const label = decision === 'reschedule' ? 'No DR procedure yet' : dr ? procedureLabel(dr.id) : procedure === 'ksr-signing' ? 'KSR signing ceremony' : recorded.procedure;
+  const time = recorded.answers.timeSufficient;
+  return {
+    decision,
+    procedure,
+    branch: recorded.branch ?? null,
+    plan: recorded.plan === '4.1.3' ? '4.1.3' : null,
+    label,
+    title: dr ? procedureTitle(dr.id) : label,
+    section: dr ? `${dr.section}${dr.variant ? ` ${dr.variant}` : ''}` : null,
+    template: recorded.template,
+    reason: recorded.reason,
+    next: recorded.next ?? `Run ${label}.`,
+    interpretation: recorded.interpretation ?? null,
+    time: time
+      ? { sufficient: time === 'yes', source: atCreation ? 'deadline' : 'answer', holdBy: atCreation?.skrDue ?? null, unavoidableAt: atCreation?.unavoidableAt ?? null }
+      : null,
+    questionsAsked: recorded.questionsAsked as QuestionId[],
+    answers: recorded.answers,
+    ignored: [],
+  };
+}
+
+type DeadlineView = NonNullable<CeremonyState['deadline']>;
+
+/** The deadline as a deadline.assessed event recorded it, its countdown as it stood then. */
+function recordedDeadline(e: StoredEvent<'deadline.assessed'>): DeadlineView & { stepId: string | null } {
+  const p = e.payload;
+  const remainingMs = Date.parse(p.lastExpiration) - Date.parse(p.at);
+  return {
+    state: p.state,
+    now: p.at,
+    lastExpiration: p.lastExpiration,
+    skrDue: p.skrDue,
+    unavoidableAt: p.unavoidableAt,
+    remainingMs,
+    countdown: remainingMs > 0 ? `${formatSpan(remainingMs)} left` : `expired ${formatSpan(remainingMs)} ago`,
+    alternateWindow: p.alternateWindow,
+    policy: { leadTime: p.leadTime, publicationMargin: p.publicationMargin },
+    consequence: p.consequence,
+    stepId: p.stepId ?? null,
+  };
 }
 
 export function ceremonyState(input: ProjectionInput): CeremonyState {
@@ -122,7 +166,11 @@ export function ceremonyState(input: ProjectionInput): CeremonyState {
   const artifacts: CeremonyState['artifacts'] = [];
   const openedHere: ObligationView[] = [];
   const dischargedHere: string[] = [];
-  let triageRecorded: CeremonyState['triage'] = null;
+  let triageRecorded: StoredEvent<'triage.recorded'>['payload'] | null = null;
+  let deadlineAtCreation: DeadlineView | null = null;
+  let deadlineRecorded: CeremonyState['deadlineRecorded'] = null;
+  const branchesTaken: CeremonyState['branches'] = [];
+  const retiredSerials: string[] = [];
   let currentSkr: CeremonyState['currentSkr'] = null;
   let closedAt: string | null = null;
   let inProgressAttestation: string | null = null;
@@ -135,8 +183,21 @@ export function ceremonyState(input: ProjectionInput): CeremonyState {
         closedAt = e.time;
         break;
       case 'triage.recorded':
-        triageRecorded = triageView(e.payload);
+        triageRecorded = e.payload;
         break;
+      case 'deadline.assessed':
+        deadlineRecorded = recordedDeadline(e);
+        if (!e.payload.stepId) deadlineAtCreation ??= deadlineRecorded;
+        break;
+      case 'branch.taken': {
+        const declared = branchesOf(script).find((b) => b.id === e.payload.branch);
+        branchesTaken.push({ stepId: e.payload.stepId, branch: e.payload.branch, title: declared?.title ?? e.payload.branch, outcome: e.payload.outcome, ends: declared?.ends ?? false, at: e.time });
+        for (const id of e.payload.notApplicable) {
+          const t = tracks.get(id);
+          if (t) t.notApplicable = { at: e.time, branch: branchOfStep(script, id)?.id ?? 'another branch', decidedAt: e.payload.stepId, outcome: e.payload.outcome };
+        }
+        break;
+      }
       case 'skr.current':
         currentSkr = {
           id: e.payload.skrId,
@@ -204,6 +265,9 @@ export function ceremonyState(input: ProjectionInput): CeremonyState {
           track.result = e.type === 'action.performed' ? (e.payload.result as StepState['result']) : e.payload.note ? { note: e.payload.note } : {};
         }
         if (e.type === 'action.performed') applyHsmEffect(hsms, e.payload.kind, e.payload.result as Json);
+        if (e.type === 'action.performed' && e.payload.kind === 'replace-hardware') {
+          for (const r of ((e.payload.result as Json).retired as { serial?: unknown }[] | undefined) ?? []) if (typeof r.serial === 'string') retiredSerials.push(r.serial);
+        }
         break;
       case 'action.failed':
         track?.failures.push({ at: e.time, error: e.payload.error });
@@ -282,7 +346,7 @@ export function ceremonyState(input: ProjectionInput): CeremonyState {
     const track = tracks.get(step.id) as Track;
     stepStates.set(step.id, stepState(step, act.number, act.phase, track, participantList, attestations, input, interruptedSteps.has(step.id)));
   }
-  const currentStepId = steps.find(({ step }) => !['completed', 'skipped'].includes(stepStates.get(step.id)?.status ?? ''))?.step.id ?? null;
+  const currentStepId = steps.find(({ step }) => !['completed', 'skipped', 'not-applicable'].includes(stepStates.get(step.id)?.status ?? ''))?.step.id ?? null;
   const started = [...tracks.values()].some((t) => t.startedAt !== null);
   const last = events[events.length - 1] as StoredEvent;
   const byId = new Map(input.obligations.map((o) => [o.id, o]));
@@ -300,14 +364,24 @@ export function ceremonyState(input: ProjectionInput): CeremonyState {
     openedAt: opened.time,
     closedAt,
     script: scriptSummary(script, input.scriptSha256),
-    triage: triageRecorded,
+    triage: triageRecorded ? triageView(triageRecorded, deadlineAtCreation) : null,
     currentSkr,
-    deadline: currentSkr ? deadlineStatus(new Date(currentSkr.lastExpiration), input.now, deadlinePolicyOf(script)) : null,
+    // A closed ceremony shows the deadline its decisions were made on, never today's countdown.
+    deadline: !currentSkr ? null : closedAt ? (deadlineRecorded ?? deadlineStatus(new Date(currentSkr.lastExpiration), new Date(closedAt), deadlinePolicyOf(script))) : deadlineStatus(new Date(currentSkr.lastExpiration), input.now, deadlinePolicyOf(script)),
+    deadlineRecorded,
+    branches: branchesTaken,
+    outcome: branchesTaken.find((b) => b.ends)?.outcome ?? null,
     roles: script.roles.map((r) => ({ id: r.id, title: r.title })),
     participants: participantList,
     quorums: Object.entries(script.quorums).map(([id, q]) => ({ id, role: q.role, m: q.m, n: q.n, ...(q.title ? { title: q.title } : {}) })),
     hsms: [...hsms.values()],
-    acts: script.acts.map((act) => ({ number: act.number, title: act.title, phase: act.phase, steps: act.steps.map((s) => stepStates.get(s.id) as StepState) })),
+    acts: script.acts.map((act) => ({
+      number: act.number,
+      title: act.title,
+      phase: act.phase,
+      ...(act.branch ? { branch: act.branch, branchTitle: branchesOf(script).find((b) => b.id === act.branch)?.title ?? act.branch } : {}),
+      steps: act.steps.map((s) => stepStates.get(s.id) as StepState),
+    })),
     currentStepId,
     exceptions: exceptions.map((x) => {
       const check = checkOf.get(x.exceptionId) ?? null;
@@ -318,7 +392,12 @@ export function ceremonyState(input: ProjectionInput): CeremonyState {
     followUps: {
       opened: openedHere.map((o) => (byId.get(o.id) ? obligationView(byId.get(o.id) as Obligation) : o)),
       discharged: obligationsOf(dischargedHere),
-      outstanding: input.obligations.filter((o) => o.status === 'open').map(obligationView),
+      outstanding: input.obligations
+        .filter((o) => o.status === 'open')
+        .map((o) => {
+          const unmet = unmetCondition(o, { retiredSerials });
+          return { ...obligationView(o), ...(unmet ? { unmet } : {}) };
+        }),
     },
     interrupted,
     log: {
@@ -376,6 +455,8 @@ function stepState(
     ? 'completed'
     : t.skipped
       ? 'skipped'
+      : t.notApplicable
+        ? 'not-applicable'
       : t.performedAt && step.initial && !t.initials
         ? 'awaiting-initials'
         : t.startedAt || t.performedAt
@@ -397,7 +478,7 @@ function stepState(
     if (step.initial) needs.push('initial');
   }
   if (status === 'awaiting-initials') needs.push('initial');
-  if (step.action.kind === 'attestation' && status !== 'completed' && status !== 'skipped') {
+  if (step.action.kind === 'attestation' && (status === 'pending' || status === 'in-progress' || status === 'awaiting-initials')) {
     const done = new Set(attestations.filter((a) => a.stepId === step.id).map((a) => a.personId));
     if (attestorsOf(step, participants).every((p) => done.has(p.personId)) && done.size > 0) needs.splice(needs.indexOf('attest'), 1);
   }
@@ -410,6 +491,7 @@ function stepState(
     performedAt: t.performedAt,
     completedAt: t.completedAt,
     skipped: t.skipped,
+    notApplicable: t.notApplicable,
     performer: t.performer,
     initials: t.initials,
     result: t.result,
@@ -419,6 +501,7 @@ function stepState(
     shown: t.shown,
     needs,
     quorum,
+    decides: branchesOf(input.script).filter((b) => b.decidedAt === step.id).map((b) => b.id),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { ScriptSummary, ScriptView } from '../../contract/ceremonyState.js';
 import { actionInfo } from '../actions.js';
+import { branchesOf } from '../branches.js';
 import type { Script, Step } from '../script.js';
 
 /** A script as the contract shows it: the document itself, with each action's title and evidence. */
@@ -38,7 +39,8 @@ export function scriptView(script: Script, sha256: string): ScriptView {
     roles: script.roles.map((r) => ({ ...r })),
     quorums: Object.fromEntries(Object.entries(script.quorums).map(([id, q]) => [id, { ...q }])),
     hsms: script.hsms.map((h) => ({ ...h })),
-    acts: script.acts.map((act) => ({ number: act.number, title: act.title, phase: act.phase, steps: act.steps.map(stepView) })),
+    acts: script.acts.map((act) => ({ number: act.number, title: act.title, phase: act.phase, ...(act.branch ? { branch: act.branch } : {}), steps: act.steps.map(stepView) })),
     followUps: script.followUps.map((f) => ({ ...f })),
+    branches: branchesOf(script).map((b) => ({ id: b.id, title: b.title, decidedAt: b.decidedAt, ends: b.ends ?? false })),
   };
 }

@@ -1,3 +1,4 @@
+import { branchesOf } from '../../ceremony/branches.js';
 import { scriptSteps } from '../../ceremony/script.js';
 import { algorithmName } from '../../dnssec/algorithms.js';
 import type { EvidenceStore } from '../../evidence/store.js';
@@ -128,8 +129,13 @@ function recordHsms(log: CeremonyLog): RecordDocumentInput['hsms'] {
 function recordFacts(log: CeremonyLog): { label: string; value: string }[] {
   const triage = eventsOf(log, 'triage.recorded').at(-1)?.payload;
   const skr = eventsOf(log, 'skr.current').at(-1)?.payload;
+  const decided = eventsOf(log, 'deadline.assessed').at(-1)?.payload;
+  const ending = eventsOf(log, 'branch.taken').find((e) => log.script && branchesOf(log.script.script).some((b) => b.id === e.payload.branch && b.ends))?.payload;
   return [
-    ...(triage ? [{ label: 'Chosen by triage', value: `${triage.procedure}: ${triage.reason}` }] : []),
+    ...(triage ? [{ label: 'Chosen by triage', value: `${triage.procedure}${triage.branch ? ` (${triage.branch})` : ''}: ${triage.reason}` }] : []),
+    ...(triage?.next ? [{ label: 'What triage said to do', value: triage.next }] : []),
+    ...(ending ? [{ label: 'Outcome', value: ending.outcome }] : []),
+    ...(decided ? [{ label: 'Deadline as decided', value: `${decided.state} at ${utcDisplay(decided.at, 'the time the deadline was assessed')}: ${decided.consequence}` }] : []),
     ...(skr ? [{ label: 'Current SKR', value: `${skr.skrId}, last RRSIG expires ${utcDisplay(skr.lastExpiration, 'the expiry of the current SKR')}` }] : []),
   ];
 }

@@ -1,3 +1,4 @@
+import { actTitle } from '../../ceremony/branches.js';
 import { scriptSteps, type Script } from '../../ceremony/script.js';
 import { algorithmName } from '../../dnssec/algorithms.js';
 import { summarizeKsk } from '../../dnssec/dnskey.js';
@@ -158,16 +159,21 @@ function performersOf(events: readonly StoredEvent[], people: People): string[] 
 /** Every step of the script the ceremony followed, with what the log says happened at it. */
 export function recordActs(log: CeremonyLog, script: Script, people: People, byStep: ReadonlyMap<string, readonly StoredEvent[]>): RecordAct[] {
   const steps = new Map(stepsOf(eventsOf(log, 'step.started', 'step.completed', 'step.skipped')).map((s) => [s.stepId, s]));
+  // A decision that took a branch of the script: the steps of the other branch were never to be done.
+  const notApplicable = new Map(eventsOf(log, 'branch.taken').flatMap((e) => e.payload.notApplicable.map((id) => [id, e] as const)));
   const acts = new Map<number, RecordAct>();
   for (const { act, step } of scriptSteps(script)) {
-    const record = acts.get(act.number) ?? { number: String(act.number), title: act.title, steps: [] };
+    const record = acts.get(act.number) ?? { number: String(act.number), title: actTitle(script, act), steps: [] };
     acts.set(act.number, record);
     const events = byStep.get(step.id) ?? [];
     const initialled = events.flatMap((e) => (e.type === 'initials' ? [initialsOf(nameOf(people, e.payload.personId))] : []));
     const raised = events.flatMap((e) => (e.type === 'exception' ? [e.payload.exceptionId] : []));
     const performers = performersOf(events, people);
     const hashes = stepHashes(events, people);
-    const { notes, ...status } = stepStatus(steps.get(step.id), events.some((e) => e.type === 'hsm.failed' || e.type === 'action.failed'));
+    const decided = notApplicable.get(step.id);
+    const { notes, ...status } = decided
+      ? { status: 'not-applicable' as const, at: decided.time, notes: [`Not applicable: the decision at step ${decided.payload.stepId} took the branch ${decided.payload.branch}.`] }
+      : stepStatus(steps.get(step.id), events.some((e) => e.type === 'hsm.failed' || e.type === 'action.failed'));
     const allNotes = [...notes, ...stepNotes(events), ...checkNotes(events)];
     record.steps.push({
       number: step.number,

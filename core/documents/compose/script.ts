@@ -1,3 +1,4 @@
+import { actTitle } from '../../ceremony/branches.js';
 import { scriptHash } from '../../ceremony/hash.js';
 import { participantRoles, type Script, type Step } from '../../ceremony/script.js';
 import type { CeremonyInfo, ScriptDocumentInput } from '../types.js';
@@ -64,7 +65,7 @@ export function scriptDocumentInput(script: Script, ceremony: CeremonyInfo, opti
     participants: signInRows(script, options),
     acts: script.acts.map((act) => ({
       number: String(act.number),
-      title: act.title,
+      title: actTitle(script, act),
       ...(act.phase === 'preparation' ? { summary: 'Preparation, before the ceremony day: not filmed.' } : {}),
       steps: act.steps.map((step) => ({ number: step.number, role: step.roles.join(', '), activity: activity(step) })),
     })),

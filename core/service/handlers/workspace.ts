@@ -57,8 +57,10 @@ export function workspaceHandlers(ctx: ServiceContext): WorkspaceHandlers {
       return scriptView(script, scriptHash(script));
     },
     'triage.next': ({ answers }) => {
-      const question = nextQuestion(answers);
-      return { question: question ? { ...question, options: [...question.options] } : null, result: question ? null : triage(answers), deadline: deadlineNow() };
+      // The time is never asked when the workspace has a current SKR: its deadline answers it.
+      const deadline = deadlineNow();
+      const question = nextQuestion(answers, { deadline });
+      return { question: question ? { ...question, options: [...question.options] } : null, result: question ? null : triage(answers, { deadline }), deadline };
     },
   };
 }

@@ -34,15 +34,22 @@ export function formatRemaining(ms: number): string {
   return ms >= 0 ? text : `expired ${text} ago`;
 }
 
-/** The countdown to the last RRSIG of the current SKR, as a line of large type. */
-export function Countdown({ remainingMs, until, className }: { remainingMs: number; until: string; className?: string }) {
-  const remaining = useRemaining(remainingMs);
+/**
+ * The countdown to the last RRSIG of the current SKR, as a line of large type. With `asOf` (a
+ * closed ceremony) it does not tick: it is the time that was left when the decisions were made.
+ */
+export function Countdown({ remainingMs, until, className, asOf }: { remainingMs: number; until: string; className?: string; asOf?: string }) {
+  const ticking = useRemaining(remainingMs);
+  const remaining = asOf ? remainingMs : ticking;
   return (
     <p className={className ?? 'countdown'} data-testid="countdown">
-      <span className="countdown-value" role="timer" aria-live="off">
+      <span className="countdown-value" role={asOf ? undefined : 'timer'} aria-live="off">
         {formatRemaining(remaining)}
       </span>{' '}
-      <span className="countdown-until">until {until}</span>
+      <span className="countdown-until">
+        until {until}
+        {asOf ? ` (as recorded at ${asOf}, when it was decided)` : ''}
+      </span>
     </p>
   );
 }

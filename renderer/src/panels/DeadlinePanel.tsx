@@ -9,18 +9,26 @@ const stateLabels: Record<DeadlineView['state'], string> = {
   expired: 'The last RRSIG has expired',
 };
 
-/** The countdown to the last RRSIG of the current SKR and what it means for the decisions. */
-export function DeadlinePanel({ deadline, large = false }: { deadline: DeadlineView; large?: boolean }) {
+/**
+ * The countdown to the last RRSIG of the current SKR and what it means for the decisions. `recorded`:
+ * the deadline as the log recorded it (a decision's, a closed ceremony's), shown as it stood then.
+ */
+export function DeadlinePanel({ deadline, large = false, recorded = false }: { deadline: DeadlineView; large?: boolean; recorded?: boolean }) {
   return (
     <div data-testid="deadline">
-      <Countdown remainingMs={deadline.remainingMs} until={`the last RRSIG expires at ${utc(deadline.lastExpiration)}`} className={large ? 'countdown countdown-large' : 'countdown'} />
+      <Countdown
+        remainingMs={deadline.remainingMs}
+        until={`the last RRSIG expires at ${utc(deadline.lastExpiration)}`}
+        className={large ? 'countdown countdown-large' : 'countdown'}
+        {...(recorded ? { asOf: utc(deadline.now) } : {})}
+      />
       <p className={deadline.state === 'sufficient' ? 'badge badge-ok' : 'badge badge-error'} data-testid="deadline-state">
         {stateLabels[deadline.state]}
       </p>
       <p data-testid="deadline-consequence">{deadline.consequence}</p>
       <p className="muted">
-        The SKR is due at the RZM by {utc(deadline.skrDue)} (publication margin {deadline.policy.publicationMargin}; lead time to convene a ceremony{' '}
-        {deadline.policy.leadTime}).
+        The SKR is due at the RZM by {utc(deadline.skrDue)} (publication margin {deadline.policy.publicationMargin}); a ceremony can still be convened until{' '}
+        {utc(deadline.unavoidableAt)} (lead time {deadline.policy.leadTime}).
       </p>
     </div>
   );

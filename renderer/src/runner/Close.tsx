@@ -14,7 +14,12 @@ export function ClosePanel({ state }: { state: CeremonyState }) {
   return (
     <section className="current" aria-labelledby="close-title" data-testid="close-panel">
       <h2 id="close-title">Close and seal the ceremony</h2>
-      <p className="lead">Every step is done or skipped. Closing signs out those still signed in and seals the log: nothing can be added to this ceremony afterwards.</p>
+      <p className="lead">Every step is done, skipped or not applicable. Closing signs out those still signed in and seals the log: nothing can be added to this ceremony afterwards.</p>
+      {state.outcome && (
+        <p className="big" data-testid="ceremony-outcome">
+          Outcome: {state.outcome}
+        </p>
+      )}
       {incomplete > 0 && <p className="warning">{incomplete} exception(s) still need a decision and a signature: the ceremony cannot be closed yet.</p>}
       <form
         onSubmit={(e) => {

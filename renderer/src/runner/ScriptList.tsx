@@ -14,6 +14,8 @@ export function statusText(step: StepState, current: boolean): string {
       return `done ${clockTime(step.completedAt)}${step.initials ? `, initialled by ${step.initials.name}` : ''}`;
     case 'skipped':
       return `skipped ${clockTime(step.skipped?.at)}`;
+    case 'not-applicable':
+      return 'not applicable: another branch was decided';
     case 'awaiting-initials':
       return 'performed, awaiting the IW’s initials';
     case 'in-progress':
@@ -23,7 +25,7 @@ export function statusText(step: StepState, current: boolean): string {
   }
 }
 
-const marks: Record<StepState['status'], string> = { completed: '✓', skipped: '⤼', 'awaiting-initials': '…', 'in-progress': '▶', pending: '' };
+const marks: Record<StepState['status'], string> = { completed: '✓', skipped: '⤼', 'awaiting-initials': '…', 'in-progress': '▶', pending: '', 'not-applicable': '–' };
 
 /**
  * The script on the left of the runner: every act and step, where we are, what is done with its
@@ -43,6 +45,7 @@ export function ScriptList({ state, selected, onSelect }: { state: CeremonyState
             <div className="act-title">
               Act {act.number}. {act.title}
               {act.phase === 'preparation' ? ' (before the ceremony day)' : ''}
+              {act.branchTitle ? <span className="act-branch"> · only if: {act.branchTitle}</span> : null}
             </div>
             <ol>
               {act.steps.map((step) => {

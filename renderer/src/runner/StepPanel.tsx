@@ -20,6 +20,7 @@ const statusLabels: Record<StepState['status'], string> = {
   'awaiting-initials': 'Performed: waiting for the IW’s initials',
   completed: 'Done',
   skipped: 'Skipped',
+  'not-applicable': 'Not applicable',
 };
 
 /** Long HSM work reports progress; while it runs the room sees that it runs, and how far, if the HSM can tell. */
@@ -165,6 +166,11 @@ export function StepPanel({ state, step }: { state: CeremonyState; step: StepSta
           {step.initials ? `, initialled by ${step.initials.name} at ${utc(step.initials.at)}` : ''}.
         </p>
       )}
+      {step.status === 'not-applicable' && step.notApplicable && (
+        <p className="muted" data-testid="not-applicable">
+          Not applicable: this step is on the branch {step.notApplicable.branch}, which step {step.notApplicable.decidedAt} did not take ({utc(step.notApplicable.at)}: {step.notApplicable.outcome})
+        </p>
+      )}
       {step.status === 'skipped' && step.skipped && (
         <p className="warning">
           Skipped at {utc(step.skipped.at)}: {step.skipped.reason}
@@ -190,7 +196,10 @@ export function StepPanel({ state, step }: { state: CeremonyState; step: StepSta
         </section>
       )}
       <ExceptionsList state={state} title="Exceptions at this step" exceptions={state.exceptions.filter((e) => e.stepId === step.id)} />
-      {state.status !== 'closed' && (step.status === 'pending' || step.status === 'in-progress') && (
+      {step.decides.length > 0 && state.status !== 'closed' && (step.status === 'pending' || step.status === 'in-progress') && (
+        <p className="muted">This step decides which branch of the script applies ({step.decides.join(' or ')}): it cannot be skipped.</p>
+      )}
+      {state.status !== 'closed' && step.decides.length === 0 && (step.status === 'pending' || step.status === 'in-progress') && (
         <div className="actions">
           <Deviation state={state} step={step} kind="skip" />
         </div>

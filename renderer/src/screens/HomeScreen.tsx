@@ -23,6 +23,7 @@ function CeremonyItem({ ceremony }: { ceremony: CeremonySummaryView }) {
         {ceremony.closedAt ? ` · closed ${utc(ceremony.closedAt)}` : ''} · {ceremony.stepsDone} of {ceremony.stepsTotal} steps done
         {ceremony.sealed ? ' · sealed' : ''}
       </p>
+      {ceremony.outcome && <p data-testid="ceremony-outcome">Outcome: {ceremony.outcome}</p>}
       <p>
         {ceremony.status !== 'closed' && <a href={href({ name: 'sign-in', id: ceremony.ceremonyId })}>Sign-in</a>}
         {ceremony.status !== 'closed' && ' · '}
@@ -63,6 +64,13 @@ function FollowUps({ obligations }: { obligations: ObligationView[] }) {
             <li key={o.id}>
               <strong>{o.title}</strong>
               <p>When: {o.condition}</p>
+              {o.detail && <p>{o.detail}</p>}
+              {(o.subjects ?? []).map((h) => (
+                <p key={h.serialNumber}>
+                  Retire {h.hsmId} ({h.model}, serial <span className="mono">{h.serialNumber}</span>
+                  {h.tokenLabel ? `, token ${h.tokenLabel}` : ''}): {h.reason}
+                </p>
+              ))}
               <p className="muted">
                 Opened {utc(o.openedAt)} by ceremony {o.origin.ceremonyId} (step {o.origin.stepId}
                 {o.origin.seedStep ? `, DR step ${o.origin.seedStep}` : ''})

@@ -26,11 +26,11 @@ function Projection({ state }: { state: CeremonyState }) {
   const steps = state.acts.flatMap((a) => a.steps);
   const current = steps.find((s) => s.id === state.currentStepId) ?? null;
   const shown = hashesToShow(state, current);
-  const done = steps.filter((s) => s.status === 'completed' || s.status === 'skipped').length;
+  const done = steps.filter((s) => s.status === 'completed' || s.status === 'skipped' || s.status === 'not-applicable').length;
   return (
     <div data-testid="projection" data-ceremony={state.ceremonyId} data-step={current?.id ?? ''}>
       <ScreenTitle>{state.title}</ScreenTitle>
-      {state.deadline && <Countdown remainingMs={state.deadline.remainingMs} until={`the last RRSIG expires at ${utc(state.deadline.lastExpiration)}`} />}
+      {state.deadline && <Countdown {...(state.status === 'closed' ? { asOf: utc(state.deadline.now) } : {})} remainingMs={state.deadline.remainingMs} until={`the last RRSIG expires at ${utc(state.deadline.lastExpiration)}`} />}
       {current ? (
         <section className="current" aria-label="Current step">
           <p className="current-number" data-testid="projector-step">

@@ -5,6 +5,7 @@ import { ErrorMessage } from '../components/ErrorMessage.js';
 import { ScreenTitle } from '../components/ScreenTitle.js';
 import { CeremonyDetails, type CeremonyDetailsValue } from '../panels/CeremonyDetails.js';
 import { DeadlinePanel } from '../panels/DeadlinePanel.js';
+import { utc } from '../format.js';
 import { href, navigate } from '../router.js';
 
 /** Short names of the questions, for the list of answers given so far. */
@@ -15,6 +16,14 @@ const questionNames: Record<string, string> = {
   kmfAvailable: 'A Key Management Facility is available',
   backupAvailable: 'The KSK backup is available',
   rkshsAvailable: 'The Recovery Key Share Holders are available',
+  timeSufficient: 'Sufficient time to reschedule or repair',
+};
+
+const branchNames: Record<string, string> = {
+  'alternate-date': 'an alternate date: its step 2 reschedules the Key Ceremony, and the ceremony ends there',
+  'proceed-now': 'proceed now: there is no time for an alternate date',
+  'cos-present': 'with the Crypto Officers present',
+  'cos-absent': 'without the Crypto Officers',
 };
 
 function toAnswers(given: Record<string, string>): TriageAnswers {
@@ -96,40 +105,76 @@ export function TriageScreen({ given }: { given: Record<string, string> }) {
       {next.status === 'error' && <ErrorMessage error={next.error} />}
       {next.status === 'ok' && next.value.question && <Question key={next.value.question.id} given={given} question={next.value.question} />}
       {next.status === 'ok' && next.value.result && (
-        <section className="panel panel-strong" aria-labelledby="triage-result-title" data-testid="triage-result">
+        <section className="panel panel-strong" aria-labelledby="triage-result-title" data-testid="triage-result" data-decision={next.value.result.decision}>
           <h2 id="triage-result-title">
-            The procedure: <span data-testid="triage-procedure">{next.value.result.label}</span>
+            {next.value.result.decision === 'reschedule' ? 'The decision: ' : 'The procedure: '}
+            <span data-testid="triage-procedure">{next.value.result.label}</span>
           </h2>
           <p className="lead">{next.value.result.title}</p>
+          {next.value.result.time && (
+            <p data-testid="triage-time">
+              Time: {next.value.result.time.sufficient ? 'sufficient' : 'not sufficient'} to reschedule or repair,{' '}
+              {next.value.result.time.source === 'deadline' ? 'from the deadline of the current SKR' : 'as you answered (no current SKR is loaded)'}
+              {next.value.result.time.unavoidableAt ? `: a ceremony can be convened until ${utc(next.value.result.time.unavoidableAt)}, when the DR procedure becomes unavoidable.` : '.'}
+            </p>
+          )}
+          <h3>What to do now</h3>
+          <p className="big" data-testid="triage-next">
+            {next.value.result.next}
+          </p>
+          {next.value.result.branch && (
+            <p data-testid="triage-branch" data-branch={next.value.result.branch}>
+              The branch of its script the answers decide: {branchNames[next.value.result.branch] ?? next.value.result.branch}. The ceremony decides it again when it gets there, on what the log then records.
+            </p>
+          )}
+          {next.value.result.plan && (
+            <p data-testid="triage-plan">
+              In addition: DR {next.value.result.plan} for the prolonged unavailability. The ceremony started here carries it as a follow-up obligation, which a DR 4.1.3 ceremony discharges.
+            </p>
+          )}
           <h3>Why</h3>
           <p data-testid="triage-reason">{next.value.result.reason}</p>
           {next.value.result.interpretation && (
             <>
               <h3>Where the DR document is silent or overlaps</h3>
-              <p>{next.value.result.interpretation}</p>
+              <p data-testid="triage-interpretation">{next.value.result.interpretation}</p>
             </>
           )}
           <h3>Deadline</h3>
-          {next.value.deadline ? <DeadlinePanel deadline={next.value.deadline} /> : <p className="warning">No current SKR is loaded in this workspace: the deadline is unknown.</p>}
-          <p className="muted">Script template: {next.value.result.template}</p>
-          <form
-            onSubmit={(e) => {
-              e.preventDefault();
-              void create.run({ triage: answers, ...details }).then((r) => r?.ok && navigate({ name: 'sign-in', id: r.value.ceremonyId }));
-            }}
-          >
-            <h3>Start the ceremony</h3>
-            <CeremonyDetails onChange={setDetails} />
+          {next.value.deadline ? (
+            <DeadlinePanel deadline={next.value.deadline} />
+          ) : (
+            <p className="warning">No current SKR is loaded in this workspace: the deadline is unknown{next.value.result.time ? ', so the time was your answer' : ''}.</p>
+          )}
+          {next.value.result.template ? (
+            <>
+              <p className="muted">Script template: {next.value.result.template}</p>
+              <form
+                onSubmit={(e) => {
+                  e.preventDefault();
+                  void create.run({ triage: answers, ...details }).then((r) => r?.ok && navigate({ name: 'sign-in', id: r.value.ceremonyId }));
+                }}
+              >
+                <h3>Start the ceremony</h3>
+                <CeremonyDetails onChange={setDetails} />
+                <div className="actions">
+                  <button type="submit" className="primary-large" disabled={create.busy}>
+                    {create.busy ? 'Creating the ceremony…' : next.value.result.decision === 'reschedule' ? `Start DR ${next.value.result.plan} (its plan)` : `Start ${next.value.result.label}`}
+                  </button>
+                  <a className="button-link secondary" href={href({ name: 'triage', answers: without(given, Object.keys(given).at(-1) ?? '') })}>
+                    Back to the previous question
+                  </a>
+                </div>
+                {create.state.status === 'error' && <ErrorMessage error={create.state.error} />}
+              </form>
+            </>
+          ) : (
             <div className="actions">
-              <button type="submit" className="primary-large" disabled={create.busy}>
-                {create.busy ? 'Creating the ceremony…' : `Start ${next.value.result.label}`}
-              </button>
               <a className="button-link secondary" href={href({ name: 'triage', answers: without(given, Object.keys(given).at(-1) ?? '') })}>
                 Back to the previous question
               </a>
             </div>
-            {create.state.status === 'error' && <ErrorMessage error={create.state.error} />}
-          </form>
+          )}
         </section>
       )}
     </div>

@@ -97,14 +97,29 @@ export class Room {
       await runner.leaves(step.id, 'awaiting-initials');
       return true;
     }
+    // A preparation step whose performer has not signed in: the RKOS who did it writes their name.
+    const byName = panel.getByRole('group', { name: /^Performed by \(before the ceremony day/ });
+    if ((await byName.count()) > 0) await byName.getByLabel('Name').fill('Rob Security');
     switch (step.kind) {
       case 'manual':
         await panel.getByRole('button', { name: 'Confirm: this was done' }).click();
         break;
       case 'notify':
-        await panel.getByLabel('Name', { exact: true }).fill('Carla Officer 1');
+        await panel.getByRole('group', { name: /^Notified: row 1$/ }).getByRole('textbox', { name: 'Name' }).fill('Carla Officer 1');
         await runner.perform();
         break;
+      case 'schedule-alternate': {
+        // The RKOS schedules the first whole hour of the window the app recorded when the step started.
+        const window = panel.getByTestId('alternate-window');
+        await expect(window).toBeVisible();
+        const earliest = Date.parse((await window.getAttribute('data-earliest')) ?? '');
+        const date = new Date(Math.ceil(earliest / 3_600_000) * 3_600_000).toISOString().replace('T', ' ').replace(/\.\d+Z$/, '');
+        await panel.getByRole('radio', { name: /^Schedule an alternate date/ }).check();
+        await panel.getByLabel('Alternate date (UTC)').fill(date);
+        await this.once('schedule-alternate', 'runner-schedule-alternate');
+        await runner.perform();
+        break;
+      }
       case 'choose-algorithm':
         await panel.getByRole('radio').first().check();
         await panel.getByLabel('Rationale').fill('The algorithm of the compromised KSK, which every validator supports.');

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { dsRecord } from '../../../core/dnssec/dnskey.js';
 import { isHsmError } from '../../../core/hsm/errors.js';
 import { rehearsalHsmLabel } from '../../../core/service/hsmProvider.js';
-import { assertCompleteAndVerified, assertSignedBy, baseWorld, cloneWorld, keyOf, loginAsCos, openWorkspace, publishedAnchor, signedSkr, stepOfKind, worldKsk } from './world.js';
+import { steps, assertCompleteAndVerified, assertSignedBy, baseWorld, cloneWorld, keyOf, loginAsCos, openWorkspace, publishedAnchor, signedSkr, stepOfKind, worldKsk } from './world.js';
 
 /** DR 4.3: every HSM holding the KSK failed (the rehearsal deletes HSM1's token before the ceremony). */
 
@@ -59,16 +59,17 @@ test('the lost KSK procedures (4.3.1 A/B/C, 4.3.2 A/B) on SoftHSM2 through the c
     }
   });
 
-  for (const [procedure, hsm, keyType] of [
-    ['4.3.1B', 'HSM-NEW', 'new'],
-    ['4.3.1C', 'HSM-TEMP', 'temporary'],
-    ['4.3.2A', 'HSM-NEW', 'temporary'],
-    ['4.3.2B', 'HSM-TEMP', 'temporary'],
+  for (const [procedure, hsm, keyType, branch] of [
+    ['4.3.1B', 'HSM-NEW', 'new', undefined],
+    ['4.3.1C', 'HSM-TEMP', 'temporary', undefined],
+    ['4.3.2A', 'HSM-NEW', 'temporary', 'cos-absent'],
+    ['4.3.2A', 'HSM-NEW', 'temporary', 'cos-present'],
+    ['4.3.2B', 'HSM-TEMP', 'temporary', 'cos-absent'],
   ] as const) {
-    await t.test(`${procedure} generates a ${keyType} KSK in ${hsm}, signs the KSR with it and publishes its trust anchor`, async (t) => {
+    await t.test(`${procedure}${branch ? ` (${branch})` : ''} generates a ${keyType} KSK in ${hsm}, signs the KSR with it and publishes its trust anchor`, async (t) => {
       const opened = openWorkspace(cloneWorld(t, base));
       try {
-        const { state } = await opened.rehearsal.rehearse(procedure);
+        const { state } = await opened.rehearsal.rehearse(procedure, branch ? { branch } : {});
         assertCompleteAndVerified(opened.root, state);
         assert.equal(state.triage?.procedure, procedure);
         const generated = stepOfKind(state, 'generate-ksk');
@@ -85,7 +86,27 @@ test('the lost KSK procedures (4.3.1 A/B/C, 4.3.2 A/B) on SoftHSM2 through the c
         assert.deepEqual(overridden.sort(), ['KSR-CHAIN-KEYS-HSM', 'KSR-POLICY-SAFETY'], 'only the checks the disaster excuses were overridden, each by a witnessed exception');
         const declared = state.followUps.opened.map((o) => o.kind).sort();
         if (procedure !== '4.3.1B') assert.ok(declared.includes('extraordinary-ceremony'), 'the follow-up obligations are open');
-        if (procedure.startsWith('4.3.2')) assert.ok(!state.participants.some((p) => p.roles.includes('RKSH')), 'no RKSH took part');
+        if (procedure.startsWith('4.3.2')) {
+          assert.ok(!state.participants.some((p) => p.roles.includes('RKSH')), 'no RKSH took part');
+          // "Applicable whether or not COs are available": who signed in decided the branch, and with it whose hands hold the credentials.
+          assert.deepEqual(state.branches.map((b) => [b.stepId, b.branch]), [['sign-in', branch]]);
+          assert.equal(state.triage?.branch, branch, 'triage asked about the Crypto Officers and recorded the branch');
+          const activate = steps(state).find((s) => s.action.kind === 'hsm-activate' && s.status === 'completed');
+          const init = steps(state).find((s) => s.action.kind === 'hsm-initialize' && s.status === 'completed')?.result as { issued: { holderId: string }[] };
+          if (branch === 'cos-present') {
+            assert.ok(state.participants.filter((p) => p.roles.includes('CO')).length >= 3, 'the Crypto Officers signed in');
+            assert.ok(activate?.quorum?.presented.every((p) => !p.byStaff && p.personId.startsWith('co-')), 'each Crypto Officer presented their own credential');
+            assert.equal(state.exceptions.filter((x) => x.exceptionId.startsWith('by-staff')).length, 0, 'no credential "presented in the holder\'s absence"');
+            assert.ok(init.issued.some((c) => !c.holderId.startsWith('sealed-')), 'the Crypto Officers present received their new credentials');
+            assert.ok(steps(state).filter((s) => s.id.endsWith('-without-cos')).every((s) => s.status === 'not-applicable'));
+          } else {
+            assert.ok(!state.participants.some((p) => p.roles.includes('CO')), 'no Crypto Officer attended');
+            assert.ok(activate?.quorum?.presented.every((p) => p.byStaff), 'operator staff presented the credentials');
+            assert.ok(state.exceptions.filter((x) => x.exceptionId.startsWith('by-staff')).length >= 3, 'each presentation by staff is a witnessed exception');
+            assert.ok(init.issued.every((c) => c.holderId.startsWith('sealed-')), 'every new credential is sealed for distribution');
+            assert.ok(steps(state).filter((s) => s.id.endsWith('-with-cos')).every((s) => s.status === 'not-applicable'));
+          }
+        }
         await opened.close();
         const token = await loginAsCos(opened.root, rehearsalHsmLabel(hsm));
         try {

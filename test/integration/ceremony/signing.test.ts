@@ -58,10 +58,39 @@ test('the KSK signing disaster procedures (4.1.1, 4.1.2 A/B, 4.1.3) and the rele
       const activate = stepOfKind(state, 'hsm-activate');
       assert.ok(activate.quorum?.presented.every((p) => p.byStaff && p.personId === 'ca'));
       assert.equal(new Set(activate.quorum?.presented.map((p) => p.credentialId)).size, 3, 'three distinct CO credentials');
+      assert.deepEqual(state.branches.map((b) => [b.stepId, b.branch]), [['schedule-alternate', 'proceed-now']], 'no time for an alternate date: the procedure goes on');
+      assert.equal(stepOfKind(state, 'schedule-alternate').result?.decision, 'proceed-now');
+      // One Crypto Officer's key came by courier: that box is opened with it, and only the others the quorum needs are drilled.
+      const couriered = (stepOfKind(state, 'courier-keys').result?.packages as { holder: string }[]).map((p) => p.holder);
+      assert.equal(couriered.length, 1);
       const drilled = state.exceptions.filter((x) => x.exceptionId.startsWith('drill-'));
-      assert.ok(drilled.length >= 3 && drilled.every((x) => x.signedBy.includes('iw')));
-      assert.ok(stepOfKind(state, 'courier-keys').result, 'the couriered keys are recorded');
+      assert.equal(drilled.length, 2, 'three credentials are needed: one box opens with its key, two are drilled');
+      assert.ok(drilled.every((x) => x.signedBy.includes('iw')));
+      assert.ok(drilled.every((x) => !x.expected.includes(`box of ${couriered[0]} `)), 'the box whose key arrived is not drilled');
+      assert.equal(stepOfKind(state, 'drill-safe-deposit-box').result?.openedWithKeys, 1);
       assert.equal(state.exceptions.filter((x) => x.check).length, 0, 'the existing KSK overrides no check');
+    } finally {
+      await opened.close();
+    }
+  });
+
+  await t.test('4.1.2 A with a high risk of prolonged unavailability runs now and carries DR 4.1.3, which a DR 4.1.3 ceremony discharges', async (t) => {
+    const opened = openWorkspace(cloneWorld(t, base));
+    try {
+      const { state } = await opened.rehearsal.rehearse('4.1.2A', { prolonged: true });
+      assertCompleteAndVerified(opened.root, state);
+      assert.equal(state.triage?.procedure, '4.1.2A', 'the procedure needed now, not replaced by 4.1.3');
+      assert.equal(state.triage?.plan, '4.1.3');
+      assert.match(state.triage?.next ?? '', /^Run DR 4\.1\.2 A now .*In addition, DR 4\.1\.3 for the prolonged unavailability/);
+      const plan = state.followUps.opened.find((o) => o.kind === 'sign-ahead');
+      assert.equal(plan?.id, `${state.ceremonyId}/dr-4.1.3-plan`);
+      const ahead = (await opened.rehearsal.rehearse('4.1.3')).state;
+      assertCompleteAndVerified(opened.root, ahead);
+      assert.deepEqual(
+        ahead.followUps.discharged.map((o) => o.id),
+        [plan?.id],
+        'the DR 4.1.3 ceremony discharges the plan the earlier ceremony carried',
+      );
     } finally {
       await opened.close();
     }

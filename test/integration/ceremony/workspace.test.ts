@@ -25,8 +25,13 @@ test('the workspace, templates, triage and log channels, over the worker transpo
 
   const first = await call<{ question: { id: string } | null; result: null }>('triage.next', { answers: {} });
   assert.equal(first.question?.id, 'disaster');
-  const decided = await call<{ question: null; result: { procedure: string }; deadline: null }>('triage.next', { answers: { disaster: 'lost', rkshsAvailable: false, kmfAvailable: true } });
+  const timeAsked = await call<{ question: { id: string } | null }>('triage.next', { answers: { disaster: 'lost', rkshsAvailable: false } });
+  assert.equal(timeAsked.question?.id, 'timeSufficient', 'without a current SKR, the wizard asks whether there is time to reschedule');
+  const decided = await call<{ question: null; result: { procedure: string; branch: string }; deadline: null }>('triage.next', {
+    answers: { disaster: 'lost', rkshsAvailable: false, timeSufficient: false, kmfAvailable: true, cosAvailable: false },
+  });
   assert.equal(decided.result.procedure, '4.3.2A');
+  assert.equal(decided.result.branch, 'cos-absent');
   assert.equal(decided.deadline, null, 'no current SKR, no countdown');
 
   const loaded = await call<{ currentSkr: { id: string; signingKeyTags: number[] }; deadline: { lastExpiration: string; state: string } }>('workspace.loadCurrentSkr', {
@@ -39,7 +44,11 @@ test('the workspace, templates, triage and log channels, over the worker transpo
   assert.equal(overview.currentSkr.id, loaded.currentSkr.id);
   assert.equal(overview.deadline.state, 'insufficient');
 
-  const created = await call<CeremonyState>('ceremony.create', { triage: { disaster: 'lost', rkshsAvailable: false, kmfAvailable: true }, site: 'KMF East' });
+  const answers = { disaster: 'lost', rkshsAvailable: false, kmfAvailable: true, cosAvailable: false };
+  const fromDeadline = await call<{ question: null; result: { procedure: string; time: { source: string } } }>('triage.next', { answers });
+  assert.equal(fromDeadline.result.time.source, 'deadline', 'with a current SKR the deadline answers the time');
+  await assert.rejects(call('ceremony.create', { triage: { ...answers, timeSufficient: true } }), /contradicts the deadline of the current SKR/);
+  const created = await call<CeremonyState>('ceremony.create', { triage: answers, site: 'KMF East' });
   assert.equal(created.status, 'planned');
   assert.equal(created.triage?.procedure, '4.3.2A');
   assert.equal(created.currentSkr?.id, loaded.currentSkr.id);
@@ -49,7 +58,8 @@ test('the workspace, templates, triage and log channels, over the worker transpo
 
   const log = await call<{ events: { type: string; payload: Record<string, unknown> }[] }>('log.events', { ceremonyId: created.ceremonyId });
   assert.deepEqual(log.events.slice(0, 4).map((e) => e.type), ['ceremony.opened', 'artifact.stored', 'script.loaded', 'triage.recorded']);
-  assert.deepEqual(log.events[3]?.payload.answers, { disaster: 'lost', rkshsAvailable: 'no', kmfAvailable: 'yes' });
+  assert.deepEqual(log.events[3]?.payload.answers, { disaster: 'lost', rkshsAvailable: 'no', timeSufficient: 'no', kmfAvailable: 'yes', cosAvailable: 'no' }, 'the time as the deadline answered it, recorded with the answers');
+  assert.deepEqual(log.events.filter((e) => e.type === 'deadline.assessed').map((e) => e.payload.state), ['insufficient'], 'the deadline the ceremony was created on');
   const verified = await call<{ ok: boolean; ceremonies: { ceremonyId: string; sealed: boolean }[] }>('log.verify', {});
   assert.equal(verified.ok, true);
   const unsealed = await client.call('log.verify', { requireSeal: true });

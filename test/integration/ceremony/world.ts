@@ -101,6 +101,11 @@ export function assertCompleteAndVerified(root: string, state: CeremonyState): v
   assert.equal(state.status, 'closed');
   assert.ok(state.log.sealed, 'the log is sealed');
   for (const step of steps(state)) {
+    if (step.status === 'not-applicable') {
+      assert.ok(state.branches.some((b) => b.stepId === step.notApplicable?.decidedAt), `step ${step.number} (${step.id}) is not applicable by a decision the ceremony took`);
+      assert.equal(step.performedAt, null, `step ${step.number} is on a branch not taken: nothing was performed`);
+      continue;
+    }
     assert.equal(step.status, 'completed', `step ${step.number} (${step.id}) is completed`);
     assert.ok(step.performedAt, `step ${step.number} was performed or confirmed`);
     if (step.initial) assert.ok(step.initials, `step ${step.number} is initialled by the IW`);
@@ -112,7 +117,13 @@ export function assertCompleteAndVerified(root: string, state: CeremonyState): v
   try {
     const events = store.events(state.ceremonyId);
     const types = new Set(events.map((e) => `${e.type}:${'stepId' in e.payload ? String(e.payload.stepId) : ''}`));
+    const notApplicable = new Set(events.flatMap((e) => (e.type === 'branch.taken' ? e.payload.notApplicable : [])));
     for (const step of steps(state)) {
+      if (step.status === 'not-applicable') {
+        assert.ok(notApplicable.has(step.id), `the log records step ${step.id} not applicable`);
+        assert.ok(!types.has(`step.started:${step.id}`), `step ${step.id}, not applicable, was never started`);
+        continue;
+      }
       assert.ok(types.has(`step.completed:${step.id}`), `the log records step ${step.id} completed`);
       if (step.initial) assert.ok(types.has(`initials:${step.id}`), `the log records the initials of step ${step.id}`);
     }

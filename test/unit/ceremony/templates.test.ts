@@ -5,7 +5,8 @@ import type { FollowUpKind } from '../../../core/ceremony/actions.js';
 import { scriptHash } from '../../../core/ceremony/hash.js';
 import { checkScript, loadScript, scriptFromValue } from '../../../core/ceremony/load.js';
 import { drProcedureIds, type DrProcedureId } from '../../../core/ceremony/procedures.js';
-import { participantRoles, scriptSteps, type Script, type Step } from '../../../core/ceremony/script.js';
+import { actApplies, branchPaths } from '../../../core/ceremony/branches.js';
+import { participantRoles, scriptSteps, type Act, type Script, type Step } from '../../../core/ceremony/script.js';
 import { loadTemplate, templateIds } from '../../../core/ceremony/templates.js';
 import { scriptToYaml } from '../../../core/ceremony/write.js';
 import { resourcePath } from '../../../core/resources.js';
@@ -15,6 +16,7 @@ const seed = parseSeed();
 const normal = (text: string) => text.replace(/\s+/g, ' ').trim();
 const steps = (script: Script): Step[] => [...scriptSteps(script)].map((s) => s.step);
 const ceremonySteps = (script: Script): Step[] => [...scriptSteps(script)].filter((s) => s.act.phase === 'ceremony').map((s) => s.step);
+const actOf = (script: Script, step: Step): Act => script.acts.find((a) => a.steps.includes(step)) as Act;
 
 test('the templates are the standard ceremonies, the extraordinary ceremony, the RRSIG release and the thirteen DR procedures', () => {
   assert.deepEqual(templateIds(), ['ksr-signing', 'ksk-generation', 'extraordinary', 'rrsig-release', ...drProcedureIds.map((id) => `dr-${id}`)]);
@@ -53,6 +55,7 @@ function seedFollowUps(texts: string[]): Set<FollowUpKind> {
   if (/new keys for the safe deposit box/.test(all)) kinds.add('replace-safe-deposit-keys');
   if (/compromised (HSMs|hardware)/.test(all)) kinds.add('replace-hardware');
   if (/Provide RRSIGs to RZM/.test(all)) kinds.add('release-rrsigs');
+  if (/Schedule an alternate date for the Key Ceremony/.test(all)) kinds.add('rescheduled-ceremony');
   return kinds;
 }
 
@@ -110,17 +113,26 @@ for (const procedure of drProcedureIds) {
     }
   });
 
-  test(`dr-${procedure} has the Crypto Officers in the room exactly when the seed has them`, () => {
+  test(`dr-${procedure} has the Crypto Officers in the room exactly when the seed has them, on every branch`, () => {
     const s = script();
-    const activations = ceremonySteps(s).filter((step) => step.action.kind === 'hsm-activate');
-    assert.ok(activations.length >= 1);
-    const byStaff = activations.map((step) => step.action.kind === 'hsm-activate' && step.action.inputs.presentedBy === 'operator-staff');
-    if (withoutCos.includes(procedure)) {
-      assert.ok(!participantRoles(s).includes('CO'), 'no step of the ceremony is performed by a Crypto Officer');
-      assert.ok(byStaff.every(Boolean), 'every activation is by operator staff, as an exception');
-    } else {
-      assert.ok(participantRoles(s).includes('CO'));
-      assert.ok(byStaff.every((b) => !b), 'the Crypto Officers activate the HSMs themselves');
+    for (const path of branchPaths(s)) {
+      const applies = (step: Step) => actApplies(actOf(s, step), path);
+      const activations = ceremonySteps(s).filter((step) => applies(step) && step.action.kind === 'hsm-activate');
+      const on = `on the branch ${path.map((b) => b.id).join(' + ') || '(none)'}`;
+      if (path.some((b) => b.ends)) {
+        assert.equal(activations.length, 0, `${on}: a branch that ends the ceremony uses no HSM`);
+        continue;
+      }
+      assert.ok(activations.length >= 1, on);
+      const byStaff = activations.map((step) => step.action.kind === 'hsm-activate' && step.action.inputs.presentedBy === 'operator-staff');
+      // 4.3.2 "is applicable whether or not COs are available": its cos-present branch has them.
+      if (withoutCos.includes(procedure) && !path.some((b) => b.id === 'cos-present')) {
+        assert.ok(!participantRoles(s, applies).includes('CO'), `${on}: no step of the ceremony is performed by a Crypto Officer`);
+        assert.ok(byStaff.every(Boolean), `${on}: every activation is by operator staff, as an exception`);
+      } else {
+        assert.ok(participantRoles(s, applies).includes('CO'), on);
+        assert.ok(byStaff.every((b) => !b), `${on}: the Crypto Officers activate the HSMs themselves`);
+      }
     }
   });
 

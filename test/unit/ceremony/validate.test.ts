@@ -186,7 +186,7 @@ test('includes are checked: the part, its parameters, and no nesting', () => {
   assert.deepEqual(issuesOf('  - include: nope\n'), ['8: there is no shared part "nope" (the parts are: ok)']);
   assert.deepEqual(issuesOf('  - include: ok\n'), ['8: part "ok" needs the parameter "who" (who acts)']);
   assert.deepEqual(issuesOf('  - include: ok\n    with: { who: CA, whom: IW }\n'), ['9: part "ok" has no parameter "whom" (it has: who)']);
-  assert.deepEqual(issuesOf('  - include: ok\n    also: 1\n'), ['9: an include takes only "include" and "with", not "also"']);
+  assert.deepEqual(issuesOf('  - include: ok\n    also: 1\n'), ['9: an include takes only "include", "with" and "branch", not "also"']);
 });
 
 test('YAML that is not a script is refused with its line', () => {
@@ -203,4 +203,44 @@ test('YAML aliases cannot blow a small file up', () => {
   const issues = checkScript(bomb, 'bomb.yaml').issues;
   assert.equal(issues.length, 1);
   assert.match(issues[0]?.message ?? '', /alias/i);
+});
+
+/** The acts of a script's branch, by branch id. */
+const actsOn = (s: Script, branch: string) => s.acts.filter((a) => a.branch === branch);
+
+test('branches are checked: decided by a step that can decide them, declared whole, after their decision; an ending branch leaves nothing common after it and uses no HSM', () => {
+  assert.deepEqual(adapt('dr-4.1.2A', () => undefined), [], 'the template itself is valid on every path');
+  const branchRefusals: [string, string, (s: Script) => void, RegExp][] = [
+    ['a decision by a step that decides nothing', 'dr-4.1.2A', (s) => s.branches?.forEach((b) => (b.decidedAt = 'notify')), /step 1\.1 is a notify step, which decides no branch/],
+    ['a decision without its other branch', 'dr-4.1.2A', (s) => (s.branches = s.branches?.filter((b) => b.id !== 'proceed-now')), /declare proceed-now too, so that every outcome has its acts/],
+    ['a branch its deciding step cannot take', 'dr-4.3.2A', (s) => s.branches?.forEach((b) => (b.id = b.id === 'cos-present' ? 'alternate-date' : b.id)), /a sign-in step decides between cos-present and cos-absent, not alternate-date/],
+    ['an act on an undeclared branch', 'dr-4.2.1A', (s) => ((s.acts[0] as Script['acts'][number]).branch = 'proceed-now'), /act "Preparation" is on the branch proceed-now, which the script does not declare/],
+    [
+      'a common act after an ending decision',
+      'dr-4.1.2A',
+      (s) => {
+        for (const a of actsOn(s, 'proceed-now').filter((a) => a.title === 'Close the ceremony')) delete a.branch;
+      },
+      /applies on every branch, but the branch alternate-date ends the ceremony at step 1\.2: put its act on a branch/,
+    ],
+    [
+      'an HSM used on an ending branch',
+      'dr-4.1.2A',
+      (s) => actsOn(s, 'alternate-date')[0]?.steps.splice(1, 0, { id: 'oops-deactivate', number: '3.2', text: 'Deactivate HSM1.', roles: ['CA'], initial: true, action: { kind: 'hsm-deactivate', inputs: { hsm: 'HSM1' } } }),
+      /on the branch alternate-date: .*uses an HSM on a branch that ends the ceremony before it is held/,
+    ],
+    [
+      'a ceremony frame broken on one branch only',
+      'dr-4.3.2A',
+      (s) => {
+        const act = actsOn(s, 'cos-present')[0];
+        if (act) act.steps = act.steps.filter((st) => st.action.kind !== 'hsm-activate');
+      },
+      /on the branch cos-present: .*HSM-NEW is not active/,
+    ],
+  ];
+  for (const [what, id, change, expected] of branchRefusals) {
+    const issues = adapt(id, change);
+    assert.ok(messages(issues).some((m) => expected.test(m)), `${what}: expected ${expected}, got:\n${messages(issues).join('\n')}`);
+  }
 });

@@ -4,7 +4,11 @@ import { normalizeSerial } from '../../../evidence/registers/tebs.js';
 import { describeHash, matchHash } from '../../../hash/match.js';
 import { sha256 } from '../../../hash/sha256.js';
 import { readFileRef } from '../fileRef.js';
-import { dischargeObligation, openObligations } from '../../followUps.js';
+import { KSK_FLAGS, keyTag } from '../../../dnssec/dnskey.js';
+import { kskOperations } from '../../../evidence/events.js';
+import { hsmIdentities, hsmOperationsOf, hsmOperationTypes } from '../../../evidence/registers/hsm.js';
+import { branchesOf, notApplicableWhen } from '../../branches.js';
+import { dischargeObligation, openObligations, type HsmSubject } from '../../followUps.js';
 import { workspaceObligations } from '../obligations.js';
 import { participantRoles, type Step } from '../../script.js';
 import type { Execution, StepRun } from '../run.js';
@@ -59,14 +63,16 @@ export async function notify(run: StepRun, input: StepInputOf<'notify'>): Promis
 }
 
 export async function scheduleAlternate(run: StepRun, input: StepInputOf<'schedule-alternate'>): Promise<Execution> {
-  const deadline = run.state.deadline;
-  if (!deadline) throw new KskError('CONFLICT', 'There is no current SKR, so no deadline: load the current SKR into the workspace before creating the ceremony.');
+  // The deadline recorded when this step started: the one the people deciding were shown.
+  const recorded = run.state.deadlineRecorded;
+  if (!recorded || recorded.stepId !== run.step.id) throw new KskError('CONFLICT', 'There is no current SKR, so no deadline: load the current SKR into the workspace before creating the ceremony.');
+  const { stepId: _stepId, ...deadline } = recorded;
   const rule = deadline.state === 'sufficient' ? 'alternate-date' : 'proceed-now';
   if (input.decision === 'alternate-date') {
     if (!input.alternateDate) throw new KskError('BAD_REQUEST', 'Scheduling an alternate date needs the date.');
     const window = deadline.alternateWindow;
     if (window && (input.alternateDate < window.earliest || input.alternateDate > window.latest)) {
-      throw new KskError('POLICY_FAILURE', `The alternate date ${input.alternateDate} is outside the window in which the SKR still reaches the RZM in time (${window.earliest} to ${window.latest}).`);
+      throw new KskError('POLICY_FAILURE', `The alternate date ${input.alternateDate} is outside the window in which the SKR still reaches the RZM in time (${window.earliest} to ${window.latest}, as recorded at ${deadline.now}).`);
     }
   }
   let exceptionId: string | null = null;
@@ -83,16 +89,24 @@ export async function scheduleAlternate(run: StepRun, input: StepInputOf<'schedu
     });
     run.append('step.deviation', { stepId: run.step.id, deviation: 'decision-against-deadline', exceptionId });
   }
-  return { result: { deadline: { ...deadline }, rule, decision: input.decision, ...(input.alternateDate ? { alternateDate: input.alternateDate } : {}), exceptionId } };
+  const outcome =
+    input.decision === 'alternate-date'
+      ? `Rescheduled to ${input.alternateDate}: the Key Ceremony is held on the alternate date (the SKR is due at the RZM by ${deadline.skrDue}); this ceremony ends with the decision.`
+      : `Proceeding now: ${deadline.consequence}`;
+  return {
+    result: { deadline: { ...deadline }, rule, decision: input.decision, ...(input.alternateDate ? { alternateDate: input.alternateDate } : {}), exceptionId, branch: input.decision, outcome },
+  };
 }
 
 export async function courierKeys(run: StepRun, input: StepInputOf<'courier-keys'>): Promise<Execution> {
+  if (input.packages.length === 0 && !input.notPossible) throw new KskError('BAD_REQUEST', `Step ${run.step.number}: list the keys sent by courier, or say why none could be sent.`);
+  if (input.packages.length > 0 && input.notPossible) throw new KskError('BAD_REQUEST', `Step ${run.step.number}: keys were sent, so "not possible" does not apply; list only the keys sent.`);
   for (const p of input.packages) {
     const purpose = custodyPurpose('co-safe-deposit-key', p.holder);
     run.append('teb.sealed', { stepId: run.step.id, purpose, serial: p.tebSerial, contents: [`safe deposit box key of ${p.holder}`] });
     run.append('teb.handed-over', { stepId: run.step.id, purpose, serial: p.tebSerial, from: p.holder, to: 'RZ KSK Operator, by courier', reference: p.courierReference });
   }
-  return { result: { packages: input.packages } };
+  return { result: { packages: input.packages, ...(input.notPossible ? { notPossible: input.notPossible } : {}) } };
 }
 
 export async function assessDuration(run: StepRun, input: StepInputOf<'assess-duration'>): Promise<Execution> {
@@ -120,14 +134,41 @@ export async function chooseAlgorithm(run: StepRun, input: StepInputOf<'choose-a
   return { result: { algorithm: chosen.algorithm, ...(chosen.size ? { size: chosen.size } : {}), rationale: input.rationale } };
 }
 
+/**
+ * Who is present decides, where the script branches at sign-in (DR 4.3.2: "whether or not COs are
+ * available"): the Crypto Officers signed in meet their quorum, or not. Only the roles of the steps
+ * that can still apply are needed.
+ */
 export async function signIn(run: StepRun): Promise<Execution> {
   const present = run.state.participants.filter((p) => p.signedOutAt === null);
   const held = new Set(present.flatMap((p) => p.roles));
-  const needed = participantRoles(run.script);
+  const decides = branchesOf(run.script).some((b) => b.decidedAt === run.step.id);
+  const coQuorum = Object.values(run.script.quorums).find((q) => q.role === 'CO');
+  const cos = present.filter((p) => p.roles.includes('CO')).length;
+  const branch = decides ? (coQuorum && cos >= coQuorum.m ? 'cos-present' : 'cos-absent') : null;
+  const closed = new Set([
+    ...run.state.acts.flatMap((a) => a.steps).filter((s) => s.status === 'not-applicable').map((s) => s.id),
+    ...(branch ? notApplicableWhen(run.script, run.step.id, branch).map((s) => s.id) : []),
+  ]);
+  const needed = participantRoles(run.script, (step) => !closed.has(step.id));
   const missing = needed.filter((r) => !held.has(r));
   for (const essential of ['CA', 'IW']) if (missing.includes(essential)) throw new KskError('CONFLICT', `No ${essential} is signed in: the ceremony cannot go on without one.`);
   const exceptionId = missing.length > 0 ? appException(run, 'roles-missing', `every role the script needs is present: ${needed.join(', ')}`, `not signed in: ${missing.join(', ')}`) : null;
-  return { result: { present: present.map((p) => ({ personId: p.personId, name: p.name, roles: p.roles })), missing, exceptionId } };
+  // Triage said whether the Crypto Officers would come; who signed in is what counts, and a difference is witnessed.
+  const triaged = run.state.triage?.branch;
+  if (branch && (triaged === 'cos-present' || triaged === 'cos-absent') && triaged !== branch) {
+    appException(run, 'branch-differs', `as triage recorded, the Crypto Officers are ${triaged === 'cos-present' ? 'present' : 'absent'}`, `${cos} Crypto Officer${cos === 1 ? ' is' : 's are'} signed in (the quorum is ${coQuorum?.m ?? '?'}): the script takes the branch ${branch}`);
+  }
+  const decision = branch
+    ? {
+        branch,
+        outcome:
+          branch === 'cos-present'
+            ? `${cos} Crypto Officers are signed in (the quorum is ${coQuorum?.m}): they receive and present their own credentials.`
+            : `${cos} Crypto Officer${cos === 1 ? ' is' : 's are'} signed in (the quorum is ${coQuorum?.m ?? '?'}): the ceremony continues without them; operator staff present their credentials as witnessed exceptions.`,
+      }
+    : {};
+  return { result: { present: present.map((p) => ({ personId: p.personId, name: p.name, roles: p.roles })), missing, exceptionId, ...decision } };
 }
 
 export async function signOut(run: StepRun, input: StepInputOf<'sign-out'>): Promise<Execution> {
@@ -171,6 +212,13 @@ export async function hashCheck(run: StepRun, input: StepInputOf<'hash-check'>):
 export async function tebCheck(run: StepRun, input: StepInputOf<'teb-check'>): Promise<Execution> {
   const inputs = inputsOf(run, 'teb-check');
   const { store } = run.deps;
+  if (input.bags.length === 0) {
+    if (inputs.expected !== 'courier-record') throw new KskError('BAD_REQUEST', `Step ${run.step.number} checks ${inputs.contents}: enter the serial read aloud.`);
+    if (!input.none) throw new KskError('BAD_REQUEST', `Step ${run.step.number}: enter the serial of each bag the courier delivered, or say why there is none.`);
+    const sent = store.events(run.ceremonyId, ['teb.handed-over']).filter((e) => e.payload.purpose.startsWith(`${inputs.custody}:`) || e.payload.purpose === inputs.custody);
+    if (sent.length > 0) throw new KskError('CONFLICT', `The courier record lists ${sent.length} bag${sent.length === 1 ? '' : 's'} (${sent.map((e) => e.payload.serial).join(', ')}): check each one.`);
+    return { result: { contents: inputs.contents, bags: [], none: input.none } };
+  }
   const bags = [];
   for (const bag of input.bags) {
     if (inputs.perMemberOf && !bag.holder) throw new KskError('BAD_REQUEST', `Step ${run.step.number} checks one bag per member of ${inputs.perMemberOf}: say whose bag each serial is.`);
@@ -203,30 +251,63 @@ export async function tebSeal(run: StepRun, input: StepInputOf<'teb-seal'>): Pro
   return { result: { bags } };
 }
 
+/** The holders whose safe deposit box key was received and opened from its bag in this ceremony (couriered keys). */
+function keysAtHand(run: StepRun): Map<string, string> {
+  const at = new Map<string, string>();
+  for (const e of run.deps.store.events(run.ceremonyId, ['teb.opened'])) if (e.payload.purpose.startsWith('co-safe-deposit-key:')) at.set(e.payload.purpose, e.payload.serial);
+  return at;
+}
+
+/**
+ * "Drill the safe deposit box if the materials are not accessible using physical keys": a box whose
+ * key arrived (its bag checked and opened here) is opened with it, and drilled only with the reason
+ * why, as an exception; and enough boxes are opened, with keys or drilled, to meet the quorum.
+ */
 export async function drillBoxes(run: StepRun, input: StepInputOf<'drill-safe-deposit-box'>): Promise<Execution> {
   const inputs = inputsOf(run, 'drill-safe-deposit-box');
   const present = run.state.participants.filter((p) => p.signedOutAt === null);
   const signers = present.filter((p) => p.roles.some((r) => inputs.witnesses.includes(r))).map((p) => p.personId);
   const missing = inputs.witnesses.filter((r) => !present.some((p) => p.roles.includes(r)));
   if (missing.length > 0) throw new KskError('CONFLICT', `Drilling a safe deposit box needs ${missing.join(', ')} present as witnesses.`);
+  const keys = keysAtHand(run);
+  for (const box of input.boxes) {
+    const key = keys.get(custodyPurpose('co-safe-deposit-key', box.holder));
+    if (key && !box.despiteKey) {
+      throw new KskError('POLICY_FAILURE', `The key of ${box.holder}'s safe deposit box is here (TEB ${key}, checked and opened at this ceremony): open the box with it, or say why it is drilled all the same.`);
+    }
+  }
+  const drilled = new Set(input.boxes.map((b) => custodyPurpose('co-safe-deposit-key', b.holder)));
+  const openable = [...keys.keys()].filter((k) => !drilled.has(k)).length;
+  const quorum = run.script.quorums[inputs.quorum];
+  if (quorum && openable + input.boxes.length < quorum.m) {
+    throw new KskError('POLICY_FAILURE', `The quorum needs ${quorum.m} Crypto Officer credentials: ${openable} box${openable === 1 ? ' opens' : 'es open'} with ${openable === 1 ? 'its key' : 'their keys'} and ${input.boxes.length} ${input.boxes.length === 1 ? 'is' : 'are'} drilled.`);
+  }
   const boxes = input.boxes.map((box) => {
     const exceptionId = `drill-${custodyPurpose('box', box.holder).slice(4)}-${run.deps.store.head(run.ceremonyId)?.seq ?? 0}`;
+    const key = keys.get(custodyPurpose('co-safe-deposit-key', box.holder));
     run.append('exception', {
       exceptionId,
       stepId: run.step.id,
       expected: `the safe deposit box of ${box.holder} is opened with its keys`,
-      happened: `the box was drilled: ${box.reason}; recovered ${box.recovered.map((r) => `${r.contents} (TEB ${r.serial})`).join(', ')}`,
+      happened: `the box was drilled: ${box.reason}${key ? `, although its key is here (TEB ${key}): ${box.despiteKey}` : ''}; recovered ${box.recovered.map((r) => `${r.contents} (TEB ${r.serial})`).join(', ')}`,
       decision: 'drilled in view of the witnesses and the cameras, as the procedure provides',
       signedBy: signers,
     });
     return { holder: box.holder, recovered: box.recovered, exceptionId };
   });
-  return { result: { boxes, witnesses: signers } };
+  return { result: { boxes, openedWithKeys: openable, witnesses: signers } };
 }
 
+/** Every HSM retired is one the log knows (identified at a ceremony), by its serial number. */
 export async function replaceHardware(run: StepRun, input: StepInputOf<'replace-hardware'>): Promise<Execution> {
   const inputs = inputsOf(run, 'replace-hardware');
-  return { result: { retire: inputs.retire, retired: input.retired, commission: inputs.commission } };
+  const known = hsmIdentities(run.deps.store, { rehearsal: run.rehearsal });
+  const retired = input.retired.map((r) => {
+    const identity = known.find((h) => h.serialNumber === r.serial.trim());
+    if (!identity) throw new KskError('POLICY_FAILURE', `No HSM with serial number ${r.serial} is in the record: retire an HSM the log identified (${[...new Set(known.map((h) => `${h.hsmId} ${h.serialNumber}`))].join(', ') || 'none'}).`);
+    return { ...r, serial: identity.serialNumber, model: identity.model, ...(identity.tokenLabel ? { tokenLabel: identity.tokenLabel } : {}) };
+  });
+  return { result: { retire: inputs.retire, retired, commission: inputs.commission } };
 }
 
 export async function distributeCredentials(run: StepRun, input: StepInputOf<'distribute-credentials'>): Promise<Execution> {
@@ -247,18 +328,58 @@ export async function exceptionsReview(run: StepRun): Promise<Execution> {
 }
 
 export async function followUp(run: StepRun): Promise<Execution> {
-  const opened = openObligations(run.script, run.step.id, { ceremonyId: run.ceremonyId, scriptSha256: run.state.script.sha256, at: run.deps.clock.now() });
+  const opened = openObligations(run.script, run.step.id, {
+    ceremonyId: run.ceremonyId,
+    scriptSha256: run.state.script.sha256,
+    at: run.deps.clock.now(),
+    plan: run.state.triage?.plan ?? null,
+    compromised: run.script.disaster === 'compromise' ? compromisedHsms(run) : [],
+    outcome: run.state.branches.find((b) => b.ends)?.outcome ?? null,
+  });
   for (const obligation of opened) run.append('followup.opened', { obligation: JSON.parse(JSON.stringify(obligation)) as Record<string, never> });
   return { result: { opened: opened.map((o) => o.id) } };
 }
 
+/** The HSMs the log records as holding the compromised KSK (the one that signed the SKR current at this ceremony). */
+function compromisedHsms(run: StepRun): HsmSubject[] {
+  const tags = run.state.currentSkr?.signingKeyTags ?? [];
+  const scope = { rehearsal: run.rehearsal };
+  const identities = run.deps.store.workspaceEvents(['hsm.identified'], scope);
+  const subjects = new Map<string, HsmSubject>();
+  for (const op of hsmOperationsOf(run.deps.store.workspaceEvents(hsmOperationTypes, scope))) {
+    const key = op.outcome && 'key' in op.outcome ? op.outcome.key : undefined;
+    if (!key || !kskOperations.includes(op.operation) || !op.hsmId) continue;
+    const tag = keyTag({ flags: KSK_FLAGS, protocol: 3, algorithm: key.algorithm, publicKey: Buffer.from(key.publicKey, 'base64') });
+    if (!tags.includes(tag)) continue;
+    const seen = identities.filter((e) => e.ceremonyId === op.ceremonyId && e.payload.hsmId === op.hsmId).at(-1);
+    if (!seen) continue;
+    subjects.set(seen.payload.serialNumber, {
+      hsmId: op.hsmId,
+      serialNumber: seen.payload.serialNumber,
+      model: seen.payload.model,
+      ...(seen.payload.tokenLabel ? { tokenLabel: seen.payload.tokenLabel } : {}),
+      reason: `held the compromised KSK ${key.label} (key tag ${tag}; ${op.operation} at ceremony ${op.ceremonyId})`,
+    });
+  }
+  return [...subjects.values()];
+}
+
+/** The serial numbers this ceremony's replace-hardware steps retired. */
+function retiredHere(run: StepRun): string[] {
+  return run.state.acts
+    .flatMap((a) => a.steps)
+    .filter((s) => s.action.kind === 'replace-hardware' && s.result)
+    .flatMap((s) => ((s.result?.retired as { serial: string }[] | undefined) ?? []).map((r) => r.serial));
+}
+
 export async function dischargeFollowUp(run: StepRun, input: StepInputOf<'discharge-follow-up'>): Promise<Execution> {
   const all = workspaceObligations(run.deps.store, { rehearsal: run.rehearsal });
+  const retiredSerials = retiredHere(run);
   const discharged = input.discharges.map((d) => {
     const obligation = all.find((o) => o.id === d.obligationId);
     if (!obligation) throw new KskError('NOT_FOUND', `There is no follow-up obligation "${d.obligationId}" in this workspace.`);
     if (obligation.origin.ceremonyId === run.ceremonyId) throw new KskError('CONFLICT', `Obligation ${obligation.id} was opened by this ceremony; a later ceremony discharges it.`);
-    dischargeObligation(obligation, { script: run.script, stepId: run.step.id, ceremonyId: run.ceremonyId, at: run.deps.clock.now(), note: d.note });
+    dischargeObligation(obligation, { script: run.script, stepId: run.step.id, ceremonyId: run.ceremonyId, at: run.deps.clock.now(), note: d.note, retiredSerials });
     run.append('followup.discharged', { obligationId: obligation.id, stepId: run.step.id, note: d.note });
     return obligation.id;
   });

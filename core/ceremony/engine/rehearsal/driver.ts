@@ -31,6 +31,14 @@ export interface DriverOptions {
   ksrs: { main?: string; additional?: string[] };
   /** 4.1.3: until when the additional RRSIGs must cover the zone. */
   coverUntil?: string;
+  /**
+   * How the world answers the seed's conditions inside a branch: how many Crypto Officers' safe
+   * deposit box keys arrive by courier (some: one, all: enough for the quorum, none: no courier
+   * possible), and whether the compromised KSK can be destroyed (default: it can).
+   */
+  scenario?: { keys?: 'some' | 'all' | 'none'; destroy?: boolean };
+  /** Changes what the simulated people enter at a step (a test makes them retire the wrong HSM). */
+  adjust?: (step: StepState, input: StepInput) => StepInput;
   /** Called before each action on a step (the crash test stops a child here). */
   beforeStep?: (step: StepState) => void | Promise<void>;
 }
@@ -91,7 +99,7 @@ export class CeremonyDriver {
 
   /** Everyone the ceremony's steps need, and whom the disaster does not keep away, signs in as the ceremony begins. */
   private async signInEveryone(state: CeremonyState): Promise<void> {
-    const roles = new Set(state.acts.filter((a) => a.phase === 'ceremony').flatMap((a) => a.steps.flatMap((s) => s.roles)));
+    const roles = new Set(state.acts.filter((a) => a.phase === 'ceremony').flatMap((a) => a.steps.filter((s) => s.status !== 'not-applicable').flatMap((s) => s.roles)));
     if (this.options.absent.cos) roles.delete('CO');
     if (this.options.absent.rkshs) roles.delete('RKSH');
     const here = new Set(state.participants.map((p) => p.personId));
@@ -163,6 +171,10 @@ export class CeremonyDriver {
     const inputs = step.action.inputs as Inputs;
     if (typeof inputs.hsm === 'string' && step.action.kind !== 'hsm-activate' && step.action.kind !== 'hsm-initialize') await this.ensureActive(state, inputs.hsm);
     switch (step.action.kind) {
+      case 'schedule-alternate':
+        // The deadline is recorded when the step starts; the RKOS decides on what the app then shows.
+        if (step.status === 'pending') await call(this.api, 'step.start', ref);
+        break;
       case 'manual':
         await call(this.api, 'step.confirm', { ...ref, performer: this.performer(state, step) });
         return;
@@ -181,7 +193,9 @@ export class CeremonyDriver {
         break;
     }
     const after = await this.state();
-    const response = await call(this.api, 'step.perform', { ...ref, performer: this.performer(after, step), input: this.inputFor(after, step) });
+    const current = after.acts.flatMap((a) => a.steps).find((s) => s.id === step.id) ?? step;
+    const input = this.inputFor(after, current);
+    const response = await call(this.api, 'step.perform', { ...ref, performer: this.performer(after, step), input: this.options.adjust ? this.options.adjust(current, input) : input });
     this.remember(response.state, step, response.outcome);
   }
 
@@ -272,18 +286,25 @@ export class CeremonyDriver {
           notified: (inputs.recipients as string[]).flatMap((role) => castFor(role).map((p) => ({ name: p.name, role, channel: (inputs.channels as ('email' | 'phone')[])[0] as 'email' }))),
         };
       case 'schedule-alternate': {
-        const window = state.deadline?.alternateWindow;
-        return window ? { kind: 'schedule-alternate', decision: 'alternate-date', alternateDate: window.earliest } : { kind: 'schedule-alternate', decision: 'proceed-now' };
+        const recorded = state.deadlineRecorded;
+        const window = recorded?.stepId === step.id ? recorded.alternateWindow : null;
+        if (!window) return { kind: 'schedule-alternate', decision: 'proceed-now' };
+        // The first whole hour the window allows, as a person would pick it.
+        const hour = new Date(Math.ceil(Date.parse(window.earliest) / 3_600_000) * 3_600_000).toISOString();
+        return { kind: 'schedule-alternate', decision: 'alternate-date', alternateDate: hour <= window.latest ? hour : window.earliest };
       }
-      case 'courier-keys':
+      case 'courier-keys': {
+        const sending = this.couriering(state);
+        if (sending.length === 0) return { kind: 'courier-keys', notPossible: 'The Crypto Officers could not send their keys in time: the boxes will be drilled.' };
         return {
           kind: 'courier-keys',
-          packages: this.productionHolders(state).map((holder) => {
+          packages: sending.map((holder) => {
             const serial = this.world.newSerial();
             this.world.sealBag(custodyPurpose('co-safe-deposit-key', holder), serial);
             return { holder, tebSerial: serial, courierReference: `courier ${serial}` };
           }),
         };
+      }
       case 'assess-duration':
         return { kind: 'assess-duration', assessment: 'The facilities may be unavailable for two quarters.', sources: ['RKOS assessment', 'facility engineer'], coverUntil: this.options.coverUntil ?? now };
       case 'approve-plan':
@@ -304,15 +325,20 @@ export class CeremonyDriver {
         return { kind: 'clock-check', referenceTime: now };
       case 'hash-check':
         return { kind: 'hash-check', subject: { sha256: OS_IMAGE_SHA256 }, expected: OS_IMAGE_SHA256, readBy: CA };
-      case 'teb-check':
-        return { kind: 'teb-check', bags: this.bagsToCheck(state, inputs) };
+      case 'teb-check': {
+        const bags = this.bagsToCheck(state, inputs);
+        return bags.length > 0 ? { kind: 'teb-check', bags } : { kind: 'teb-check', none: 'No key was sent by courier: the courier record lists none.' };
+      }
       case 'teb-seal':
         return { kind: 'teb-seal', bags: this.bagsToSeal(state, inputs) };
       case 'drill-safe-deposit-box': {
         const production = state.hsms.find((h) => h.provenance === 'production');
+        const couriered = new Set(this.couriered(state));
+        const quorum = state.quorums.find((q) => q.id === inputs.quorum);
         return {
           kind: 'drill-safe-deposit-box',
-          boxes: this.productionHolders(state).map((holder) => ({
+          // Only the boxes whose keys are not here, as many as the quorum still needs.
+          boxes: this.productionHolders(state).filter((holder) => !couriered.has(holder)).slice(0, Math.max(0, (quorum?.m ?? 0) - couriered.size)).map((holder) => ({
             holder,
             reason: 'the Crypto Officer cannot attend and the box keys are not here',
             recovered: [{ serial: this.world.bag(custodyPurpose(`co-credential:${production?.id ?? 'HSM1'}`, holder)), contents: 'Crypto Officer credential' }],
@@ -346,11 +372,16 @@ export class CeremonyDriver {
       }
       case 'release-rrsigs':
         return { kind: 'release-rrsigs', receivedBy: 'rzm' };
-      case 'replace-hardware':
-        return {
-          kind: 'replace-hardware',
-          retired: state.hsms.filter((h) => h.provenance !== 'new').map((h) => ({ hsm: h.id, serial: h.identity?.serialNumber ?? 'unknown', disposition: 'sealed in a TEB for destruction under the IW’s witness' })),
-        };
+      case 'replace-hardware': {
+        // The HSMs the open obligations name (the compromised ones), or else those of this script exposed to the disaster.
+        const named = state.followUps.outstanding.flatMap((o) => (o.kind === 'replace-hardware' ? (o.subjects ?? []) : []));
+        const retire = named.length > 0 ? [...new Map(named.map((h) => [h.serialNumber, { hsm: h.hsmId, serial: h.serialNumber }])).values()] : state.hsms.filter((h) => h.provenance !== 'new' && h.identity).map((h) => ({ hsm: h.id, serial: h.identity?.serialNumber as string }));
+        return { kind: 'replace-hardware', retired: retire.map((h) => ({ ...h, disposition: 'sealed in a TEB for destruction under the IW’s witness' })) };
+      }
+      case 'destroy-ksk':
+        return this.options.scenario?.destroy === false
+          ? { kind: 'destroy-ksk', notPossible: { reason: 'The HSM holding the compromised KSK cannot be reached: it is destroyed with the hardware at the extraordinary ceremony.', witnessId: IW } }
+          : { kind: 'destroy-ksk' };
       case 'distribute-credentials':
         return {
           kind: 'distribute-credentials',
@@ -365,6 +396,19 @@ export class CeremonyDriver {
     }
   }
 
+  /** The holders whose keys are sent by courier, as the scenario has it. */
+  private couriering(state: CeremonyState): string[] {
+    const quorum = state.quorums.find((q) => q.role === 'CO');
+    const keys = this.options.scenario?.keys ?? 'some';
+    return this.productionHolders(state).slice(0, keys === 'none' ? 0 : keys === 'all' ? (quorum?.m ?? 1) : 1);
+  }
+
+  /** The holders whose keys this ceremony's courier-keys step recorded as sent. */
+  private couriered(state: CeremonyState): string[] {
+    const step = state.acts.flatMap((a) => a.steps).find((s) => s.action.kind === 'courier-keys');
+    return ((step?.result?.packages as { holder: string }[] | undefined) ?? []).map((p) => p.holder);
+  }
+
   /** The Crypto Officers who hold credentials for the production HSM (not the sealed ones). */
   private productionHolders(state: CeremonyState): string[] {
     const production = state.hsms.find((h) => h.provenance === 'production');
@@ -375,6 +419,7 @@ export class CeremonyDriver {
   private bagsToCheck(state: CeremonyState, inputs: Inputs): { serial: string; holder?: string; expectedSerial?: string }[] {
     const custody = inputs.custody as string;
     const manifest = inputs.expected === 'manifest';
+    if (inputs.expected === 'courier-record') return this.couriered(state).map((holder) => ({ serial: this.world.bag(custodyPurpose(custody, holder)), holder }));
     if (!inputs.perMemberOf) {
       const serial = this.world.bag(custody);
       return [{ serial, ...(manifest ? { expectedSerial: serial } : {}) }];
@@ -415,7 +460,8 @@ export class CeremonyDriver {
     const steps = state.acts.flatMap((a) => a.steps);
     const released = steps.find((s) => s.action.kind === 'release-rrsigs');
     return state.followUps.outstanding
-      .filter((o) => kinds.includes(o.kind) && o.origin.ceremonyId !== this.ceremonyId)
+      // What the app says this ceremony has not done (a compromised HSM not retired) stays open.
+      .filter((o) => kinds.includes(o.kind) && o.origin.ceremonyId !== this.ceremonyId && !o.unmet)
       // A rollover completes over several quarters; stored RRSIGs only once the last one is released.
       .filter((o) => o.kind !== 'rfc5011-rollover' && (o.kind !== 'release-rrsigs' || released?.result?.remaining === 0))
       .map((o) => ({ obligationId: o.id, note: `Done in ceremony ${this.ceremonyId} (${state.script.title}).` }));

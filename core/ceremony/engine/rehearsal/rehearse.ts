@@ -11,7 +11,11 @@ import { KskError } from '../../../errors.js';
 import { resourcePath } from '../../../resources.js';
 import { workspaceAt } from '../../../workspace/workspace.js';
 import { drProcedureIds, drProcedures, type DrProcedureId } from '../../procedures.js';
-import { procedureKinds, type ProcedureKind } from '../../script.js';
+import { branchesOf, type BranchId } from '../../branches.js';
+import { deadlineStatus } from '../../deadline.js';
+import { isDrProcedureId } from '../../procedures.js';
+import { procedureKinds, templateIdFor, type ProcedureKind } from '../../script.js';
+import { loadTemplate } from '../../templates.js';
 import { triage, type TriageAnswers } from '../../triage.js';
 import { readCurrentSkr } from '../currentSkr.js';
 import { call, type ContractCall } from './api.js';
@@ -34,9 +38,19 @@ export interface RehearsalContext {
   hsms: RehearsalHsms;
   policy?: FileRef;
   beforeStep?: DriverOptions['beforeStep'];
+  adjust?: DriverOptions['adjust'];
 }
 
-type Running = Pick<DriverOptions, 'absent' | 'ksrs' | 'coverUntil'>;
+export interface RehearseOptions {
+  ksr?: string;
+  currentSkr?: string;
+  /** One of rehearsalBranches(procedure); the first when absent. */
+  branch?: string;
+  /** Triage finds a high risk of prolonged unavailability too (a signing disaster): DR 4.1.3 is carried as a follow-up. */
+  prolonged?: boolean;
+}
+
+type Running = Pick<DriverOptions, 'absent' | 'ksrs' | 'coverUntil' | 'scenario'>;
 
 export interface RehearsalRun {
   /** Every ceremony this call ran, in order; the last is the one rehearsed. */
@@ -50,24 +64,58 @@ export function isRehearsableProcedure(value: string): value is ProcedureKind {
   return (procedureKinds as readonly string[]).includes(value);
 }
 
-/** Triage answers that lead to a procedure, asking only what its branch asks. */
-export function answersFor(procedure: DrProcedureId): TriageAnswers {
+/**
+ * The paths a rehearsal can take through a procedure: each branch its script declares, and the ways
+ * the seed's conditions inside a branch can turn out (4.1.2 A: every box opened with a couriered
+ * key, or none sent and every box drilled; 4.2.1 A, 4.2.2 A: the compromised KSK cannot be
+ * destroyed). The first is the default.
+ */
+export interface RehearsalBranch {
+  id: string;
+  title: string;
+  /** The branch of the script it takes, if the script has branches. */
+  branch: BranchId | null;
+  scenario?: { keys?: 'some' | 'all' | 'none'; destroy?: boolean };
+}
+
+export function rehearsalBranches(procedure: ProcedureKind): RehearsalBranch[] {
+  const declared = branchesOf(loadTemplate(templateIdFor(procedure)));
+  // The branch a disaster rehearsal takes unless told: the one that carries the whole procedure out.
+  const main = declared.filter((b) => !b.ends && b.id !== 'cos-present');
+  const ordered = [...main, ...declared.filter((b) => !main.includes(b))];
+  const paths: RehearsalBranch[] = ordered.map((b) => ({ id: b.id, title: b.title, branch: b.id }));
+  if (paths.length === 0) paths.push({ id: 'default', title: 'The procedure as its script runs', branch: null });
+  const carried = paths[0] as RehearsalBranch;
+  if (procedure === '4.1.2A') {
+    paths.push(
+      { id: 'keys-couriered', title: 'Proceed now; every Crypto Officer needed sent their key by courier: no box is drilled', branch: carried.branch, scenario: { keys: 'all' } },
+      { id: 'boxes-drilled', title: 'Proceed now; no key could be sent: every box needed is drilled', branch: carried.branch, scenario: { keys: 'none' } },
+    );
+  }
+  if (procedure === '4.2.1A' || procedure === '4.2.2A') {
+    paths.push({ id: 'ksk-not-destroyed', title: '"Destroy the existing KSK if possible": it is not possible, recorded as a witnessed exception', branch: carried.branch, scenario: { destroy: false } });
+  }
+  return paths;
+}
+
+/** Triage answers that lead to a procedure (and the script branch asked for), asking only what its branch asks; without a prolonged unavailability unless asked. */
+export function answersFor(procedure: DrProcedureId, branch: BranchId | null = null, prolonged = false): TriageAnswers {
   const disaster = drProcedures[procedure].disaster;
-  const values = [true, false];
-  for (const prolonged of values)
-    for (const cosAvailable of values)
-      for (const kmfAvailable of values)
-        for (const backupAvailable of values)
-          for (const rkshsAvailable of values) {
-            const answers: TriageAnswers = { disaster, prolonged, cosAvailable, kmfAvailable, backupAvailable, rkshsAvailable };
+  const values = [false, true];
+  for (const cosAvailable of values)
+    for (const kmfAvailable of values)
+      for (const backupAvailable of values)
+        for (const rkshsAvailable of values)
+          for (const timeSufficient of values) {
+            const answers: TriageAnswers = { disaster, prolonged: procedure === '4.1.3' || prolonged, cosAvailable, kmfAvailable, backupAvailable, rkshsAvailable, timeSufficient };
             const result = triage(answers);
-            if (result.procedure === procedure) {
+            if (result.procedure === procedure && (branch === null || result.branch === branch) && (result.plan !== null) === (prolonged && procedure !== '4.1.3')) {
               const asked: TriageAnswers = { disaster };
               for (const q of result.questionsAsked) if (q !== 'disaster') (asked as Record<string, unknown>)[q] = answers[q];
               return asked;
             }
           }
-  throw new KskError('INTERNAL', `No triage answers lead to ${procedure}.`);
+  throw new KskError('INTERNAL', `No triage answers lead to ${procedure}${branch ? ` (${branch})` : ''}.`);
 }
 
 function quarterOf(at: Date): Quarter {
@@ -114,11 +162,15 @@ export class Rehearsal {
     if (!running) throw new KskError('CONFLICT', 'No rehearsal ceremony is running in this workspace.');
     const { ceremonyId, quarterAfter, stage, ...driver } = running;
     if (!this.ran.includes(ceremonyId)) this.ran.push(ceremonyId);
-    const state = await new CeremonyDriver({ ...driver, api: this.ctx.api, world: this.world, clock: this.ctx.clock, ...(this.ctx.beforeStep ? { beforeStep: this.ctx.beforeStep } : {}) }, ceremonyId).run();
-    if (quarterAfter) this.world.setQuarter(quarterAfter);
+    const state = await new CeremonyDriver(
+      { ...driver, api: this.ctx.api, world: this.world, clock: this.ctx.clock, ...(this.ctx.beforeStep ? { beforeStep: this.ctx.beforeStep } : {}), ...(this.ctx.adjust ? { adjust: this.ctx.adjust } : {}) },
+      ceremonyId,
+    ).run();
+    // A ceremony that ended before signing (an alternate date) leaves the current SKR, and its quarter, as they were.
+    const signing = state.acts.flatMap((a) => a.steps).find((s) => s.action.kind === 'sign-ksr' && s.status === 'completed');
+    if (quarterAfter && signing) this.world.setQuarter(quarterAfter);
     if (stage) this.world.stageDone(stage);
     // After a disaster the KSK may live in another HSM: the next quarterly ceremony uses that one.
-    const signing = state.acts.flatMap((a) => a.steps).find((s) => s.action.kind === 'sign-ksr');
     const binding = signing ? state.hsms.find((h) => h.id === signing.action.inputs.hsm)?.binding : undefined;
     if (binding) this.world.setProductionToken({ modulePath: binding.modulePath, tokenLabel: binding.tokenLabel });
     this.world.setRunning(null);
@@ -181,9 +233,13 @@ export class Rehearsal {
   }
 
   /** Rehearses one procedure (building the world first if the workspace is new) and returns its sealed state. */
-  async rehearse(procedure: ProcedureKind, options: { ksr?: string; currentSkr?: string } = {}): Promise<RehearsalRun> {
+  async rehearse(procedure: ProcedureKind, options: RehearseOptions = {}): Promise<RehearsalRun> {
     if (this.world.state.running) throw new KskError('CONFLICT', `The rehearsal ceremony ${this.world.state.running.ceremonyId} was interrupted: resume it first (rehearse --resume).`);
-    this.world.setPlan({ procedure, ...options });
+    const branches = rehearsalBranches(procedure);
+    const path = options.branch === undefined ? branches[0] : branches.find((b) => b.id === options.branch);
+    if (!path) throw new KskError('BAD_REQUEST', `${procedure} has no branch "${options.branch}": its branches are ${branches.map((b) => b.id).join(', ')}.`);
+    if (options.prolonged && !(isDrProcedureId(procedure) && drProcedures[procedure].disaster === 'signing')) throw new KskError('BAD_REQUEST', 'A prolonged unavailability is a question of the signing disaster (4.1) only.');
+    this.world.setPlan({ procedure, ...options, ...(path.branch || options.branch ? { branch: path.id } : {}) });
     await this.world.save();
     await this.ensureWorld();
     if (options.currentSkr) await call(this.ctx.api, 'workspace.loadCurrentSkr', { file: { path: options.currentSkr } });
@@ -216,7 +272,7 @@ export class Rehearsal {
         break;
       }
       default:
-        state = await this.disaster(procedure as DrProcedureId, next, options.ksr);
+        state = await this.disaster(procedure as DrProcedureId, next, path, options);
     }
     this.world.setPlan(null);
     await this.world.save();
@@ -228,7 +284,12 @@ export class Rehearsal {
     const plan = this.world.state.plan;
     const state = this.world.state.running ? await this.finishRunning() : null;
     if (plan && !(this.ran.length > 0 && this.lastWasPlanned(plan.procedure, state))) {
-      return this.rehearse(plan.procedure as ProcedureKind, { ...(plan.ksr ? { ksr: plan.ksr } : {}), ...(plan.currentSkr ? { currentSkr: plan.currentSkr } : {}) });
+      return this.rehearse(plan.procedure as ProcedureKind, {
+        ...(plan.ksr ? { ksr: plan.ksr } : {}),
+        ...(plan.currentSkr ? { currentSkr: plan.currentSkr } : {}),
+        ...(plan.branch ? { branch: plan.branch } : {}),
+        ...(plan.prolonged ? { prolonged: true } : {}),
+      });
     }
     if (!state) throw new KskError('CONFLICT', 'No rehearsal was interrupted in this workspace.');
     this.world.setPlan(null);
@@ -241,12 +302,19 @@ export class Rehearsal {
     return state !== null && state.script.procedure === procedure && !state.script.id.startsWith('rehearsal-first');
   }
 
-  /** The disaster strikes a few days before the next quarter: too late for an alternate date. */
-  private async disaster(procedure: DrProcedureId, quarter: Quarter, ksrFile?: string): Promise<CeremonyState> {
+  /**
+   * The disaster strikes a day after a ceremony could last have been convened in time (so the
+   * procedure runs now), or, for an alternate date, a week before that moment.
+   */
+  private async disaster(procedure: DrProcedureId, quarter: Quarter, path: RehearsalBranch, options: RehearseOptions): Promise<CeremonyState> {
     if (!(drProcedureIds as readonly string[]).includes(procedure)) throw new KskError('BAD_REQUEST', `"${procedure}" is not a procedure a rehearsal can run.`);
-    this.ctx.clock.advanceTo(new Date(startOf(quarter).getTime() - 5 * DAY));
-    const answers = answersFor(procedure);
+    const current = readCurrentSkr(workspaceAt(this.ctx.workspace));
+    if (!current) throw new KskError('CONFLICT', 'The rehearsal workspace has no current SKR: the deadline is unknown.');
+    const unavoidable = Date.parse(deadlineStatus(new Date(current.view.lastExpiration), this.ctx.clock.now()).unavoidableAt);
+    this.ctx.clock.advanceTo(new Date(unavoidable + (path.branch === 'alternate-date' ? -7 : 1) * DAY));
+    const answers = answersFor(procedure, path.branch, options.prolonged ?? false);
     if (answers.disaster === 'lost') await this.ctx.hsms.destroyRehearsalToken('HSM1');
+    const ksrFile = options.ksr;
     const ksr = ksrFile ?? (await this.makeKsr(quarter, this.currentSkr())).file;
     const additional: string[] = [];
     let coverUntil: string | undefined;
@@ -263,7 +331,12 @@ export class Rehearsal {
     }
     const state = await this.runCeremony(
       { triage: answers },
-      { absent: { cos: answers.cosAvailable === false, rkshs: answers.rkshsAvailable === false }, ksrs: { main: ksr, additional }, ...(coverUntil ? { coverUntil } : {}) },
+      {
+        absent: { cos: answers.cosAvailable === false, rkshs: answers.rkshsAvailable === false },
+        ksrs: { main: ksr, additional },
+        ...(coverUntil ? { coverUntil } : {}),
+        ...(path.scenario ? { scenario: path.scenario } : {}),
+      },
       { quarter },
     );
     return state;

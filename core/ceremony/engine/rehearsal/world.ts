@@ -39,6 +39,7 @@ const worldSchema = z.object({
       absent: z.object({ cos: z.boolean(), rkshs: z.boolean() }),
       ksrs: z.object({ main: z.string().optional(), additional: z.array(z.string()).optional() }),
       coverUntil: z.string().optional(),
+      scenario: z.object({ keys: z.enum(['some', 'all', 'none']).optional(), destroy: z.boolean().optional() }).optional(),
       quarterAfter: z.string().optional(),
       stage: z.string().optional(),
     })
@@ -46,7 +47,7 @@ const worldSchema = z.object({
   /** The token that holds the KSK signing the current SKR: the production HSM of the next standard ceremony. */
   productionToken: z.object({ modulePath: z.string(), tokenLabel: z.string() }).nullable().default(null),
   /** What the last `rehearse` was asked to do. */
-  plan: z.object({ procedure: z.string(), ksr: z.string().optional(), currentSkr: z.string().optional() }).nullable(),
+  plan: z.object({ procedure: z.string(), ksr: z.string().optional(), currentSkr: z.string().optional(), branch: z.string().optional(), prolonged: z.boolean().optional() }).nullable(),
 });
 export type WorldFile = z.infer<typeof worldSchema>;
 

@@ -156,13 +156,57 @@ export function useRows(columns: readonly Column[], initial = 1): [Row[], (rows:
 }
 
 /** An action whose input is a table the people in the room fill in (who was notified, packages, boxes...). */
-export function RowsForm({ p, columns, legend, label, incomplete, toInput, children }: { p: ActionFormProps; columns: readonly Column[]; legend: string; label: string; incomplete: string; toInput: (rows: Row[]) => StepInput; children?: ReactNode }) {
+/**
+ * `none`: the step may record that there is no row at all (no key could be sent, no box was drilled),
+ * with why when `reason` is asked for.
+ */
+export interface NoRows {
+  label: string;
+  reason?: string;
+  toInput: (reason: string) => StepInput;
+}
+
+export function RowsForm({
+  p,
+  columns,
+  legend,
+  label,
+  incomplete,
+  toInput,
+  none,
+  children,
+}: {
+  p: ActionFormProps;
+  columns: readonly Column[];
+  legend: string;
+  label: string;
+  incomplete: string;
+  toInput: (rows: Row[]) => StepInput;
+  none?: NoRows;
+  children?: ReactNode;
+}) {
   const [rows, setRows] = useRows(columns);
+  const [empty, setEmpty] = useState(false);
+  const [why, setWhy] = useState('');
   const filled = filledRows(rows, columns);
+  const noneReady = empty && (!none?.reason || why.trim() !== '');
   return (
-    <ActionForm label={label} busy={p.busy} blocked={p.blocked} incomplete={filled ? null : incomplete} onSubmit={() => filled && p.perform(toInput(filled))}>
+    <ActionForm
+      label={label}
+      busy={p.busy}
+      blocked={p.blocked}
+      incomplete={empty ? (noneReady ? null : 'Say why.') : filled ? null : incomplete}
+      onSubmit={() => (empty && none ? noneReady && p.perform(none.toInput(why.trim())) : filled && p.perform(toInput(filled)))}
+    >
       {children}
-      <RowsEditor legend={legend} columns={columns} rows={rows} onChange={setRows} />
+      {none && (
+        <label className="choice">
+          <input type="checkbox" checked={empty} onChange={(e) => setEmpty(e.target.checked)} />
+          <span>{none.label}</span>
+        </label>
+      )}
+      {empty && none?.reason && <TextField label={none.reason} value={why} onChange={setWhy} multiline />}
+      {!empty && <RowsEditor legend={legend} columns={columns} rows={rows} onChange={setRows} />}
     </ActionForm>
   );
 }

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { utc } from '../../format.js';
 import { DeadlinePanel } from '../../panels/DeadlinePanel.js';
 import { ActionForm, TextField, parseUtc, type ActionFormProps, type InputOf } from './common.js';
 
@@ -41,7 +42,9 @@ export function ScheduleAlternateForm(p: ActionFormProps) {
   const [date, setDate] = useState('');
   const [override, setOverride] = useState('');
   const alternateDate = parseUtc(date);
-  const allows = p.state.deadline?.state === 'sufficient';
+  // The deadline recorded when this step started: what the decision is checked against.
+  const recorded = p.state.deadlineRecorded?.stepId === p.step.id ? p.state.deadlineRecorded : null;
+  const allows = recorded?.state === 'sufficient';
   const against = decision !== '' && (decision === 'alternate-date') !== allows;
   return (
     <ActionForm
@@ -54,7 +57,20 @@ export function ScheduleAlternateForm(p: ActionFormProps) {
         p.perform({ kind: 'schedule-alternate', decision, ...(decision === 'alternate-date' && alternateDate ? { alternateDate } : {}), ...(against ? { overrideReason: override.trim() } : {}) })
       }
     >
-      {p.state.deadline ? <DeadlinePanel deadline={p.state.deadline} /> : <p className="warning">No current SKR was loaded: the deadline is unknown.</p>}
+      {recorded ? (
+        <>
+          <p>The deadline as the app recorded it when this step started; the decision is checked against it:</p>
+          <DeadlinePanel deadline={recorded} recorded />
+          {recorded.alternateWindow && (
+            <p data-testid="alternate-window" data-earliest={recorded.alternateWindow.earliest} data-latest={recorded.alternateWindow.latest}>
+              An alternate date between {utc(recorded.alternateWindow.earliest)} and {utc(recorded.alternateWindow.latest)} still gets the SKR to the RZM in time. Deciding it ends this ceremony: the remaining
+              steps are recorded as not applicable.
+            </p>
+          )}
+        </>
+      ) : (
+        <p className="warning">No current SKR was loaded: the deadline is unknown.</p>
+      )}
       <fieldset>
         <legend>Decision</legend>
         <label className="choice">

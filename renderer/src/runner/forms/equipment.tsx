@@ -59,6 +59,9 @@ function TebForm({ p, seal }: { p: ActionFormProps; seal: boolean }) {
   };
   const what = String(inputs(p).contents ?? 'the bag');
   const complete = holders.length > 0 && holders.every((_, i) => serials[i]?.trim() && (!manifest || expected[i]?.trim()));
+  // Bags a courier may or may not have delivered: with none, the CA records why.
+  const courier = !seal && inputs(p).expected === 'courier-record';
+  const [none, setNone] = useState('');
   const set = (list: string[], i: number, v: string) => list.map((x, j) => (j === i ? v : x));
   const bags = holders.map((h, i) => ({
     serial: (serials[i] ?? '').trim(),
@@ -71,9 +74,10 @@ function TebForm({ p, seal }: { p: ActionFormProps; seal: boolean }) {
       label={seal ? `Record the new TEB serial${holders.length > 1 ? 's' : ''}` : `Compare the TEB serial${holders.length > 1 ? 's' : ''}`}
       busy={p.busy}
       blocked={p.blocked}
-      incomplete={holders.length === 0 ? 'No holder of this quorum is signed in.' : complete ? null : 'Enter every serial.'}
-      onSubmit={() => p.perform(seal ? { kind: 'teb-seal', bags } : { kind: 'teb-check', bags })}
+      incomplete={holders.length === 0 ? (courier ? (none.trim() ? null : 'Add the bag of each key delivered, or say why none was.') : 'No holder of this quorum is signed in.') : complete ? null : 'Enter every serial.'}
+      onSubmit={() => p.perform(seal ? { kind: 'teb-seal', bags } : courier && holders.length === 0 ? { kind: 'teb-check', none: none.trim() } : { kind: 'teb-check', bags })}
     >
+      {courier && holders.length === 0 && <TextField label="No bag was delivered: why" value={none} onChange={setNone} />}
       <p data-testid="teb-custody" data-custody={String(inputs(p).custody ?? '')}>
         {seal ? 'Sealed: ' : 'Checked: '}
         {what}
@@ -177,7 +181,14 @@ const boxColumns: Column[] = [
   { key: 'reason', label: 'Why it was drilled' },
   { key: 'serial', label: 'Serial of the TEB recovered' },
   { key: 'contents', label: 'Its contents' },
+  { key: 'despiteKey', label: 'If its key arrived by courier: why it is drilled all the same', optional: true },
 ];
+
+/** The holders whose safe deposit box key this ceremony received by courier (the courier-keys step). */
+function keysHere(p: ActionFormProps): string[] {
+  const courier = p.state.acts.flatMap((a) => a.steps).find((s) => s.action.kind === 'courier-keys');
+  return ((courier?.result?.packages as { holder: string }[] | undefined) ?? []).map((x) => x.holder);
+}
 
 export function DrillBoxForm(p: ActionFormProps) {
   return (
@@ -187,8 +198,18 @@ export function DrillBoxForm(p: ActionFormProps) {
       legend="Safe deposit boxes drilled (each one is an exception the IW witnesses)"
       label="Record the boxes drilled"
       incomplete="Fill in every box."
-      toInput={(rows) => ({ kind: 'drill-safe-deposit-box', boxes: rows.map((r) => ({ holder: r.holder!, reason: r.reason!, recovered: [{ serial: r.serial!, contents: r.contents! }] })) })}
-    />
+      toInput={(rows) => ({
+        kind: 'drill-safe-deposit-box',
+        boxes: rows.map((r) => ({ holder: r.holder!, reason: r.reason!, recovered: [{ serial: r.serial!, contents: r.contents! }], ...(r.despiteKey ? { despiteKey: r.despiteKey } : {}) })),
+      })}
+      none={{ label: 'No box was drilled: every box needed was opened with its key', toInput: () => ({ kind: 'drill-safe-deposit-box', boxes: [] }) }}
+    >
+      {keysHere(p).length > 0 && (
+        <p data-testid="keys-here">
+          Keys received by courier: {keysHere(p).join(', ')}. Their boxes are opened with them; the app refuses to record one drilled unless you say why.
+        </p>
+      )}
+    </RowsForm>
   );
 }
 
@@ -199,6 +220,7 @@ const retiredColumns: Column[] = [
 ];
 
 export function ReplaceHardwareForm(p: ActionFormProps) {
+  const named = p.state.followUps.outstanding.flatMap((o) => (o.kind === 'replace-hardware' ? (o.subjects ?? []) : []));
   return (
     <RowsForm
       p={p}
@@ -209,6 +231,19 @@ export function ReplaceHardwareForm(p: ActionFormProps) {
       toInput={(rows) => ({ kind: 'replace-hardware', retired: rows as InputOf<'replace-hardware'>['retired'] })}
     >
       <p>Retire: {String(inputs(p).retire ?? '')}</p>
+      {named.length > 0 && (
+        <div data-testid="hsms-to-retire">
+          <p>The open obligations name these HSMs, which must be retired here (by serial number) before they are discharged:</p>
+          <ul>
+            {named.map((h) => (
+              <li key={h.serialNumber}>
+                {h.hsmId}: {h.model}, serial <span className="mono">{h.serialNumber}</span>
+                {h.tokenLabel ? `, token ${h.tokenLabel}` : ''}: {h.reason}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
     </RowsForm>
   );
 }

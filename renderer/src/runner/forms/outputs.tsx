@@ -55,9 +55,15 @@ export function DischargeFollowUpForm(p: ActionFormProps) {
           <legend>{o.title}</legend>
           <p className="muted">
             Opened {utc(o.openedAt)} by {o.origin.ceremonyId}. When: {o.condition}
+            {o.detail ? ` ${o.detail}` : ''}
           </p>
+          {o.unmet && (
+            <p className="warning" data-testid="obligation-unmet">
+              It stays open: {o.unmet} in this ceremony.
+            </p>
+          )}
           <label className="choice">
-            <input type="checkbox" checked={chosen.includes(o.id)} onChange={(e) => setChosen(e.target.checked ? [...chosen, o.id] : chosen.filter((c) => c !== o.id))} />
+            <input type="checkbox" checked={chosen.includes(o.id)} disabled={Boolean(o.unmet)} onChange={(e) => setChosen(e.target.checked ? [...chosen, o.id] : chosen.filter((c) => c !== o.id))} />
             <span>This ceremony fulfilled it</span>
           </label>
           {chosen.includes(o.id) && <TextField label="How" value={notes[o.id] ?? ''} onChange={(v) => setNotes({ ...notes, [o.id]: v })} />}

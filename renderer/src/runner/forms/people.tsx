@@ -95,6 +95,7 @@ export function CourierKeysForm(p: ActionFormProps) {
       label="Record the packages couriered"
       incomplete="Fill in every package."
       toInput={(rows) => ({ kind: 'courier-keys', packages: rows as InputOf<'courier-keys'>['packages'] })}
+      none={{ label: 'No key could be sent in time (time and circumstances did not permit)', reason: 'Why', toInput: (notPossible) => ({ kind: 'courier-keys', notPossible }) }}
     />
   );
 }

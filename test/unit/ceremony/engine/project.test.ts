@@ -143,3 +143,51 @@ test('the triage the log records and the current SKR give the procedure and the 
   assert.equal(state.deadline?.lastExpiration, '2027-07-11T00:00:00.000Z');
   assert.equal(state.deadline?.state, 'sufficient');
 });
+
+test('a decision takes a branch: the other branch’s steps are not applicable, count as done, and the ending outcome is the ceremony’s; a closed ceremony keeps the deadline it decided on', () => {
+  const dr = loadTemplate('dr-4.1.2A');
+  const drSha = scriptHash(dr);
+  const assessed = {
+    stepId: 'schedule-alternate',
+    state: 'sufficient' as const,
+    at: '2027-06-01T00:00:00.000Z',
+    lastExpiration: '2027-07-11T00:00:00.000Z',
+    skrDue: '2027-07-09T00:00:00.000Z',
+    unavoidableAt: '2027-06-25T00:00:00.000Z',
+    alternateWindow: { earliest: '2027-06-15T00:00:00.000Z', latest: '2027-07-09T00:00:00.000Z' },
+    leadTime: 'P14D',
+    publicationMargin: 'P2D',
+    consequence: 'There is sufficient time to schedule an alternate date.',
+  };
+  const proceed = dr.acts.filter((a) => a.branch === 'proceed-now').flatMap((a) => a.steps.map((s) => s.id));
+  const list = new EventList()
+    .add('ceremony.opened', { title: 'DR 4.1.2 A', kind: '4.1.2A', rehearsal: true, previousCeremony: null })
+    .add('script.loaded', { scriptId: dr.id, title: dr.title, version: dr.version, sha256: drSha })
+    // A triage recorded before the time was a question: it is shown as recorded, never decided again.
+    .add('triage.recorded', { procedure: '4.1.2A', template: 'dr-4.1.2A', answers: { disaster: 'signing', prolonged: 'no', cosAvailable: 'no', kmfAvailable: 'yes' }, questionsAsked: ['disaster', 'prolonged', 'cosAvailable', 'kmfAvailable'], reason: 'recorded reason' })
+    .add('skr.current', { sha256: 'a'.repeat(64), skrId: 'rehearsal-x', bundles: 9, firstInception: '2027-04-01T00:00:00.000Z', lastExpiration: '2027-07-11T00:00:00.000Z', signingKeyTags: [1], source: 'x' })
+    .add('step.started', { stepId: 'schedule-alternate' })
+    .add('deadline.assessed', assessed)
+    .add('action.performed', { stepId: 'schedule-alternate', kind: 'schedule-alternate', performer, result: { decision: 'alternate-date', branch: 'alternate-date' } })
+    .add('branch.taken', { stepId: 'schedule-alternate', branch: 'alternate-date', outcome: 'Rescheduled to 2027-06-20T00:00:00.000Z', notApplicable: proceed });
+  const run = (extra: Partial<Parameters<typeof ceremonyState>[0]> = {}) =>
+    ceremonyState({ events: list.events, script: dr, scriptSha256: drSha, now: new Date('2027-08-01T00:00:00Z'), sealed: false, obligations: [], ...extra });
+  const state = run();
+  assert.equal(state.triage?.label, 'DR 4.1.2 A');
+  assert.equal(state.triage?.reason, 'recorded reason');
+  assert.equal(state.triage?.time, null);
+  const signKsr = state.acts.flatMap((a) => a.steps).find((s) => s.action.kind === 'sign-ksr') as StepState;
+  assert.equal(signKsr.status, 'not-applicable');
+  assert.deepEqual(signKsr.needs, []);
+  assert.deepEqual(signKsr.notApplicable, { at: signKsr.notApplicable?.at, branch: 'proceed-now', decidedAt: 'schedule-alternate', outcome: 'Rescheduled to 2027-06-20T00:00:00.000Z' });
+  assert.equal(state.outcome, 'Rescheduled to 2027-06-20T00:00:00.000Z');
+  assert.equal(state.currentStepId, 'notify', 'the notify step, never started, is still to do');
+  assert.deepEqual(state.acts.find((a) => a.steps.some((s) => s.id === 'alternate-sign-in'))?.branchTitle?.startsWith('An alternate date is scheduled'), true);
+  assert.deepEqual(state.acts.flatMap((a) => a.steps).find((s) => s.id === 'schedule-alternate')?.decides, ['alternate-date', 'proceed-now']);
+  assert.equal(state.deadline?.state, 'expired', 'while open, the countdown is today’s');
+  list.add('ceremony.closed', { sealKey: { kind: 'software', label: null, algorithm: 15, publicKey: 'AAAA' } });
+  const closed = run();
+  assert.equal(closed.deadline?.state, 'sufficient', 'once closed, the deadline as it stood when decided');
+  assert.equal(closed.deadline?.now, '2027-06-01T00:00:00.000Z');
+  assert.equal(closed.deadline?.countdown, '40 days 00:00:00 left');
+});

@@ -49,11 +49,13 @@ test('triage --skr counts down to the last RRSIG of the SKR given', async () => 
   const stdout = new PassThrough();
   const chunks: Buffer[] = [];
   stdout.on('data', (c: Buffer) => chunks.push(c));
-  const argv = ['triage', '--disaster', 'lost', '--rkshs', 'no', '--kmf', 'yes', '--skr', shared('skr', 'skr-root-2018-q1-0-d_to_e.xml'), '--now', '2018-04-01T00:00:00Z', '--json'];
+  const argv = ['triage', '--disaster', 'lost', '--rkshs', 'no', '--kmf', 'yes', '--cos', 'no', '--skr', shared('skr', 'skr-root-2018-q1-0-d_to_e.xml'), '--now', '2018-04-01T00:00:00Z', '--json'];
   const code = await runCli(argv, { stdout, stderr: new PassThrough(), stdin: new PassThrough(), env: {} });
   assert.equal(code, 0);
   const result = JSON.parse(Buffer.concat(chunks).toString());
   assert.equal(result.procedure, '4.3.2A');
+  assert.equal(result.branch, 'cos-absent');
+  assert.deepEqual(result.time, { sufficient: false, source: 'deadline', holdBy: '2018-04-10T00:00:00.000Z', unavoidableAt: '2018-03-27T00:00:00.000Z' });
   assert.equal(result.currentSkr.id, '4fe9bb10-6f6b-4503-8575-7824e2d66925');
   assert.equal(result.deadline.lastExpiration, '2018-04-12T00:00:00.000Z');
   assert.equal(result.deadline.state, 'insufficient');
