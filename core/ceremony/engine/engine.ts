@@ -176,8 +176,12 @@ export class CeremonyEngine {
     if (store.head(ceremonyId)) throw new KskError('CONFLICT', `A ceremony "${ceremonyId}" already exists in this workspace.`);
     const sha256 = scriptHash(script);
     const title = request.title ?? `${script.title}${this.rehearsal ? ' (REHEARSAL)' : ''}`;
+    // The audit key pinned at commissioning (made and pinned now if this is the workspace's first ceremony), named in the opening.
+    const audit = await this.deps.auditSealer(ceremonyId);
+    const auditKey = audit.sealer.key;
+    await audit.release();
     store.atomically(() => {
-      store.openCeremony(ceremonyId, { title, kind: script.procedure, ...(request.site ? { site: request.site } : {}), rehearsal: this.rehearsal });
+      store.openCeremony(ceremonyId, { title, kind: script.procedure, ...(request.site ? { site: request.site } : {}), rehearsal: this.rehearsal, auditKey });
       store.storeArtifact(ceremonyId, { name: `${script.id}-${script.version}.json`, kind: 'script', mediaType: 'application/json', bytes: Buffer.from(canonicalScript(script)) });
       store.append(ceremonyId, 'script.loaded', { scriptId: script.id, title: script.title, version: script.version, sha256 });
       if (decided) {
