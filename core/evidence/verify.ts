@@ -11,6 +11,7 @@ import type { SealKey } from './events.js';
 import { APPLICATION_ID, migrations, SCHEMA_VERSION, schemaVersion } from './migrations/index.js';
 import { sameSealKey, sealSignatureValid, sealStatementBytes, sealStatementSchema, type SealStatement } from './seal.js';
 import { auditKeyFingerprint, pinAccepts, type AuditKeyFingerprint, type AuditKeyPin } from './auditKey.js';
+import { checkStorage } from './storageCheck.js';
 import { isDamagedDatabase, sqliteCode } from './storageErrors.js';
 
 /**
@@ -146,13 +147,22 @@ export function verifyDatabase(db: Database.Database, file: string, options: Ver
     return verifyContents(db, file, options);
   } catch (e) {
     if (!isDamagedDatabase(e)) throw e;
-    const problem: VerifyProblem = { check: 'damaged', ceremonyId: null, seq: null, message: `The database file is damaged (${sqliteCode(e)}): its pages were changed outside SQLite, or the disk failed.` };
-    return { ok: false, file, events: 0, artifacts: 0, ceremonies: [], problem: problem.message, problems: [problem], message: problem.message, pin: options.pin ?? null, limits: verificationLimits(options.pin ?? null) };
+    return damagedReport(file, options, `The database file is damaged (${sqliteCode(e)}): its pages were changed outside SQLite, or the disk failed.`);
   }
+}
+
+function damagedReport(file: string, options: VerifyOptions, message: string): VerifyReport {
+  const problem: VerifyProblem = { check: 'damaged', ceremonyId: null, seq: null, message };
+  return { ok: false, file, events: 0, artifacts: 0, ceremonies: [], problem: message, problems: [problem], message, pin: options.pin ?? null, limits: verificationLimits(options.pin ?? null) };
 }
 
 function verifyContents(db: Database.Database, file: string, options: VerifyOptions): VerifyReport {
   const schemaProblems = checkSchema(db, file);
+  const storage = checkStorage(db);
+  if (storage.damage.length > 0) {
+    return damagedReport(file, options, `The database file is damaged: ${storage.damage.map((f) => f.message).join('; ')}. Nothing read from it can be trusted: restore the last good copy (or the replica on the export medium) and verify that.`);
+  }
+  schemaProblems.push(...storage.references.map((f): VerifyProblem => ({ check: 'damaged', ceremonyId: null, seq: null, message: `The foreign key check reports ${f.message}.` })));
   const walks = ceremonyIds(db).map((id) => walkCeremony(db, id));
   const byId = new Map(walks.map((w) => [w.ceremonyId, w]));
   const seals = tableExists(db, 'seals') ? (db.prepare('SELECT * FROM seals ORDER BY ceremony_id').all() as SealRow[]) : [];
