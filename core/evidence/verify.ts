@@ -11,6 +11,7 @@ import type { SealKey } from './events.js';
 import { APPLICATION_ID, migrations, SCHEMA_VERSION, schemaVersion } from './migrations/index.js';
 import { sameSealKey, sealSignatureValid, sealStatementBytes, sealStatementSchema, type SealStatement } from './seal.js';
 import { auditKeyFingerprint, pinAccepts, type AuditKeyFingerprint, type AuditKeyPin } from './auditKey.js';
+import { compareWithCheckpoints, databaseHeads, type SignedCheckpoint } from './checkpoints.js';
 import { checkStorage } from './storageCheck.js';
 import { isDamagedDatabase, sqliteCode } from './storageErrors.js';
 
@@ -66,6 +67,8 @@ export interface VerifyOptions {
   readonly requireSealed?: boolean;
   /** Accept seals only by these audit keys (pinned by the caller or the workspace config). */
   readonly pin?: AuditKeyPin | null;
+  /** Witnessed checkpoints (from outside the log): the log must still hold every head they witnessed. */
+  readonly checkpoints?: readonly SignedCheckpoint[];
 }
 
 interface SealRow {
@@ -183,6 +186,7 @@ function verifyContents(db: Database.Database, file: string, options: VerifyOpti
     checkReferences(db, walk);
     checkPreviousCeremony(walk, byId, sealed);
   }
+  checkCheckpoints(db, byId, orphanProblems, options);
   const artifacts = checkArtifacts(db, walks, orphanProblems);
   const problems = [...walks.flatMap((w) => [...w.problems].sort(bySeq).slice(0, 1)), ...orphanProblems, ...schemaProblems];
   const first = problems[0];
@@ -437,6 +441,16 @@ function checkSealKeyPinned(walk: Walk, statement: SealStatement, pin: AuditKeyP
   }
 }
 
+/** A step of its own: the log against the newest witnessed checkpoint of each ceremony. */
+function checkCheckpoints(db: Database.Database, byId: Map<string, Walk>, orphanProblems: VerifyProblem[], options: VerifyOptions): void {
+  if (!options.checkpoints || options.checkpoints.length === 0) return;
+  for (const finding of compareWithCheckpoints(databaseHeads(db), options.checkpoints, options.pin ?? null)) {
+    const walk = byId.get(finding.ceremonyId);
+    if (walk) report(walk, 'checkpoint', finding.seq, finding.message);
+    else orphanProblems.push({ check: 'checkpoint', ceremonyId: finding.ceremonyId, seq: finding.seq, message: finding.message });
+  }
+}
+
 /** Said with every verification, so nobody reads more into "verifies" than it holds. */
 export function verificationLimits(pin: AuditKeyPin | null): string[] {
   return [
@@ -444,7 +458,7 @@ export function verificationLimits(pin: AuditKeyPin | null): string[] {
     pin
       ? `Proven with the pin (${pin.source}): each seal was made by the workspace's audit key, so a log cut or rewritten after sealing cannot be sealed again without that key.`
       : 'NOT proven, because no audit key was pinned (--audit-key FINGERPRINT|FILE, or the workspace config): who made the seals. A log rewritten whole and sealed again with a fresh key verifies the same way.',
-    'Not provable without the signed paper: that the head here is the head the IW signed, and that nothing after the newest witnessed checkpoint was lost. Compare the head hash (hex or words) and the audit key fingerprint with the paper.',
+    'Not provable without the signed paper: that the head here is the head the IW signed, and (without the checkpoint files) that no witnessed event was lost. Compare the head hash (hex or words) and the audit key fingerprint with the paper.',
   ];
 }
 

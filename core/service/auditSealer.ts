@@ -37,12 +37,12 @@ export function auditSealerFor(workspace: Workspace, mode: 'rehearsal' | 'produc
     return { modulePath, tokenLabel, pin };
   }
 
-  return async () => {
+  async function open(): Promise<{ sealer: Sealer; close(): Promise<void> }> {
     const options = await auditToken();
     if (!options) {
       const sealer = softwareAuditKey(workspace);
       await pinAuditKey(workspace.root, sealer.key, clock.now());
-      return { sealer, release: async () => undefined };
+      return { sealer, close: async () => undefined };
     }
     const session = await openSession({ ...options, clock });
     try {
@@ -50,12 +50,29 @@ export function auditSealerFor(workspace: Workspace, mode: 'rehearsal' | 'produc
       if (!(await session.findKey(label))) await session.generateKsk({ algorithm: 'ED25519', label });
       const sealer = await hsmSealer(session, label);
       await pinAuditKey(workspace.root, sealer.key, clock.now());
-      return { sealer, release: () => session.close() };
+      return { sealer, close: () => session.close() };
     } catch (e) {
       await session.close();
       throw e;
     }
+  }
+
+  // One audit session serves every checkpoint and seal until the backend closes (a checkpoint comes
+  // at every act boundary and HSM operation; logging in to the token each time would double a rehearsal).
+  let held: Promise<{ sealer: Sealer; close(): Promise<void> }> | null = null;
+  const sealerFor: AuditSealer = async () => {
+    held ??= open().catch((e: unknown) => {
+      held = null;
+      throw e;
+    });
+    return { sealer: (await held).sealer, release: async () => undefined };
   };
+  sealerFor.close = async () => {
+    const was = held;
+    held = null;
+    if (was) await (await was.catch(() => ({ close: async () => undefined }))).close();
+  };
+  return sealerFor;
 }
 
 function softwareAuditKey(workspace: Workspace): Sealer {

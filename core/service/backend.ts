@@ -92,7 +92,10 @@ export class Backend {
   async close(): Promise<void> {
     await this.startup;
     this.emitter.removeAllListeners();
-    if (this.ceremonies) for (const c of this.ceremonies.deps.store.ceremonies()) await this.ceremonies.sessions.closeAll(c.ceremonyId);
+    if (this.ceremonies) {
+      for (const c of this.ceremonies.deps.store.ceremonies()) await this.ceremonies.sessions.closeAll(c.ceremonyId);
+      await this.ceremonies.deps.auditSealer.close?.();
+    }
     this.store?.close();
     this.store = null;
     this.ceremonies = null;

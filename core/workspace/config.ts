@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { writeFileAtomic } from '../dnssec/files.js';
 import { KskError, messageOf } from '../errors.js';
 import { auditKeyFingerprint, parseAuditKeyPin, type AuditKeyPin } from '../evidence/auditKey.js';
+import { CHECKPOINT_FILE, readCheckpoints, type SignedCheckpoint } from '../evidence/checkpoints.js';
 import { sealKeySchema, type SealKey } from '../evidence/events.js';
 import { readRegularFileSync } from '../system/inputFiles.js';
 
@@ -77,4 +78,10 @@ export function workspacePin(root: string): AuditKeyPin | null {
 export function verificationPin(auditKey: string | undefined, logFile: string, workspaceDir?: string): AuditKeyPin | null {
   if (auditKey !== undefined) return parseAuditKeyPin(auditKey);
   return workspacePin(workspaceDir ?? path.dirname(path.resolve(logFile)));
+}
+
+/** The checkpoints a verification holds the log to: the workspace's file and any the caller names (a mirror). */
+export function verificationCheckpoints(logFile: string, workspaceDir: string | undefined, extra: readonly string[]): SignedCheckpoint[] {
+  const root = workspaceDir ?? path.dirname(path.resolve(logFile));
+  return [path.join(root, CHECKPOINT_FILE), ...extra].flatMap((f) => readCheckpoints(f));
 }

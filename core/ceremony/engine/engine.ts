@@ -28,6 +28,7 @@ import { workspaceObligations } from './obligations.js';
 import { attestorsOf, ceremonyState, deadlinePolicyOf } from './project.js';
 import type { EngineDeps, Execution, Json, Performer, StepRun } from './run.js';
 import { Sessions, type LiveHsm } from './sessions.js';
+import { CheckpointWitness } from './witness.js';
 
 /**
  * The ceremony engine: runs a script step by step on the evidence log. Every transition is an
@@ -78,7 +79,17 @@ export class CeremonyEngine {
   /** A ceremony's events as last read: a state is projected many times between two changes. */
   readonly #read = new Map<string, StoredEvent[]>();
 
-  constructor(readonly deps: EngineDeps) {}
+  /** Signs checkpoints of the head outside the log; the store calls it around every HSM operation. */
+  readonly witness: CheckpointWitness;
+  /** Acts completed at the last checkpoint, per ceremony: a checkpoint is due at every act boundary. */
+  readonly #actsWitnessed = new Map<string, number>();
+
+  constructor(readonly deps: EngineDeps) {
+    this.witness = new CheckpointWitness(deps.store, deps.workspace, deps.auditSealer, deps.clock);
+    deps.store.witness = async (ceremonyId, reason) => {
+      await this.witness.checkpoint(ceremonyId, reason);
+    };
+  }
 
   get rehearsal(): boolean {
     return this.deps.mode === 'rehearsal';
@@ -215,6 +226,7 @@ export class CeremonyEngine {
       }
       if (policy) store.storeArtifact(ceremonyId, { name: `signing-policy ${policy.name}`, kind: 'other', mediaType: 'application/yaml', bytes: policy.bytes });
     });
+    await this.witness.checkpoint(ceremonyId, 'ceremony opened');
     this.#changed(ceremonyId);
     this.deps.emit({ type: 'state-changed', topic: 'workspace' });
     return this.state(ceremonyId);
@@ -266,7 +278,14 @@ export class CeremonyEngine {
   /** Runs changes to one ceremony one after the other; reads do not wait. */
   async #locked<R>(ceremonyId: string, fn: () => Promise<R>): Promise<R> {
     const previous = this.#locks.get(ceremonyId) ?? Promise.resolve();
-    const run = previous.then(fn, fn);
+    const witnessed = async () => {
+      try {
+        return await fn();
+      } finally {
+        await this.#checkpointAtActBoundary(ceremonyId);
+      }
+    };
+    const run = previous.then(witnessed, witnessed);
     const settled = run.catch(() => undefined);
     this.#locks.set(ceremonyId, settled);
     try {
@@ -274,6 +293,16 @@ export class CeremonyEngine {
     } finally {
       if (this.#locks.get(ceremonyId) === settled) this.#locks.delete(ceremonyId);
     }
+  }
+
+  /** A checkpoint when an act was completed since the last one (what the IW initials at the act's end). */
+  async #checkpointAtActBoundary(ceremonyId: string): Promise<void> {
+    if (!this.deps.store.head(ceremonyId)) return;
+    const state = this.state(ceremonyId);
+    const done = state.acts.filter((a) => a.steps.every(isDone)).length;
+    if (done <= (this.#actsWitnessed.get(ceremonyId) ?? 0)) return;
+    this.#actsWitnessed.set(ceremonyId, done);
+    await this.witness.checkpoint(ceremonyId, `act ${done} of ${state.acts.length} done`);
   }
 
   #changed(ceremonyId: string): void {
@@ -781,6 +810,8 @@ export class CeremonyEngine {
   resume(ceremonyId: string): Promise<{ state: CeremonyState; reconciled: Json[] }> {
     return this.#locked(ceremonyId, async () => {
       this.#open(ceremonyId);
+      // Before anything is reconciled or taken from a journal: the log must reach the newest checkpoint.
+      await this.witness.holdToNewest(ceremonyId);
       const { script } = this.scriptOf(ceremonyId);
       const reconciled: Json[] = [];
       const ops = findInterruptedOperations(this.deps.store, ceremonyId);
@@ -818,6 +849,7 @@ export class CeremonyEngine {
       const audit = await this.deps.auditSealer(ceremonyId);
       const closing = [state.outcome, summary].filter((x): x is string => Boolean(x)).join(' ') || undefined;
       const { seal } = await this.deps.store.closeCeremony(ceremonyId, audit.sealer, closing).finally(() => audit.release());
+      await this.witness.checkpoint(ceremonyId, 'sealed');
       this.#changed(ceremonyId);
       this.deps.emit({ type: 'state-changed', topic: 'workspace' });
       const head = describeHash(Buffer.from(seal.statement.headHash, 'hex'));

@@ -5,7 +5,7 @@ import { exportCeremony } from '../../evidence/export.js';
 import { verifyEvidence, type VerifyReport } from '../../evidence/verify.js';
 import { output, parseCommandArgs, UsageError, type Command } from '../command.js';
 import { ExitCode } from '../exitCodes.js';
-import { verificationPin } from '../../workspace/config.js';
+import { verificationCheckpoints, verificationPin } from '../../workspace/config.js';
 
 function requireArgs(args: string[], count: number, command: Command): string[] {
   if (args.length !== count) throw new UsageError(`${command.path.join(' ')} takes ${count === 1 ? 'one argument' : `${count} arguments`}.\nusage: ${command.usage}`);
@@ -32,12 +32,13 @@ export function describeVerification(report: VerifyReport): string {
 export const logVerifyCommand: Command = {
   path: ['log', 'verify'],
   summary: 'verify an evidence log offline: every chain, artifact and seal; names the first event that differs',
-  usage: 'ksk-ceremony log verify DB [--audit-key FINGERPRINT|FILE] [--workspace DIR] [--require-seal] [--json]   (exit 0 verified, 1 tampered, 3 not an evidence log)',
+  usage: 'ksk-ceremony log verify DB [--audit-key FINGERPRINT|FILE] [--workspace DIR] [--checkpoints FILE]... [--require-seal] [--json]   (exit 0 verified, 1 tampered, 3 not an evidence log)',
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(argv, { 'require-seal': { type: 'boolean', default: false }, 'audit-key': { type: 'string' } }, this);
+    const { values, positionals } = parseCommandArgs(argv, { 'require-seal': { type: 'boolean', default: false }, 'audit-key': { type: 'string' }, checkpoints: { type: 'string', multiple: true } }, this);
     const [file] = requireArgs(positionals, 1, this) as [string];
     const pin = verificationPin(values['audit-key'], file, values.workspace);
-    const report = verifyEvidence(file, { requireSealed: values['require-seal'], pin });
+    const checkpoints = verificationCheckpoints(file, values.workspace, values.checkpoints ?? []);
+    const report = verifyEvidence(file, { requireSealed: values['require-seal'], pin, checkpoints });
     output(io, values.json, report, () => describeVerification(report));
     return report.ok ? ExitCode.OK : ExitCode.CHECK_FAILED;
   },
