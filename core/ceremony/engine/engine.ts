@@ -83,6 +83,8 @@ export class CeremonyEngine {
   readonly witness: CheckpointWitness;
   /** Acts completed at the last checkpoint, per ceremony: a checkpoint is due at every act boundary. */
   readonly #actsWitnessed = new Map<string, number>();
+  /** Open ceremonies already held to their newest checkpoint in this process. */
+  readonly #held = new Set<string>();
 
   constructor(readonly deps: EngineDeps) {
     this.witness = new CheckpointWitness(deps.store, deps.workspace, deps.auditSealer, deps.clock);
@@ -226,6 +228,7 @@ export class CeremonyEngine {
       }
       if (policy) store.storeArtifact(ceremonyId, { name: `signing-policy ${policy.name}`, kind: 'other', mediaType: 'application/yaml', bytes: policy.bytes });
     });
+    this.#held.add(ceremonyId);
     await this.witness.checkpoint(ceremonyId, 'ceremony opened');
     this.#changed(ceremonyId);
     this.deps.emit({ type: 'state-changed', topic: 'workspace' });
@@ -279,6 +282,7 @@ export class CeremonyEngine {
   async #locked<R>(ceremonyId: string, fn: () => Promise<R>): Promise<R> {
     const previous = this.#locks.get(ceremonyId) ?? Promise.resolve();
     const witnessed = async () => {
+      await this.#holdToCheckpoint(ceremonyId);
       try {
         return await fn();
       } finally {
@@ -293,6 +297,18 @@ export class CeremonyEngine {
     } finally {
       if (this.#locks.get(ceremonyId) === settled) this.#locks.delete(ceremonyId);
     }
+  }
+
+  /**
+   * The first change to an open ceremony in this process (after a restart, a crash, a copy) waits
+   * until the log is held to the newest checkpoint: a log that lost witnessed events takes no more.
+   */
+  async #holdToCheckpoint(ceremonyId: string): Promise<void> {
+    if (this.#held.has(ceremonyId)) return;
+    const head = this.deps.store.head(ceremonyId);
+    if (!head || head.type === 'ceremony.closed') return;
+    await this.witness.holdToNewest(ceremonyId);
+    this.#held.add(ceremonyId);
   }
 
   /** A checkpoint when an act was completed since the last one (what the IW initials at the act's end). */
@@ -810,8 +826,6 @@ export class CeremonyEngine {
   resume(ceremonyId: string): Promise<{ state: CeremonyState; reconciled: Json[] }> {
     return this.#locked(ceremonyId, async () => {
       this.#open(ceremonyId);
-      // Before anything is reconciled or taken from a journal: the log must reach the newest checkpoint.
-      await this.witness.holdToNewest(ceremonyId);
       const { script } = this.scriptOf(ceremonyId);
       const reconciled: Json[] = [];
       const ops = findInterruptedOperations(this.deps.store, ceremonyId);
