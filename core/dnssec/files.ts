@@ -37,6 +37,8 @@ export async function writeFileAtomic(filePath: string, data: string | Uint8Arra
   } catch (e) {
     await unlink(temp).catch(() => undefined);
     if (e instanceof KskError) throw e;
-    throw new KskError('STORAGE_ERROR', `Cannot write ${filePath}: ${(e as NodeJS.ErrnoException).code ?? messageOf(e)}. Nothing was written there.`);
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'EROFS' ? 'its folder or disk is read-only (EROFS)' : code === 'EACCES' || code === 'EPERM' ? `permission denied (${code})` : code === 'ENOSPC' ? 'the disk is full (ENOSPC)' : (code ?? messageOf(e));
+    throw new KskError('STORAGE_ERROR', `Cannot write ${filePath}: ${why}. Nothing was written there.`);
   }
 }

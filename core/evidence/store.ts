@@ -13,6 +13,7 @@ import { exceptions } from './registers/records.js';
 import { expectedTeb, normalizeSerial } from './registers/tebs.js';
 import { sealSignatureValid, sealStatementBytes, SEAL_STATEMENT_TYPE, type Sealer, type SealStatement } from './seal.js';
 import type { LogHeads } from './checkpoints.js';
+import { openForReading } from './readable.js';
 import { storageError } from './storageErrors.js';
 import type { EventSource, StoredEvent } from './stored.js';
 
@@ -85,6 +86,8 @@ export class EvidenceStore implements EventSource, LogHeads {
   witness: ((ceremonyId: string, reason: string) => Promise<void>) | null = null;
   /** Runs a function in a transaction (a savepoint when nested); made once, it is not free to make. */
   readonly #transaction: Database.Transaction<(fn: () => unknown) => unknown>;
+  /** How a read-only store lets go of its database (and of the private copy it may read). */
+  #dispose: (() => void) | null = null;
 
   private constructor(
     readonly file: string,
@@ -108,25 +111,32 @@ export class EvidenceStore implements EventSource, LogHeads {
     return new EvidenceStore(file, db, clock);
   }
 
-  /** Opens an existing evidence database for reading only (a bundle on read-only media, an audit). */
+  /**
+   * Opens an existing evidence database for reading only (a bundle on read-only media, an audit, a
+   * workspace on a read-only disk); every write is then refused as "read-only".
+   */
   static openReadOnly(file: string, clock: Clock): EvidenceStore {
-    const db = openDatabase(file, { readonly: true });
+    const { db, dispose } = openForReading(file);
     let version: number;
     try {
       version = schemaVersion(db);
     } catch (e) {
-      db.close();
+      dispose();
       throw storageError(e, file);
     }
     if (version !== SCHEMA_VERSION) {
-      db.close();
+      dispose();
       throw new KskError('BAD_INPUT_FILE', `${file} is not an evidence log this version can read (schema ${version}; expected ${SCHEMA_VERSION}).`);
     }
-    return new EvidenceStore(file, db, clock);
+    const store = new EvidenceStore(file, db, clock);
+    store.#dispose = dispose;
+    return store;
   }
 
   close(): void {
-    if (this.#db.open) this.#db.close();
+    if (this.#dispose) this.#dispose();
+    else if (this.#db.open) this.#db.close();
+    this.#dispose = null;
   }
 
   /** Runs several writes as one transaction: all of them are recorded, or none. `fn` is synchronous (no HSM call inside). */

@@ -4,11 +4,11 @@ import { startingClock, systemClock, type Clock } from '../clock.js';
 import type { StartupReport } from '../contract/channels/app.js';
 import type { Envelope } from '../contract/envelope.js';
 import type { ContractEvent } from '../contract/events.js';
-import { openEvidenceStore, type EvidenceStore } from '../evidence/store.js';
+import { EvidenceStore, openEvidenceStore } from '../evidence/store.js';
 import type { HsmProvider } from '../hsm/port.js';
 import { configuredModulePaths } from '../system/hsmModules.js';
 import { selectSqliteAddon } from '../system/nativeAddons.js';
-import { openWorkspace } from '../workspace/workspace.js';
+import { cleanWorkspace, openWorkspace, workspaceWritable } from '../workspace/workspace.js';
 import type { Mode, ServiceContext } from './context.js';
 import { auditSealerFor } from './auditSealer.js';
 import { dispatch, type Handlers } from './dispatch.js';
@@ -49,13 +49,15 @@ export class Backend {
 
   constructor(options: BackendOptions, overrides: BackendOverrides = {}) {
     const workspace = openWorkspace(options.workspaceDir);
+    cleanWorkspace(workspace);
     const clock = overrides.clock ?? (options.startAt ? startingClock(options.startAt) : systemClock);
     const mode = options.mode ?? 'rehearsal';
     this.hsm = new NativeHsmProvider(workspace, mode, clock);
     const provider = overrides.hsm ? overrides.hsm(this.hsm) : this.hsm;
     const emit = (event: ContractEvent) => this.emitter.emit('event', event);
     const modulePaths = options.modulePaths ?? configuredModulePaths();
-    const openStore = () => (this.store ??= openEvidenceStore(workspace.database, clock));
+    // A workspace on a read-only disk is still read (ceremony list, export, verify); its writers are told "read-only".
+    const openStore = () => (this.store ??= workspaceWritable(workspace) ? openEvidenceStore(workspace.database, clock) : EvidenceStore.openReadOnly(workspace.database, clock));
     this.context = {
       workspace,
       clock,
