@@ -8,6 +8,8 @@ import { EvidenceStore, openEvidenceStore } from '../evidence/store.js';
 import type { HsmProvider } from '../hsm/port.js';
 import { configuredModulePaths } from '../system/hsmModules.js';
 import { selectSqliteAddon } from '../system/nativeAddons.js';
+import { MEDIA_ROOTS } from '../export/media.js';
+import { confineFiles } from '../system/fileAccess.js';
 import { cleanWorkspace, openWorkspace, workspaceWritable } from '../workspace/workspace.js';
 import type { Mode, ServiceContext } from './context.js';
 import { auditSealerFor } from './auditSealer.js';
@@ -24,6 +26,11 @@ export interface BackendOptions {
   modulePaths?: string[];
   /** The SQLite binary to load instead of the one this runtime's rule picks (tests: a deliberately wrong one). */
   sqliteAddon?: string;
+  /**
+   * Confine file reads and exports to the workspace, removable media and these folders (the browser
+   * host); absent, paths are not confined (Electron's dialogs, the command line).
+   */
+  confineFilesTo?: string[];
 }
 
 /** What only an in-process backend can be given (functions do not cross to a worker): a rehearsal's clock, a test's HSMs. */
@@ -50,6 +57,7 @@ export class Backend {
   constructor(options: BackendOptions, overrides: BackendOverrides = {}) {
     const workspace = openWorkspace(options.workspaceDir);
     cleanWorkspace(workspace);
+    confineFiles(options.confineFilesTo ? [workspace.root, ...MEDIA_ROOTS, ...options.confineFilesTo] : null);
     const clock = overrides.clock ?? (options.startAt ? startingClock(options.startAt) : systemClock);
     const mode = options.mode ?? 'rehearsal';
     this.hsm = new NativeHsmProvider(workspace, mode, clock);
