@@ -107,7 +107,6 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   });
   const sockets = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 * 1024 });
   const clients = new Set<WebSocket>();
-  let origin = '';
   let origins = new Set<string>();
 
   server.on('upgrade', (req, socket, head) => {
@@ -143,7 +142,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     server.listen(options.port ?? 0, '127.0.0.1', resolve);
   });
   const { port } = server.address() as AddressInfo;
-  origin = `http://127.0.0.1:${port}`;
+  const origin = `http://127.0.0.1:${port}`;
   hosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
   origins = new Set([...hosts].map((h) => `http://${h}`));
 
