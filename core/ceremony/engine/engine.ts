@@ -81,7 +81,7 @@ export class CeremonyEngine {
 
   /** Signs checkpoints of the head outside the log; the store calls it around every HSM operation. */
   readonly witness: CheckpointWitness;
-  /** Acts completed at the last checkpoint, per ceremony: a checkpoint is due at every act boundary. */
+  /** Acts completed at the last checkpoint, per ceremony: an act boundary is named in its checkpoint. */
   readonly #actsWitnessed = new Map<string, number>();
   /** Open ceremonies already held to their newest checkpoint in this process. */
   readonly #held = new Set<string>();
@@ -286,7 +286,7 @@ export class CeremonyEngine {
       try {
         return await fn();
       } finally {
-        await this.#checkpointAtActBoundary(ceremonyId);
+        await this.#checkpointAfterChange(ceremonyId);
       }
     };
     const run = previous.then(witnessed, witnessed);
@@ -311,14 +311,18 @@ export class CeremonyEngine {
     this.#held.add(ceremonyId);
   }
 
-  /** A checkpoint when an act was completed since the last one (what the IW initials at the act's end). */
-  async #checkpointAtActBoundary(ceremonyId: string): Promise<void> {
+  /**
+   * A checkpoint after every change that moved the head, before the change is answered: every
+   * acknowledged event is witnessed outside the log, so a lost -wal or a cut tail is always named.
+   * The act boundaries (what the IW initials on paper at an act's end) say so in the reason.
+   */
+  async #checkpointAfterChange(ceremonyId: string): Promise<void> {
     if (!this.deps.store.head(ceremonyId)) return;
     const state = this.state(ceremonyId);
     const done = state.acts.filter((a) => a.steps.every(isDone)).length;
-    if (done <= (this.#actsWitnessed.get(ceremonyId) ?? 0)) return;
+    const boundary = done > (this.#actsWitnessed.get(ceremonyId) ?? 0);
     this.#actsWitnessed.set(ceremonyId, done);
-    await this.witness.checkpoint(ceremonyId, `act ${done} of ${state.acts.length} done`);
+    await this.witness.checkpoint(ceremonyId, boundary ? `act ${done} of ${state.acts.length} done` : 'after a change');
   }
 
   #changed(ceremonyId: string): void {
