@@ -90,3 +90,22 @@ test('--audit-key refuses what is neither a fingerprint nor a key file, and a ke
   assert.equal(noKey.status, 3, noKey.stderr);
   assert.match(noKey.stderr, /holds no audit key/);
 });
+
+test('bundle verify --audit-key: the bundle of a sealed ceremony is valid with the fingerprint from the paper, refused with another', (t) => {
+  const ws = rehearsedWorkspace(t);
+  const config = readWorkspaceConfig(ws);
+  assert.ok(config);
+  const target = tempDir(t);
+  const exported = cli(['bundle', 'export', '--workspace', ws, '--ceremony', 'ksr-signing-20270518', '--to', target]);
+  assert.equal(exported.status, 0, exported.stderr);
+  const bundle = path.join(target, 'REHEARSAL-ksr-signing-20270518-bundle');
+  const pinned = cli(['bundle', 'verify', bundle, '--audit-key', config.auditKeyFingerprint]);
+  assert.equal(pinned.status, 0, pinned.stdout);
+  assert.match(pinned.stdout, new RegExp(`audit key ${config.auditKeyFingerprint}, pinned by --audit-key`));
+  const unpinned = cli(['bundle', 'verify', bundle]);
+  assert.equal(unpinned.status, 0);
+  assert.match(unpinned.stdout, /NOT pinned \(pass --audit-key with the fingerprint on the paper\)/);
+  const other = cli(['bundle', 'verify', bundle, '--audit-key', 'ab'.repeat(32)]);
+  assert.equal(other.status, 1, other.stdout);
+  assert.match(other.stdout, /The seal is by an audit key that is not pinned/);
+});
