@@ -119,7 +119,7 @@ export class CeremonyEngine {
   state(ceremonyId: string): CeremonyState {
     const { script, sha256 } = this.scriptOf(ceremonyId);
     const { store } = this.deps;
-    return ceremonyState({
+    const state = ceremonyState({
       events: this.events(ceremonyId),
       script,
       scriptSha256: sha256,
@@ -129,6 +129,8 @@ export class CeremonyEngine {
       held: this.sessions.heldCounts(ceremonyId),
       liveHsms: this.sessions.loggedIn(ceremonyId),
     });
+    const newest = this.witness.newest(ceremonyId)?.checkpoint;
+    return { ...state, log: { ...state.log, checkpoint: newest ? { seq: newest.headSeq, hash: newest.headHash, at: newest.at, reason: newest.reason } : null } };
   }
 
   /** Every ceremony the engine opened in this workspace, oldest first. */
@@ -322,7 +324,8 @@ export class CeremonyEngine {
     const done = state.acts.filter((a) => a.steps.every(isDone)).length;
     const boundary = done > (this.#actsWitnessed.get(ceremonyId) ?? 0);
     this.#actsWitnessed.set(ceremonyId, done);
-    await this.witness.checkpoint(ceremonyId, boundary ? `act ${done} of ${state.acts.length} done` : 'after a change');
+    // Shown to the IW: the screens read the state again on this event, with the checkpoint in it.
+    if (await this.witness.checkpoint(ceremonyId, boundary ? `act ${done} of ${state.acts.length} done` : 'after a change')) this.#changed(ceremonyId);
   }
 
   #changed(ceremonyId: string): void {

@@ -5,7 +5,6 @@ import { KskError } from '../../errors.js';
 import { appendCheckpoint, checkpointFiles, compareWithCheckpoints, MIRROR_FOLDER, readCheckpoints, signCheckpoint, type SignedCheckpoint } from '../../evidence/checkpoints.js';
 import type { EvidenceStore } from '../../evidence/store.js';
 import { findRemovableMedia } from '../../export/media.js';
-import { toPgpWords } from '../../hash/pgpWords.js';
 import { workspacePin } from '../../workspace/config.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import type { AuditSealer } from './run.js';
@@ -20,7 +19,12 @@ import type { AuditSealer } from './run.js';
 export class CheckpointWitness {
   /** The newest checkpoint made in this process, per ceremony: the head is not signed twice. */
   readonly #signed = new Map<string, number>();
-  latest: SignedCheckpoint | null = null;
+  /** The newest checkpoint known (made here, or read on resume), per ceremony. */
+  readonly #newest = new Map<string, SignedCheckpoint>();
+
+  newest(ceremonyId: string): SignedCheckpoint | null {
+    return this.#newest.get(ceremonyId) ?? null;
+  }
 
   constructor(
     private readonly store: EvidenceStore,
@@ -54,14 +58,8 @@ export class CheckpointWitness {
       throw new KskError('STORAGE_ERROR', `The checkpoint of ceremony ${ceremonyId} at event ${head.seq} could not be written to ${files[0]}: the ceremony's events are recorded, but are not witnessed outside the log. Free space or fix the workspace, then go on.`);
     }
     this.#signed.set(ceremonyId, head.seq);
-    this.latest = signed;
+    this.#newest.set(ceremonyId, signed);
     return signed;
-  }
-
-  /** What the IW reads and initials on paper: the newest checkpoint's head in hex and words. */
-  describe(signed: SignedCheckpoint): { seq: number; hash: string; pgpWords: string[]; at: string } {
-    const c = signed.checkpoint;
-    return { seq: c.headSeq, hash: c.headHash, pgpWords: toPgpWords(Buffer.from(c.headHash, 'hex')), at: c.at };
   }
 
   /**
@@ -75,6 +73,10 @@ export class CheckpointWitness {
     if (findings.length > 0) {
       throw new KskError('TAMPERED', `${findings[0]?.message} The ceremony cannot go on from this log: verify it (ksk-ceremony log verify), restore the replica on the export medium, or record what happened as a witnessed exception in a new ceremony.`);
     }
-    for (const s of checkpoints) this.#signed.set(ceremonyId, Math.max(this.#signed.get(ceremonyId) ?? 0, s.checkpoint.headSeq));
+    for (const s of checkpoints) {
+      if (s.checkpoint.headSeq <= (this.#signed.get(ceremonyId) ?? 0)) continue;
+      this.#signed.set(ceremonyId, s.checkpoint.headSeq);
+      this.#newest.set(ceremonyId, s);
+    }
   }
 }
