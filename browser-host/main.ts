@@ -1,5 +1,8 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { defaultWorkspaceDir } from '../core/workspace/workspace.js';
 import { startBrowserHost } from './server.js';
@@ -11,6 +14,8 @@ const { values } = parseArgs({
     port: { type: 'string', default: '0' },
     open: { type: 'boolean', default: false },
     production: { type: 'boolean', default: false },
+    /** A folder (besides the workspace and removable media) the app may read files from and export to. */
+    'allow-folder': { type: 'string', multiple: true },
   },
 });
 
@@ -18,21 +23,41 @@ const host = await startBrowserHost({
   workspaceDir: values.workspace ?? defaultWorkspaceDir(),
   port: Number(values.port),
   mode: values.production ? 'production' : 'rehearsal',
+  confineFilesTo: values['allow-folder'] ?? [],
 });
-process.stdout.write(`KSK Ceremony is served at ${host.url}\n(loopback only; press Ctrl+C to stop)\n`);
+
+/**
+ * The address with its token goes to Chromium through a file only its owner can read, never on a
+ * command line (which every local user sees in ps): Chromium opens the file, which sends it on to
+ * the host, which takes the token and answers with a session cookie and the address without it.
+ */
+function launcher(url: string): { file: string; remove(): void } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ksk-browser-host-'));
+  const file = path.join(dir, 'open.html');
+  writeFileSync(file, `<!doctype html><meta charset="utf-8"><meta name="referrer" content="no-referrer"><meta http-equiv="refresh" content="0;url=${url}"><title>KSK Ceremony</title>\n`, { mode: 0o600 });
+  return { file, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
 
 const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => existsSync(p));
-if (values.open) {
-  if (chromium) {
-    spawn(chromium, [`--app=${host.url}`, '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'], {
-      stdio: 'ignore',
-      detached: true,
-    }).unref();
-  } else {
-    process.stdout.write('No Chromium found: open the address above in a browser.\n');
-  }
+let opened: ReturnType<typeof launcher> | null = null;
+if (values.open && chromium) {
+  opened = launcher(host.url);
+  // Chromium refuses to start as root without --no-sandbox; the ceremony laptop never runs it as root (test machines do).
+  const rootOnly = process.getuid?.() === 0 ? ['--no-sandbox'] : [];
+  spawn(chromium, [`--app=${pathToFileURL(opened.file).href}`, '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', ...rootOnly], {
+    stdio: 'ignore',
+    detached: true,
+  }).unref();
+  process.stdout.write(`KSK Ceremony is served at ${host.origin} and opened in Chromium (the address with its token is in ${opened.file}, readable by you only)\n(loopback only; press Ctrl+C to stop)\n`);
+} else {
+  process.stdout.write(`KSK Ceremony is served at ${host.url}\n${values.open ? 'No Chromium found: open the address above in a browser.\n' : ''}(loopback only; press Ctrl+C to stop)\n`);
 }
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => void host.close().then(() => process.exit(0)));
+  process.on(signal, () =>
+    void host.close().then(() => {
+      opened?.remove();
+      process.exit(0);
+    }),
+  );
 }

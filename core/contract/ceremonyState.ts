@@ -413,6 +413,12 @@ export const ceremonyStateSchema = z.object({
   }),
   /** HSM operations whose outcome the log lacks (a crash): ceremony.resume reconciles them with the HSM. */
   interrupted: z.array(z.object({ opId: z.string(), operation: z.string(), stepId: z.string().optional(), label: z.string().optional(), since: isoTimeSchema })),
-  log: z.object({ head: logHeadSchema, events: z.number().int(), sealed: z.boolean() }),
+  log: z.object({
+    head: logHeadSchema,
+    events: z.number().int(),
+    sealed: z.boolean(),
+    /** The newest checkpoint witnessed outside the log (signed by the audit key): what the IW initials on paper. */
+    checkpoint: z.object({ seq: z.number().int(), hash: sha256HexSchema, at: isoTimeSchema, reason: z.string() }).nullable().optional(),
+  }),
 });
 export type CeremonyState = z.infer<typeof ceremonyStateSchema>;

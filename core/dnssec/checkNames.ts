@@ -8,6 +8,7 @@ export const checkNames = [
   'KSR-BUNDLE-UNIQUE',
   'KSR-BUNDLE-KEYS',
   'KSR-BUNDLE-POP',
+  'KSR-ZSK-NOT-KSK',
   'KSR-BUNDLE-COUNT',
   'KSR-BUNDLE-CYCLE-DURATION',
   'KSR-POLICY-KEYS',
@@ -29,15 +30,17 @@ export type CheckName = (typeof checkNames)[number];
 
 /**
  * Checks no policy can switch off: bundle ids must be unique to refer to bundles at all (as in
- * IANA's tool), and a signature the HSM returns is always verified before it is written.
+ * IANA's tool), a KSK's own public key is never signed as a ZSK, and a signature the HSM returns is
+ * always verified before it is written.
  */
-export const alwaysOnChecks: readonly CheckName[] = ['KSR-BUNDLE-UNIQUE', 'SKR-VERIFY'];
+export const alwaysOnChecks: readonly CheckName[] = ['KSR-BUNDLE-UNIQUE', 'KSR-ZSK-NOT-KSK', 'SKR-VERIFY'];
 
 export const checkDescriptions: Record<CheckName, string> = {
   'KSR-DOMAIN': 'the KSR domain is one of the acceptable domains',
   'KSR-BUNDLE-UNIQUE': 'bundle ids are unique within the KSR',
   'KSR-BUNDLE-KEYS': 'a key identifier means the same key in every bundle; keys match the KSR ZSK policy; ZSK flags 256; key tags correct',
   'KSR-BUNDLE-POP': 'every ZSK signs its bundle DNSKEY RRset (proof of possession) and every signature verifies',
+  'KSR-ZSK-NOT-KSK': 'no ZSK of the KSR has the public key of a KSK of the policy (in the HSM, by its configured DS, or in the previous SKR)',
   'KSR-BUNDLE-COUNT': 'the KSR has the configured number of bundles',
   'KSR-BUNDLE-CYCLE-DURATION': 'last inception minus first inception within the configured cycle length',
   'KSR-POLICY-KEYS': 'keys per bundle, number of distinct keys and TTL as configured',

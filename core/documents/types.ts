@@ -27,6 +27,8 @@ export interface CeremonyInfo {
   /** e.g. "Quarterly KSR signing" or "DR 4.3.1 A: lost KSK, reconstruct from backup". */
   procedure: string;
   mode: CeremonyMode;
+  /** The workspace's pinned audit key (SHA-256 fingerprint, hex), printed so the paper can check the seal's key. */
+  auditKeyFingerprint?: string;
   /** LETTER unless given. */
   paper?: Paper;
 }

@@ -39,7 +39,7 @@ export const publicKeySchema = z.strictObject({
 /** The key that seals a ceremony: declared in the closing event, so a replaced seal key is evident. */
 export const sealKeySchema = z.strictObject({
   kind: z.enum(['hsm', 'software']),
-  /** The HSM label (AUDIT-<ceremony>); null for a one-time software key. */
+  /** The HSM label (AUDIT-WORKSPACE, or AUDIT-<ceremony> in older logs); null for a software key. */
   label: z.string().min(1).max(128).nullable(),
   ...publicKeySchema.shape,
 });
@@ -77,6 +77,8 @@ export const eventSchema = z.discriminatedUnion('type', [
     rehearsal: z.boolean(),
     /** The last sealed ceremony of the workspace (same rehearsal flag) and its head: ceremonies chain too. */
     previousCeremony: z.strictObject({ ceremonyId: ceremonyIdSchema, headHash: hashHex }).nullable(),
+    /** The workspace's audit key as pinned at commissioning: it alone may checkpoint and seal this ceremony. */
+    auditKey: sealKeySchema.optional(),
   }),
   event('ceremony.closed', { sealKey: sealKeySchema, summary: text().optional() }),
 

@@ -4,11 +4,13 @@ import { startingClock, systemClock, type Clock } from '../clock.js';
 import type { StartupReport } from '../contract/channels/app.js';
 import type { Envelope } from '../contract/envelope.js';
 import type { ContractEvent } from '../contract/events.js';
-import { openEvidenceStore, type EvidenceStore } from '../evidence/store.js';
+import { EvidenceStore, openEvidenceStore } from '../evidence/store.js';
 import type { HsmProvider } from '../hsm/port.js';
 import { configuredModulePaths } from '../system/hsmModules.js';
 import { selectSqliteAddon } from '../system/nativeAddons.js';
-import { openWorkspace } from '../workspace/workspace.js';
+import { MEDIA_ROOTS } from '../export/media.js';
+import { confineFiles } from '../system/fileAccess.js';
+import { cleanWorkspace, openWorkspace, workspaceWritable } from '../workspace/workspace.js';
 import type { Mode, ServiceContext } from './context.js';
 import { auditSealerFor } from './auditSealer.js';
 import { dispatch, type Handlers } from './dispatch.js';
@@ -24,6 +26,11 @@ export interface BackendOptions {
   modulePaths?: string[];
   /** The SQLite binary to load instead of the one this runtime's rule picks (tests: a deliberately wrong one). */
   sqliteAddon?: string;
+  /**
+   * Confine file reads and exports to the workspace, removable media and these folders (the browser
+   * host); absent, paths are not confined (Electron's dialogs, the command line).
+   */
+  confineFilesTo?: string[];
 }
 
 /** What only an in-process backend can be given (functions do not cross to a worker): a rehearsal's clock, a test's HSMs. */
@@ -49,13 +56,16 @@ export class Backend {
 
   constructor(options: BackendOptions, overrides: BackendOverrides = {}) {
     const workspace = openWorkspace(options.workspaceDir);
+    cleanWorkspace(workspace);
+    confineFiles(options.confineFilesTo ? [workspace.root, ...MEDIA_ROOTS, ...options.confineFilesTo] : null);
     const clock = overrides.clock ?? (options.startAt ? startingClock(options.startAt) : systemClock);
     const mode = options.mode ?? 'rehearsal';
     this.hsm = new NativeHsmProvider(workspace, mode, clock);
     const provider = overrides.hsm ? overrides.hsm(this.hsm) : this.hsm;
     const emit = (event: ContractEvent) => this.emitter.emit('event', event);
     const modulePaths = options.modulePaths ?? configuredModulePaths();
-    const openStore = () => (this.store ??= openEvidenceStore(workspace.database, clock));
+    // A workspace on a read-only disk is still read (ceremony list, export, verify); its writers are told "read-only".
+    const openStore = () => (this.store ??= workspaceWritable(workspace) ? openEvidenceStore(workspace.database, clock) : EvidenceStore.openReadOnly(workspace.database, clock));
     this.context = {
       workspace,
       clock,
@@ -92,7 +102,10 @@ export class Backend {
   async close(): Promise<void> {
     await this.startup;
     this.emitter.removeAllListeners();
-    if (this.ceremonies) for (const c of this.ceremonies.deps.store.ceremonies()) await this.ceremonies.sessions.closeAll(c.ceremonyId);
+    if (this.ceremonies) {
+      for (const c of this.ceremonies.deps.store.ceremonies()) await this.ceremonies.sessions.closeAll(c.ceremonyId);
+      await this.ceremonies.deps.auditSealer.close?.();
+    }
     this.store?.close();
     this.store = null;
     this.ceremonies = null;

@@ -88,6 +88,8 @@ test('DR 4.2.1 A through the UI, from triage to the exported bundle, which ksk-c
     if (!projectorChecked && step?.id === 'ds-read-aloud') {
       await expect(projector.projection).toHaveAttribute('data-step', 'ds-read-aloud');
       await expect(projector.hashes.first()).toContainText('DS');
+      // The head the IW initials is witnessed outside the log (a checkpoint signed by the audit key).
+      await expect(projectorPage.getByTestId('projector-checkpoint')).toContainText('signed by the audit key');
       await checkScreen(projectorPage, testInfo, 'projector');
       projectorChecked = true;
     }

@@ -28,6 +28,7 @@ import { workspaceObligations } from './obligations.js';
 import { attestorsOf, ceremonyState, deadlinePolicyOf } from './project.js';
 import type { EngineDeps, Execution, Json, Performer, StepRun } from './run.js';
 import { Sessions, type LiveHsm } from './sessions.js';
+import { CheckpointWitness } from './witness.js';
 
 /**
  * The ceremony engine: runs a script step by step on the evidence log. Every transition is an
@@ -78,7 +79,19 @@ export class CeremonyEngine {
   /** A ceremony's events as last read: a state is projected many times between two changes. */
   readonly #read = new Map<string, StoredEvent[]>();
 
-  constructor(readonly deps: EngineDeps) {}
+  /** Signs checkpoints of the head outside the log; the store calls it around every HSM operation. */
+  readonly witness: CheckpointWitness;
+  /** Acts completed at the last checkpoint, per ceremony: an act boundary is named in its checkpoint. */
+  readonly #actsWitnessed = new Map<string, number>();
+  /** Open ceremonies already held to their newest checkpoint in this process. */
+  readonly #held = new Set<string>();
+
+  constructor(readonly deps: EngineDeps) {
+    this.witness = new CheckpointWitness(deps.store, deps.workspace, deps.auditSealer, deps.clock);
+    deps.store.witness = async (ceremonyId, reason) => {
+      await this.witness.checkpoint(ceremonyId, reason);
+    };
+  }
 
   get rehearsal(): boolean {
     return this.deps.mode === 'rehearsal';
@@ -106,7 +119,7 @@ export class CeremonyEngine {
   state(ceremonyId: string): CeremonyState {
     const { script, sha256 } = this.scriptOf(ceremonyId);
     const { store } = this.deps;
-    return ceremonyState({
+    const state = ceremonyState({
       events: this.events(ceremonyId),
       script,
       scriptSha256: sha256,
@@ -116,6 +129,8 @@ export class CeremonyEngine {
       held: this.sessions.heldCounts(ceremonyId),
       liveHsms: this.sessions.loggedIn(ceremonyId),
     });
+    const newest = this.witness.newest(ceremonyId)?.checkpoint;
+    return { ...state, log: { ...state.log, checkpoint: newest ? { seq: newest.headSeq, hash: newest.headHash, at: newest.at, reason: newest.reason } : null } };
   }
 
   /** Every ceremony the engine opened in this workspace, oldest first. */
@@ -176,8 +191,12 @@ export class CeremonyEngine {
     if (store.head(ceremonyId)) throw new KskError('CONFLICT', `A ceremony "${ceremonyId}" already exists in this workspace.`);
     const sha256 = scriptHash(script);
     const title = request.title ?? `${script.title}${this.rehearsal ? ' (REHEARSAL)' : ''}`;
+    // The audit key pinned at commissioning (made and pinned now if this is the workspace's first ceremony), named in the opening.
+    const audit = await this.deps.auditSealer(ceremonyId);
+    const auditKey = audit.sealer.key;
+    await audit.release();
     store.atomically(() => {
-      store.openCeremony(ceremonyId, { title, kind: script.procedure, ...(request.site ? { site: request.site } : {}), rehearsal: this.rehearsal });
+      store.openCeremony(ceremonyId, { title, kind: script.procedure, ...(request.site ? { site: request.site } : {}), rehearsal: this.rehearsal, auditKey });
       store.storeArtifact(ceremonyId, { name: `${script.id}-${script.version}.json`, kind: 'script', mediaType: 'application/json', bytes: Buffer.from(canonicalScript(script)) });
       store.append(ceremonyId, 'script.loaded', { scriptId: script.id, title: script.title, version: script.version, sha256 });
       if (decided) {
@@ -211,6 +230,8 @@ export class CeremonyEngine {
       }
       if (policy) store.storeArtifact(ceremonyId, { name: `signing-policy ${policy.name}`, kind: 'other', mediaType: 'application/yaml', bytes: policy.bytes });
     });
+    this.#held.add(ceremonyId);
+    await this.witness.checkpoint(ceremonyId, 'ceremony opened');
     this.#changed(ceremonyId);
     this.deps.emit({ type: 'state-changed', topic: 'workspace' });
     return this.state(ceremonyId);
@@ -262,7 +283,15 @@ export class CeremonyEngine {
   /** Runs changes to one ceremony one after the other; reads do not wait. */
   async #locked<R>(ceremonyId: string, fn: () => Promise<R>): Promise<R> {
     const previous = this.#locks.get(ceremonyId) ?? Promise.resolve();
-    const run = previous.then(fn, fn);
+    const witnessed = async () => {
+      await this.#holdToCheckpoint(ceremonyId);
+      try {
+        return await fn();
+      } finally {
+        await this.#checkpointAfterChange(ceremonyId);
+      }
+    };
+    const run = previous.then(witnessed, witnessed);
     const settled = run.catch(() => undefined);
     this.#locks.set(ceremonyId, settled);
     try {
@@ -270,6 +299,33 @@ export class CeremonyEngine {
     } finally {
       if (this.#locks.get(ceremonyId) === settled) this.#locks.delete(ceremonyId);
     }
+  }
+
+  /**
+   * The first change to an open ceremony in this process (after a restart, a crash, a copy) waits
+   * until the log is held to the newest checkpoint: a log that lost witnessed events takes no more.
+   */
+  async #holdToCheckpoint(ceremonyId: string): Promise<void> {
+    if (this.#held.has(ceremonyId)) return;
+    const head = this.deps.store.head(ceremonyId);
+    if (!head || head.type === 'ceremony.closed') return;
+    await this.witness.holdToNewest(ceremonyId);
+    this.#held.add(ceremonyId);
+  }
+
+  /**
+   * A checkpoint after every change that moved the head, before the change is answered: every
+   * acknowledged event is witnessed outside the log, so a lost -wal or a cut tail is always named.
+   * The act boundaries (what the IW initials on paper at an act's end) say so in the reason.
+   */
+  async #checkpointAfterChange(ceremonyId: string): Promise<void> {
+    if (!this.deps.store.head(ceremonyId)) return;
+    const state = this.state(ceremonyId);
+    const done = state.acts.filter((a) => a.steps.every(isDone)).length;
+    const boundary = done > (this.#actsWitnessed.get(ceremonyId) ?? 0);
+    this.#actsWitnessed.set(ceremonyId, done);
+    // Shown to the IW: the screens read the state again on this event, with the checkpoint in it.
+    if (await this.witness.checkpoint(ceremonyId, boundary ? `act ${done} of ${state.acts.length} done` : 'after a change')) this.#changed(ceremonyId);
   }
 
   #changed(ceremonyId: string): void {
@@ -814,6 +870,7 @@ export class CeremonyEngine {
       const audit = await this.deps.auditSealer(ceremonyId);
       const closing = [state.outcome, summary].filter((x): x is string => Boolean(x)).join(' ') || undefined;
       const { seal } = await this.deps.store.closeCeremony(ceremonyId, audit.sealer, closing).finally(() => audit.release());
+      await this.witness.checkpoint(ceremonyId, 'sealed');
       this.#changed(ceremonyId);
       this.deps.emit({ type: 'state-changed', topic: 'workspace' });
       const head = describeHash(Buffer.from(seal.statement.headHash, 'hex'));

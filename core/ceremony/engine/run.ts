@@ -22,7 +22,11 @@ export interface EngineDeps {
   emit(event: ContractEvent): void;
 }
 
-export type AuditSealer = (ceremonyId: string) => Promise<{ sealer: Sealer; release(): Promise<void> }>;
+export interface AuditSealer {
+  (ceremonyId: string): Promise<{ sealer: Sealer; release(): Promise<void> }>;
+  /** Lets go of a session kept for the next checkpoint or seal. */
+  close?(): Promise<void>;
+}
 
 export type Json = Record<string, unknown>;
 

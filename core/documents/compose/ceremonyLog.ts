@@ -1,3 +1,4 @@
+import { auditKeyFingerprint } from '../../evidence/auditKey.js';
 import { canonicalScript, scriptHash } from '../../ceremony/hash.js';
 import { scriptSchema, type Script } from '../../ceremony/script.js';
 import { isTemplateId, loadTemplate } from '../../ceremony/templates.js';
@@ -97,6 +98,7 @@ export function ceremonyInfoOf(log: CeremonyLog, paper?: CeremonyInfo['paper']):
     date: time,
     procedure: procedureName(log.script?.script ?? null, payload.kind),
     mode: payload.rehearsal ? 'REHEARSAL' : 'PRODUCTION',
+    ...(payload.auditKey ? { auditKeyFingerprint: auditKeyFingerprint(payload.auditKey).hex } : {}),
     ...(paper ? { paper } : {}),
   };
 }

@@ -4,7 +4,7 @@ import { systemClock } from '../../clock.js';
 import { exportCeremony } from '../../evidence/export.js';
 import { EvidenceStore } from '../../evidence/store.js';
 import { toPgpWords } from '../../hash/pgpWords.js';
-import { openWorkspace, type Workspace } from '../../workspace/workspace.js';
+import { openWorkspace, scratchFolder, type Workspace } from '../../workspace/workspace.js';
 import { buildManifest } from '../manifest.js';
 import { writeBundle } from '../writeBundle.js';
 import { bundleContents, LOG_FILE, type BundleMeta } from './contents.js';
@@ -48,8 +48,9 @@ export function bundleName(ceremonyId: string, mode: BundleMeta['mode']): string
 export async function exportBundle(options: ExportBundleOptions): Promise<ExportedBundle> {
   const workspace = typeof options.workspace === 'string' ? openWorkspace(options.workspace) : options.workspace;
   const progress = options.onProgress ?? (() => undefined);
-  mkdirSync(workspace.tmp, { recursive: true, mode: 0o700 });
-  const scratch = mkdtempSync(path.join(workspace.tmp, 'bundle-'));
+  const scratchRoot = scratchFolder(workspace);
+  mkdirSync(scratchRoot, { recursive: true, mode: 0o700 });
+  const scratch = mkdtempSync(path.join(scratchRoot, 'ksk-bundle-'));
   try {
     progress({ label: 'Taking a snapshot of the log', fraction: 0 });
     const snapshot = path.join(scratch, 'ceremony.sqlite');

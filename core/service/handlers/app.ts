@@ -2,6 +2,7 @@ import { appInfo } from '../../appInfo.js';
 import { describeHash } from '../../hash/match.js';
 import { sha256File } from '../../hash/sha256.js';
 import { checkAirGap } from '../../system/airgap.js';
+import { requireAllowedPath } from '../../system/fileAccess.js';
 import { findHsmModules } from '../../system/hsmModules.js';
 import type { ServiceContext } from '../context.js';
 import type { Handler } from '../dispatch.js';
@@ -29,6 +30,7 @@ export function appHandlers(ctx: ServiceContext): {
       return report;
     },
     'hash.file': async ({ path }) => {
+      requireAllowedPath(path, 'file');
       const { digest, size } = await sha256File(path);
       const { hex, pgpWords } = describeHash(digest);
       return { path, size, sha256: hex, pgpWords };

@@ -11,6 +11,7 @@ import { findRemovableMedia } from '../../export/media.js';
 import { parseShareText } from '../../hsm/shares.js';
 import type { ServiceContext } from '../context.js';
 import type { Handler } from '../dispatch.js';
+import { requireAllowedPath } from '../../system/fileAccess.js';
 
 type DocumentsHandlers = { [C in keyof typeof documentsChannels]: Handler<C> };
 
@@ -45,6 +46,7 @@ export function documentsHandlers(ctx: ServiceContext): DocumentsHandlers {
     'documents.printers': () => listPrinters(),
     'export.media': async () => ({ media: await findRemovableMedia() }),
     'export.bundle': async ({ ceremonyId, to, recordingStart, replace, operationId }) => {
+      requireAllowedPath(to, 'export folder');
       const id = operationId ?? `export:${ceremonyId}`;
       const progress = (label: string, fraction: number | null, done = false) => ctx.emit({ type: 'progress', operationId: id, label, fraction, done });
       try {
@@ -63,6 +65,9 @@ export function documentsHandlers(ctx: ServiceContext): DocumentsHandlers {
         throw e;
       }
     },
-    'export.verify': ({ dir, allowUnsealed }) => verifyBundle(dir, { allowUnsealed }),
+    'export.verify': ({ dir, allowUnsealed }) => {
+      requireAllowedPath(dir, 'bundle folder');
+      return verifyBundle(dir, { allowUnsealed });
+    },
   };
 }

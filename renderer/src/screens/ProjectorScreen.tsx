@@ -51,6 +51,11 @@ function Projection({ state }: { state: CeremonyState }) {
           <Hash key={h.path} large label={`${captionOf(h.path)} (step ${shown.step.number})`} hex={h.sha256} words={h.pgpWords} testId="projector-hash" />
         ))}
       <Hash className="hash-head" label={`Log head: event ${state.log.head.seq}${state.log.sealed ? ', sealed' : ''}`} hex={state.log.head.hash} words={state.log.head.pgpWords} testId="projector-head" />
+      {state.log.checkpoint ? (
+        <p className="muted" data-testid="projector-checkpoint">
+          {state.log.checkpoint.seq === state.log.head.seq ? 'Witnessed outside the log' : `Last witnessed: event ${state.log.checkpoint.seq}`} (checkpoint {state.log.checkpoint.at}, signed by the audit key): the IW initials this head on paper.
+        </p>
+      ) : null}
       <p className="muted">
         {done} of {steps.length} steps done · {state.ceremonyId}
       </p>
