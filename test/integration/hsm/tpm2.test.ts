@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import { fixedClock } from '../../../core/clock.js';
 import { verifySignature } from '../../../core/dnssec/algorithms.js';
@@ -7,6 +8,7 @@ import { isHsmError } from '../../../core/hsm/errors.js';
 import { activateWithShares, commissionSplitPinOnToken } from '../../../core/hsm/quorum.js';
 import type { Share } from '../../../core/hsm/shares.js';
 import { describeModule, initializeToken, openSession, type HsmSession } from '../../../native/index.js';
+import { cliPath } from '../../helpers/paths.js';
 import { startTpm2, tpm2Unavailable, type Tpm2Token } from '../../helpers/tpm2.js';
 
 /**
@@ -55,6 +57,15 @@ test('the profile says what tpm2-pkcs11 can do: RSA 2048 and 3072, P-256 and P-3
   assert.match(rsa?.detail ?? '', /^CKM_RSA_PKCS_KEY_PAIR_GEN, 2048, 3072 bits/);
   // The empty slot the module always offers has no profile: there is no token to describe.
   assert.ok(module.slots.some((s) => s.token && !s.token.initialized && s.profile === null));
+
+  // hsm list names what the token cannot do, as a refusal would.
+  const listed = spawnSync(process.execPath, [cliPath, 'hsm', 'list', '--module', tpm.modulePath], { encoding: 'utf8', env: tpm.processEnv });
+  assert.equal(listed.status, 0, listed.stderr);
+  assert.match(listed.stdout, /module \S+libtpm2_pkcs11\.so: tpm2-software\.github\.io TPM2\.0 Cryptoki, library 1\.9, Cryptoki 2\.40/);
+  assert.match(listed.stdout, /    can: generate:RSASHA256, sign:RSASHA256, generate:ECDSAP256SHA256, sign:ECDSAP256SHA256, generate:ECDSAP384SHA384, sign:ECDSAP384SHA384, split-pin-activation\n/);
+  assert.match(listed.stdout, /\n {6}generate:ED25519: the token offers no CKM_EC_EDWARDS_KEY_PAIR_GEN/);
+  assert.match(listed.stdout, /\n {6}backup-by-wrapping: the token offers no CKM_AES_KEY_WRAP_PAD/);
+  assert.match(listed.stdout, /\n {6}restore-from-backup: /);
 });
 
 for (const [algorithm, label] of [
