@@ -1,8 +1,8 @@
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { messageOf } from '../../errors.js';
 import { capabilitiesOf, type Capability } from '../../hsm/capabilities.js';
 import type { ModuleDescription, SlotDescription } from '../../hsm/port.js';
-import { configuredModulePaths, findHsmModules } from '../../system/hsmModules.js';
+import { configuredModulePaths, presentModulePaths } from '../../system/hsmModules.js';
 import { workspaceAt } from '../../workspace/workspace.js';
 import { describeModule } from '../../../native/index.js';
 import { output, parseCommandArgs, UsageError, workspaceOption, type Command, type Io } from '../command.js';
@@ -100,9 +100,7 @@ export const hsmListCommand: Command = {
     const { values } = parseCommandArgs(argv, { module: { type: 'string' } }, this);
     const workspace = workspaceOption(values.workspace, io);
     const explicit = typeof values.module === 'string';
-    const found = findHsmModules(configuredModulePaths(io.env)).filter((m) => m.present);
-    // The same library is often installed under two paths (a symlink); it is listed once.
-    const paths = explicit ? [values.module as string] : found.filter((m, i) => found.findIndex((o) => realpathSync(o.path) === realpathSync(m.path)) === i).map((m) => m.path);
+    const paths = explicit ? [values.module as string] : presentModulePaths(configuredModulePaths(io.env));
     const results: ({ path: string; module: ModuleDescription } | { path: string; error: string })[] = [];
     for (const modulePath of paths) {
       try {

@@ -19,7 +19,7 @@ test('ksk-ceremony hsm list shows the token with its serial, model and manufactu
   const human = cli(['hsm', 'list', '--module', SOFTHSM_MODULE], token.env);
   assert.equal(human.code, 0, human.stderr);
   assert.match(human.stdout, /token "LISTED"\n\s+serial [0-9a-f]+, model SoftHSM v2, manufacturer SoftHSM project, firmware/);
-  assert.match(human.stdout, /\n    can: generate:RSASHA256, sign:RSASHA256, .*backup-by-wrapping, restore-from-backup, split-pin-activation\n    cannot: - \(everything the app uses is offered\)/);
+  assert.match(human.stdout, /\n {4}can: generate:RSASHA256, sign:RSASHA256, .*backup-by-wrapping, restore-from-backup, split-pin-activation\n {4}cannot: - \(everything the app uses is offered\)/);
   const json = JSON.parse(cli(['hsm', 'list', '--module', SOFTHSM_MODULE, '--json'], token.env).stdout) as {
     modules: { module: { slots: { token: { label: string } | null; capabilities: { id: string; supported: boolean }[] | null }[] } }[];
   };

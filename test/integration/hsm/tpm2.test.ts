@@ -9,6 +9,9 @@ import { activateWithShares, commissionSplitPinOnToken } from '../../../core/hsm
 import type { Share } from '../../../core/hsm/shares.js';
 import { describeModule, initializeToken, openSession, type HsmSession } from '../../../native/index.js';
 import { cliPath } from '../../helpers/paths.js';
+import type { HsmTokens } from '../../../core/contract/channels/app.js';
+import { Backend } from '../../../core/service/backend.js';
+import { tempDir } from '../../helpers/tmp.js';
 import { startTpm2, tpm2Unavailable, type Tpm2Token } from '../../helpers/tpm2.js';
 
 /**
@@ -62,7 +65,7 @@ test('the profile says what tpm2-pkcs11 can do: RSA 2048 and 3072, P-256 and P-3
   const listed = spawnSync(process.execPath, [cliPath, 'hsm', 'list', '--module', tpm.modulePath], { encoding: 'utf8', env: tpm.processEnv });
   assert.equal(listed.status, 0, listed.stderr);
   assert.match(listed.stdout, /module \S+libtpm2_pkcs11\.so: tpm2-software\.github\.io TPM2\.0 Cryptoki, library 1\.9, Cryptoki 2\.40/);
-  assert.match(listed.stdout, /    can: generate:RSASHA256, sign:RSASHA256, generate:ECDSAP256SHA256, sign:ECDSAP256SHA256, generate:ECDSAP384SHA384, sign:ECDSAP384SHA384, split-pin-activation\n/);
+  assert.match(listed.stdout, / {4}can: generate:RSASHA256, sign:RSASHA256, generate:ECDSAP256SHA256, sign:ECDSAP256SHA256, generate:ECDSAP384SHA384, sign:ECDSAP384SHA384, split-pin-activation\n/);
   assert.match(listed.stdout, /\n {6}generate:ED25519: the token offers no CKM_EC_EDWARDS_KEY_PAIR_GEN/);
   assert.match(listed.stdout, /\n {6}backup-by-wrapping: the token offers no CKM_AES_KEY_WRAP_PAD/);
   assert.match(listed.stdout, /\n {6}restore-from-backup: /);
@@ -122,4 +125,24 @@ test('a token made with C_InitToken on tpm2-pkcs11 is commissioned for split-PIN
   await s.writeShare(second);
   const [read] = await s.readShares();
   assert.deepEqual(read?.data, second.data, 'a share is stored on and read back from the token as a private data object');
+});
+
+test("the status screen's hsm.tokens channel lists the tpm2-pkcs11 token with what it cannot do", { skip }, async (t) => {
+  // The module reads its store and TCTI from the process environment, as it would in the app.
+  const saved = Object.fromEntries(Object.keys(tpm.env).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, tpm.env);
+  t.after(() => {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  });
+  const backend = new Backend({ workspaceDir: tempDir(t), mode: 'rehearsal', modulePaths: [tpm.modulePath] });
+  t.after(() => backend.close());
+  const answer = (await backend.call('hsm.tokens', {})) as { ok: true; value: HsmTokens };
+  assert.equal(answer.ok, true, JSON.stringify(answer));
+  const module = answer.value.modules.find((m) => m.path === tpm.modulePath);
+  assert.equal(module?.library, 'tpm2-software.github.io TPM2.0 Cryptoki 1.9');
+  const token = module?.tokens.find((x) => x.label === tpm.label);
+  assert.deepEqual(token?.capabilities.filter((c) => !c.supported).map((c) => c.id), ['generate:ED25519', 'sign:ED25519', 'backup-by-wrapping', 'restore-from-backup']);
 });
