@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import pkcs11js from 'pkcs11js';
+import { Mechanism } from '../core/hsm/capabilities.js';
 import type { KskAlgorithm } from '../core/hsm/port.js';
 import { CK } from '../native/ck.js';
 import { openSession } from '../native/index.js';
@@ -43,10 +44,10 @@ async function rawRate(label: string, algorithm: number): Promise<number> {
     p11.C_FindObjectsFinal(session);
     const { mechanism, input } =
       algorithm === 8
-        ? { mechanism: CK.CKM_SHA256_RSA_PKCS, input: data }
+        ? { mechanism: Mechanism.CKM_SHA256_RSA_PKCS, input: data }
         : algorithm === 15
-          ? { mechanism: CK.CKM_EDDSA, input: data }
-          : { mechanism: CK.CKM_ECDSA, input: createHash('sha256').update(data).digest() };
+          ? { mechanism: Mechanism.CKM_EDDSA, input: data }
+          : { mechanism: Mechanism.CKM_ECDSA, input: createHash('sha256').update(data).digest() };
     const out = Buffer.alloc(1024);
     return await rate(() => {
       p11.C_SignInit(session, { mechanism }, key);

@@ -1,5 +1,6 @@
 import { systemClock, type Clock } from '../core/clock.js';
 import type { KeyBackup, RestoredKey } from '../core/hsm/backup.js';
+import type { HsmProfile } from '../core/hsm/capabilities.js';
 import { KskError } from '../core/errors.js';
 import { HsmError } from '../core/hsm/errors.js';
 import type {
@@ -75,6 +76,10 @@ export class HsmSession implements HsmSessionPort {
 
   identity(): Promise<HsmIdentity> {
     return this.call('identity', {}, this.id);
+  }
+
+  profile(): Promise<HsmProfile> {
+    return this.call('profile', {}, this.id);
   }
 
   findKey(label: string): Promise<HsmKey | null> {

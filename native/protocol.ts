@@ -1,5 +1,6 @@
 import type { ErrorCode } from '../core/contract/envelope.js';
 import type { KeyBackup, RestoredKey } from '../core/hsm/backup.js';
+import type { HsmProfile } from '../core/hsm/capabilities.js';
 import type { HsmErrorReason } from '../core/hsm/errors.js';
 import type { Share } from '../core/hsm/shares.js';
 import type {
@@ -26,6 +27,7 @@ export interface Ops {
   close: { args: Record<string, never>; result: null };
   finalize: { args: Record<string, never>; result: null };
   identity: { args: Record<string, never>; result: HsmIdentity };
+  profile: { args: Record<string, never>; result: HsmProfile };
   findKey: { args: { label: string }; result: HsmKey | null };
   findKeyById: { args: { idHex: string }; result: HsmKey | null };
   sign: { args: { label: string; data: Uint8Array }; result: Uint8Array };

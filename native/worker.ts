@@ -84,6 +84,7 @@ function serve(p11: P11): void {
       return null;
     },
     identity: (_args, s) => sessionOf(s).identity(),
+    profile: (_args, s) => sessionOf(s).profile(),
     findKey: ({ label }, s) => sessionOf(s).findKey(label),
     findKeyById: ({ idHex }, s) => sessionOf(s).findKeyById(idHex),
     sign: ({ label, data }, s) => sessionOf(s).sign(label, data),

@@ -85,6 +85,19 @@ function hsmsAndTebs(pdf: Pdf, input: RecordDocumentInput): void {
       { caption: 'HSMs', heading: true },
     );
   }
+  if (input.hsmCapabilities && input.hsmCapabilities.length > 0) {
+    table(
+      pdf,
+      [
+        { header: 'HSM', weight: 12 },
+        { header: 'PKCS#11 library', weight: 20 },
+        { header: 'It can', weight: 30 },
+        { header: 'It cannot', weight: 38 },
+      ],
+      input.hsmCapabilities.map((c) => ({ cells: [c.label, c.library, c.can, c.cannot] })),
+      { caption: 'What each HSM can do (its capability profile, read from the module when first used)', heading: true },
+    );
+  }
   if (input.tebs.length === 0) {
     pdf.heading('Tamper-evident bags');
     pdf.paragraph('No TEB was checked or sealed.');

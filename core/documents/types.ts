@@ -83,6 +83,8 @@ export interface RecordDocumentInput {
   participants: { role: string; name: string; signedInAt?: string; signedOutAt?: string }[];
   /** The HSMs used, as they identified themselves. */
   hsms: { label: string; model: string; serial: string; firmware?: string; note?: string }[];
+  /** What each HSM's token could do, from the profile recorded when it was first used (hsm.profiled). */
+  hsmCapabilities?: { label: string; library: string; can: string; cannot: string }[];
   /** Every TEB checked (before opening), sealed (new bag), opened or handed over, in order. */
   tebs: RecordTeb[];
   acts: RecordAct[];

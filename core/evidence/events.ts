@@ -63,6 +63,27 @@ export const artifactKinds = ['ksr', 'skr', 'trust-anchor', 'backup', 'pdf', 'si
 export type ArtifactKind = (typeof artifactKinds)[number];
 
 const json = z.record(z.string(), z.json());
+/** What a module or token says of itself (C_GetInfo, C_GetTokenInfo): blank-padded fields may be empty. */
+const reported = z.string().max(200);
+const count = z.number().int().min(0);
+
+/** core/hsm/capabilities.ts HsmProfile, and what the app derived from it. */
+const hsmProfileShape = {
+  module: z.strictObject({ manufacturer: reported, description: reported, libraryVersion: reported, cryptokiVersion: reported }),
+  token: z.strictObject({
+    label: reported,
+    serial: reported,
+    model: reported,
+    manufacturer: reported,
+    hardwareVersion: reported,
+    firmwareVersion: reported,
+    minPinLength: count,
+    maxPinLength: count,
+    rng: z.boolean(),
+  }),
+  mechanisms: z.array(z.strictObject({ name: z.string().min(1).max(64), code: count, minKeySize: count, maxKeySize: count, flags: z.array(z.string().min(1).max(32)) })).max(2000),
+  capabilities: z.array(z.strictObject({ id: z.string().min(1).max(64), title: text(200), supported: z.boolean(), detail: text(1000) })),
+};
 
 function event<T extends string, S extends z.ZodRawShape>(type: T, payload: S) {
   return z.strictObject({ type: z.literal(type), payload: z.strictObject(payload) });
@@ -229,6 +250,12 @@ export const eventSchema = z.discriminatedUnion('type', [
   }),
   /** A step decided a branch of the script: the outcome, and the steps of the other branches, now not applicable. */
   event('branch.taken', { stepId: ident, branch: ident, outcome: text(), notApplicable: z.array(ident) }),
+  /**
+   * What an HSM's token can do, read from the module when the ceremony first uses it (beside
+   * hsm.identified): its mechanisms with their key sizes and flags, its PIN limits, and the
+   * capabilities the app derived from them, so the record shows what the ceremony was run on.
+   */
+  event('hsm.profiled', { hsmId: ident, ...hsmProfileShape, stepId }),
   /** Which token carries out an HSM the script declares (by id), and how it is activated. */
   event('hsm.bound', {
     hsmId: ident,

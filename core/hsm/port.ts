@@ -1,6 +1,7 @@
 import type { AlgorithmName, AlgorithmNumber } from '../dnssec/algorithms.js';
 import type { KskSummary } from '../dnssec/dnskey.js';
 import type { KeyBackup, RestoredKey } from './backup.js';
+import type { HsmProfile } from './capabilities.js';
 import type { Share } from './shares.js';
 
 /**
@@ -158,6 +159,8 @@ export interface SlotDescription {
   removable: boolean;
   hardware: boolean;
   token: TokenDescription | null;
+  /** Of an initialised token: what it can do (null without one). */
+  profile: HsmProfile | null;
 }
 
 export interface ModuleDescription {
@@ -179,6 +182,8 @@ export interface HsmSessionPort extends KeySigner {
   findKeyById(idHex: string): Promise<HsmKey | null>;
   destroyKey(label: string): Promise<DestroyEvidence>;
   identity(): Promise<HsmIdentity>;
+  /** What the token can do, from its mechanism list and token information (core/hsm/capabilities.ts). */
+  profile(): Promise<HsmProfile>;
   /** With a PIN, or through the protected authentication path (PED, operator cards) without one. */
   login(pin?: string): Promise<void>;
   logout(): Promise<void>;

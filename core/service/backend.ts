@@ -24,6 +24,8 @@ export interface BackendOptions {
   /** ISO time the clock starts at (it then runs); only for rehearsals and tests. */
   startAt?: string;
   modulePaths?: string[];
+  /** A rehearsal's HSM tokens are made in this PKCS#11 module instead of SoftHSM2 (e.g. tpm2-pkcs11; see docs/hsm-implementations.md). */
+  rehearsalHsmModule?: string;
   /** The SQLite binary to load instead of the one this runtime's rule picks (tests: a deliberately wrong one). */
   sqliteAddon?: string;
   /**
@@ -60,7 +62,7 @@ export class Backend {
     confineFiles(options.confineFilesTo ? [workspace.root, ...MEDIA_ROOTS, ...options.confineFilesTo] : null);
     const clock = overrides.clock ?? (options.startAt ? startingClock(options.startAt) : systemClock);
     const mode = options.mode ?? 'rehearsal';
-    this.hsm = new NativeHsmProvider(workspace, mode, clock);
+    this.hsm = new NativeHsmProvider(workspace, mode, clock, options.rehearsalHsmModule ?? null);
     const provider = overrides.hsm ? overrides.hsm(this.hsm) : this.hsm;
     const emit = (event: ContractEvent) => this.emitter.emit('event', event);
     const modulePaths = options.modulePaths ?? configuredModulePaths();

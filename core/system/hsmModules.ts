@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 
 /**
  * Where common PKCS#11 modules install themselves on Linux. The vendor library is configured by
@@ -15,6 +15,12 @@ export const knownModulePaths = [
 
 export function findHsmModules(extra: readonly string[] = []): { path: string; present: boolean }[] {
   return [...new Set([...extra, ...knownModulePaths])].map((path) => ({ path, present: existsSync(path) }));
+}
+
+/** The modules installed here, each library once (the same one is often installed under two paths, a symlink). */
+export function presentModulePaths(extra: readonly string[] = []): string[] {
+  const found = findHsmModules(extra).filter((m) => m.present);
+  return found.filter((m, i) => found.findIndex((o) => realpathSync(o.path) === realpathSync(m.path)) === i).map((m) => m.path);
 }
 
 export function configuredModulePaths(env: NodeJS.ProcessEnv = process.env): string[] {

@@ -3,6 +3,7 @@ import type pkcs11js from 'pkcs11js';
 import type { AlgorithmNumber } from '../../core/dnssec/algorithms.js';
 import { KSK_FLAGS, summarizeKsk } from '../../core/dnssec/dnskey.js';
 import { backupKeyCommitment, checkBackupKey, KEY_BACKUP_FORMAT, type KeyBackup, type RestoredKey } from '../../core/hsm/backup.js';
+import { capability, type HsmProfile } from '../../core/hsm/capabilities.js';
 import { HsmError, type HsmErrorContext } from '../../core/hsm/errors.js';
 import { checkKeyLabel } from '../../core/hsm/label.js';
 import { checkQuorum, checkShareSet, combineShares, shareHash, splitSecret, type Share } from '../../core/hsm/shares.js';
@@ -22,9 +23,16 @@ export interface BackupSession {
   logout(): void;
   loginSecurityOfficer(soPin: string): void;
   login(pin: string | undefined): void;
+  profile(): HsmProfile;
 }
 
 const WRAP = { mechanism: CK.CKM_AES_KEY_WRAP_PAD };
+
+/** Refuses, by the capability's name, what the token's profile says it cannot do, before the HSM is asked anything. */
+function requireCapability(s: BackupSession, id: 'backup-by-wrapping' | 'restore-from-backup'): void {
+  const c = capability(s.profile(), id);
+  if (!c.supported) throw new HsmError('MECHANISM_NOT_SUPPORTED', `Token "${s.tokenLabel}" cannot ${id}: ${c.detail}.`);
+}
 
 /** 32 bytes from the HSM's RNG and 32 from the host's, XORed: neither RNG alone decides the key. */
 function newBackupKey(p11: P11, session: Handle): Buffer {
@@ -54,6 +62,7 @@ export async function backupKey(
   args: { label: string; soPin: string; userPin?: string; threshold: number; total: number; at: string },
 ): Promise<{ backup: KeyBackup; shares: Share[] }> {
   checkQuorum(args.threshold, args.total);
+  requireCapability(s, 'backup-by-wrapping');
   const { p11, handle } = s;
   const backupId = randomBytes(8).toString('hex');
   const kbk = newBackupKey(p11, handle);
@@ -140,6 +149,7 @@ export async function restoreKey(
   args: { backup: KeyBackup; shares: Share[]; label?: string; at: string },
 ): Promise<RestoredKey> {
   const { backup } = args;
+  requireCapability(s, 'restore-from-backup');
   checkShareSet(args.shares, { kind: 'backup', setId: backup.backupId, threshold: backup.recovery.threshold, total: backup.recovery.total, shareHashes: backup.recovery.shareHashes });
   const kbk = await combineShares(args.shares);
   let kbkObject: Handle | null = null;
@@ -171,7 +181,7 @@ export async function restoreKey(
       if (!matches) throw new HsmError('WRAPPED_KEY_INVALID', `The key unwrapped from backup ${backup.backupId.toUpperCase()} is not the recorded ${backup.key.dnskey.split(' ').slice(0, 7).join(' ')} key.`);
       const attributes = readKeyAttributes(p11, handle, found.privateKey);
       checkPolicy(attributes, true);
-      signAndVerify(p11, handle, { label, privateKey: found.privateKey, algorithm, dnskeyKey: recorded }, Buffer.from(`ksk-ceremony restore test ${backup.backupId}`));
+      signAndVerify(p11, handle, s.profile(), { label, privateKey: found.privateKey, algorithm, dnskeyKey: recorded }, Buffer.from(`ksk-ceremony restore test ${backup.backupId}`));
       const token = describeToken(p11, s.slot);
       return {
         key: { label, idHex: id.toString('hex'), algorithm, publicKey: found.dnskeyKey },

@@ -5,10 +5,11 @@ import { KSK_FLAGS, summarizeKsk } from '../../core/dnssec/dnskey.js';
 import { KskError, messageOf } from '../../core/errors.js';
 import { HsmError, isHsmError } from '../../core/hsm/errors.js';
 import { checkKeyLabel, rootStyleLabel } from '../../core/hsm/label.js';
+import { capability, missingCapabilities, rsaSizesOf, type HsmProfile } from '../../core/hsm/capabilities.js';
 import { rsaKeySizes, type GeneratedKsk, type GenerateKskOptions, type KeyAttributes, type KskAlgorithm } from '../../core/hsm/port.js';
 import { CK, EC_PARAMS } from '../ck.js';
 import { findKeyPair, objectsLabelled, readKeyAttributes } from './objects.js';
-import { call, callAsync, ckrError, type Handle, type P11 } from './pkcs11.js';
+import { callAsync, ckrError, type Handle, type P11 } from './pkcs11.js';
 import { signAndVerify } from './sign.js';
 import { kskPrivateTemplate, kskPublicTemplate } from './templates.js';
 
@@ -20,7 +21,6 @@ export interface OperationContext {
 
 interface Spec {
   generate: number;
-  sign: number;
   keyType: number;
   publicTemplate: pkcs11js.Template;
 }
@@ -34,7 +34,6 @@ function specFor(options: GenerateKskOptions): Spec {
       }
       return {
         generate: CK.CKM_RSA_PKCS_KEY_PAIR_GEN,
-        sign: CK.CKM_SHA256_RSA_PKCS,
         keyType: CK.CKK_RSA,
         publicTemplate: [
           { type: CK.CKA_MODULUS_BITS, value: bits },
@@ -46,14 +45,12 @@ function specFor(options: GenerateKskOptions): Spec {
     case 'ECDSAP384SHA384':
       return {
         generate: CK.CKM_EC_KEY_PAIR_GEN,
-        sign: CK.CKM_ECDSA,
         keyType: CK.CKK_EC,
         publicTemplate: [{ type: CK.CKA_EC_PARAMS, value: options.algorithm === 'ECDSAP256SHA256' ? EC_PARAMS.P256 : EC_PARAMS.P384 }],
       };
     case 'ED25519':
       return {
         generate: CK.CKM_EC_EDWARDS_KEY_PAIR_GEN,
-        sign: CK.CKM_EDDSA,
         keyType: CK.CKK_EC_EDWARDS,
         publicTemplate: [{ type: CK.CKA_EC_PARAMS, value: EC_PARAMS.ED25519 }],
       };
@@ -62,22 +59,16 @@ function specFor(options: GenerateKskOptions): Spec {
   }
 }
 
-function checkMechanisms(p11: P11, slot: Handle, spec: Spec, options: GenerateKskOptions): void {
-  const mechanisms = call({ operation: 'list the mechanisms' }, () => p11.C_GetMechanismList(slot));
-  for (const [mechanism, what] of [
-    [spec.generate, 'generate'],
-    [spec.sign, 'sign with'],
-  ] as const) {
-    if (!mechanisms.includes(mechanism)) {
-      throw new HsmError('MECHANISM_NOT_SUPPORTED', `The token cannot ${what} ${options.algorithm} keys (mechanism 0x${mechanism.toString(16)} is not offered).`);
-    }
+/** Refuses, by the capability's name, a key the token cannot make or sign with, before it is asked to. */
+function checkCapabilities(profile: HsmProfile, options: GenerateKskOptions): void {
+  const missing = missingCapabilities(profile, [`generate:${options.algorithm}`, `sign:${options.algorithm}`]);
+  if (missing.length > 0) {
+    throw new HsmError('MECHANISM_NOT_SUPPORTED', `Token "${profile.token.label}" cannot make an ${options.algorithm} KSK; it lacks ${missing.map((c) => `${c.id} (${c.detail})`).join(' and ')}.`);
   }
-  if (spec.keyType === CK.CKK_RSA) {
+  if (options.algorithm === 'RSASHA256') {
     const bits = options.rsaBits ?? 2048;
-    const info = call({ operation: 'read the RSA key sizes' }, () => p11.C_GetMechanismInfo(slot, spec.generate));
-    if (bits < info.minKeySize || bits > info.maxKeySize) {
-      throw new HsmError('MECHANISM_NOT_SUPPORTED', `The token generates RSA keys of ${info.minKeySize} to ${info.maxKeySize} bits, not ${bits}.`);
-    }
+    const sizes = rsaSizesOf(profile);
+    if (!sizes.includes(bits)) throw new HsmError('MECHANISM_NOT_SUPPORTED', `Token "${profile.token.label}" generates RSA KSKs of ${sizes.join(' or ')} bits, not ${bits}.`);
   }
 }
 
@@ -120,7 +111,7 @@ const isTemplateRefusal = (e: unknown) =>
 /** Generates a KSK pair in the token, reads it back, proves it signs, and summarises it as DNSSEC sees it. */
 export async function generateKsk(
   p11: P11,
-  slot: Handle,
+  profile: HsmProfile,
   session: Handle,
   options: GenerateKskOptions & { at: string },
   op: OperationContext,
@@ -129,7 +120,7 @@ export async function generateKsk(
   const started = new Date(options.at);
   const startedMs = performance.now();
   const label = checkKeyLabel(options.label ?? rootStyleLabel(started));
-  checkMechanisms(p11, slot, spec, options);
+  checkCapabilities(profile, options);
   if (objectsLabelled(p11, session, label).length > 0) {
     throw new HsmError('DUPLICATE_LABEL', `The token already holds an object labelled "${label}"; a KSK label is never reused.`);
   }
@@ -138,12 +129,13 @@ export async function generateKsk(
   op.progress(`Generating the ${options.algorithm}${spec.keyType === CK.CKK_RSA ? `-${options.rsaBits ?? 2048}` : ''} key pair in the HSM`, null);
   const generate = (trusted: boolean) =>
     p11.C_GenerateKeyPairAsync(session, { mechanism: spec.generate }, kskPublicTemplate(spec.keyType, label, id, spec.publicTemplate), kskPrivateTemplate(spec.keyType, label, id, trusted));
-  let wrapWithTrusted = true;
+  // Extractable (under a trusted key only) where the token can wrap it for a backup; never elsewhere.
+  let wrapWithTrusted = capability(profile, 'backup-by-wrapping').supported;
   let pair: pkcs11js.KeyPair;
   try {
-    pair = await generate(true);
+    pair = await generate(wrapWithTrusted);
   } catch (e) {
-    if (!isTemplateRefusal(e)) throw ckrError(e, ctx);
+    if (!wrapWithTrusted || !isTemplateRefusal(e)) throw ckrError(e, ctx);
     // The token does not know CKA_WRAP_WITH_TRUSTED: the key then never leaves it at all.
     wrapWithTrusted = false;
     pair = await callAsync(ctx, () => generate(false));
@@ -158,7 +150,7 @@ export async function generateKsk(
     }
     const attributes = readKeyAttributes(p11, session, found.privateKey);
     checkPolicy(attributes, wrapWithTrusted);
-    signAndVerify(p11, session, { label, privateKey: found.privateKey, algorithm: found.algorithm, dnskeyKey: found.dnskeyKey }, Buffer.from(`ksk-ceremony test signature ${label}`));
+    signAndVerify(p11, session, profile, { label, privateKey: found.privateKey, algorithm: found.algorithm, dnskeyKey: found.dnskeyKey }, Buffer.from(`ksk-ceremony test signature ${label}`));
     const summary = summarizeKsk(options.owner ?? '.', options.ttl ?? 172800, { flags: KSK_FLAGS, protocol: 3, algorithm: found.algorithm, publicKey: found.dnskeyKey });
     op.progress('Key generated', 1);
     return {

@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import pkcs11js from 'pkcs11js';
 import { HsmError, hsmErrorFromCkr, type HsmErrorContext } from '../../core/hsm/errors.js';
+import { mechanismFlagNames, mechanismName, type HsmProfile } from '../../core/hsm/capabilities.js';
 import type { ModuleDescription, SlotDescription, TokenDescription } from '../../core/hsm/port.js';
 import { available, CK } from '../ck.js';
 
@@ -100,9 +101,37 @@ export function describeToken(p11: P11, slot: Handle): TokenDescription {
   };
 }
 
+/** The capability profile of the token in a slot, as the module reports it (core/hsm/capabilities.ts). */
+export function readProfile(p11: P11, slot: Handle): HsmProfile {
+  const token = describeToken(p11, slot);
+  const limits = call({ operation: 'read the token information' }, () => p11.C_GetTokenInfo(slot));
+  const codes = call({ operation: 'list the mechanisms' }, () => p11.C_GetMechanismList(slot));
+  return {
+    module: moduleInfo(p11),
+    token: {
+      label: token.label,
+      serial: token.serial,
+      model: token.model,
+      manufacturer: token.manufacturer,
+      hardwareVersion: token.hardwareVersion,
+      firmwareVersion: token.firmwareVersion,
+      minPinLength: Number(limits.minPinLen),
+      maxPinLength: Number(limits.maxPinLen),
+      rng: (limits.flags & CK.CKF_RNG) !== 0,
+    },
+    mechanisms: [...new Set(codes)]
+      .sort((a, b) => a - b)
+      .map((code) => {
+        const m = call({ operation: `read what mechanism ${mechanismName(code)} does` }, () => p11.C_GetMechanismInfo(slot, code));
+        return { name: mechanismName(code), code, minKeySize: Number(m.minKeySize), maxKeySize: Number(m.maxKeySize), flags: mechanismFlagNames(Number(m.flags)) };
+      }),
+  };
+}
+
 export function describeSlot(p11: P11, slot: Handle): SlotDescription {
   const s = call({ operation: 'read the slot information' }, () => p11.C_GetSlotInfo(slot));
   const present = (s.flags & CK.CKF_TOKEN_PRESENT) !== 0;
+  const token = present ? describeToken(p11, slot) : null;
   return {
     id: slotId(slot),
     description: trim(s.slotDescription),
@@ -112,21 +141,21 @@ export function describeSlot(p11: P11, slot: Handle): SlotDescription {
     tokenPresent: present,
     removable: (s.flags & CK.CKF_REMOVABLE_DEVICE) !== 0,
     hardware: (s.flags & CK.CKF_HW_SLOT) !== 0,
-    token: present ? describeToken(p11, slot) : null,
+    token,
+    profile: token?.initialized ? readProfile(p11, slot) : null,
   };
 }
 
-export function describeModule(p11: P11, modulePath: string): ModuleDescription {
+/** C_GetInfo: who made the library, and its version and the Cryptoki version it implements. */
+export function moduleInfo(p11: P11): { manufacturer: string; description: string; libraryVersion: string; cryptokiVersion: string } {
   const info = call({ operation: 'read the module information' }, () => p11.C_GetInfo());
+  return { manufacturer: trim(info.manufacturerID), description: trim(info.libraryDescription), libraryVersion: version(info.libraryVersion), cryptokiVersion: version(info.cryptokiVersion) };
+}
+
+export function describeModule(p11: P11, modulePath: string): ModuleDescription {
+  const info = moduleInfo(p11);
   const slots = call({ operation: 'list the slots' }, () => p11.C_GetSlotList(false));
-  return {
-    path: modulePath,
-    manufacturer: trim(info.manufacturerID),
-    description: trim(info.libraryDescription),
-    libraryVersion: version(info.libraryVersion),
-    cryptokiVersion: version(info.cryptokiVersion),
-    slots: slots.map((slot) => describeSlot(p11, slot)),
-  };
+  return { path: modulePath, ...info, slots: slots.map((slot) => describeSlot(p11, slot)) };
 }
 
 /**

@@ -4,12 +4,13 @@ import { KSK_FLAGS, keyTag } from '../../core/dnssec/dnskey.js';
 import type { RestoredKey } from '../../core/hsm/backup.js';
 import { HsmError } from '../../core/hsm/errors.js';
 import { decodeShare, encodeShare, type Share } from '../../core/hsm/shares.js';
+import type { HsmProfile } from '../../core/hsm/capabilities.js';
 import type { DestroyEvidence, GeneratedKsk, GenerateKskOptions, HsmIdentity, HsmKey, KeyInventoryEntry } from '../../core/hsm/port.js';
 import { CK } from '../ck.js';
 import { generateKsk, type OperationContext } from './keygen.js';
 import { findKeyPair, findObjects, labelsWithId, listKeyPairs, objectsLabelled, readAttributes, readKeyAttributes, type KeyPairObjects } from './objects.js';
 import { backupKey, restoreKey } from './backup.js';
-import { call, ckrError, describeModule, describeSlot, describeToken, findTokenSlot, type Handle, type P11 } from './pkcs11.js';
+import { call, ckrError, describeModule, describeSlot, describeToken, findTokenSlot, readProfile, type Handle, type P11 } from './pkcs11.js';
 import { signAndVerify } from './sign.js';
 
 const SHARE_APPLICATION = 'ksk-ceremony';
@@ -36,6 +37,7 @@ function tagOf(pair: KeyPairObjects): number | null {
  */
 export class TokenSession {
   private readonly keys = new Map<string, UsableKey>();
+  #profile: HsmProfile | null = null;
   loggedIn = false;
   private removed: HsmError | null = null;
 
@@ -138,6 +140,12 @@ export class TokenSession {
     this.keys.clear();
   }
 
+  /** What the token can do (core/hsm/capabilities.ts), read once per session: a token's mechanisms do not change under it. */
+  profile(): HsmProfile {
+    this.#profile ??= readProfile(this.p11, this.slot);
+    return this.#profile;
+  }
+
   identity(): HsmIdentity {
     const module = describeModule(this.p11, this.modulePath);
     const slot = describeSlot(this.p11, this.slot);
@@ -195,13 +203,13 @@ export class TokenSession {
       const why = this.loggedIn ? '' : ' (the session is not logged in, so private keys are not visible)';
       throw new HsmError('KEY_NOT_FOUND', `Token "${this.tokenLabel}" has no private key labelled "${label}"${why}.`);
     }
-    return signAndVerify(this.p11, this.handle, key, data);
+    return signAndVerify(this.p11, this.handle, this.profile(), key, data);
   }
 
   async generateKsk(options: GenerateKskOptions & { at: string }, op: OperationContext): Promise<GeneratedKsk> {
     if (!this.loggedIn) throw new HsmError('NOT_LOGGED_IN', `Generating a KSK needs a logged-in session on token "${this.tokenLabel}".`);
     this.keys.clear();
-    return generateKsk(this.p11, this.slot, this.handle, options, op);
+    return generateKsk(this.p11, this.profile(), this.handle, options, op);
   }
 
   listKeys(): KeyInventoryEntry[] {

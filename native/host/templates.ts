@@ -19,8 +19,8 @@ export function ecParamsOf(algorithm: AlgorithmNumber): Buffer {
  * - sensitive, so its value never leaves the HSM in clear;
  * - extractable only under a trusted wrapping key (CKA_WRAP_WITH_TRUSTED), so the one way out is
  *   the recorded backup wrap under a key the Security Officer marked CKA_TRUSTED; where the token
- *   has no CKA_WRAP_WITH_TRUSTED the key is made non-extractable instead (backup is then the HSM
- *   vendor's own cloning, outside this app);
+ *   cannot wrap (no CKM_AES_KEY_WRAP_PAD in its profile) or has no CKA_WRAP_WITH_TRUSTED the key is
+ *   made non-extractable instead (backup is then the HSM vendor's own cloning, outside this app);
  * - it signs and does nothing else (no decrypt, unwrap or derive), and is not modifiable, so its
  *   label and usage cannot be changed after the ceremony recorded them.
  * Generated and restored keys get the same template.
@@ -44,7 +44,13 @@ export function kskPrivateTemplate(keyType: number, label: string, id: Buffer, w
   ];
 }
 
-/** The public half: a token object anyone may read, usable only to verify. */
+/**
+ * The public half: a token object anyone may read. Its usage attributes (CKA_VERIFY, CKA_ENCRYPT,
+ * CKA_WRAP) are left to the module: it sets them itself from the key it made, and some refuse a
+ * template that says otherwise (tpm2-pkcs11 fails the generation when a given CKA_VERIFY or
+ * CKA_ENCRYPT differs from the TPM object's). What a public key may do costs the KSK nothing, and
+ * the app verifies every signature in software, never with this object.
+ */
 export function kskPublicTemplate(keyType: number, label: string, id: Buffer, keyAttributes: pkcs11js.Template): pkcs11js.Template {
   return [
     { type: CK.CKA_CLASS, value: CK.CKO_PUBLIC_KEY },
@@ -53,9 +59,6 @@ export function kskPublicTemplate(keyType: number, label: string, id: Buffer, ke
     { type: CK.CKA_PRIVATE, value: false },
     { type: CK.CKA_LABEL, value: label },
     { type: CK.CKA_ID, value: id },
-    { type: CK.CKA_VERIFY, value: true },
-    { type: CK.CKA_ENCRYPT, value: false },
-    { type: CK.CKA_WRAP, value: false },
     { type: CK.CKA_MODIFIABLE, value: false },
     ...keyAttributes,
   ];

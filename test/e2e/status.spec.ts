@@ -16,6 +16,8 @@ test('the status screen shows live data from the core: version, workspace, and t
   await expect(status.databasePath).toHaveText(path.join(workspaceDir, 'ceremony.sqlite'));
   await expect(status.modeBanner).toContainText('REHEARSAL');
   await expect(status.hsmModules.filter({ hasText: '/usr/lib/softhsm/libsofthsm2.so: present' })).toHaveCount(1);
+  // The HSM section reads the module itself (C_GetInfo): the library by name and version.
+  await expect(page.getByTestId('hsm-module').filter({ hasText: '/usr/lib/softhsm/libsofthsm2.so' })).toContainText(/SoftHSM.* 2\.\d+/);
 
   // The same check run here in the test process must agree with what the page shows.
   const expected = checkAirGap(systemClock);

@@ -14,7 +14,12 @@ import type { AppendableType } from '../../evidence/store.js';
 import type { PayloadOf } from '../../evidence/events.js';
 import { parseSigningPolicy } from '../../dnssec/policyYaml.js';
 import { describeHash } from '../../hash/match.js';
-import type { HsmBindingSpec } from '../../hsm/port.js';
+import { algorithmName } from '../../dnssec/algorithms.js';
+import { isKsk } from '../../dnssec/model.js';
+import { kskKeys } from '../../evidence/registers/hsm.js';
+import { capabilitiesOf, type HsmProfile } from '../../hsm/capabilities.js';
+import type { HsmBindingSpec, KskAlgorithm } from '../../hsm/port.js';
+import { assertNeedsMet, hsmNeeds } from '../hsmNeeds.js';
 import { canonicalScript, scriptHash } from '../hash.js';
 import { loadScript, scriptFromValue } from '../load.js';
 import { loadTemplate } from '../templates.js';
@@ -183,6 +188,7 @@ export class CeremonyEngine {
       throw new KskError('BAD_REQUEST', `The triage answers lead to ${decided.label}, but the script ${script.id} carries out ${script.procedure}.`);
     }
     const bindings = await this.#bindings(script, request.bindings);
+    await this.#checkHsms(script, bindings, current);
     if (current && !this.rehearsal && current.view.rehearsal) throw new KskError('POLICY_FAILURE', `The workspace's current SKR ${current.view.id} is a rehearsal SKR; a production ceremony cannot start from it.`);
     const policy = request.policy ? readFileRef(request.policy, 'signing policy') : null;
     // Read now, so a typo in the operator's file stops the ceremony before it opens, not at its signing step.
@@ -267,6 +273,32 @@ export class CeremonyEngine {
       out.set(hsm.id, token.binding);
     }
     return out;
+  }
+
+  /**
+   * Reads the profile of every bound HSM and refuses, before the ceremony opens, one whose script
+   * asks of an HSM something its token cannot do (core/ceremony/hsmNeeds.ts).
+   */
+  async #checkHsms(script: Script, bindings: ReadonlyMap<string, HsmBindingSpec>, current: ReturnType<typeof readCurrentSkr>): Promise<void> {
+    const last = current?.skr.bundles.at(-1);
+    const signer = last?.signatures.map((sig) => last.keys.find((k) => k.keyTag === sig.keyTag && k.keyIdentifier === sig.keyIdentifier && isKsk(k))).find((k) => k !== undefined);
+    const currentAlgorithm = signer?.algorithm ?? kskKeys(this.deps.store, { rehearsal: this.rehearsal }).at(-1)?.algorithm ?? null;
+    const needs = hsmNeeds(script, {
+      currentKsk: currentAlgorithm === null ? null : (algorithmName(currentAlgorithm) as KskAlgorithm | null),
+      activation: new Map([...bindings].map(([id, b]) => [id, b.activation])),
+    });
+    const profiles = new Map<string, HsmProfile>();
+    for (const hsmId of new Set(needs.map((n) => n.hsmId))) {
+      const binding = bindings.get(hsmId);
+      if (!binding) continue;
+      const session = await this.deps.hsm.open(binding, { clock: this.deps.clock });
+      try {
+        profiles.set(hsmId, await session.profile());
+      } finally {
+        await session.close();
+      }
+    }
+    assertNeedsMet(needs, profiles);
   }
 
   #newCeremonyId(script: Script): string {
@@ -710,6 +742,8 @@ export class CeremonyEngine {
           tokenLabel: id.token.label,
           location: hsm.location === 'kmf' ? 'Key Management Facility' : 'outside the Key Management Facility',
         });
+        const profile = await session.profile();
+        this.deps.store.append(ceremonyId, 'hsm.profiled', { hsmId, ...profile, capabilities: capabilitiesOf(profile) });
       }
     } catch (e) {
       await session.close();

@@ -1,7 +1,8 @@
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { messageOf } from '../../errors.js';
+import { capabilitiesOf, type Capability } from '../../hsm/capabilities.js';
 import type { ModuleDescription, SlotDescription } from '../../hsm/port.js';
-import { configuredModulePaths, findHsmModules } from '../../system/hsmModules.js';
+import { configuredModulePaths, presentModulePaths } from '../../system/hsmModules.js';
 import { workspaceAt } from '../../workspace/workspace.js';
 import { describeModule } from '../../../native/index.js';
 import { output, parseCommandArgs, UsageError, workspaceOption, type Command, type Io } from '../command.js';
@@ -63,6 +64,16 @@ function memory(n: number | null): string {
   return n === null ? 'not reported' : `${n} bytes`;
 }
 
+/** What the token can and cannot do, each by the name a refusal uses, with how or why not. */
+function capabilityLines(capabilities: Capability[]): string[] {
+  const can = capabilities.filter((c) => c.supported);
+  const cannot = capabilities.filter((c) => !c.supported);
+  return [
+    `    can: ${can.map((c) => c.id).join(', ') || 'nothing the app uses'}`,
+    ...(cannot.length === 0 ? ['    cannot: - (everything the app uses is offered)'] : ['    cannot:', ...cannot.map((c) => `      ${c.id}: ${c.detail}`)]),
+  ];
+}
+
 function slotLine(slot: SlotDescription): string {
   const head = `  slot ${slot.id} (${slot.description})`;
   const t = slot.token;
@@ -73,6 +84,7 @@ function slotLine(slot: SlotDescription): string {
     `    serial ${t.serial}, model ${t.model}, manufacturer ${t.manufacturer}, firmware ${t.firmwareVersion}, hardware ${t.hardwareVersion}`,
     `    free memory: public ${memory(t.freePublicMemory)}, private ${memory(t.freePrivateMemory)}`,
     `    user PIN ${t.userPinLocked ? 'LOCKED' : t.userPinInitialized ? 'set' : 'not set'}${t.userPinCountLow ? ' (a wrong PIN was entered since the last login)' : ''}${t.protectedAuthenticationPath ? ', protected authentication path (PED / operator cards)' : ''}`,
+    ...(slot.profile ? capabilityLines(capabilitiesOf(slot.profile)) : []),
   ].join('\n');
 }
 
@@ -83,15 +95,13 @@ function moduleLines(m: ModuleDescription): string {
 
 export const hsmListCommand: Command = {
   path: ['hsm', 'list'],
-  summary: 'PKCS#11 modules, their slots and tokens (label, serial, model, manufacturer, firmware, free memory)',
+  summary: 'PKCS#11 modules, their slots and tokens (label, serial, model, manufacturer, firmware, free memory) and what each token can and cannot do',
   usage: 'ksk-ceremony hsm list [--module PATH] [--workspace DIR] [--json]',
   async run(argv, io) {
     const { values } = parseCommandArgs(argv, { module: { type: 'string' } }, this);
     const workspace = workspaceOption(values.workspace, io);
     const explicit = typeof values.module === 'string';
-    const found = findHsmModules(configuredModulePaths(io.env)).filter((m) => m.present);
-    // The same library is often installed under two paths (a symlink); it is listed once.
-    const paths = explicit ? [values.module as string] : found.filter((m, i) => found.findIndex((o) => realpathSync(o.path) === realpathSync(m.path)) === i).map((m) => m.path);
+    const paths = explicit ? [values.module as string] : presentModulePaths(configuredModulePaths(io.env));
     const results: ({ path: string; module: ModuleDescription } | { path: string; error: string })[] = [];
     for (const modulePath of paths) {
       try {
@@ -102,7 +112,9 @@ export const hsmListCommand: Command = {
         results.push({ path: modulePath, error: messageOf(e) });
       }
     }
-    output(io, values.json, { modules: results }, () =>
+    // JSON carries the derived capabilities beside each token's profile, as the screen shows them.
+    const json = results.map((r) => ('module' in r ? { ...r, module: { ...r.module, slots: r.module.slots.map((s) => ({ ...s, capabilities: s.profile ? capabilitiesOf(s.profile) : null })) } } : r));
+    output(io, values.json, { modules: json }, () =>
       results.length === 0
         ? 'No PKCS#11 module found; name one with --module PATH (or list them in KSK_PKCS11_MODULES).'
         : results.map((r) => ('module' in r ? moduleLines(r.module) : `module ${r.path}: cannot be used: ${r.error}`)).join('\n\n'),

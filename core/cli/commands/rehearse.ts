@@ -26,7 +26,7 @@ export const rehearseCommand: Command = {
   path: ['rehearse'],
   summary: "runs a whole ceremony headless on the workspace's rehearsal tokens with simulated participants (builds the world it needs first)",
   usage:
-    `ksk-ceremony rehearse --procedure ${procedureKinds.join('|')} --workspace DIR [--branch NAME] [--prolonged] [--current-skr SKR] [--ksr KSR] [--policy FILE] [--json]\n` +
+    `ksk-ceremony rehearse --procedure ${procedureKinds.join('|')} --workspace DIR [--branch NAME] [--prolonged] [--current-skr SKR] [--ksr KSR] [--policy FILE] [--hsm-module PATH] [--json]\n` +
     '       ksk-ceremony rehearse --branches --procedure ID   (lists the branches a procedure can be rehearsed on)\n' +
     '       ksk-ceremony rehearse --resume --workspace DIR [--json]',
   async run(argv, io) {
@@ -41,6 +41,7 @@ export const rehearseCommand: Command = {
         branch: { type: 'string' },
         branches: { type: 'boolean', default: false },
         prolonged: { type: 'boolean', default: false },
+        'hsm-module': { type: 'string' },
       },
       this,
     );
@@ -55,7 +56,7 @@ export const rehearseCommand: Command = {
     if (values.resume && (values.branch !== undefined || values.prolonged)) throw new UsageError(`--branch and --prolonged belong to --procedure; --resume continues what was started.\nusage: ${this.usage}`);
     const root = path.resolve(workspaceOption(values.workspace, io));
     const clock = new RehearsalClock(rehearsalStartTime(root));
-    const backend = new Backend({ workspaceDir: root, mode: 'rehearsal' }, { clock });
+    const backend = new Backend({ workspaceDir: root, mode: 'rehearsal', ...(values['hsm-module'] ? { rehearsalHsmModule: path.resolve(values['hsm-module']) } : {}) }, { clock });
     try {
       const rehearsal = new Rehearsal({
         api: (channel, request) => backend.call(channel, request),

@@ -62,9 +62,27 @@ export const fileHashSchema = z.object({
 });
 export type FileHash = z.infer<typeof fileHashSchema>;
 
+/** What a token can do, by the names a refusal uses (core/hsm/capabilities.ts Capability). */
+export const hsmCapabilitySchema = z.object({ id: z.string(), title: z.string(), supported: z.boolean(), detail: z.string() });
+
+/** The initialised tokens of each installed PKCS#11 module, with what each can and cannot do: the HSM part of the status screen. */
+export const hsmTokensSchema = z.object({
+  modules: z.array(
+    z.object({
+      path: z.string(),
+      /** Manufacturer, description and version from C_GetInfo; null when the module could not be used. */
+      library: z.string().nullable(),
+      error: z.string().nullable(),
+      tokens: z.array(z.object({ slotId: z.string(), label: z.string(), serial: z.string(), model: z.string(), manufacturer: z.string(), capabilities: z.array(hsmCapabilitySchema) })),
+    }),
+  ),
+});
+export type HsmTokens = z.infer<typeof hsmTokensSchema>;
+
 export const appChannels = {
   'app.status': channel(z.object({}), appStatusSchema),
   'app.startup': channel(z.object({}), startupReportSchema),
   'app.airGap': channel(z.object({}), airGapReportSchema),
+  'hsm.tokens': channel(z.object({}), hsmTokensSchema),
   'hash.file': channel(z.object({ path: z.string().min(1, 'a file path is required') }), fileHashSchema),
 };

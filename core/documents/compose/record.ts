@@ -125,6 +125,16 @@ function recordHsms(log: CeremonyLog): RecordDocumentInput['hsms'] {
   });
 }
 
+/** What each HSM could do, as its profile said when the ceremony first used it. */
+function recordHsmCapabilities(log: CeremonyLog): NonNullable<RecordDocumentInput['hsmCapabilities']> {
+  return [...new Map(eventsOf(log, 'hsm.profiled').map((e) => [e.payload.hsmId, e.payload])).values()].map((p) => ({
+    label: p.hsmId,
+    library: `${p.module.manufacturer} ${p.module.description} ${p.module.libraryVersion} (Cryptoki ${p.module.cryptokiVersion})`,
+    can: p.capabilities.filter((c) => c.supported).map((c) => c.id).join(', ') || 'nothing the app uses',
+    cannot: p.capabilities.filter((c) => !c.supported).map((c) => `${c.id}: ${c.detail}`).join('; ') || 'everything the app uses is offered',
+  }));
+}
+
 /** Why the ceremony was held and what it started from, for the cover. */
 function recordFacts(log: CeremonyLog): { label: string; value: string }[] {
   const triage = eventsOf(log, 'triage.recorded').at(-1)?.payload;
@@ -163,6 +173,7 @@ export function recordInputOf(log: CeremonyLog, paper?: RecordDocumentInput['cer
     ...(facts.length > 0 ? { facts } : {}),
     participants: rows,
     hsms: recordHsms(log),
+    hsmCapabilities: recordHsmCapabilities(log),
     tebs: recordTebs(log, stepNumbers, stepRoles),
     acts: recordActs(log, script.script, people, byStep),
     exceptions: recordExceptions(log, people, stepNumbers),

@@ -53,6 +53,50 @@ function AirGap() {
   );
 }
 
+/** Each token of each installed module, and what it can and cannot do, by the names a ceremony's refusal uses. */
+function HsmTokens() {
+  const tokens = useCall('hsm.tokens', {});
+  return (
+    <section aria-labelledby="hsm-title" className="panel">
+      <h2 id="hsm-title">HSMs and what they can do</h2>
+      {tokens.status === 'loading' && <p>Reading the PKCS#11 modules…</p>}
+      {tokens.status === 'error' && <ErrorMessage error={tokens.error} />}
+      {tokens.status === 'ok' && tokens.value.modules.length === 0 && <p>No PKCS#11 module is installed.</p>}
+      {tokens.status === 'ok' &&
+        tokens.value.modules.map((m) => (
+          <div key={m.path} data-testid="hsm-module">
+            <h3>{m.library ?? m.path}</h3>
+            <p className="muted">{m.path}</p>
+            {m.error && <p className="warning">Cannot be used: {m.error}</p>}
+            {!m.error && m.tokens.length === 0 && <p>No initialised token.</p>}
+            {m.tokens.map((t) => {
+              const cannot = t.capabilities.filter((c) => !c.supported);
+              return (
+                <div key={t.slotId} data-testid="hsm-token">
+                  <h4>
+                    Token “{t.label}” ({t.manufacturer} {t.model}, serial {t.serial})
+                  </h4>
+                  <p data-testid="hsm-can">Can: {t.capabilities.filter((c) => c.supported).map((c) => c.id).join(', ') || 'nothing the app uses'}</p>
+                  {cannot.length === 0 ? (
+                    <p className="ok" data-testid="hsm-cannot">Offers everything the app uses.</p>
+                  ) : (
+                    <ul data-testid="hsm-cannot" aria-label={`What token ${t.label} cannot do`}>
+                      {cannot.map((c) => (
+                        <li key={c.id} className="warning">
+                          <strong>{c.id}</strong>: {c.detail}
+                        </li>
+                      ))}
+                    </ul>
+                  )}
+                </div>
+              );
+            })}
+          </div>
+        ))}
+    </section>
+  );
+}
+
 function HashFile() {
   const api = useApi();
   const [path, setPath] = useState('');
@@ -110,6 +154,7 @@ export function StatusScreen() {
           </dl>
         </section>
       )}
+      <HsmTokens />
       <AirGap />
       <HashFile />
     </>

@@ -16,17 +16,26 @@ export const RSA1_KEY = `  ksk_RSA1:
     ds_sha256: 6E7DF8A5D641564597B4E1B598B21A301C07A66A79E6A8ECBB43A31D20E89C20
 `;
 
+/** The token a policy's hsm section names: any module (a tpm2 token of test/helpers/tpm2.ts is one). */
+export interface PolicyHsm {
+  modulePath: string;
+  label: string;
+  userPin: string;
+  env: Record<string, string>;
+}
+
 /**
  * A ksrsigner.yaml in IANA's format for a test token: its hsm section, the given keys, the
  * ksk_policy of the golden SKR, and the given schemas (one line per slot).
  */
 export function writePolicyFile(
   t: Pick<TestContext, 'after'>,
-  token: TestToken,
+  token: TestToken | PolicyHsm,
   keys: string,
   schemas: Record<string, (slot: number) => string>,
   extra = '',
 ): string {
+  const hsm: PolicyHsm = 'modulePath' in token ? token : { modulePath: SOFTHSM_MODULE, label: token.label, userPin: token.userPin, env: { SOFTHSM2_CONF: token.conf } };
   const file = path.join(tempDir(t), 'ksrsigner.yaml');
   const schemaText = Object.entries(schemas)
     .map(([name, slot]) => `  ${name}:\n${Array.from({ length: 9 }, (_, i) => `    ${i + 1}: ${slot(i + 1)}\n`).join('')}`)
@@ -35,13 +44,12 @@ export function writePolicyFile(
     file,
     `---
 hsm:
-  softhsm:
-    module: ${SOFTHSM_MODULE}
-    pin: ${token.userPin}
-    token_label: ${token.label}
+  token:
+    module: ${hsm.modulePath}
+    pin: ${hsm.userPin}
+    token_label: ${hsm.label}
     env:
-      SOFTHSM2_CONF: ${token.conf}
-keys:
+${Object.entries(hsm.env).map(([k, v]) => `      ${k}: ${v}\n`).join('')}keys:
 ${keys}
 ksk_policy:
   publish_safety: P10D

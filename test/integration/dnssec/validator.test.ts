@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test, type TestContext } from 'node:test';
@@ -13,25 +12,13 @@ import { definePolicy, kskKeyFromHsm, replacementSchema, rootKskPolicy, uniformS
 import { generateRehearsalKsr } from '../../../core/dnssec/rehearsal.js';
 import { signKsr } from '../../../core/dnssec/sign.js';
 import type { KskAlgorithm } from '../../../core/hsm/port.js';
-import { repoRoot, shared } from '../../helpers/paths.js';
+import { shared } from '../../helpers/paths.js';
 import { initToken, softhsmConfig } from '../../helpers/softhsm.js';
 import { tempDir } from '../../helpers/tmp.js';
 import { importPem, sessionOn } from '../hsm/session.js';
+import { validate } from './dnspython.js';
 
-const validator = path.join(repoRoot, 'test', 'integration', 'dnssec', 'validate_skr.py');
 const T2027 = Date.UTC(2027, 0, 1) / 1000;
-
-interface Validation {
-  ok: boolean;
-  bundles: { keys: number; signatures: { keyTag: number; valid: boolean; error?: string }[] }[];
-}
-
-/** dnspython, from Debian, reading the SKR file on its own. */
-function validate(file: string): { status: number | null; report: Validation } {
-  const r = spawnSync('/usr/bin/python3', [validator, file], { encoding: 'utf8' });
-  assert.equal(r.stderr, '', r.stderr);
-  return { status: r.status, report: JSON.parse(r.stdout) as Validation };
-}
 
 async function writeSkr(t: TestContext, skr: Skr): Promise<string> {
   const file = path.join(tempDir(t), 'skr.xml');

@@ -39,6 +39,7 @@ export async function writeSampleCeremony(store: EvidenceStore, ceremonyId: stri
   store.append(c, 'step.skipped', p['step.skipped']);
   store.append(c, 'airgap.warning', p['airgap.warning']);
   store.append(c, 'hsm.identified', p['hsm.identified']);
+  store.append(c, 'hsm.profiled', p['hsm.profiled']);
   store.append(c, 'quorum.defined', p['quorum.defined']);
   const credentialId = `${c}-card`;
   store.append(c, 'credential.issued', { ...p['credential.issued'], credentialId });

@@ -19,8 +19,12 @@ test('ksk-ceremony hsm list shows the token with its serial, model and manufactu
   const human = cli(['hsm', 'list', '--module', SOFTHSM_MODULE], token.env);
   assert.equal(human.code, 0, human.stderr);
   assert.match(human.stdout, /token "LISTED"\n\s+serial [0-9a-f]+, model SoftHSM v2, manufacturer SoftHSM project, firmware/);
-  const json = JSON.parse(cli(['hsm', 'list', '--module', SOFTHSM_MODULE, '--json'], token.env).stdout) as { modules: { module: { slots: { token: { label: string } | null }[] } }[] };
-  assert.ok(json.modules[0]?.module.slots.some((s) => s.token?.label === 'LISTED'));
+  assert.match(human.stdout, /\n {4}can: generate:RSASHA256, sign:RSASHA256, .*backup-by-wrapping, restore-from-backup, split-pin-activation\n {4}cannot: - \(everything the app uses is offered\)/);
+  const json = JSON.parse(cli(['hsm', 'list', '--module', SOFTHSM_MODULE, '--json'], token.env).stdout) as {
+    modules: { module: { slots: { token: { label: string } | null; capabilities: { id: string; supported: boolean }[] | null }[] } }[];
+  };
+  const listed = json.modules[0]?.module.slots.find((s) => s.token?.label === 'LISTED');
+  assert.equal(listed?.capabilities?.find((c) => c.id === 'backup-by-wrapping')?.supported, true);
   const bad = cli(['hsm', 'list', '--module', '/nonexistent.so'], token.env);
   assert.equal(bad.code, 4);
   assert.match(bad.stderr, /^ksk-ceremony: There is no PKCS#11 module at \/nonexistent\.so\.\n$/);

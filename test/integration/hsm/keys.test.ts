@@ -62,7 +62,8 @@ test('a generated KSK is seen by pkcs11-tool with its label, ID, usage and acces
   assert.match(privateBlock, /Usage:\s+sign\n/);
   assert.match(privateBlock, /Access:\s+sensitive, always sensitive, extractable, local/);
   const publicBlock = objects.split(/\n(?=\S)/).find((b) => b.startsWith('Public Key Object')) ?? '';
-  assert.match(publicBlock, /Usage:\s+verify\n/);
+  // The public half's usage is the module's own choice (the template leaves it alone); SoftHSM2's includes verify.
+  assert.match(publicBlock, /Usage:\s+.*\bverify\b/);
   // The public key as opensc reads it gives the same DNSKEY public key field.
   const derFile = path.join(tempDir(t), 'pub.der');
   pkcs11Tool(token, ['--read-object', '--type', 'pubkey', '--label', ksk.key.label, '--output-file', derFile]);

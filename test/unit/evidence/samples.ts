@@ -17,6 +17,13 @@ export const samplePayloads: { [T in EventType]: PayloadOf<T> } = {
   'step.skipped': { stepId: 'act1.step2', reason: 'no external witnesses attended' },
   'airgap.warning': { check: 'network interfaces', detail: 'eth0 is up', stepId: 'act3.step1' },
   'hsm.identified': { hsmId: 'hsm-east-1', manufacturer: 'SoftHSM project', model: 'SoftHSM v2', serialNumber: '3f2a', firmware: '2.6', tokenLabel: 'KSK', location: 'safe 2' },
+  'hsm.profiled': {
+    hsmId: 'hsm-east-1',
+    module: { manufacturer: 'tpm2-software.github.io', description: 'TPM2.0 Cryptoki', libraryVersion: '1.9', cryptokiVersion: '2.40' },
+    token: { label: 'KSK', serial: '0000000000000000', model: 'SW   TPM', manufacturer: 'IBM', hardwareVersion: '1.64', firmwareVersion: '25.35', minPinLength: 0, maxPinLength: 128, rng: true },
+    mechanisms: [{ name: 'CKM_RSA_PKCS_KEY_PAIR_GEN', code: 0, minKeySize: 1024, maxKeySize: 3072, flags: ['hw', 'generate-key-pair'] }],
+    capabilities: [{ id: 'backup-by-wrapping', title: 'Back a KSK up by wrapping it', supported: false, detail: 'the token offers no CKM_AES_KEY_WRAP_PAD to wrap with' }],
+  },
   'quorum.defined': { set: 'co-east', threshold: 3, total: 7 },
   'credential.issued': { credentialId: 'co-east-1', kind: 'co-card', set: 'co-east', holderId: 'co-carla', holderName: 'Carla Officer', tebSerial: 'BB100' },
   'credential.presented': { credentialId: 'co-east-1', personId: 'co-carla', stepId: 'act4.step1' },

@@ -1,4 +1,5 @@
 import { mkdirSync, readFileSync } from 'node:fs';
+import { capability } from '../../../hsm/capabilities.js';
 import path from 'node:path';
 import type { CeremonyState, FileRef } from '../../../contract/ceremonyState.js';
 import { ksrToXml } from '../../../dnssec/ksrWrite.js';
@@ -124,18 +125,23 @@ function quarterOf(at: Date): Quarter {
 
 const startOf = (q: Quarter) => new Date(quarterStart(q) * 1000);
 
+const BACKUP_ACT = '  - include: backup-ksk\n    with: { hsm: HSM1 }\n';
+
 /**
  * The first ceremony of a fresh rehearsal workspace: the shipped KSK generation, with the production
  * HSM commissioned (its Crypto Officers receive their credentials) instead of retrieved, since no
- * earlier ceremony did it. An adaptation like any operator's, recorded with its hash.
+ * earlier ceremony did it. On an HSM that cannot wrap keys (tpm2-pkcs11) the backup act is left
+ * out, and the title says so: such an HSM's backup is its vendor's own. An adaptation like any
+ * operator's, recorded with its hash.
  */
-export function firstCeremonyScript(): string {
+export function firstCeremonyScript(options: { backup: boolean } = { backup: true }): string {
   const template = readFileSync(resourcePath('scripts', 'ksk-generation.yaml'), 'utf8');
-  const adapted = template
+  let adapted = template
     .replace(/^id: ksk-generation$/m, 'id: rehearsal-first-ksk-generation')
-    .replace(/^title: KSK generation ceremony$/m, 'title: "Rehearsal world: commission the production HSM and generate the KSK"')
+    .replace(/^title: KSK generation ceremony$/m, `title: "Rehearsal world: commission the production HSM and generate the KSK${options.backup ? '' : ' (not backed up: HSM1 cannot wrap keys)'}"`)
     .replace('  - include: kmf-hsm\n    with: { hsm: HSM1 }', '  - include: commission-hsm\n    with: { hsm: HSM1 }');
-  if (adapted === template || !adapted.includes('include: commission-hsm')) throw new KskError('INTERNAL', 'The KSK generation template changed: the rehearsal world cannot adapt it.');
+  if (adapted === template || !adapted.includes('include: commission-hsm') || !adapted.includes(BACKUP_ACT)) throw new KskError('INTERNAL', 'The KSK generation template changed: the rehearsal world cannot adapt it.');
+  if (!options.backup) adapted = adapted.replace(BACKUP_ACT, '');
   return adapted;
 }
 
@@ -211,7 +217,9 @@ export class Rehearsal {
       let target = nextQuarter(quarterOf(this.ctx.clock.now()));
       if (startOf(target).getTime() - 45 * DAY < this.ctx.clock.now().getTime()) target = nextQuarter(target);
       this.ctx.clock.advanceTo(new Date(startOf(target).getTime() - 45 * DAY));
-      await this.runCeremony({ script: { name: 'rehearsal-first-ksk-generation.yaml', base64: Buffer.from(firstCeremonyScript()).toString('base64') } }, { absent: present, ksrs: {} }, { stage: 'first-ksk-generation' });
+      const backup = capability(await this.ctx.hsms.rehearsalProfile('HSM1'), 'backup-by-wrapping').supported;
+      const script = firstCeremonyScript({ backup });
+      await this.runCeremony({ script: { name: 'rehearsal-first-ksk-generation.yaml', base64: Buffer.from(script).toString('base64') } }, { absent: present, ksrs: {} }, { stage: 'first-ksk-generation' });
     }
     if (!this.quarter) {
       let target = nextQuarter(quarterOf(this.ctx.clock.now()));

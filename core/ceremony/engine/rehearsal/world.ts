@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import type { HsmProfile } from '../../../hsm/capabilities.js';
 import path from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../../../dnssec/files.js';
@@ -51,9 +52,11 @@ const worldSchema = z.object({
 });
 export type WorldFile = z.infer<typeof worldSchema>;
 
-/** What a rehearsal needs of the HSM layer beyond the engine's provider: the ZSK operator's token, and losing an HSM. */
+/** What a rehearsal needs of the HSM layer beyond the engine's provider: the ZSK operator's token, what an HSM can do, and losing an HSM. */
 export interface RehearsalHsms {
   zskSession(): Promise<ZskToken & { close(): Promise<void> }>;
+  /** The capability profile of the rehearsal token standing for an HSM (made on first use). */
+  rehearsalProfile(hsmId: string): Promise<HsmProfile>;
   destroyRehearsalToken(hsmId: string): Promise<void>;
 }
 
