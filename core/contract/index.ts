@@ -9,3 +9,5 @@ export * from './channels/ceremony.js';
 export * from './channels/log.js';
 export * from './ceremonyState.js';
 export * from './stepInputs.js';
+export * from './actionKinds.js';
+export * from './actionResults.js';

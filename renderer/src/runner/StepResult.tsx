@@ -1,6 +1,6 @@
 import type { StepState } from '../../../core/contract/ceremonyState.js';
 import { Hash } from '../components/Hash.js';
-import { captionOf, findHashes, isHashField } from './hashes.js';
+import { captionOf, isHashField, stepHashes } from './hashes.js';
 
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 
@@ -56,7 +56,7 @@ export function StepResult({ step, large = false }: { step: StepState; large?: b
   if (!step.result) return null;
   const checked = step.action.kind === 'teb-check' && Array.isArray(step.result.bags) ? (step.result.bags as unknown as BagChecked[]) : null;
   const result = (checked ? { ...step.result, bags: null } : step.result) as Json;
-  const hashes = findHashes(result);
+  const hashes = stepHashes(step);
   const plain = facts(result, '', []).filter(([, v]) => v !== 'null').slice(0, 60);
   return (
     <section className="panel" aria-label={`What step ${step.number} recorded`} data-testid="step-result">
