@@ -67,7 +67,6 @@ export const algorithmChoiceSchema = z.strictObject({ algorithm: z.enum(algorith
     ctx.addIssue({ code: 'custom', path: ['size'], message: `${value.algorithm} keys are always ${fixed} bits` });
   }
 });
-export type AlgorithmChoice = z.output<typeof algorithmChoiceSchema>;
 
 const signInputs = {
   /** The HSM that holds the signing key. */
@@ -163,7 +162,6 @@ export const actionInputSchemas = {
 export { actionKinds, type ActionKind };
 export type ActionInputs<K extends ActionKind> = z.output<(typeof actionInputSchemas)[K]>;
 export type Action = { [K in ActionKind]: { kind: K; inputs: ActionInputs<K> } }[ActionKind];
-export type ActionOf<K extends ActionKind> = Extract<Action, { kind: K }>;
 
 export const actionSchema = z.discriminatedUnion(
   'kind',

@@ -217,10 +217,6 @@ export const actionResultSchemas = {
 } satisfies { [K in ActionKind]: z.ZodType };
 
 export type ActionResultOf<K extends ActionKind> = z.output<(typeof actionResultSchemas)[K]>;
-export type ActionResult = ActionResultOf<ActionKind>;
-
-/** A step's result as the record and the screens read it: by kind, typed, and checked against the kind's schema. */
-export type KindedResult = { [K in ActionKind]: { kind: K; result: ActionResultOf<K> } }[ActionKind];
 
 /** Checks a result against its kind's schema: before the engine appends it, and whenever a reader takes it from the log. */
 export function readResult<K extends ActionKind>(kind: K, result: unknown): ActionResultOf<K> {
@@ -229,10 +225,4 @@ export function readResult<K extends ActionKind>(kind: K, result: unknown): Acti
   if (!parsed.success) throw new Error(`The result of a ${kind} step is not what the app records for one: ${z.prettifyError(parsed.error).replace(/\n/g, '; ')}`);
   // The schema of kind K parsed it: its output is ActionResultOf<K> (TypeScript cannot follow the generic index).
   return parsed.data as ActionResultOf<K>;
-}
-
-/** A step's result with its kind, for a `switch (typed.kind)` that narrows the result; null when the step has none yet. */
-export function kindedResult(kind: ActionKind, result: unknown): KindedResult | null {
-  if (result === null || result === undefined) return null;
-  return { kind, result: readResult(kind, result) } as KindedResult;
 }

@@ -2,7 +2,6 @@ export * from './api.js';
 export * from './channel.js';
 export * from './envelope.js';
 export * from './events.js';
-export { channels } from './channels/index.js';
 export * from './channels/app.js';
 export * from './channels/workspace.js';
 export * from './channels/ceremony.js';

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { KskError } from '../errors.js';
 import { toPgpWords } from '../hash/pgpWords.js';
 
-export const DNSKEY_FLAG_ZONE = 0x0100;
 export const DNSKEY_FLAG_REVOKE = 0x0080;
 export const DNSKEY_FLAG_SEP = 0x0001;
 /** A KSK: ZONE | SEP. */
