@@ -1,4 +1,4 @@
-import type { ActionResultOf } from '../../../contract/actionResults.js';
+import { readResult, type ActionResultOf } from '../../../contract/actionResults.js';
 import type { StepInputOf } from '../../../contract/stepInputs.js';
 import { KskError } from '../../../errors.js';
 import { normalizeSerial } from '../../../evidence/registers/tebs.js';
@@ -370,8 +370,7 @@ function compromisedHsms(run: StepRun): HsmSubject[] {
 function retiredHere(run: StepRun): string[] {
   return run.state.acts
     .flatMap((a) => a.steps)
-    .filter((s) => s.action.kind === 'replace-hardware' && s.result)
-    .flatMap((s) => ((s.result?.retired as { serial: string }[] | undefined) ?? []).map((r) => r.serial));
+    .flatMap((s) => (s.action.kind === 'replace-hardware' && s.result ? readResult('replace-hardware', s.result).retired.map((r) => r.serial) : []));
 }
 
 export async function dischargeFollowUp(run: StepRun, input: StepInputOf<'discharge-follow-up'>): Promise<Execution<'discharge-follow-up'>> {

@@ -288,7 +288,7 @@ export async function signAdditionalKsrs(run: StepRun, input: StepInputOf<'sign-
     signed.summary.overridden.forEach((c) => overridden.add(c));
     previous = signed.skr;
   }
-  const coverUntil = (run.resultOf(i.span.fromStep) as { coverUntil?: string }).coverUntil ?? null;
+  const coverUntil = readResult('assess-duration', run.resultOf(i.span.fromStep)).coverUntil;
   const reaches = skrs.at(-1)?.lastExpiration ?? '';
   return { result: { hsmId: i.hsm, skrs, coverUntil, covered: coverUntil !== null && reaches >= coverUntil, overridden: [...overridden] } };
 }
@@ -298,8 +298,7 @@ function lastSkrOfCeremony(run: StepRun): Skr | undefined {
   const signStep = run.script.acts.flatMap((a) => a.steps).find((s) => s.action.kind === 'sign-ksr');
   if (!signStep) return undefined;
   const view = run.state.acts.flatMap((a) => a.steps).find((s) => s.id === signStep.id);
-  const sha = (view?.result?.skr as { sha256?: string } | undefined)?.sha256;
-  return sha ? parseSkr(run.deps.store.readArtifact(sha)) : undefined;
+  return view?.result ? parseSkr(run.deps.store.readArtifact(readResult('sign-ksr', view.result).skr.sha256)) : undefined;
 }
 
 export async function storeRrsigs(run: StepRun, input: StepInputOf<'store-rrsigs'>): Promise<Execution<'store-rrsigs'>> {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Clock } from '../../../clock.js';
 import type { CeremonyState, StepState } from '../../../contract/ceremonyState.js';
 import type { ActionKind } from '../../../contract/actionKinds.js';
+import { readResult } from '../../../contract/actionResults.js';
 import type { StepInput, StepInputGiven } from '../../../contract/stepInputs.js';
 import { KskError } from '../../../errors.js';
 import { toPgpWords } from '../../../hash/pgpWords.js';
@@ -430,7 +431,7 @@ export class CeremonyDriver {
   /** The holders whose keys this ceremony's courier-keys step recorded as sent. */
   private couriered(state: CeremonyState): string[] {
     const step = state.acts.flatMap((a) => a.steps).find((s) => s.action.kind === 'courier-keys');
-    return ((step?.result?.packages as { holder: string }[] | undefined) ?? []).map((p) => p.holder);
+    return step?.result ? readResult('courier-keys', step.result).packages.map((p) => p.holder) : [];
   }
 
   /** The Crypto Officers who hold credentials for the production HSM (not the sealed ones). */
@@ -487,24 +488,24 @@ export class CeremonyDriver {
       // What the app says this ceremony has not done (a compromised HSM not retired) stays open.
       .filter((o) => kinds.includes(o.kind) && o.origin.ceremonyId !== this.ceremonyId && !o.unmet)
       // A rollover completes over several quarters; stored RRSIGs only once the last one is released.
-      .filter((o) => o.kind !== 'rfc5011-rollover' && (o.kind !== 'release-rrsigs' || released?.result?.remaining === 0))
+      .filter((o) => o.kind !== 'rfc5011-rollover' && (o.kind !== 'release-rrsigs' || (released?.result ? readResult('release-rrsigs', released.result).remaining === 0 : false)))
       .map((o) => ({ obligationId: o.id, note: `Done in ceremony ${this.ceremonyId} (${state.script.title}).` }));
   }
 
   /** What the simulated people keep from a step: share sheets, where the backup went, which set activates which token. */
   private remember(state: CeremonyState, step: StepState, outcome: Record<string, unknown> | null): void {
     const done = state.acts.flatMap((a) => a.steps).find((s) => s.id === step.id);
-    const result = (done?.result ?? {}) as Record<string, unknown>;
+    const kind = step.action.kind;
+    if (!done?.result || (kind !== 'hsm-initialize' && kind !== 'backup-ksk')) return;
+    const result = readResult(kind, done.result);
     const shares = (outcome?.shares ?? []) as { credentialId: string; holderId: string; sheet: string }[];
-    const set = typeof result.set === 'string' ? result.set : undefined;
-    if (set) for (const s of shares) this.world.keepCredential(s.credentialId, s.holderId, set, s.sheet);
-    if (step.action.kind === 'hsm-initialize' && set) {
+    for (const s of shares) this.world.keepCredential(s.credentialId, s.holderId, result.set, s.sheet);
+    if (kind === 'hsm-initialize') {
       const hsm = state.hsms.find((h) => h.id === result.hsmId);
-      if (hsm?.binding) this.world.setActivation(hsm.binding.tokenLabel, set);
-    }
-    if (step.action.kind === 'backup-ksk' && set) {
-      const copies = result.copies as string[];
-      this.world.addBackup({ backupId: result.backupId as string, keyLabel: (result.key as { label: string }).label, file: path.relative(this.world.root, copies[0] as string), set });
+      if (hsm?.binding) this.world.setActivation(hsm.binding.tokenLabel, result.set);
+    } else {
+      const backup = readResult('backup-ksk', done.result);
+      this.world.addBackup({ backupId: backup.backupId, keyLabel: backup.key.label, file: path.relative(this.world.root, backup.copies[0] as string), set: backup.set });
     }
   }
 }
