@@ -4,26 +4,66 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { appInfo } from '../core/appInfo.js';
+import { messageOf } from '../core/errors.js';
 import { defaultWorkspaceDir } from '../core/workspace/workspace.js';
 import { startBrowserHost } from './server.js';
 
 /** `npm run start:browser`: the app in Debian's Chromium, for rehearsal where Electron is absent. */
-const { values } = parseArgs({
-  options: {
-    workspace: { type: 'string' },
-    port: { type: 'string', default: '0' },
-    open: { type: 'boolean', default: false },
-    production: { type: 'boolean', default: false },
-    /** A folder (besides the workspace and removable media) the app may read files from and export to. */
-    'allow-folder': { type: 'string', multiple: true },
-  },
-});
+const usage = [
+  'usage: node dist/browser-host/main.js [--workspace DIR] [--port N] [--open] [--production] [--allow-folder DIR]...',
+  '',
+  'Serves KSK Ceremony on loopback for a browser (Debian Chromium), for rehearsals where Electron is absent.',
+  '  --workspace DIR  the workspace (default: the app’s own)',
+  '  --port N         the loopback port (default: any free one)',
+  '  --open           open it in Chromium',
+  '  --production     production mode (default: rehearsal)',
+  '  --allow-folder DIR  a folder (besides the workspace and removable media) the app may read files from and export to; repeatable',
+  '  --version        print the version',
+].join('\n');
+
+function options() {
+  try {
+    return parseArgs({
+      options: {
+        workspace: { type: 'string' },
+        port: { type: 'string', default: '0' },
+        open: { type: 'boolean', default: false },
+        production: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+        version: { type: 'boolean', default: false },
+        'allow-folder': { type: 'string', multiple: true },
+      },
+    }).values;
+  } catch (e) {
+    // As the CLI does: a usage error goes to stderr with the usage, exit 2, never a stack trace.
+    process.stderr.write(`browser-host: ${messageOf(e)}\n${usage}\n`);
+    process.exit(2);
+  }
+}
+
+const values = options();
+if (values.help) {
+  process.stdout.write(`${usage}\n`);
+  process.exit(0);
+}
+if (values.version) {
+  process.stdout.write(`${appInfo.name} ${appInfo.version}\n`);
+  process.exit(0);
+}
+if (!/^\d{1,5}$/.test(values.port) || Number(values.port) > 65535) {
+  process.stderr.write(`browser-host: --port takes a port number from 0 to 65535, not "${values.port}".\n${usage}\n`);
+  process.exit(2);
+}
 
 const host = await startBrowserHost({
   workspaceDir: values.workspace ?? defaultWorkspaceDir(),
   port: Number(values.port),
   mode: values.production ? 'production' : 'rehearsal',
   confineFilesTo: values['allow-folder'] ?? [],
+}).catch((e: unknown) => {
+  process.stderr.write(`browser-host: ${messageOf(e)}\n`);
+  process.exit(1);
 });
 
 /**

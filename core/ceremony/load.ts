@@ -167,10 +167,6 @@ export function readScriptFile(filePath: string): string {
   return readRegularFileSync(filePath, 'ceremony script', MAX_SCRIPT_BYTES).toString('utf8');
 }
 
-export function loadScriptFile(filePath: string, parts: PartLoader = shippedParts): Script {
-  return loadScript(readScriptFile(filePath), filePath, parts);
-}
-
 /** A script received as a value (from the log or the contract), validated exactly like a file. */
 export function scriptFromValue(value: unknown, name = 'script'): Script {
   return loadScript(JSON.stringify(value) ?? 'null', name);

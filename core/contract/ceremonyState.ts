@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { actionKinds } from './actionKinds.js';
 
 /**
  * The state of a ceremony as the UI, the projector view, the printed record and the bundle composer
@@ -6,8 +7,8 @@ import { z } from 'zod';
  * `ceremonyState`): nothing here is stored anywhere else, so after a crash reopening the log gives
  * back exactly this. JSON-safe: times are UTC ISO strings, hashes lower-case hex.
  *
- * The contract imports only zod, so the names of action kinds, procedures and roles are plain
- * strings here; core/ceremony holds their vocabularies (a unit test keeps the lists equal).
+ * The contract imports only zod, so the names of procedures and roles are plain strings here;
+ * core/ceremony holds their vocabularies. Action kinds are the contract's own (actionKinds.ts).
  */
 
 export const isoTimeSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z$/, 'a UTC time in ISO 8601, e.g. 2024-01-11T00:00:00.000Z');
@@ -39,7 +40,7 @@ export const scriptStepViewSchema = z.object({
   initial: z.boolean(),
   seedStep: z.string().optional(),
   action: z.object({
-    kind: z.string(),
+    kind: z.enum(actionKinds),
     /** "Generate a KSK": the kind's title (core/ceremony/actions.ts actionInfo). */
     title: z.string(),
     /** What the engine records when the step runs. */

@@ -3,7 +3,6 @@ import { KskError } from '../errors.js';
 import { toPgpWords } from '../hash/pgpWords.js';
 import { MAX_DNSKEY_PUBLIC_KEY_BYTES } from './wireLimits.js';
 
-export const DNSKEY_FLAG_ZONE = 0x0100;
 export const DNSKEY_FLAG_REVOKE = 0x0080;
 export const DNSKEY_FLAG_SEP = 0x0001;
 /** A KSK: ZONE | SEP. */

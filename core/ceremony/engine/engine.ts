@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { utcIso } from '../../clock.js';
+import { readResult } from '../../contract/actionResults.js';
 import type { CeremonyState, CeremonySummaryView, FileRef, StepState } from '../../contract/ceremonyState.js';
 import { readFileRef } from './fileRef.js';
 import type { CredentialInput, PrepareInput, ValidStepInput } from '../../contract/stepInputs.js';
@@ -28,7 +29,7 @@ import { deadlineStatus, defaultDeadlinePolicy, type DeadlineStatus } from '../d
 import { triage, type TriageAnswers } from '../triage.js';
 import { findStep, templateIdFor, type Script, type Step } from '../script.js';
 import { readCurrentSkr } from './currentSkr.js';
-import { completeFromReconciled, executors, presentCredential, prepareStep, reactivationAllowed } from './executors/index.js';
+import { completeFromReconciled, execute, presentCredential, prepareStep, reactivationAllowed } from './executors/index.js';
 import { workspaceObligations } from './obligations.js';
 import { attestorsOf, ceremonyState, deadlinePolicyOf } from './project.js';
 import type { EngineDeps, Execution, Json, Performer, StepRun } from './run.js';
@@ -528,13 +529,12 @@ export class CeremonyEngine {
 
   /** Records what a step's performer or the IW did and, in the same transaction, the completion it brings. */
   #record<T extends AppendableType>(ceremonyId: string, stepId: string, type: T, payload: PayloadOf<T>, complete = true): void {
+    const step = type === 'action.performed' ? findStep(this.scriptOf(ceremonyId).script, stepId) : undefined;
+    // A result is what its kind records (contract/actionResults.ts), or it is not written.
+    if (step) readResult(step.action.kind, (payload as PayloadOf<'action.performed'>).result);
     this.deps.store.atomically(() => {
       this.deps.store.append(ceremonyId, type, payload);
-      if (type === 'action.performed' && complete) {
-        const { script } = this.scriptOf(ceremonyId);
-        const step = findStep(script, stepId);
-        if (step) this.#decide(ceremonyId, step, (payload as PayloadOf<'action.performed'>).result as Json);
-      }
+      if (step && complete) this.#decide(ceremonyId, step, (payload as PayloadOf<'action.performed'>).result as Json);
       if (complete) this.#maybeComplete(ceremonyId, stepId);
     });
   }
@@ -655,10 +655,9 @@ export class CeremonyEngine {
       if (!reactivating) this.#readyToAct(state, view);
       const performer = this.#performer(state, step, view, request.performer);
       const run = this.#run(state, step, view, performer);
-      const executor = executors[kind];
-      let execution: Execution;
+      let execution: Execution<typeof kind>;
       try {
-        execution = await executor(run, request.input as { kind: string } & Json);
+        execution = await execute(request.input.kind, run, request.input);
       } catch (e) {
         const code = e instanceof KskError ? e.code : 'INTERNAL';
         if (recordedFailures.has(code) && this.state(request.ceremonyId).status !== 'closed') {

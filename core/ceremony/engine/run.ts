@@ -1,5 +1,8 @@
 import type { Clock } from '../../clock.js';
+import type { ActionKind } from '../../contract/actionKinds.js';
+import type { ActionResultOf } from '../../contract/actionResults.js';
 import type { CeremonyState, StepState } from '../../contract/ceremonyState.js';
+import type { StepInputOf } from '../../contract/stepInputs.js';
 import type { ContractEvent } from '../../contract/events.js';
 import type { AppendableType, EvidenceStore, NewArtifact } from '../../evidence/store.js';
 import type { PayloadOf } from '../../evidence/events.js';
@@ -37,11 +40,11 @@ export interface Performer {
   role: string;
 }
 
-/** What an executor produced: the result the log keeps, and what only the caller gets (shares to print). */
-export interface Execution {
-  result: Json;
+/** What an executor produced: the result the log keeps (its kind's, see actionResults.ts), and what only the caller gets (shares to print). */
+export type Execution<K extends ActionKind> = {
+  result: ActionResultOf<K>;
   outcome?: Json;
-}
+};
 
 /**
  * Everything an executor may use while one step runs. Executors append their evidence as they go
@@ -75,4 +78,5 @@ export interface StepRun {
   opId(operation: string): string;
 }
 
-export type Executor = (run: StepRun, input: { kind: string } & Json) => Promise<Execution>;
+/** Performs a step of kind K with what the room supplied for it; one per kind in executors/index.ts. */
+export type Executor<K extends ActionKind> = (run: StepRun, input: StepInputOf<K>) => Promise<Execution<K>>;

@@ -7,16 +7,14 @@ import { ModeBanner } from '../components/ModeBanner.js';
 import { ScreenTitle } from '../components/ScreenTitle.js';
 import { utc } from '../format.js';
 import { CeremonyLoader } from '../panels/CeremonyLoader.js';
-import { captionOf, findHashes, type FoundHash } from '../runner/hashes.js';
-
-type Json = Parameters<typeof findHashes>[0];
+import { captionOf, stepHashes, type FoundHash } from '../runner/hashes.js';
 
 /** The hashes the room should see now: the current step's, or else those of the last step that recorded any. */
 function hashesToShow(state: CeremonyState, current: StepState | null): { step: StepState; hashes: FoundHash[] } | null {
   const steps = state.acts.flatMap((a) => a.steps);
   const candidates = current ? [current, ...steps.slice(0, steps.indexOf(current)).reverse()] : [...steps].reverse();
   for (const step of candidates) {
-    const hashes = findHashes(step.result as Json);
+    const hashes = stepHashes(step);
     if (hashes.length > 0) return { step, hashes };
   }
   return null;
