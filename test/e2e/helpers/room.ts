@@ -105,7 +105,7 @@ export class Room {
         await panel.getByRole('button', { name: 'Confirm: this was done' }).click();
         break;
       case 'notify':
-        await panel.getByRole('group', { name: /^Notified: row 1$/ }).getByRole('textbox', { name: 'Name' }).fill('Carla Officer 1');
+        await this.notify();
         await runner.perform();
         break;
       case 'schedule-alternate': {
@@ -173,6 +173,19 @@ export class Room {
     await runner.leaves(step.id, 'in-progress');
     this.performed.add(step.kind);
     return true;
+  }
+
+  /** One person notified for each kind of recipient the step names (Crypto Officers, Recovery Key Share Holders ...). */
+  async notify(): Promise<void> {
+    const panel = this.runner.panel;
+    const roles = await panel.getByRole('group', { name: /^Notified: row 1$/ }).getByRole('combobox', { name: 'Role' }).locator('option').allTextContents();
+    const names: Record<string, string> = { CO: 'Carla Officer 1', RKSH: 'Rhea Shareholder 1' };
+    for (const [i, role] of roles.entries()) {
+      if (i > 0) await panel.getByRole('button', { name: 'Add a row' }).click();
+      const row = panel.getByRole('group', { name: `Notified: row ${i + 1}` });
+      if ((await row.getByRole('textbox', { name: 'Name' }).inputValue()) === '') await row.getByRole('textbox', { name: 'Name' }).fill(names[role] ?? 'Rob Security');
+      await row.getByRole('combobox', { name: 'Role' }).selectOption(role);
+    }
   }
 
   /** Reads the serial off each bag (the world's shelf), or a new bag's for a seal; a delivered bag's manifest says the same. */
