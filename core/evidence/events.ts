@@ -164,6 +164,13 @@ export const eventSchema = z.discriminatedUnion('type', [
     tebSerial: text(64).optional(),
     stepId,
   }),
+  /**
+   * Share sheets a step issued were put on the screen (never in the log: the sheets themselves are
+   * secret); sheets.handed-over when the CA confirms every holder has theirs. Shown without the
+   * second means the room may have lost them (a restart): the step says so.
+   */
+  event('sheets.shown', { stepId: ident, credentialIds: z.array(ident).min(1) }),
+  event('sheets.handed-over', { stepId: ident, credentialIds: z.array(ident).min(1), confirmedBy: ident }),
   event('credential.presented', { credentialId: ident, personId: ident, stepId }),
   event('credential.retired', { credentialId: ident, reason: text(), stepId }),
 

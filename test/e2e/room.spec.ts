@@ -1,8 +1,9 @@
 import type { Locator, Page } from '@playwright/test';
+import { startBrowserHost } from '../../dist/browser-host/server.js';
 import { expect, test } from './fixtures.js';
 import { eventsOf } from './helpers/log.js';
 import { checkScreen } from './helpers/screens.js';
-import { people, Room } from './helpers/room.js';
+import { officers, people, Room } from './helpers/room.js';
 import { SignInPage, TriagePage } from './pages/AppPages.js';
 import { RunnerPage } from './pages/RunnerPage.js';
 
@@ -27,6 +28,36 @@ async function triageToDr431A(page: Page, url: string): Promise<TriagePage> {
   for (let n = 0; n < 4; n++) await triage.answer('Yes');
   await expect(triage.procedure).toHaveText('DR 4.3.1 A');
   return triage;
+}
+
+/** Everyone the procedure needs in the room; the COs and RKSHs return under the ids their credentials were issued to. */
+async function signInTheRoom(page: Page): Promise<void> {
+  const signIn = new SignInPage(page);
+  for (const p of people) await signIn.signIn(p.name, p.roles);
+  const holders = (await page.getByTestId('returning').locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))).filter((v) => /^rksh-/.test(v));
+  for (const id of [...officers, ...holders]) {
+    const count = await signIn.participants.count();
+    await page.getByTestId('returning').selectOption(id);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await expect(signIn.participants).toHaveCount(count + 1);
+  }
+}
+
+/** Triage, the room signed in, and the runner played until the step `until` is in the given status. */
+async function runUntil(page: Page, url: string, room: Room, until: (step: { id: string; status: string; kind: string }) => boolean): Promise<string> {
+  const triage = await triageToDr431A(page, url);
+  await triage.start('Rehearsal site North');
+  await expect(page).toHaveURL(/\/sign-in$/);
+  const ceremonyId = ceremonyIdOf(page);
+  await signInTheRoom(page);
+  await room.runner.open(url, ceremonyId);
+  for (let moves = 0; ; moves++) {
+    expect(moves, 'the step should be reached in fewer moves').toBeLessThan(200);
+    const step = await room.runner.current();
+    if (!step) throw new Error('the ceremony ended before the step was reached');
+    if (until(step)) return ceremonyId;
+    await room.play();
+  }
 }
 
 function ceremonyIdOf(page: Page): string {
@@ -110,4 +141,79 @@ test('Enter commits every character typed: the ceremony details from triage, the
   const performed = (await eventsOf(world.workspaceDir, 'ksr-kbd-test')).filter((e) => e.type === 'action.performed').map((e) => JSON.stringify(e.payload));
   expect(performed.find((p) => p.includes('"notified"'))).toMatch(/"Carla Officer 1".*"call-ref-42".*"Rhea Shareholder 1"/);
   expect(performed.some((p) => p.includes(`"${world.state.bags.laptop!}"`))).toBe(true);
+});
+
+test('the activation sheets survive a reload (the backend holds them until handed over), the page asks before it is left, and after a restart the step says exactly what was lost', async ({ page, world }, testInfo) => {
+  test.setTimeout(300_000);
+  const startAt = Date.parse(world.time) + 1000;
+  const started = Date.now();
+  let host = await startBrowserHost({ workspaceDir: world.workspaceDir, mode: 'rehearsal', startAt: new Date(startAt).toISOString() });
+  try {
+    const room = new Room(page, world, async () => undefined);
+    const ceremonyId = await runUntil(page, host.url, room, (s) => s.id === 'hsm-initialize-HSM2' && s.status === 'in-progress');
+    await room.runner.perform();
+    const shares = page.getByTestId('issued-share');
+    await expect(shares.first()).toBeVisible();
+    const sheets = await shares.locator('pre').allTextContents();
+    expect(sheets.length).toBeGreaterThan(1);
+
+    // F5 while the sheets are on screen: the page asks first (the browser's own dialog), and after the reload they are there again.
+    const asked: string[] = [];
+    page.on('dialog', (d) => {
+      asked.push(d.type());
+      void d.accept();
+    });
+    await page.reload();
+    expect(asked).toEqual(['beforeunload']);
+    await expect(shares).toHaveCount(sheets.length);
+    expect(await shares.locator('pre').allTextContents()).toEqual(sheets);
+    await checkScreen(page, testInfo, 'room-sheets-after-reload');
+
+    // The app itself restarts before the CA confirmed the hand-over: the sheets are gone, and the step says which and what to do.
+    await host.close();
+    host = await startBrowserHost({ workspaceDir: world.workspaceDir, mode: 'rehearsal', startAt: new Date(startAt + (Date.now() - started) + 60_000).toISOString() });
+    await room.runner.open(host.url, ceremonyId);
+    const lost = page.getByTestId('lost-sheets');
+    await expect(lost.getByRole('heading')).toHaveText(/^The share sheets of step [\d.]+ are lost$/);
+    await expect(lost).toContainText(`issued ${sheets.length} share sheets`);
+    await expect(lost).toContainText('Carla Officer 1');
+    await expect(lost).toContainText('record an exception (the IW signs) naming the sheets lost, then re-issue them under it');
+    await expect(page.getByTestId('issued-share')).toHaveCount(0);
+    await checkScreen(page, testInfo, 'room-sheets-lost');
+    // The loss is recorded as an exception the IW signs.
+    await lost.getByRole('button', { name: /^Record the loss of the sheets/ }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('What happened').fill('The app was restarted before the holders took their sheets.');
+    await dialog.getByLabel('What was decided').fill('Initialise HSM2 again to re-issue the credentials.');
+    await dialog.getByTestId('iw-sign-exception').click();
+    await expect(dialog).toHaveCount(0);
+    const events = await eventsOf(world.workspaceDir, ceremonyId);
+    expect(events.filter((e) => e.type === 'sheets.shown')).toHaveLength(1);
+    expect(events.filter((e) => e.type === 'sheets.handed-over')).toHaveLength(0);
+    expect(events.some((e) => e.type === 'exception' && JSON.stringify(e.payload).includes('before the holders took their sheets'))).toBe(true);
+  } finally {
+    await host.close();
+  }
+});
+
+test('sheets confirmed handed over leave the screen and the log says who confirmed it', async ({ page, world, worldHost }) => {
+  test.setTimeout(240_000);
+  const room = new Room(page, world, async () => undefined);
+  const ceremonyId = await runUntil(page, worldHost.url, room, (s) => s.id === 'hsm-initialize-HSM2' && s.status === 'in-progress');
+  await room.runner.perform();
+  await expect(page.getByTestId('issued-share').first()).toBeVisible();
+  await page.getByRole('button', { name: /^Every holder has their sheet/ }).click();
+  await expect(page.getByTestId('issued-shares')).toHaveCount(0);
+  // Nothing is on screen any more: the page is left without asking.
+  const asked: string[] = [];
+  page.on('dialog', (d) => {
+    asked.push(d.type());
+    void d.accept();
+  });
+  await page.reload();
+  await expect(room.runner.panel).toBeVisible();
+  expect(asked).toEqual([]);
+  await expect(page.getByTestId('lost-sheets')).toHaveCount(0);
+  const handedOver = (await eventsOf(world.workspaceDir, ceremonyId)).filter((e) => e.type === 'sheets.handed-over');
+  expect(handedOver.map((e) => e.payload.confirmedBy)).toEqual(['ada-administrator']);
 });

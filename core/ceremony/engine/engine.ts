@@ -27,7 +27,7 @@ import { completeFromReconciled, executors, presentCredential, prepareStep, reac
 import { workspaceObligations } from './obligations.js';
 import { attestorsOf, ceremonyState, deadlinePolicyOf } from './project.js';
 import type { EngineDeps, Execution, Json, Performer, StepRun } from './run.js';
-import { Sessions, type LiveHsm } from './sessions.js';
+import { Sessions, type IssuedSheet, type LiveHsm } from './sessions.js';
 
 /**
  * The ceremony engine: runs a script step by step on the evidence log. Every transition is an
@@ -115,6 +115,7 @@ export class CeremonyEngine {
       obligations: workspaceObligations(store, { rehearsal: this.#rehearsalOf(ceremonyId) }),
       held: this.sessions.heldCounts(ceremonyId),
       liveHsms: this.sessions.loggedIn(ceremonyId),
+      sheetsHeld: this.sessions.sheetsHeld(ceremonyId),
     });
   }
 
@@ -579,8 +580,36 @@ export class CeremonyEngine {
         }
         throw e;
       }
-      this.#record(request.ceremonyId, step.id, 'action.performed', { stepId: step.id, kind, performer, result: execution.result as PayloadOf<'action.performed'>['result'] }, !reactivating);
+      const sheets = issuedSheets(execution.outcome);
+      this.deps.store.atomically(() => {
+        // The log says the sheets were shown; the backend keeps them in memory until the CA confirms every holder has theirs, so a reload shows them again.
+        if (sheets.length > 0) this.deps.store.append(request.ceremonyId, 'sheets.shown', { stepId: step.id, credentialIds: sheets.map((s) => s.credentialId) });
+        this.#record(request.ceremonyId, step.id, 'action.performed', { stepId: step.id, kind, performer, result: execution.result as PayloadOf<'action.performed'>['result'] }, !reactivating);
+      });
+      if (sheets.length > 0) this.sessions.keepSheets(request.ceremonyId, step.id, sheets);
       return this.#change(request.ceremonyId, execution.outcome ?? null);
+    });
+  }
+
+  /** The share sheets a step issued, while the backend still holds them (after a restart: none). */
+  sheets(request: { ceremonyId: string; stepId: string }): IssuedSheet[] {
+    const state = this.state(request.ceremonyId);
+    const { view } = this.#step(state, request.stepId);
+    if (!view.sheets) throw new KskError('NOT_FOUND', `Step ${view.number} (${view.id}) issued no share sheets.`);
+    return this.sessions.sheets(request.ceremonyId, request.stepId) ?? [];
+  }
+
+  /** The CA confirms every holder has their sheet: the log records it and the backend forgets the sheets. */
+  sheetsHandedOver(request: { ceremonyId: string; stepId: string; personId: string }): Promise<Change> {
+    return this.#locked(request.ceremonyId, async () => {
+      const state = this.#open(request.ceremonyId);
+      const { view } = this.#step(state, request.stepId);
+      if (!view.sheets) throw new KskError('NOT_FOUND', `Step ${view.number} (${view.id}) issued no share sheets.`);
+      if (view.sheets.handedOver) throw new KskError('CONFLICT', `The sheets of step ${view.number} were confirmed handed over at ${view.sheets.handedOver.at}.`);
+      const ca = this.#present(state, request.personId);
+      this.deps.store.append(request.ceremonyId, 'sheets.handed-over', { stepId: view.id, credentialIds: view.sheets.holders.map((h) => h.credentialId), confirmedBy: ca.personId });
+      this.sessions.dropSheets(request.ceremonyId, view.id);
+      return this.#change(request.ceremonyId);
     });
   }
 
@@ -861,4 +890,11 @@ function assessment(d: DeadlineStatus, stepId?: string): PayloadOf<'deadline.ass
     publicationMargin: d.policy.publicationMargin,
     consequence: d.consequence,
   };
+}
+
+/** The share sheets in a step's outcome (hsm-initialize, backup-ksk), if it issued any. */
+function issuedSheets(outcome: Json | null | undefined): IssuedSheet[] {
+  const shares = outcome?.shares;
+  if (!Array.isArray(shares)) return [];
+  return shares.filter((s): s is Json => typeof s === 'object' && s !== null && !Array.isArray(s) && typeof s.sheet === 'string').map((s) => ({ credentialId: String(s.credentialId), holderId: String(s.holderId), holderName: String(s.holderName ?? s.holderId), sheet: String(s.sheet) }));
 }

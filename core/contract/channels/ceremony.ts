@@ -136,6 +136,18 @@ export const ceremonyChannels = {
   /** The IW initials a performed step; the step completes. */
   'step.initial': channel(z.strictObject({ ...stepRef, personId }), changeSchema),
 
+  /**
+   * The share sheets a step issued, as long as the backend holds them: from the perform until the
+   * CA confirms every holder has theirs (a reload of the page shows them again). Empty after a
+   * restart of the app: the step's state then says they were shown and not confirmed handed over.
+   */
+  'step.sheets': channel(
+    z.strictObject(stepRef),
+    z.object({ sheets: z.array(z.object({ credentialId: z.string(), holderId: z.string(), holderName: z.string(), sheet: z.string() })) }),
+  ),
+  /** The CA (personId) confirms every holder has their sheet: recorded in the log; the backend forgets the sheets. */
+  'step.sheetsHandedOver': channel(z.strictObject({ ...stepRef, personId }), changeSchema),
+
   /** Skips a step: an exception with the reason, signed by the IW. */
   'step.skip': channel(z.strictObject({ ...stepRef, deviation: deviationSchema }), changeSchema),
 

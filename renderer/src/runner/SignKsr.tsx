@@ -10,6 +10,7 @@ import { OutDir, PersonSelect, outOf } from './forms/common.js';
 import type { PerformerValue } from './Performer.js';
 import { compareTyped } from './hashes.js';
 import { RecordException } from './Exceptions.js';
+import { useLeaveGuard } from '../leaveGuard.js';
 
 type Prepared = ResponseOf<'step.prepare'>;
 
@@ -76,6 +77,8 @@ export function SignKsr({ state, step, performer, blocked }: { state: CeremonySt
   const [typed, setTyped] = useState<string[]>([]);
   const [readBy, setReadBy] = useState('');
   const [dir, setDir] = useState('');
+  // The hash typed so far, as it is read aloud, is lost by a reload: the page asks first.
+  useLeaveGuard(typed.some((t) => t.trim() !== ''));
   const inputs = step.action.inputs as { hashReadBy?: string; hsm?: string };
   const readers = withRoles(state, [inputs.hashReadBy ?? 'RZM']);
   const failing = prepared ? prepared.checks.filter((c) => c.status === 'fail') : [];

@@ -6,7 +6,6 @@ import { ErrorMessage } from '../components/ErrorMessage.js';
 import { utc } from '../format.js';
 import { Attest } from './Attest.js';
 import { Deviation, ExceptionsList } from './Exceptions.js';
-import { sharesOf, useIssueShares } from './IssuedShares.js';
 import { ActionForm, TextField } from './forms/common.js';
 import { actionForms } from './forms/index.js';
 import { Performer, noPerformer, performerOf, type PerformerValue } from './Performer.js';
@@ -86,7 +85,6 @@ function Reconcile({ state }: { state: CeremonyState }) {
 function Work({ state, step }: { state: CeremonyState; step: StepState }) {
   const start = useAction('step.start');
   const perform = useAction('step.perform');
-  const issue = useIssueShares();
   const [performerFields, setPerformerFields] = useState(noPerformer);
   const performer = performerOf(state, step, performerFields);
   const current = step.id === state.currentStepId;
@@ -111,7 +109,7 @@ function Work({ state, step }: { state: CeremonyState; step: StepState }) {
   const presenting = step.needs.includes('present');
   const blocked = presenting ? 'Every credential of the quorum must be presented first.' : performer ? null : 'Choose who performs the step.';
   const run = (input: StepInput) => {
-    if (performer) void perform.run({ ceremonyId: state.ceremonyId, stepId: step.id, performer, input }).then((r) => r?.ok && issue(step.number, sharesOf(r.value.outcome)));
+    if (performer) void perform.run({ ceremonyId: state.ceremonyId, stepId: step.id, performer, input });
   };
   return (
     <>
