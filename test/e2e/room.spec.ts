@@ -1,3 +1,7 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import type { Locator, Page } from '@playwright/test';
 import { startBrowserHost } from '../../dist/browser-host/server.js';
 import { expect, test } from './fixtures.js';
@@ -6,6 +10,9 @@ import { checkScreen } from './helpers/screens.js';
 import { officers, people, Room } from './helpers/room.js';
 import { SignInPage, TriagePage } from './pages/AppPages.js';
 import { RunnerPage } from './pages/RunnerPage.js';
+
+const run = promisify(execFile);
+const cli = new URL('../../dist/core/cli/main.js', import.meta.url).pathname;
 
 /**
  * DR 4.3.1 A as the live room runs it (the lost KSK reconstructed from the backup): the defects
@@ -41,6 +48,10 @@ async function signInTheRoom(page: Page): Promise<void> {
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await expect(signIn.participants).toHaveCount(count + 1);
   }
+}
+
+function ceremonyIdFromRunner(page: Page): string {
+  return decodeURIComponent(/#\/ceremony\/([^/]+)$/.exec(page.url())![1]!);
 }
 
 /** Triage, the room signed in, and the runner played until the step `until` is in the given status. */
@@ -216,4 +227,42 @@ test('sheets confirmed handed over leave the screen and the log says who confirm
   await expect(page.getByTestId('lost-sheets')).toHaveCount(0);
   const handedOver = (await eventsOf(world.workspaceDir, ceremonyId)).filter((e) => e.type === 'sheets.handed-over');
   expect(handedOver.map((e) => e.payload.confirmedBy)).toEqual(['ada-administrator']);
+});
+
+test('the final bundle goes on the stick beside the partial one of the export step: the names and READMEs say which is which, and each verifies as what it is', async ({ page, world, worldHost }, testInfo) => {
+  test.setTimeout(480_000);
+  const stick = testInfo.outputPath('stick');
+  mkdirSync(stick, { recursive: true });
+  const room = new Room(page, world, async () => undefined);
+  room.outDir = stick;
+  const ceremonyId = await runUntil(page, worldHost.url, room, () => false).catch(async (e: unknown) => {
+    if (String(e).includes('the ceremony ended')) return ceremonyIdFromRunner(page);
+    throw e;
+  });
+  const partial = readdirSync(stick).filter((n) => n.includes('-partial-e'));
+  expect(partial).toHaveLength(1);
+  await page.getByTestId('close-ceremony').click();
+  await expect(room.runner.closedPanel).toBeVisible();
+  await page.getByTestId('export-to').fill(stick);
+  await page.getByTestId('export').click();
+  await expect(page.getByTestId('export-result')).toBeVisible({ timeout: 120_000 });
+  await checkScreen(page, testInfo, 'room-final-beside-partial');
+  // (The SKR handed to the RZM went to the stick's export folder, beside the bundles.)
+  const names = readdirSync(stick).filter((n) => n.endsWith('-bundle')).sort();
+  expect(names).toEqual([...partial, `REHEARSAL-${ceremonyId}-final-bundle`].sort());
+  const readme = (name: string) => readFileSync(path.join(stick, name, 'README-AUDITOR.txt'), 'utf8');
+  expect(readme(partial[0]!)).toMatch(/^PARTIAL bundle: written during the ceremony, before its seal/m);
+  expect(readme(`REHEARSAL-${ceremonyId}-final-bundle`)).toMatch(/^FINAL bundle: written after the ceremony was closed and sealed/m);
+  const verify = async (name: string, ...flags: string[]) => {
+    const r = await run(process.execPath, [cli, 'bundle', 'verify', path.join(stick, name), '--json', ...flags], { maxBuffer: 64 * 1024 * 1024 }).catch((e: { stdout: string }) => e);
+    return JSON.parse(r.stdout) as { ok: boolean; sealed: boolean | null; message: string };
+  };
+  const final = await verify(`REHEARSAL-${ceremonyId}-final-bundle`);
+  expect([final.ok, final.sealed]).toEqual([true, true]);
+  // The partial one is what it says: a record up to its event, accepted as partial, refused as the final record.
+  const asPartial = await verify(partial[0]!, '--allow-unsealed');
+  expect([asPartial.ok, asPartial.sealed]).toEqual([true, false]);
+  const asFinal = await verify(partial[0]!);
+  expect(asFinal.ok).toBe(false);
+  expect(asFinal.message).toContain('partial record');
 });
