@@ -292,6 +292,16 @@ export const eventSchema = z.discriminatedUnion('type', [
   event('followup.opened', { obligation: json }),
   event('followup.discharged', { obligationId: text(300), stepId: ident, note: text() }),
 
+  /** A document of the ceremony went to a printer (CUPS' job id) or was written as a PDF to be printed elsewhere. */
+  event('document.printed', {
+    kind: ident,
+    sha256: hashHex,
+    pages: z.number().int().min(1),
+    printer: text(200).optional(),
+    jobId: text(200).optional(),
+    file: text(1000).optional(),
+    copies: z.number().int().min(1).optional(),
+  }),
   event('airgap.warning', { check: text(200), detail: text(), stepId }),
   /** Room for what is not modelled yet: a topic and structured data, still validated JSON. */
   event('note', { text: text(), topic: ident.optional(), stepId, data: json.optional() }),

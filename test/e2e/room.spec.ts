@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Locator, Page } from '@playwright/test';
 import { startBrowserHost } from '../../dist/browser-host/server.js';
+import { completedJobs, cupsAvailable, startTestCups } from '../../dist/test/helpers/cups.js';
 import { expect, test } from './fixtures.js';
 import { eventsOf } from './helpers/log.js';
 import { checkScreen } from './helpers/screens.js';
@@ -265,4 +266,57 @@ test('the final bundle goes on the stick beside the partial one of the export st
   const asFinal = await verify(partial[0]!);
   expect(asFinal.ok).toBe(false);
   expect(asFinal.message).toContain('partial record');
+});
+
+test('printing from the room: the printer chosen from CUPS’ list is remembered for the workspace, the job id is in the log, and without a printer the PDF goes on the stick', async ({ page, world }, testInfo) => {
+  test.skip(!cupsAvailable(), 'cupsd is not installed (Debian package cups): printing to a test queue cannot be shown here');
+  test.setTimeout(240_000);
+  const cups = await startTestCups(['room-other', 'room-test']);
+  const before = process.env.CUPS_SERVER;
+  process.env.CUPS_SERVER = cups.server;
+  const host = await startBrowserHost({ workspaceDir: world.workspaceDir, mode: 'rehearsal', startAt: new Date(Date.parse(world.time) + 1000).toISOString() });
+  try {
+    const triage = await triageToDr431A(page, host.url);
+    await triage.start('Rehearsal site North');
+    await expect(page).toHaveURL(/\/sign-in$/);
+    const ceremonyId = ceremonyIdOf(page);
+    const signIn = new SignInPage(page);
+    await signIn.signIn('Ada Administrator', ['CA']);
+    await signIn.signIn('Ines Witness', ['IW']);
+    await page.goto(`${host.url}#/log/${encodeURIComponent(ceremonyId)}`);
+    const card = page.getByTestId('document-script');
+    await card.getByRole('button', { name: /^Render/ }).click();
+    const print = card.getByTestId('print');
+    // CUPS' destinations, as lpstat lists them, and the PDF on the stick.
+    await expect(print.getByTestId('print-destination').locator('option')).toHaveText(['room-other', 'room-test', 'A PDF file in a folder (a stick), to print elsewhere']);
+    await print.getByTestId('print-destination').selectOption('room-test');
+    await print.getByTestId('print-button').click();
+    await expect(print.getByTestId('print-result')).toContainText(/Sent to room-test: CUPS job room-test-\d+ \(\d+ pages?\)\. The log records it\./);
+    const jobId = /CUPS job (\S+) /.exec((await print.getByTestId('print-result').textContent()) ?? '')![1]!;
+    await checkScreen(page, testInfo, 'room-print');
+    // CUPS printed it: the job completed, and the queue's device received PostScript.
+    await expect.poll(() => completedJobs(cups), { timeout: 30_000 }).toContain(jobId);
+    await expect.poll(() => (existsSync(cups.output('room-test')) ? readFileSync(cups.output('room-test'), 'latin1').slice(0, 4) : ''), { timeout: 30_000 }).toBe('%!PS');
+    // The choice is remembered for the workspace: after a reload, room-test is chosen, not the first in the list.
+    await page.reload();
+    await card.getByRole('button', { name: /^Render/ }).click();
+    await expect(print.getByTestId('print-destination')).toHaveValue('room-test');
+    // No printer in the room: the PDF is written on the stick.
+    const stick = testInfo.outputPath('stick');
+    mkdirSync(stick, { recursive: true });
+    await print.getByTestId('print-destination').selectOption({ label: 'A PDF file in a folder (a stick), to print elsewhere' });
+    await print.getByTestId('print-folder').fill(stick);
+    await print.getByTestId('print-button').click();
+    await expect(print.getByTestId('print-result')).toContainText(`Written to ${stick}/`);
+    const written = readdirSync(stick);
+    expect(written).toHaveLength(1);
+    expect(readFileSync(path.join(stick, written[0]!), 'latin1').slice(0, 5)).toBe('%PDF-');
+    const printed = (await eventsOf(world.workspaceDir, ceremonyId)).filter((e) => e.type === 'document.printed').map((e) => e.payload);
+    expect(printed).toEqual([expect.objectContaining({ kind: 'script', printer: 'room-test', jobId }), expect.objectContaining({ kind: 'script', file: path.join(stick, written[0]!) })]);
+  } finally {
+    await host.close();
+    process.env.CUPS_SERVER = before;
+    if (before === undefined) delete process.env.CUPS_SERVER;
+    await cups.close();
+  }
 });

@@ -591,6 +591,16 @@ export class CeremonyEngine {
     });
   }
 
+  /** What was printed (or written as a PDF to print elsewhere), in the log while the ceremony is open; false once it is sealed. */
+  recordPrinted(ceremonyId: string, printed: PayloadOf<'document.printed'>): Promise<boolean> {
+    return this.#locked(ceremonyId, async () => {
+      if (this.state(ceremonyId).status === 'closed') return false;
+      this.deps.store.append(ceremonyId, 'document.printed', printed);
+      this.#changed(ceremonyId);
+      return true;
+    });
+  }
+
   /** The share sheets a step issued, while the backend still holds them (after a restart: none). */
   sheets(request: { ceremonyId: string; stepId: string }): IssuedSheet[] {
     const state = this.state(request.ceremonyId);

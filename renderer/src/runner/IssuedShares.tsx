@@ -38,7 +38,7 @@ function ShownSheets({ state, step }: { state: CeremonyState; step: StepState })
         ))}
       </ol>
       <div className="actions">
-        <PrintButton state={state} request={{ kind: 'share-sheets', shares: shown.map((s) => s.sheet) }} label="Print the share sheets" />
+        <PrintButton ceremonyId={state.ceremonyId} request={{ kind: 'share-sheets', shares: shown.map((s) => s.sheet) }} label="Print the share sheets" />
         <button type="button" className="secondary" disabled={!ca || handOver.busy} onClick={() => ca && void handOver.run({ ceremonyId: state.ceremonyId, stepId: step.id, personId: ca.personId })}>
           Every holder has their sheet: remove them from the screen
         </button>
