@@ -65,6 +65,14 @@ function participants(pdf: Pdf, input: RecordDocumentInput): void {
     })),
     { caption: 'Participants', heading: true },
   );
+  const signed = input.participants.filter((p) => p.signatureInPng || p.signatureOutPng);
+  if (signed.length === 0) return;
+  pdf.heading('Signatures at sign-in and sign-out');
+  for (const p of signed) {
+    const at = (time: string | undefined, what: string) => (time ? `, ${utcDisplay(time, `The ${what} time of ${p.name}`)}` : '');
+    if (p.signatureInPng) signatureImage(pdf, p.signatureInPng, `Signature of ${p.name} (${p.role}) at sign-in${at(p.signedInAt, 'sign-in')}`);
+    if (p.signatureOutPng) signatureImage(pdf, p.signatureOutPng, `Signature of ${p.name} (${p.role}) at sign-out${at(p.signedOutAt, 'sign-out')}`);
+  }
 }
 
 function hsmsAndTebs(pdf: Pdf, input: RecordDocumentInput): void {

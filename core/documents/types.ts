@@ -78,7 +78,8 @@ export interface RecordDocumentInput {
   endedAt?: string;
   /** More facts for the cover (why the ceremony was held, what it started from), as label/value lines. */
   facts?: { label: string; value: string }[];
-  participants: { role: string; name: string; signedInAt?: string; signedOutAt?: string }[];
+  /** signatureIn/OutPng: the signatures drawn on screen at sign-in and sign-out, when drawn. */
+  participants: { role: string; name: string; signedInAt?: string; signedOutAt?: string; signatureInPng?: Uint8Array; signatureOutPng?: Uint8Array }[];
   /** The HSMs used, as they identified themselves. */
   hsms: { label: string; model: string; serial: string; firmware?: string; note?: string }[];
   /** Every TEB checked (before opening), sealed (new bag), opened or handed over, in order. */

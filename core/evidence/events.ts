@@ -80,8 +80,9 @@ export const eventSchema = z.discriminatedUnion('type', [
   }),
   event('ceremony.closed', { sealKey: sealKeySchema, summary: text().optional() }),
 
-  event('participant.signed-in', { personId: ident, name: text(200), roles: z.array(roleSchema).min(1), organisation: text(200).optional() }),
-  event('participant.signed-out', { personId: ident }),
+  /** signatureSha256: the signature drawn at sign-in (or sign-out), stored as a signature-image artifact; absent in logs before it was asked for. */
+  event('participant.signed-in', { personId: ident, name: text(200), roles: z.array(roleSchema).min(1), organisation: text(200).optional(), signatureSha256: hashHex.optional() }),
+  event('participant.signed-out', { personId: ident, signatureSha256: hashHex.optional() }),
 
   event('script.loaded', { scriptId: ident, title: text(200), version: text(64).optional(), sha256: hashHex }),
   event('step.started', { stepId: ident, act: text(200).optional(), title: text(500).optional() }),

@@ -43,12 +43,7 @@ async function signInTheRoom(page: Page): Promise<void> {
   const signIn = new SignInPage(page);
   for (const p of people) await signIn.signIn(p.name, p.roles);
   const holders = (await page.getByTestId('returning').locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))).filter((v) => /^rksh-/.test(v));
-  for (const id of [...officers, ...holders]) {
-    const count = await signIn.participants.count();
-    await page.getByTestId('returning').selectOption(id);
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await expect(signIn.participants).toHaveCount(count + 1);
-  }
+  for (const id of [...officers, ...holders]) await signIn.signInReturning(id);
 }
 
 function ceremonyIdFromRunner(page: Page): string {
@@ -92,12 +87,14 @@ test('Enter commits every character typed: the ceremony details from triage, the
   await page.getByRole('checkbox', { name: /\(CA\)$/ }).check();
   await page.getByLabel('Person id (optional: made from the name when empty)').pressSequentially('ada-kbd');
   await page.getByLabel('Organisation (optional)').pressSequentially('Operator East');
+  await signIn.sign();
   await typeThenEnter(page.getByLabel('Printed name'), 'Ada Administrator');
   await expect(signIn.participants).toHaveCount(1);
   await expect(signIn.participants.first()).toContainText('Ada Administrator');
   await expect(signIn.participants.first()).toContainText('Operator East');
   await page.getByRole('checkbox', { name: /\(IW\)$/ }).check();
   await page.getByLabel('Printed name').pressSequentially('Ines Witness');
+  await signIn.sign();
   await typeThenEnter(page.getByLabel('Organisation (optional)'), 'Audit West');
   await expect(signIn.participants.filter({ hasText: 'Ines Witness' })).toContainText('Audit West');
   for (const p of people.filter((x) => !['CA', 'IW'].includes(x.roles[0]))) await signIn.signIn(p.name, p.roles);
@@ -319,4 +316,81 @@ test('printing from the room: the printer chosen from CUPS’ list is remembered
     if (before === undefined) delete process.env.CUPS_SERVER;
     await cups.close();
   }
+});
+
+test('sign-in and sign-out are signed, and the signatures are in the printed record; signing out asks first and says what it blocks; the IW is offered again; nobody signs in twice', async ({ page, world, worldHost }, testInfo) => {
+  test.setTimeout(240_000);
+  const triage = await triageToDr431A(page, worldHost.url);
+  await triage.start('Rehearsal site North');
+  await expect(page).toHaveURL(/\/sign-in$/);
+  const ceremonyId = ceremonyIdOf(page);
+  const signIn = new SignInPage(page);
+  // No signature, no sign-in.
+  await page.getByLabel('Printed name').fill('Ada Administrator');
+  await page.getByRole('checkbox', { name: /\(CA\)$/ }).check();
+  await expect(page.getByRole('button', { name: 'Sign in', exact: true })).toBeDisabled();
+  await page.getByLabel('Printed name').fill('');
+  await page.getByRole('checkbox', { name: /\(CA\)$/ }).uncheck();
+  await signInTheRoom(page);
+  // The quorum counter says how many are here and how many are needed.
+  await expect(signIn.quorum('co')).toContainText('Crypto Officers who activate an HSM: 4 signed in, 3 needed');
+  await checkScreen(page, testInfo, 'room-sign-in-signature');
+
+  // The same person cannot sign in twice, not even under a new id.
+  await signIn.page.getByLabel('Printed name').fill('Carla Officer 1');
+  await page.getByRole('checkbox', { name: /\(CO\)/ }).check();
+  await signIn.sign();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'Carla Officer 1 (co-1) is already signed in: the same person cannot sign in twice under another id.' })).toBeVisible();
+  expect(await page.getByTestId('returning').locator('option').allTextContents()).not.toContainEqual(expect.stringContaining('Carla Officer 1'));
+
+  // The IW's sign-out: a confirmation that says what leaving blocks; cancelled, the IW stays.
+  const iwRow = signIn.participants.filter({ hasText: 'Ines Witness' });
+  await iwRow.getByRole('button', { name: 'Sign out Ines Witness…' }).click();
+  const dialog = page.getByTestId('sign-out-dialog');
+  await expect(dialog.getByTestId('sign-out-blocks')).toContainText('Ines Witness is the only Internal Witness signed in: until an IW signs in again, no step can be initialled');
+  await checkScreen(page, testInfo, 'room-sign-out-iw');
+  await dialog.getByRole('button', { name: 'Cancel: Ines Witness stays' }).click();
+  await expect(dialog).toHaveCount(0);
+  await expect(iwRow.getByRole('button', { name: 'Sign out Ines Witness…' })).toBeVisible();
+  // A Crypto Officer leaving takes the quorum below M for the steps still to come only when too few stay.
+  await signIn.participants.filter({ hasText: 'Carla Officer 1' }).getByRole('button', { name: /^Sign out/ }).click();
+  await expect(dialog).toContainText('The ceremony can go on without Carla Officer 1.');
+  const padOut = dialog.getByTestId('signature-pad');
+  await new RunnerPage(page).drawSignature(padOut);
+  await dialog.getByTestId('confirm-sign-out').click();
+  await expect(dialog).toHaveCount(0);
+  await signIn.participants.filter({ hasText: 'Chen Officer 2' }).getByRole('button', { name: /^Sign out/ }).click();
+  await expect(dialog.getByTestId('sign-out-blocks')).toContainText(/Only 2 CO would remain of the 3 needed \(Crypto Officers who activate an HSM\) for step [\d.]+ \(/);
+  await dialog.getByRole('button', { name: /^Cancel/ }).click();
+  // The IW signs out for good, with a signature, and is offered again from the earlier participants.
+  await iwRow.getByRole('button', { name: 'Sign out Ines Witness…' }).click();
+  await new RunnerPage(page).drawSignature(dialog.getByTestId('signature-pad'));
+  await dialog.getByTestId('confirm-sign-out').click();
+  await expect(dialog).toHaveCount(0);
+  await expect(iwRow).not.toContainText('Sign out');
+  const iwId = (await eventsOf(world.workspaceDir, ceremonyId)).find((e) => e.type === 'participant.signed-in' && e.payload.name === 'Ines Witness')!.payload.personId as string;
+  await page.getByTestId('returning').selectOption(iwId);
+  await signIn.sign();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  // Back under the same id: one row, signed in again.
+  await expect(iwRow.getByRole('button', { name: 'Sign out Ines Witness…' })).toBeVisible();
+  await expect(signIn.participants.filter({ hasText: 'Ines Witness' })).toHaveCount(1);
+
+  // The record prints every signature drawn: at sign-in, and at sign-out.
+  const events = await eventsOf(world.workspaceDir, ceremonyId);
+  expect(events.filter((e) => e.type === 'participant.signed-in').every((e) => typeof e.payload.signatureSha256 === 'string')).toBe(true);
+  expect(events.filter((e) => e.type === 'participant.signed-out').map((e) => typeof e.payload.signatureSha256)).toEqual(['string', 'string']);
+  // (The record lists a person once, as their last sign-in left them: the IW's sign-out before it is in the log.)
+  const pdf = testInfo.outputPath('record.pdf');
+  await run(process.execPath, [cli, 'document', 'record', '--ceremony', ceremonyId, '--workspace', world.workspaceDir, '--out', pdf]);
+  const { stdout: text } = await run('pdftotext', ['-layout', pdf, '-']);
+  expect(text).toContain('Signatures at sign-in and sign-out');
+  expect(text).toMatch(/Signature of Ines Witness \(IW\) at sign-in, \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
+  expect(text).toMatch(/Signature of Carla Officer 1 \(CO\) at sign-out, /);
+  expect(text).not.toContain('(none drawn)');
+  const { stdout: images } = await run('pdfimages', ['-list', pdf]);
+  // One picture for each person's sign-in, and Carla Officer 1's sign-out.
+  const people = new Set(events.filter((e) => e.type === 'participant.signed-in').map((e) => e.payload.personId));
+  expect(images.trim().split('\n').length - 2).toBe(people.size + 1);
 });

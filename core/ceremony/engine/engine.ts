@@ -290,18 +290,26 @@ export class CeremonyEngine {
 
   // ---- People ------------------------------------------------------------------------------------
 
-  signIn(request: { ceremonyId: string; personId?: string; name: string; roles: string[]; organisation?: string }): Promise<Change> {
+  /** A drawn signature kept as a signature-image artifact (grayscale over white); its hash goes in the event. */
+  #signature(ceremonyId: string, png: string | undefined, caption: string): { signatureSha256?: string } {
+    if (png === undefined) return {};
+    const stored = this.deps.store.storeArtifact(ceremonyId, { name: caption, kind: 'signature-image', mediaType: 'image/png', bytes: signaturePicture(Buffer.from(png, 'base64')) });
+    return { signatureSha256: stored.payload.sha256 };
+  }
+
+  signIn(request: { ceremonyId: string; personId?: string; name: string; roles: string[]; organisation?: string; signaturePng?: string }): Promise<Change> {
     return this.#locked(request.ceremonyId, async () => {
       const state = this.#open(request.ceremonyId);
       const known = new Set(state.roles.map((r) => r.id));
       const unknown = request.roles.filter((r) => !known.has(r));
       if (unknown.length > 0) throw new KskError('BAD_REQUEST', `${unknown.join(', ')} ${unknown.length === 1 ? 'is not a role' : 'are not roles'} of this script (its roles: ${[...known].join(', ')}).`);
       const personId = request.personId ?? this.#personId(state, request.name);
-      const present = state.participants.find((p) => p.personId === personId && p.signedOutAt === null);
-      if (present) throw new KskError('CONFLICT', `${present.name} (${personId}) is already signed in.`);
+      const present = state.participants.find((p) => p.signedOutAt === null && (p.personId === personId || sameName(p.name, request.name)));
+      if (present) throw new KskError('CONFLICT', `${present.name} (${present.personId}) is already signed in${present.personId === personId ? '' : ': the same person cannot sign in twice under another id'}.`);
       const mapped = [...new Set(request.roles.map((r): Role => ((evidenceRoles as readonly string[]).includes(r) ? (r as Role) : 'witness')))];
       this.deps.store.atomically(() => {
-        this.deps.store.append(request.ceremonyId, 'participant.signed-in', { personId, name: request.name, roles: mapped, ...(request.organisation ? { organisation: request.organisation } : {}) });
+        const signature = this.#signature(request.ceremonyId, request.signaturePng, `signature of ${request.name} at sign-in`);
+        this.deps.store.append(request.ceremonyId, 'participant.signed-in', { personId, name: request.name, roles: mapped, ...(request.organisation ? { organisation: request.organisation } : {}), ...signature });
         this.deps.store.append(request.ceremonyId, 'participant.script-roles', { personId, roles: [...new Set(request.roles)] });
       });
       return this.#change(request.ceremonyId, { personId });
@@ -315,11 +323,14 @@ export class CeremonyEngine {
     for (let n = 2; ; n++) if (!state.participants.some((p) => p.personId === `${base}-${n}`)) return `${base}-${n}`;
   }
 
-  signOut(request: { ceremonyId: string; personId: string }): Promise<Change> {
+  signOut(request: { ceremonyId: string; personId: string; signaturePng?: string }): Promise<Change> {
     return this.#locked(request.ceremonyId, async () => {
       const state = this.#open(request.ceremonyId);
-      this.#present(state, request.personId);
-      this.deps.store.append(request.ceremonyId, 'participant.signed-out', { personId: request.personId });
+      const leaving = this.#present(state, request.personId);
+      this.deps.store.atomically(() => {
+        const signature = this.#signature(request.ceremonyId, request.signaturePng, `signature of ${leaving.name} at sign-out`);
+        this.deps.store.append(request.ceremonyId, 'participant.signed-out', { personId: request.personId, ...signature });
+      });
       return this.#change(request.ceremonyId);
     });
   }
@@ -907,4 +918,10 @@ function issuedSheets(outcome: Json | null | undefined): IssuedSheet[] {
   const shares = outcome?.shares;
   if (!Array.isArray(shares)) return [];
   return shares.filter((s): s is Json => typeof s === 'object' && s !== null && !Array.isArray(s) && typeof s.sheet === 'string').map((s) => ({ credentialId: String(s.credentialId), holderId: String(s.holderId), holderName: String(s.holderName ?? s.holderId), sheet: String(s.sheet) }));
+}
+
+/** The same printed name, whatever the case and spacing: one person signed in once. */
+function sameName(a: string, b: string): boolean {
+  const norm = (s: string) => s.trim().replace(/\s+/g, ' ').toLowerCase();
+  return norm(a) === norm(b);
 }

@@ -100,10 +100,13 @@ export const ceremonyChannels = {
       name: z.string().trim().min(1).max(200),
       roles: z.array(z.string().min(1)).min(1),
       organisation: z.string().trim().min(1).max(200).optional(),
+      /** The signature drawn at sign-in (PNG, base64), as the paper script's sign-in sheet asks. */
+      signaturePng: z.string().min(1).optional(),
     }),
     changeSchema,
   ),
-  'ceremony.signOut': channel(z.strictObject({ ceremonyId, personId }), changeSchema),
+  /** A participant signs out, with the signature drawn at sign-out. */
+  'ceremony.signOut': channel(z.strictObject({ ceremonyId, personId, signaturePng: z.string().min(1).optional() }), changeSchema),
 
   /**
    * Starts a step. The next step in script order starts plainly; any other (out of order) needs a

@@ -111,6 +111,8 @@ function recordParticipants(log: CeremonyLog): { people: People; rows: RecordDoc
       name: p.name,
       signedInAt: p.signedInAt,
       ...(p.signedOutAt ? { signedOutAt: p.signedOutAt } : {}),
+      ...(p.signatureIn ? { signatureInPng: log.store.readArtifact(p.signatureIn) } : {}),
+      ...(p.signatureOut ? { signatureOutPng: log.store.readArtifact(p.signatureOut) } : {}),
     })),
   };
 }
