@@ -8,7 +8,8 @@ import { completedJobs, cupsAvailable, startTestCups } from '../../dist/test/hel
 import { expect, test } from './fixtures.js';
 import { eventsOf } from './helpers/log.js';
 import { checkScreen } from './helpers/screens.js';
-import { officers, people, Room } from './helpers/room.js';
+import { toPgpWords } from '../../dist/core/hash/pgpWords.js';
+import { officers, osImageSha256, people, Room } from './helpers/room.js';
 import { SignInPage, TriagePage } from './pages/AppPages.js';
 import { RunnerPage } from './pages/RunnerPage.js';
 
@@ -393,4 +394,31 @@ test('sign-in and sign-out are signed, and the signatures are in the printed rec
   // One picture for each person's sign-in, and Carla Officer 1's sign-out.
   const people = new Set(events.filter((e) => e.type === 'participant.signed-in').map((e) => e.payload.personId));
   expect(images.trim().split('\n').length - 2).toBe(people.size + 1);
+});
+
+test('the OS media hash (step 2.6) as on the KSR step: the computed value in hex and PGP words, matched live as the published value is typed, in a wide entry', async ({ page, world, worldHost }, testInfo) => {
+  test.setTimeout(240_000);
+  const room = new Room(page, world, async () => undefined);
+  const ceremonyId = await runUntil(page, worldHost.url, room, (s) => s.kind === 'hash-check' && s.status === 'in-progress');
+  const panel = room.runner.panel;
+  await panel.getByLabel('or its SHA-256 as computed at boot (hex)').fill(osImageSha256);
+  const words = toPgpWords(Buffer.from(osImageSha256, 'hex'));
+  const computed = panel.getByTestId('computed-hash');
+  await expect(computed.getByTestId('hash-hex')).toHaveText(osImageSha256.match(/.{4}/g)!.join(' '));
+  await expect(computed.getByTestId('hash-words').locator('li')).toHaveText(words);
+  const entry = panel.getByTestId('published-hash');
+  const verdict = panel.getByTestId('hash-match');
+  await entry.fill(words.slice(0, 12).join(' '));
+  await expect(verdict).toHaveText('Incomplete: keep typing (PGP words).');
+  await entry.fill([...words.slice(0, 31), words[0]].join(' '));
+  await expect(verdict).toHaveText(/^DOES NOT MATCH: the PGP words read aloud differ from the operating-system media image’s\.$/);
+  await entry.fill(words.join(' '));
+  await expect(verdict).toHaveText(/^MATCH: the PGP words read aloud are the operating-system media image’s\.$/);
+  // The whole of the words is in view in the entry: nothing scrolls out of it.
+  expect(await entry.evaluate((e) => e.scrollHeight <= e.clientHeight + 1 && e.scrollWidth <= e.clientWidth + 1)).toBe(true);
+  await checkScreen(page, testInfo, 'room-os-hash-match');
+  await room.runner.perform();
+  await room.runner.leaves('os-media-hash', 'in-progress');
+  const matched = (await eventsOf(world.workspaceDir, ceremonyId)).filter((e) => e.type === 'hash.matched');
+  expect(matched.map((e) => [e.payload.sha256, e.payload.form])).toEqual([[osImageSha256, 'words']]);
 });

@@ -1,6 +1,7 @@
 import { appInfo } from '../../appInfo.js';
 import { describeHash } from '../../hash/match.js';
-import { sha256File } from '../../hash/sha256.js';
+import { sha256, sha256File } from '../../hash/sha256.js';
+import { readFileRef } from '../../ceremony/engine/fileRef.js';
 import { checkAirGap } from '../../system/airgap.js';
 import { findHsmModules } from '../../system/hsmModules.js';
 import type { ServiceContext } from '../context.js';
@@ -11,6 +12,7 @@ export function appHandlers(ctx: ServiceContext): {
   'app.startup': Handler<'app.startup'>;
   'app.airGap': Handler<'app.airGap'>;
   'hash.file': Handler<'hash.file'>;
+  'hash.describe': Handler<'hash.describe'>;
 } {
   return {
     'app.status': () => ({
@@ -32,6 +34,11 @@ export function appHandlers(ctx: ServiceContext): {
       const { digest, size } = await sha256File(path);
       const { hex, pgpWords } = describeHash(digest);
       return { path, size, sha256: hex, pgpWords };
+    },
+    'hash.describe': ({ subject }) => {
+      const digest = 'sha256' in subject ? Buffer.from(subject.sha256, 'hex') : sha256(readFileRef(subject, 'file to hash').bytes);
+      const { hex, pgpWords } = describeHash(digest);
+      return { sha256: hex, pgpWords };
     },
   };
 }
