@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import type { CeremonyState, CheckResultView, StepState } from '../../../core/contract/ceremonyState.js';
 import type { ResponseOf } from '../../../core/contract/api.js';
 import { useAction } from '../api.js';
