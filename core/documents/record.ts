@@ -37,6 +37,7 @@ export async function renderRecordPdf(input: RecordDocumentInput): Promise<Buffe
   }
 
   participants(pdf, input);
+  airGap(pdf, input);
   hsmsAndTebs(pdf, input);
   for (const act of input.acts) recordAct(pdf, act);
   exceptions(pdf, input);
@@ -73,6 +74,23 @@ function participants(pdf: Pdf, input: RecordDocumentInput): void {
     if (p.signatureInPng) signatureImage(pdf, p.signatureInPng, `Signature of ${p.name} (${p.role}) at sign-in${at(p.signedInAt, 'sign-in')}`);
     if (p.signatureOutPng) signatureImage(pdf, p.signatureOutPng, `Signature of ${p.name} (${p.role}) at sign-out${at(p.signedOutAt, 'sign-out')}`);
   }
+}
+
+const airGapWhen = { open: 'ceremony opened', change: 'network changed', close: 'ceremony closed' } as const;
+
+function airGap(pdf: Pdf, input: RecordDocumentInput): void {
+  if (!input.airGap || input.airGap.length === 0) return;
+  table(
+    pdf,
+    [
+      { header: 'Time (UTC)', weight: 18 },
+      { header: 'When', weight: 18 },
+      { header: 'Air gap', weight: 16 },
+      { header: 'Network up (besides loopback)', weight: 48 },
+    ],
+    input.airGap.map((a) => ({ cells: [timeCell(a.at, 'The time the network was recorded'), airGapWhen[a.when], a.isolated ? 'isolated' : 'NOT ISOLATED', a.up.join(', ') || 'nothing'] })),
+    { caption: 'The air gap', heading: true },
+  );
 }
 
 function hsmsAndTebs(pdf: Pdf, input: RecordDocumentInput): void {

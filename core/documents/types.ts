@@ -72,6 +72,8 @@ export interface ScriptStep {
 
 export interface RecordDocumentInput {
   ceremony: CeremonyInfo;
+  /** The network as the laptop saw it: when the ceremony opened, at every change, when it closed. */
+  airGap?: { at: string; when: 'open' | 'change' | 'close'; isolated: boolean; up: string[] }[];
   /** SHA-256 of the script the ceremony followed. */
   scriptHash: string;
   startedAt: string;

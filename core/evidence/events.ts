@@ -304,6 +304,16 @@ export const eventSchema = z.discriminatedUnion('type', [
     copies: z.number().int().min(1).optional(),
   }),
   event('airgap.warning', { check: text(200), detail: text(), stepId }),
+  /**
+   * The network as the laptop saw it (interfaces up or down, default routes): when the ceremony
+   * opened, at every change while it was open, and when it closed. isolated: nothing but loopback up.
+   */
+  event('airgap.state', {
+    at: z.enum(['open', 'change', 'close']),
+    isolated: z.boolean(),
+    interfaces: z.array(z.strictObject({ name: text(64), up: z.boolean(), loopback: z.boolean() })).max(64),
+    defaultRoutes: z.array(text(200)).max(16),
+  }),
   /** Room for what is not modelled yet: a topic and structured data, still validated JSON. */
   event('note', { text: text(), topic: ident.optional(), stepId, data: json.optional() }),
 ]);

@@ -264,6 +264,19 @@ test('the final bundle goes on the stick beside the partial one of the export st
   const asFinal = await verify(partial[0]!);
   expect(asFinal.ok).toBe(false);
   expect(asFinal.message).toContain('partial record');
+
+  // The air gap as the laptop saw it, when the ceremony opened and when it closed, in the log and in the printed record.
+  const airGap = (await eventsOf(world.workspaceDir, ceremonyId)).filter((e) => e.type === 'airgap.state');
+  expect(airGap.at(0)?.payload.at).toBe('open');
+  expect(airGap.at(-1)?.payload.at).toBe('close');
+  const lo = (airGap[0]!.payload.interfaces as { name: string; loopback: boolean }[]).find((i) => i.loopback);
+  expect(lo?.name).toBe('lo');
+  const finalDir = path.join(stick, `REHEARSAL-${ceremonyId}-final-bundle`);
+  const recordPdf = readdirSync(finalDir, { recursive: true }).map(String).find((f) => f.endsWith('record.pdf'))!;
+  const { stdout: record } = await run('pdftotext', ['-layout', path.join(finalDir, recordPdf), '-']);
+  expect(record).toContain('The air gap');
+  expect(record).toMatch(/ceremony opened +(isolated|NOT ISOLATED)/);
+  expect(record).toMatch(/ceremony closed +(isolated|NOT ISOLATED)/);
 });
 
 test('printing from the room: the printer chosen from CUPS’ list is remembered for the workspace, the job id is in the log, and without a printer the PDF goes on the stick', async ({ page, world }, testInfo) => {

@@ -27,6 +27,8 @@ import { completeFromReconciled, executors, presentCredential, prepareStep, reac
 import { workspaceObligations } from './obligations.js';
 import { attestorsOf, ceremonyState, deadlinePolicyOf } from './project.js';
 import type { EngineDeps, Execution, Json, Performer, StepRun } from './run.js';
+import type { AirGapReport } from '../../contract/channels/app.js';
+import { checkAirGap } from '../../system/airgap.js';
 import { Sessions, type IssuedSheet, type LiveHsm } from './sessions.js';
 
 /**
@@ -55,6 +57,8 @@ type PerformerRef = { personId: string } | { name: string; role: string };
 type Deviation = { reason: string; witnessId: string };
 
 const REHEARSAL_LABEL = /^REHEARSAL\b/;
+/** The check a production ceremony's exception overrides to go on with the network connected. */
+const AIR_GAP = 'AIR-GAP';
 /** Failures worth a line in the log: the step was attempted and the world said no. Input mistakes are just refused. */
 const recordedFailures = new Set(['POLICY_FAILURE', 'HSM_ERROR', 'TAMPERED', 'BAD_INPUT_FILE', 'STORAGE_ERROR', 'INTERNAL']);
 
@@ -79,6 +83,35 @@ export class CeremonyEngine {
   readonly #read = new Map<string, StoredEvent[]>();
 
   constructor(readonly deps: EngineDeps) {}
+
+  // ---- The air gap -------------------------------------------------------------------------------
+
+  #network(): AirGapReport {
+    return this.deps.network ? this.deps.network() : checkAirGap(this.deps.clock);
+  }
+
+  #airGapPayload(report: AirGapReport, at: PayloadOf<'airgap.state'>['at']): PayloadOf<'airgap.state'> {
+    return { at, isolated: report.isolated, interfaces: report.interfaces.slice(0, 64).map(({ name, up, loopback }) => ({ name, up, loopback })), defaultRoutes: report.defaultRoutes.slice(0, 16) };
+  }
+
+  /**
+   * Records the network state in every open ceremony whose last record of it differs (an interface
+   * went up or down, a route appeared): called by the backend's watch and before every change.
+   */
+  noteNetwork(ceremonyId?: string): void {
+    const report = this.#network();
+    const ids = ceremonyId ? [ceremonyId] : this.deps.store.ceremonies().filter((c) => !c.sealed).map((c) => c.ceremonyId);
+    for (const id of ids) {
+      if (this.deps.store.seal(id)) continue;
+      const last = this.deps.store.events(id, ['airgap.state']).at(-1);
+      if (!last) continue;
+      const now = this.#airGapPayload(report, 'change');
+      const same = (p: PayloadOf<'airgap.state'>) => JSON.stringify([p.interfaces.filter((i) => i.up), p.defaultRoutes]);
+      if (same(last.payload as PayloadOf<'airgap.state'>) === same(now)) continue;
+      this.deps.store.append(id, 'airgap.state', now);
+      this.#changed(id);
+    }
+  }
 
   get rehearsal(): boolean {
     return this.deps.mode === 'rehearsal';
@@ -196,6 +229,7 @@ export class CeremonyEngine {
         });
       }
       for (const [hsmId, b] of bindings) store.append(ceremonyId, 'hsm.bound', { hsmId, ...b });
+      store.append(ceremonyId, 'airgap.state', this.#airGapPayload(this.#network(), 'open'));
       if (current) {
         const stored = store.storeArtifact(ceremonyId, { name: this.fileName(`current-skr-${current.view.id}.xml`), kind: 'skr', mediaType: 'application/xml', bytes: current.bytes });
         const v = current.view;
@@ -263,7 +297,12 @@ export class CeremonyEngine {
   /** Runs changes to one ceremony one after the other; reads do not wait. */
   async #locked<R>(ceremonyId: string, fn: () => Promise<R>): Promise<R> {
     const previous = this.#locks.get(ceremonyId) ?? Promise.resolve();
-    const run = previous.then(fn, fn);
+    // Whatever the call does, it is done on the network as it is now: a change since the last record is logged first.
+    const guarded = () => {
+      this.noteNetwork(ceremonyId);
+      return fn();
+    };
+    const run = previous.then(guarded, guarded);
     const settled = run.catch(() => undefined);
     this.#locks.set(ceremonyId, settled);
     try {
@@ -375,6 +414,7 @@ export class CeremonyEngine {
       return state;
     }
     this.#onBranchTaken(state, stepId);
+    this.#requireAirGap(state, view);
     const steps = state.acts.flatMap((a) => a.steps);
     const before = steps.slice(0, steps.findIndex((s) => s.id === stepId)).filter((s) => !isDone(s));
     const act = state.acts.find((a) => a.steps.some((s) => s.id === stepId));
@@ -410,6 +450,23 @@ export class CeremonyEngine {
       }
     });
     return this.state(state.ceremonyId);
+  }
+
+  /**
+   * A production ceremony does not start its work in the room while the laptop can reach a network,
+   * unless the IW signed an exception that overrides AIR-GAP (what is connected, and why it goes on).
+   */
+  #requireAirGap(state: CeremonyState, view: StepState): void {
+    if (this.rehearsal || view.phase !== 'ceremony') return;
+    const report = this.#network();
+    if (report.isolated) return;
+    const excused = state.exceptions.some((x) => x.check === AIR_GAP && x.complete);
+    if (!excused) {
+      throw new KskError(
+        'POLICY_FAILURE',
+        `This production ceremony cannot start step ${view.number}: the laptop is not air-gapped (${report.warnings.join(' ')}). Disconnect the network, or record an exception overriding ${AIR_GAP} that the IW signs.`,
+      );
+    }
   }
 
   /** A step on a branch runs only once its decision took that branch; on another branch it is not applicable. */
@@ -724,7 +781,7 @@ export class CeremonyEngine {
       if (request.check) {
         if (!view) throw new KskError('BAD_REQUEST', 'An exception that overrides a check names the step it belongs to.');
         const { step } = this.#step(state, view.id);
-        const allowed = 'overridableChecks' in step.action.inputs ? (step.action.inputs.overridableChecks as string[]) : [];
+        const allowed = [...('overridableChecks' in step.action.inputs ? (step.action.inputs.overridableChecks as string[]) : []), ...(this.rehearsal ? [] : [AIR_GAP])];
         if (!allowed.includes(request.check)) {
           throw new KskError('POLICY_FAILURE', `Step ${view.number} may not override ${request.check}${allowed.length ? ` (it may override: ${allowed.join(', ')})` : ' (it overrides no check)'}.`);
         }
@@ -860,6 +917,7 @@ export class CeremonyEngine {
       const incomplete = state.exceptions.filter((x) => !x.complete);
       if (incomplete.length > 0) throw new KskError('CONFLICT', `Ceremony ${ceremonyId} cannot close: exception ${incomplete[0]?.exceptionId} has no decision or no signature.`);
       for (const p of state.participants.filter((x) => x.signedOutAt === null)) this.deps.store.append(ceremonyId, 'participant.signed-out', { personId: p.personId });
+      this.deps.store.append(ceremonyId, 'airgap.state', this.#airGapPayload(this.#network(), 'close'));
       await this.sessions.closeAll(ceremonyId);
       const audit = await this.deps.auditSealer(ceremonyId);
       const closing = [state.outcome, summary].filter((x): x is string => Boolean(x)).join(' ') || undefined;

@@ -1,3 +1,4 @@
+import type { AirGapReport } from '../../contract/channels/app.js';
 import type { Clock } from '../../clock.js';
 import type { CeremonyState, StepState } from '../../contract/ceremonyState.js';
 import type { ContractEvent } from '../../contract/events.js';
@@ -20,6 +21,8 @@ export interface EngineDeps {
   /** The audit key that signs the seal at close, and how to let go of its HSM session. */
   auditSealer: AuditSealer;
   emit(event: ContractEvent): void;
+  /** The network as the laptop sees it now (core/system/airgap.ts); injectable so a test can change it. */
+  network?: () => AirGapReport;
 }
 
 export type AuditSealer = (ceremonyId: string) => Promise<{ sealer: Sealer; release(): Promise<void> }>;

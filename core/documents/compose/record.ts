@@ -164,6 +164,12 @@ export function recordInputOf(log: CeremonyLog, paper?: RecordDocumentInput['cer
     ...(closed ? { endedAt: closed.time } : {}),
     ...(facts.length > 0 ? { facts } : {}),
     participants: rows,
+    airGap: eventsOf(log, 'airgap.state').map((e) => ({
+      at: e.time,
+      when: e.payload.at,
+      isolated: e.payload.isolated,
+      up: [...e.payload.interfaces.filter((i) => i.up && !i.loopback).map((i) => i.name), ...e.payload.defaultRoutes],
+    })),
     hsms: recordHsms(log),
     tebs: recordTebs(log, stepNumbers, stepRoles),
     acts: recordActs(log, script.script, people, byStep),

@@ -22,6 +22,7 @@ export const samplePayloads: { [T in EventType]: PayloadOf<T> } = {
   'credential.presented': { credentialId: 'co-east-1', personId: 'co-carla', stepId: 'act4.step1' },
   'sheets.shown': { stepId: 'act4.step1', credentialIds: ['co-east-1'] },
   'sheets.handed-over': { stepId: 'act4.step1', credentialIds: ['co-east-1'], confirmedBy: 'ca-ada' },
+  'airgap.state': { at: 'open', isolated: false, interfaces: [{ name: 'lo', up: true, loopback: true }, { name: 'eth0', up: true, loopback: false }], defaultRoutes: ['IPv4 default route via eth0'] },
   'document.printed': { kind: 'record', sha256: 'a'.repeat(64), pages: 3, printer: 'Office', jobId: 'Office-12' },
   'credential.retired': { credentialId: 'co-east-1', reason: 'card damaged', stepId: 'act5.step1' },
   'teb.sealed': { purpose: 'CO card co-east-1', serial: 'BB200', contents: ['CO card co-east-1'], stepId: 'act5.step2' },
