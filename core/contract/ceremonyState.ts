@@ -263,6 +263,19 @@ export const stepStateSchema = scriptStepViewSchema.extend({
   quorum: quorumProgressSchema.nullable(),
   /** The branches this step decides between (it cannot be skipped); empty for a step that decides none. */
   decides: z.array(z.string()),
+  /**
+   * Share sheets this step issued on screen: to whom, whether the CA confirmed every holder has
+   * theirs, and whether the backend still holds them (false after a restart: if not handed over,
+   * they are lost). Null for a step that issues none.
+   */
+  sheets: z
+    .object({
+      shownAt: isoTimeSchema,
+      holders: z.array(z.object({ credentialId: z.string(), holderId: z.string(), holderName: z.string() })),
+      handedOver: z.object({ at: isoTimeSchema, personId: z.string() }).nullable(),
+      held: z.boolean(),
+    })
+    .nullable(),
 });
 export type StepState = z.infer<typeof stepStateSchema>;
 

@@ -18,7 +18,7 @@ export interface ExportProgress {
 export interface WriteBundleOptions {
   /** The folder to write into: a USB stick's mount point, or a folder the CA chose. */
   targetDir: string;
-  /** The bundle's folder name, e.g. "KSK-55-bundle". */
+  /** The bundle's folder name, e.g. "KSK-55-final-bundle". */
   name: string;
   files: readonly BundleFile[];
   /** From buildManifest over the same files: what is written must match it byte for byte. */

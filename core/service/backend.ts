@@ -16,6 +16,7 @@ import { auditSealerFor } from './auditSealer.js';
 import { dispatch, type Handlers } from './dispatch.js';
 import { createHandlers } from './handlers/index.js';
 import { NativeHsmProvider } from './hsmProvider.js';
+import type { AirGapReport } from '../contract/channels/app.js';
 import { checkPkcs11, checkSqlite, runtimeDescription } from './startup.js';
 
 export interface BackendOptions {
@@ -39,7 +40,11 @@ export interface BackendOptions {
 export interface BackendOverrides {
   clock?: Clock;
   hsm?: (defaults: NativeHsmProvider) => HsmProvider;
+  /** The network as the laptop sees it (tests change it); /sys/class/net and the routes when absent. */
+  network?: () => AirGapReport;
 }
+
+const AIR_GAP_WATCH_MS = 5_000;
 
 /**
  * The privileged side of the contract, independent of any transport: Electron's IPC and the
@@ -50,6 +55,8 @@ export class Backend {
   private readonly handlers: Handlers;
   private store: EvidenceStore | null = null;
   private ceremonies: CeremonyEngine | null = null;
+  /** Looks at the network every few seconds while ceremonies are open: every change goes in their logs. */
+  private airGapWatch: NodeJS.Timeout | null = null;
   /** The self-check run at start; every call but the start-up report waits for it, and is refused if it failed. */
   private readonly startup: Promise<StartupReport>;
   readonly context: ServiceContext;
@@ -75,7 +82,14 @@ export class Backend {
       modulePaths,
       emit,
       engine: () => {
-        this.ceremonies ??= new CeremonyEngine({ store: openStore(), clock, mode, workspace, hsm: provider, auditSealer: auditSealerFor(workspace, mode, clock), emit });
+        this.ceremonies ??= new CeremonyEngine({ store: openStore(), clock, mode, workspace, hsm: provider, auditSealer: auditSealerFor(workspace, mode, clock), emit, ...(overrides.network ? { network: overrides.network } : {}) });
+        this.airGapWatch ??= setInterval(() => {
+          try {
+            this.ceremonies?.noteNetwork();
+          } catch {
+            // A log that cannot be written now refuses the next call with its own error; the watch tries again.
+          }
+        }, AIR_GAP_WATCH_MS).unref();
         return this.ceremonies;
       },
       startup: () => this.startup,
@@ -104,6 +118,8 @@ export class Backend {
   async close(): Promise<void> {
     await this.startup;
     this.emitter.removeAllListeners();
+    if (this.airGapWatch) clearInterval(this.airGapWatch);
+    this.airGapWatch = null;
     if (this.ceremonies) {
       for (const c of this.ceremonies.deps.store.ceremonies()) await this.ceremonies.sessions.closeAll(c.ceremonyId);
       await this.ceremonies.deps.auditSealer.close?.();

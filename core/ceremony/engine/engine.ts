@@ -33,7 +33,9 @@ import { completeFromReconciled, execute, presentCredential, prepareStep, reacti
 import { workspaceObligations } from './obligations.js';
 import { attestorsOf, ceremonyState, deadlinePolicyOf } from './project.js';
 import type { EngineDeps, Execution, Json, Performer, StepRun } from './run.js';
-import { Sessions, type LiveHsm } from './sessions.js';
+import type { AirGapReport } from '../../contract/channels/app.js';
+import { checkAirGap } from '../../system/airgap.js';
+import { Sessions, type IssuedSheet, type LiveHsm } from './sessions.js';
 import { CheckpointWitness } from './witness.js';
 
 /**
@@ -62,6 +64,8 @@ type PerformerRef = { personId: string } | { name: string; role: string };
 type Deviation = { reason: string; witnessId: string };
 
 const REHEARSAL_LABEL = /^REHEARSAL\b/;
+/** The check a production ceremony's exception overrides to go on with the network connected. */
+const AIR_GAP = 'AIR-GAP';
 /** Failures worth a line in the log: the step was attempted and the world said no. Input mistakes are just refused. */
 const recordedFailures = new Set(['POLICY_FAILURE', 'HSM_ERROR', 'TAMPERED', 'BAD_INPUT_FILE', 'STORAGE_ERROR', 'INTERNAL']);
 
@@ -99,6 +103,35 @@ export class CeremonyEngine {
     };
   }
 
+  // ---- The air gap -------------------------------------------------------------------------------
+
+  #network(): AirGapReport {
+    return this.deps.network ? this.deps.network() : checkAirGap(this.deps.clock);
+  }
+
+  #airGapPayload(report: AirGapReport, at: PayloadOf<'airgap.state'>['at']): PayloadOf<'airgap.state'> {
+    return { at, isolated: report.isolated, interfaces: report.interfaces.slice(0, 64).map(({ name, up, loopback }) => ({ name, up, loopback })), defaultRoutes: report.defaultRoutes.slice(0, 16) };
+  }
+
+  /**
+   * Records the network state in every open ceremony whose last record of it differs (an interface
+   * went up or down, a route appeared): called by the backend's watch and before every change.
+   */
+  noteNetwork(ceremonyId?: string): void {
+    const report = this.#network();
+    const ids = ceremonyId ? [ceremonyId] : this.deps.store.ceremonies().filter((c) => !c.sealed).map((c) => c.ceremonyId);
+    for (const id of ids) {
+      if (this.deps.store.seal(id)) continue;
+      const last = this.deps.store.events(id, ['airgap.state']).at(-1);
+      if (!last) continue;
+      const now = this.#airGapPayload(report, 'change');
+      const same = (p: PayloadOf<'airgap.state'>) => JSON.stringify([p.interfaces.filter((i) => i.up), p.defaultRoutes]);
+      if (same(last.payload as PayloadOf<'airgap.state'>) === same(now)) continue;
+      this.deps.store.append(id, 'airgap.state', now);
+      this.#changed(id);
+    }
+  }
+
   get rehearsal(): boolean {
     return this.deps.mode === 'rehearsal';
   }
@@ -134,6 +167,7 @@ export class CeremonyEngine {
       obligations: workspaceObligations(store, { rehearsal: this.#rehearsalOf(ceremonyId) }),
       held: this.sessions.heldCounts(ceremonyId),
       liveHsms: this.sessions.loggedIn(ceremonyId),
+      sheetsHeld: this.sessions.sheetsHeld(ceremonyId),
     });
     const newest = this.witness.newest(ceremonyId)?.checkpoint;
     return { ...state, log: { ...state.log, checkpoint: newest ? { seq: newest.headSeq, hash: newest.headHash, at: newest.at, reason: newest.reason } : null } };
@@ -221,6 +255,7 @@ export class CeremonyEngine {
         });
       }
       for (const [hsmId, b] of bindings) store.append(ceremonyId, 'hsm.bound', { hsmId, ...b });
+      store.append(ceremonyId, 'airgap.state', this.#airGapPayload(this.#network(), 'open'));
       if (current) {
         const stored = store.storeArtifact(ceremonyId, { name: this.fileName(`current-skr-${current.view.id}.xml`), kind: 'skr', mediaType: 'application/xml', bytes: current.bytes });
         const v = current.view;
@@ -316,7 +351,9 @@ export class CeremonyEngine {
   /** Runs changes to one ceremony one after the other; reads do not wait. */
   async #locked<R>(ceremonyId: string, fn: () => Promise<R>): Promise<R> {
     const previous = this.#locks.get(ceremonyId) ?? Promise.resolve();
+    // Whatever the call does, it is done on the network as it is now: a change since the last record is logged first.
     const witnessed = async () => {
+      this.noteNetwork(ceremonyId);
       await this.#holdToCheckpoint(ceremonyId);
       try {
         return await fn();
@@ -378,18 +415,26 @@ export class CeremonyEngine {
 
   // ---- People ------------------------------------------------------------------------------------
 
-  signIn(request: { ceremonyId: string; personId?: string; name: string; roles: string[]; organisation?: string }): Promise<Change> {
+  /** A drawn signature kept as a signature-image artifact (grayscale over white); its hash goes in the event. */
+  #signature(ceremonyId: string, png: string | undefined, caption: string): { signatureSha256?: string } {
+    if (png === undefined) return {};
+    const stored = this.deps.store.storeArtifact(ceremonyId, { name: caption, kind: 'signature-image', mediaType: 'image/png', bytes: signaturePicture(Buffer.from(png, 'base64')) });
+    return { signatureSha256: stored.payload.sha256 };
+  }
+
+  signIn(request: { ceremonyId: string; personId?: string; name: string; roles: string[]; organisation?: string; signaturePng?: string }): Promise<Change> {
     return this.#locked(request.ceremonyId, async () => {
       const state = this.#open(request.ceremonyId);
       const known = new Set(state.roles.map((r) => r.id));
       const unknown = request.roles.filter((r) => !known.has(r));
       if (unknown.length > 0) throw new KskError('BAD_REQUEST', `${unknown.join(', ')} ${unknown.length === 1 ? 'is not a role' : 'are not roles'} of this script (its roles: ${[...known].join(', ')}).`);
       const personId = request.personId ?? this.#personId(state, request.name);
-      const present = state.participants.find((p) => p.personId === personId && p.signedOutAt === null);
-      if (present) throw new KskError('CONFLICT', `${present.name} (${personId}) is already signed in.`);
+      const present = state.participants.find((p) => p.signedOutAt === null && (p.personId === personId || sameName(p.name, request.name)));
+      if (present) throw new KskError('CONFLICT', `${present.name} (${present.personId}) is already signed in${present.personId === personId ? '' : ': the same person cannot sign in twice under another id'}.`);
       const mapped = [...new Set(request.roles.map((r): Role => ((evidenceRoles as readonly string[]).includes(r) ? (r as Role) : 'witness')))];
       this.deps.store.atomically(() => {
-        this.deps.store.append(request.ceremonyId, 'participant.signed-in', { personId, name: request.name, roles: mapped, ...(request.organisation ? { organisation: request.organisation } : {}) });
+        const signature = this.#signature(request.ceremonyId, request.signaturePng, `signature of ${request.name} at sign-in`);
+        this.deps.store.append(request.ceremonyId, 'participant.signed-in', { personId, name: request.name, roles: mapped, ...(request.organisation ? { organisation: request.organisation } : {}), ...signature });
         this.deps.store.append(request.ceremonyId, 'participant.script-roles', { personId, roles: [...new Set(request.roles)] });
       });
       return this.#change(request.ceremonyId, { personId });
@@ -403,11 +448,14 @@ export class CeremonyEngine {
     for (let n = 2; ; n++) if (!state.participants.some((p) => p.personId === `${base}-${n}`)) return `${base}-${n}`;
   }
 
-  signOut(request: { ceremonyId: string; personId: string }): Promise<Change> {
+  signOut(request: { ceremonyId: string; personId: string; signaturePng?: string }): Promise<Change> {
     return this.#locked(request.ceremonyId, async () => {
       const state = this.#open(request.ceremonyId);
-      this.#present(state, request.personId);
-      this.deps.store.append(request.ceremonyId, 'participant.signed-out', { personId: request.personId });
+      const leaving = this.#present(state, request.personId);
+      this.deps.store.atomically(() => {
+        const signature = this.#signature(request.ceremonyId, request.signaturePng, `signature of ${leaving.name} at sign-out`);
+        this.deps.store.append(request.ceremonyId, 'participant.signed-out', { personId: request.personId, ...signature });
+      });
       return this.#change(request.ceremonyId);
     });
   }
@@ -452,6 +500,7 @@ export class CeremonyEngine {
       return state;
     }
     this.#onBranchTaken(state, stepId);
+    this.#requireAirGap(state, view);
     const steps = state.acts.flatMap((a) => a.steps);
     const before = steps.slice(0, steps.findIndex((s) => s.id === stepId)).filter((s) => !isDone(s));
     const act = state.acts.find((a) => a.steps.some((s) => s.id === stepId));
@@ -487,6 +536,23 @@ export class CeremonyEngine {
       }
     });
     return this.state(state.ceremonyId);
+  }
+
+  /**
+   * A production ceremony does not start its work in the room while the laptop can reach a network,
+   * unless the IW signed an exception that overrides AIR-GAP (what is connected, and why it goes on).
+   */
+  #requireAirGap(state: CeremonyState, view: StepState): void {
+    if (this.rehearsal || view.phase !== 'ceremony') return;
+    const report = this.#network();
+    if (report.isolated) return;
+    const excused = state.exceptions.some((x) => x.check === AIR_GAP && x.complete);
+    if (!excused) {
+      throw new KskError(
+        'POLICY_FAILURE',
+        `This production ceremony cannot start step ${view.number}: the laptop is not air-gapped (${report.warnings.join(' ')}). Disconnect the network, or record an exception overriding ${AIR_GAP} that the IW signs.`,
+      );
+    }
   }
 
   /** A step on a branch runs only once its decision took that branch; on another branch it is not applicable. */
@@ -666,8 +732,46 @@ export class CeremonyEngine {
         }
         throw e;
       }
-      this.#record(request.ceremonyId, step.id, 'action.performed', { stepId: step.id, kind, performer, result: execution.result as PayloadOf<'action.performed'>['result'] }, !reactivating);
+      const sheets = issuedSheets(execution.outcome);
+      this.deps.store.atomically(() => {
+        // The log says the sheets were shown; the backend keeps them in memory until the CA confirms every holder has theirs, so a reload shows them again.
+        if (sheets.length > 0) this.deps.store.append(request.ceremonyId, 'sheets.shown', { stepId: step.id, credentialIds: sheets.map((s) => s.credentialId) });
+        this.#record(request.ceremonyId, step.id, 'action.performed', { stepId: step.id, kind, performer, result: execution.result as PayloadOf<'action.performed'>['result'] }, !reactivating);
+      });
+      if (sheets.length > 0) this.sessions.keepSheets(request.ceremonyId, step.id, sheets);
       return this.#change(request.ceremonyId, execution.outcome ?? null);
+    });
+  }
+
+  /** What was printed (or written as a PDF to print elsewhere), in the log while the ceremony is open; false once it is sealed. */
+  recordPrinted(ceremonyId: string, printed: PayloadOf<'document.printed'>): Promise<boolean> {
+    return this.#locked(ceremonyId, async () => {
+      if (this.state(ceremonyId).status === 'closed') return false;
+      this.deps.store.append(ceremonyId, 'document.printed', printed);
+      this.#changed(ceremonyId);
+      return true;
+    });
+  }
+
+  /** The share sheets a step issued, while the backend still holds them (after a restart: none). */
+  sheets(request: { ceremonyId: string; stepId: string }): IssuedSheet[] {
+    const state = this.state(request.ceremonyId);
+    const { view } = this.#step(state, request.stepId);
+    if (!view.sheets) throw new KskError('NOT_FOUND', `Step ${view.number} (${view.id}) issued no share sheets.`);
+    return this.sessions.sheets(request.ceremonyId, request.stepId) ?? [];
+  }
+
+  /** The CA confirms every holder has their sheet: the log records it and the backend forgets the sheets. */
+  sheetsHandedOver(request: { ceremonyId: string; stepId: string; personId: string }): Promise<Change> {
+    return this.#locked(request.ceremonyId, async () => {
+      const state = this.#open(request.ceremonyId);
+      const { view } = this.#step(state, request.stepId);
+      if (!view.sheets) throw new KskError('NOT_FOUND', `Step ${view.number} (${view.id}) issued no share sheets.`);
+      if (view.sheets.handedOver) throw new KskError('CONFLICT', `The sheets of step ${view.number} were confirmed handed over at ${view.sheets.handedOver.at}.`);
+      const ca = this.#present(state, request.personId);
+      this.deps.store.append(request.ceremonyId, 'sheets.handed-over', { stepId: view.id, credentialIds: view.sheets.holders.map((h) => h.credentialId), confirmedBy: ca.personId });
+      this.sessions.dropSheets(request.ceremonyId, view.id);
+      return this.#change(request.ceremonyId);
     });
   }
 
@@ -763,7 +867,7 @@ export class CeremonyEngine {
       if (request.check) {
         if (!view) throw new KskError('BAD_REQUEST', 'An exception that overrides a check names the step it belongs to.');
         const { step } = this.#step(state, view.id);
-        const allowed = 'overridableChecks' in step.action.inputs ? (step.action.inputs.overridableChecks as string[]) : [];
+        const allowed = [...('overridableChecks' in step.action.inputs ? (step.action.inputs.overridableChecks as string[]) : []), ...(this.rehearsal ? [] : [AIR_GAP])];
         if (!allowed.includes(request.check)) {
           throw new KskError('POLICY_FAILURE', `Step ${view.number} may not override ${request.check}${allowed.length ? ` (it may override: ${allowed.join(', ')})` : ' (it overrides no check)'}.`);
         }
@@ -899,6 +1003,7 @@ export class CeremonyEngine {
       const incomplete = state.exceptions.filter((x) => !x.complete);
       if (incomplete.length > 0) throw new KskError('CONFLICT', `Ceremony ${ceremonyId} cannot close: exception ${incomplete[0]?.exceptionId} has no decision or no signature.`);
       for (const p of state.participants.filter((x) => x.signedOutAt === null)) this.deps.store.append(ceremonyId, 'participant.signed-out', { personId: p.personId });
+      this.deps.store.append(ceremonyId, 'airgap.state', this.#airGapPayload(this.#network(), 'close'));
       await this.sessions.closeAll(ceremonyId);
       const audit = await this.deps.auditSealer(ceremonyId);
       const closing = [state.outcome, summary].filter((x): x is string => Boolean(x)).join(' ') || undefined;
@@ -951,4 +1056,17 @@ function assessment(d: DeadlineStatus, stepId?: string): PayloadOf<'deadline.ass
     publicationMargin: d.policy.publicationMargin,
     consequence: d.consequence,
   };
+}
+
+/** The share sheets in a step's outcome (hsm-initialize, backup-ksk), if it issued any. */
+function issuedSheets(outcome: Json | null | undefined): IssuedSheet[] {
+  const shares = outcome?.shares;
+  if (!Array.isArray(shares)) return [];
+  return shares.filter((s): s is Json => typeof s === 'object' && s !== null && !Array.isArray(s) && typeof s.sheet === 'string').map((s) => ({ credentialId: String(s.credentialId), holderId: String(s.holderId), holderName: String(s.holderName ?? s.holderId), sheet: String(s.sheet) }));
+}
+
+/** The same printed name, whatever the case and spacing: one person signed in once. */
+function sameName(a: string, b: string): boolean {
+  const norm = (s: string) => s.trim().replace(/\s+/g, ' ').toLowerCase();
+  return norm(a) === norm(b);
 }

@@ -1,3 +1,4 @@
+import type { AirGapReport } from '../../contract/channels/app.js';
 import type { Clock } from '../../clock.js';
 import type { ActionKind } from '../../contract/actionKinds.js';
 import type { ActionResultOf } from '../../contract/actionResults.js';
@@ -23,6 +24,8 @@ export interface EngineDeps {
   /** The audit key that signs the seal at close, and how to let go of its HSM session. */
   auditSealer: AuditSealer;
   emit(event: ContractEvent): void;
+  /** The network as the laptop sees it now (core/system/airgap.ts); injectable so a test can change it. */
+  network?: () => AirGapReport;
 }
 
 export interface AuditSealer {

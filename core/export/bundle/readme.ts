@@ -66,6 +66,10 @@ export function auditorReadme(log: CeremonyLog, bundle: { meta: BundleMeta; file
   const lines = [
     `KSK Ceremony bundle: ${payload.title} (${id})`,
     '',
+    seal
+      ? 'FINAL bundle: written after the ceremony was closed and sealed. This is the record to verify.'
+      : `PARTIAL bundle: written during the ceremony, before its seal, with the log up to event ${log.head.seq}. It is not the final record: verify the bundle named ...-final-bundle, exported after the close.`,
+    '',
     ...(rehearsal ? ['REHEARSAL. This bundle records a rehearsal ceremony: nothing in it is production material.', ''] : []),
     `Procedure:  ${procedureName(log.script?.script ?? null, payload.kind)}`,
     `Site:       ${payload.site ?? 'not recorded'}`,

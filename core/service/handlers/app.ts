@@ -4,7 +4,8 @@ import { capabilitiesOf } from '../../hsm/capabilities.js';
 import { describeModule } from '../../../native/index.js';
 import { rehearsalModuleEnv } from '../../../native/rehearsal.js';
 import { describeHash } from '../../hash/match.js';
-import { sha256File } from '../../hash/sha256.js';
+import { sha256, sha256File } from '../../hash/sha256.js';
+import { readFileRef } from '../../ceremony/engine/fileRef.js';
 import { checkAirGap } from '../../system/airgap.js';
 import { requireAllowedPath } from '../../system/fileAccess.js';
 import { findHsmModules, presentModulePaths } from '../../system/hsmModules.js';
@@ -17,6 +18,7 @@ export function appHandlers(ctx: ServiceContext): {
   'app.airGap': Handler<'app.airGap'>;
   'hash.file': Handler<'hash.file'>;
   'hsm.tokens': Handler<'hsm.tokens'>;
+  'hash.describe': Handler<'hash.describe'>;
 } {
   return {
     'app.status': () => ({
@@ -56,6 +58,11 @@ export function appHandlers(ctx: ServiceContext): {
       const { digest, size } = await sha256File(path);
       const { hex, pgpWords } = describeHash(digest);
       return { path, size, sha256: hex, pgpWords };
+    },
+    'hash.describe': ({ subject }) => {
+      const digest = 'sha256' in subject ? Buffer.from(subject.sha256, 'hex') : sha256(readFileRef(subject, 'file to hash').bytes);
+      const { hex, pgpWords } = describeHash(digest);
+      return { sha256: hex, pgpWords };
     },
   };
 }

@@ -203,7 +203,9 @@ test('rehearsal and production are kept apart', async (t) => {
   await t.test('production refuses a rehearsal token, a rehearsal SKR and a rehearsal KSR', async (t) => {
     const rehearsal = await baseWorld(t);
     const token = softhsmToken(t, 'KSK-PROD');
-    const backend = new Backend({ workspaceDir: tempDir(t, 'ksk-prod-'), mode: 'production' });
+    // An air-gapped laptop, whatever this machine's network: the air gap has a test of its own (airgap.test.ts).
+    const isolated = { checkedAt: new Date().toISOString(), isolated: true, interfaces: [{ name: 'lo', up: true, loopback: true, addresses: [] }], defaultRoutes: [], warnings: [] };
+    const backend = new Backend({ workspaceDir: tempDir(t, 'ksk-prod-'), mode: 'production' }, { network: () => isolated });
     t.after(() => backend.close());
     const call = async (channel: string, request: unknown) => {
       const envelope = await backend.call(channel, request);
