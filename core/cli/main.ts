@@ -2,17 +2,17 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { isKskError, messageOf } from '../errors.js';
-import type { Command, Io } from './command.js';
+import type { Command, CommandEntry, Io } from './command.js';
 import { commands } from './commands/index.js';
 import { ExitCode, exitCodeFor, type ExitCodeNumber } from './exitCodes.js';
 
-function findCommand(argv: string[]): { command: Command; rest: string[] } | null {
-  let best: Command | null = null;
+function findCommand(argv: string[]): { entry: CommandEntry; rest: string[] } | null {
+  let best: CommandEntry | null = null;
   for (const command of commands) {
     const matches = command.path.every((word, i) => argv[i] === word);
     if (matches && (!best || command.path.length > best.path.length)) best = command;
   }
-  return best ? { command: best, rest: argv.slice(best.path.length) } : null;
+  return best ? { entry: best, rest: argv.slice(best.path.length) } : null;
 }
 
 function help(): string {
@@ -37,12 +37,14 @@ export async function runCli(argv: string[], io: Io): Promise<ExitCodeNumber> {
     io.stderr.write(`ksk-ceremony: unknown command "${argv.slice(0, 2).join(' ')}". Run ksk-ceremony --help for the list.\n`);
     return ExitCode.USAGE;
   }
-  if (found.rest.includes('--help') || found.rest.includes('-h')) {
-    io.stdout.write(`${found.command.summary}\nusage: ${found.command.usage}\n`);
-    return ExitCode.OK;
-  }
   try {
-    return await found.command.run(found.rest, io);
+    const { path, summary } = found.entry;
+    const command: Command = { path, summary, ...(await found.entry.load()) };
+    if (found.rest.includes('--help') || found.rest.includes('-h')) {
+      io.stdout.write(`${command.summary}\nusage: ${command.usage}\n`);
+      return ExitCode.OK;
+    }
+    return await command.run(found.rest, io);
   } catch (e) {
     if (isKskError(e)) {
       io.stderr.write(`ksk-ceremony: ${e.message}\n`);

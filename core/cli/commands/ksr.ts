@@ -17,7 +17,7 @@ import { sha256 } from '../../hash/sha256.js';
 import type { HsmKey, KeySigner, KskAlgorithm } from '../../hsm/port.js';
 import { describeModule, openSession, type HsmSession } from '../../../native/index.js';
 import { provisionRehearsalToken, rehearsalSessionOptions } from '../../../native/rehearsal.js';
-import { output, parseCommandArgs, requireString, UsageError, workspaceOption, type Command, type Io } from '../command.js';
+import { output, parseCommandArgs, requireString, UsageError, workspaceOption, type CommandImpl, type Io } from '../command.js';
 import { ExitCode } from '../exitCodes.js';
 
 /** Input files are small; anything larger is refused before it is read. */
@@ -149,9 +149,7 @@ function fileLines(label: string, f: { file: string; sha256: string; pgpWords: s
   return [`${label}: ${f.file}`, `  SHA-256: ${f.sha256}`, `  words:   ${f.pgpWords.join(' ')}`];
 }
 
-export const ksrCheckCommand: Command = {
-  path: ['ksr', 'check'],
-  summary: 'every policy check on a KSR (and against the previous SKR); exit 0 only when all enabled checks pass',
+export const ksrCheckCommand: CommandImpl = {
   usage: 'ksk-ceremony ksr check KSR [--previous-skr SKR] [--policy ksrsigner.yaml] [--schema NAME] [--now ISO] [--json]',
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(
@@ -187,9 +185,7 @@ export const ksrCheckCommand: Command = {
   },
 };
 
-export const ksrSignCommand: Command = {
-  path: ['ksr', 'sign'],
-  summary: 'check a KSR, sign it in the HSM the policy names, write the SKR atomically',
+export const ksrSignCommand: CommandImpl = {
   usage: 'ksk-ceremony ksr sign KSR --policy ksrsigner.yaml --out SKR [--schema NAME] [--previous-skr SKR] [--ksr-hash HEX|WORDS] [--now ISO] [--yes] [--json]',
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(
@@ -258,9 +254,7 @@ export const ksrSignCommand: Command = {
   },
 };
 
-export const ksrGenerateCommand: Command = {
-  path: ['ksr', 'generate'],
-  summary: "a rehearsal KSR for a quarter, from a stand-in ZSK operator whose ZSKs live in the workspace's rehearsal token (provisioned on first use)",
+export const ksrGenerateCommand: CommandImpl = {
   usage: 'ksk-ceremony ksr generate --workspace DIR --quarter 2027Q2 [--previous-skr SKR] [--algorithm RSASHA256|ECDSAP256SHA256|ECDSAP384SHA384|ED25519] [--now ISO] --out KSR [--json]',
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(
