@@ -1,9 +1,10 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { KskError } from '../errors.js';
 
+/** One-shot: the log verifier hashes every event, and this skips building a Hash object each time. */
 export function sha256(data: Uint8Array | string): Buffer {
-  return createHash('sha256').update(data).digest();
+  return hash('sha256', data, 'buffer');
 }
 
 export function sha256Hex(data: Uint8Array | string): string {
