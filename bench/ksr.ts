@@ -7,13 +7,11 @@
  *   issue's reference, cannot be installed here (no PyPI).
  * Run: node dist/bench/ksr.js
  */
-import { execFileSync } from 'node:child_process';
-import { createPrivateKey, createPublicKey } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createPublicKey } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pkcs11js from 'pkcs11js';
 import { checkKsr, checkSignedSkr, failuresOf } from '../core/dnssec/checks.js';
 import { parseKsr, parseSkr } from '../core/dnssec/ksrParse.js';
 import { skrToXml } from '../core/dnssec/ksrWrite.js';
@@ -21,11 +19,10 @@ import { definePolicy, kskKeyFromHsm, rootKskPolicy, uniformSchema } from '../co
 import { rrsigSignedData } from '../core/dnssec/rrsig.js';
 import { signKsr } from '../core/dnssec/sign.js';
 import { openSession } from '../native/index.js';
+import { BENCH_PIN as PIN, benchToken, SOFTHSM_MODULE as MODULE, withBareSigner } from './lib/bareHsm.js';
 import { figure, medianMs as median, printFigures } from './lib/figures.js';
 import { alternate, timeNodeProcess } from './lib/process.js';
 
-const MODULE = '/usr/lib/softhsm/libsofthsm2.so';
-const PIN = '1234';
 const ROUNDS = 20;
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const data = path.join(root, '..', 'shared', 'data');
@@ -35,49 +32,15 @@ const bareSign = path.join(root, 'dist', 'bench', 'lib', 'bareSign.js');
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'ksk-bench-ksr-'));
 try {
-  // A token of its own, with the shared test key as RSA1 (the golden SKR's KSK).
-  const conf = path.join(dir, 'softhsm2.conf');
-  mkdirSync(path.join(dir, 'tokens'));
-  writeFileSync(conf, `directories.tokendir = ${path.join(dir, 'tokens')}\nobjectstore.backend = file\nlog.level = ERROR\n`);
-  const env = { ...process.env, SOFTHSM2_CONF: conf };
-  process.env.SOFTHSM2_CONF = conf;
-  execFileSync('softhsm2-util', ['--init-token', '--free', '--label', 'BENCH', '--so-pin', PIN, '--pin', PIN], { env, stdio: 'pipe' });
-  const pkcs8 = path.join(dir, 'rsa1.p8.pem');
-  writeFileSync(pkcs8, createPrivateKey(readFileSync(path.join(data, 'keys', 'rsa-2048-1.pem'), 'utf8')).export({ type: 'pkcs8', format: 'pem' }));
-  execFileSync('softhsm2-util', ['--import', pkcs8, '--token', 'BENCH', '--label', 'RSA1', '--id', '01', '--pin', PIN], { env, stdio: 'pipe' });
+  const { conf, env, pkcs8 } = benchToken(dir, data);
 
   // What the 9 signatures sign: the RRSIG data of each bundle of the golden SKR.
   const golden = parseSkr(readFileSync(path.join(data, 'golden', 'skr-ksr-root-2018-q1-0-d_to_e-signed-by-rsa-2048-1.xml')));
   const blobs = golden.bundles.map((b) => rrsigSignedData(b.signatures[0] as (typeof b.signatures)[number], '.', b.keys));
 
-  // Baseline: 9 bare C_Sign calls in this thread, while the app's module host has the module unloaded
-  // (one process may initialise SoftHSM2 once); measured before and after the app, the faster kept.
-  const bareSignatures = async () => {
-    const p11 = new pkcs11js.PKCS11();
-    p11.load(MODULE);
-    p11.C_Initialize();
-    try {
-      const slot = p11.C_GetSlotList(true).find((s) => p11.C_GetTokenInfo(s).label.trim() === 'BENCH') as Buffer;
-      const raw = p11.C_OpenSession(slot, pkcs11js.CKF_SERIAL_SESSION | pkcs11js.CKF_RW_SESSION);
-      p11.C_Login(raw, pkcs11js.CKU_USER, PIN);
-      p11.C_FindObjectsInit(raw, [
-        { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_PRIVATE_KEY },
-        { type: pkcs11js.CKA_LABEL, value: 'RSA1' },
-      ]);
-      const privateKey = p11.C_FindObjects(raw, 1)[0] as Buffer;
-      p11.C_FindObjectsFinal(raw);
-      const out = Buffer.alloc(512);
-      return await median(ROUNDS, () => {
-        for (const blob of blobs) {
-          p11.C_SignInit(raw, { mechanism: pkcs11js.CKM_SHA256_RSA_PKCS }, privateKey);
-          p11.C_Sign(raw, blob, out);
-        }
-      });
-    } finally {
-      p11.C_Finalize();
-      p11.close();
-    }
-  };
+  // Baseline: 9 bare C_Sign calls in this thread, while the app's module host has the module unloaded;
+  // measured before and after the app, the faster kept.
+  const bareSignatures = () => withBareSigner(conf, (sign) => median(ROUNDS, () => blobs.forEach((blob) => sign(blob))));
   const bareBefore = await bareSignatures();
 
   const session = await openSession({ modulePath: MODULE, tokenLabel: 'BENCH', pin: PIN, env: { SOFTHSM2_CONF: conf } });
