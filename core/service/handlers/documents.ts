@@ -1,26 +1,28 @@
 import { loadTemplate } from '../../ceremony/templates.js';
 import type { ValidRequestOf } from '../../contract/api.js';
 import type { documentsChannels, RenderedDocument } from '../../contract/channels/documents.js';
-import { procedureName } from '../../documents/compose/ceremonyLog.js';
-import { renderCeremonyDocument, renderScriptDocument, type RenderedPdf } from '../../documents/compose/render.js';
-import { withWorkspaceLog } from '../../documents/compose/workspaceLog.js';
-import { listPrinters, printPdf } from '../../documents/print.js';
-import { exportBundle } from '../../export/bundle/export.js';
-import { verifyBundle } from '../../export/bundle/verify.js';
-import { findRemovableMedia } from '../../export/media.js';
+import type { RenderedPdf } from '../../documents/compose/render.js';
 import { parseShareText } from '../../hsm/shares.js';
 import type { ServiceContext } from '../context.js';
 import type { Handler } from '../dispatch.js';
 
 type DocumentsHandlers = { [C in keyof typeof documentsChannels]: Handler<C> };
 
+// The PDF and bundle stack (pdfkit, fonts, QR codes, the bundle writer) is most of what the backend
+// would load at start: each handler imports what it uses when it is first called, so the home
+// screen does not wait for it.
+const rendering = () => import('../../documents/compose/render.js');
+const workspaceLog = () => import('../../documents/compose/workspaceLog.js');
+const printing = () => import('../../documents/print.js');
+
 function view(doc: RenderedPdf): RenderedDocument {
   return { kind: doc.kind, fileName: doc.fileName, pdfBase64: doc.pdf.toString('base64'), sha256: doc.sha256, bytes: doc.pdf.length, pages: doc.pages, pageHash: doc.pageHash };
 }
 
-function render(ctx: ServiceContext, request: ValidRequestOf<'documents.render'>): Promise<RenderedPdf> {
+async function render(ctx: ServiceContext, request: ValidRequestOf<'documents.render'>): Promise<RenderedPdf> {
   const { ceremonyId, kind, paper, letters } = request;
   const shares = (request.shares ?? []).map((text) => parseShareText(text));
+  const [{ renderCeremonyDocument }, { withWorkspaceLog }] = await Promise.all([rendering(), workspaceLog()]);
   return withWorkspaceLog(ctx.workspace.root, (store) =>
     renderCeremonyDocument(store, ceremonyId, kind, {
       ...(paper ? { paper } : {}),
@@ -35,19 +37,22 @@ export function documentsHandlers(ctx: ServiceContext): DocumentsHandlers {
     'documents.render': async (request) => view(await render(ctx, request)),
     'documents.renderTemplateScript': async ({ templateId, title, site, date, mode, paper }) => {
       const script = loadTemplate(templateId);
+      const [{ renderScriptDocument }, { procedureName }] = await Promise.all([rendering(), import('../../documents/compose/ceremonyLog.js')]);
       return view(await renderScriptDocument(script, { id: templateId, title, site, date, mode, procedure: procedureName(script, script.procedure), ...(paper ? { paper } : {}) }));
     },
     'documents.print': async ({ printer, copies, ...request }) => {
       const doc = await render(ctx, request);
+      const { printPdf } = await printing();
       const { jobId } = await printPdf(doc.pdf, { title: doc.fileName, ...(printer ? { printer } : {}), ...(copies ? { copies } : {}) });
       return { jobId, printer: printer ?? null, sha256: doc.sha256, pages: doc.pages };
     },
-    'documents.printers': () => listPrinters(),
-    'export.media': async () => ({ media: await findRemovableMedia() }),
+    'documents.printers': async () => (await printing()).listPrinters(),
+    'export.media': async () => ({ media: await (await import('../../export/media.js')).findRemovableMedia() }),
     'export.bundle': async ({ ceremonyId, to, recordingStart, replace, operationId }) => {
       const id = operationId ?? `export:${ceremonyId}`;
       const progress = (label: string, fraction: number | null, done = false) => ctx.emit({ type: 'progress', operationId: id, label, fraction, done });
       try {
+        const { exportBundle } = await import('../../export/bundle/export.js');
         const result = await exportBundle({
           workspace: ctx.workspace,
           ceremonyId,
@@ -63,6 +68,6 @@ export function documentsHandlers(ctx: ServiceContext): DocumentsHandlers {
         throw e;
       }
     },
-    'export.verify': ({ dir, allowUnsealed }) => verifyBundle(dir, { allowUnsealed }),
+    'export.verify': async ({ dir, allowUnsealed }) => (await import('../../export/bundle/verify.js')).verifyBundle(dir, { allowUnsealed }),
   };
 }
