@@ -47,7 +47,7 @@ export async function medianMs(rounds: number, fn: () => unknown): Promise<numbe
   return median(times);
 }
 
-export const formatMs = (ms: number): string => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(ms < 10 ? 2 : 1)} ms`);
+export const formatMs = (ms: number): string => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(ms < 1 ? 3 : ms < 10 ? 2 : 1)} ms`);
 const formatRate = (n: number, unit: string): string => `${Math.round(n).toLocaleString('en-US')} ${unit}/s`;
 
 function goalText(goal: Goal | undefined, kind: Figure['kind']): string | null {
