@@ -23,7 +23,16 @@ export class CheckpointWitness {
   readonly #newest = new Map<string, SignedCheckpoint>();
 
   newest(ceremonyId: string): SignedCheckpoint | null {
-    return this.#newest.get(ceremonyId) ?? null;
+    const known = this.#newest.get(ceremonyId);
+    if (known) return known;
+    // After a restart, before the first change holds the log to its checkpoints: the newest one in
+    // the workspace's own file that the log agrees with, so the screens show what the IW initialled.
+    const own = readCheckpoints(checkpointFiles(this.workspace.root)[0] as string)
+      .filter((s) => s.checkpoint.ceremonyId === ceremonyId && this.store.hashAt(ceremonyId, s.checkpoint.headSeq) === s.checkpoint.headHash)
+      .sort((a, b) => a.checkpoint.headSeq - b.checkpoint.headSeq)
+      .at(-1);
+    if (own) this.#newest.set(ceremonyId, own);
+    return own ?? null;
   }
 
   constructor(

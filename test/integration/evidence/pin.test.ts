@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
@@ -45,7 +45,11 @@ test('the audit key is pinned at commissioning, outside the log, and printed on 
   assert.match(ok.stdout, /Not provable without the signed paper/);
 
   const words = toPgpWords(Buffer.from(config.auditKeyFingerprint, 'hex'));
-  const readme = readFileSync(path.join(ws, 'ceremonies', 'ksr-signing-20270518', 'export', 'REHEARSAL-ksr-signing-20270518-bundle', 'README-AUDITOR.txt'), 'utf8');
+  // The rehearsal's own export is the partial bundle of step 9.6, written before the seal.
+  const exportDir = path.join(ws, 'ceremonies', 'ksr-signing-20270518', 'export');
+  const partial = readdirSync(exportDir).find((f) => /^REHEARSAL-ksr-signing-20270518-partial-e\d+-bundle$/.test(f));
+  assert.ok(partial, `the partial bundle is in ${exportDir}`);
+  const readme = readFileSync(path.join(exportDir, partial, 'README-AUDITOR.txt'), 'utf8');
   assert.match(readme, /THE AUDIT KEY pinned when the workspace was commissioned/);
   assert.ok(readme.includes(config.auditKeyFingerprint.slice(0, 4)) && readme.includes(words[0] as string), 'the README gives the fingerprint in hex and words');
 
@@ -98,7 +102,7 @@ test('bundle verify --audit-key: the bundle of a sealed ceremony is valid with t
   const target = tempDir(t);
   const exported = cli(['bundle', 'export', '--workspace', ws, '--ceremony', 'ksr-signing-20270518', '--to', target]);
   assert.equal(exported.status, 0, exported.stderr);
-  const bundle = path.join(target, 'REHEARSAL-ksr-signing-20270518-bundle');
+  const bundle = path.join(target, 'REHEARSAL-ksr-signing-20270518-final-bundle');
   const pinned = cli(['bundle', 'verify', bundle, '--audit-key', config.auditKeyFingerprint]);
   assert.equal(pinned.status, 0, pinned.stdout);
   assert.match(pinned.stdout, new RegExp(`audit key ${config.auditKeyFingerprint}, pinned by --audit-key`));

@@ -29,7 +29,7 @@ test('a workspace on a read-only disk: what only reads works, what writes says "
   const target = tempDir(t);
   const exported = cli(['bundle', 'export', '--workspace', ws, '--ceremony', 'ksr-signing-20270518', '--to', target]);
   assert.equal(exported.status, 0, exported.stderr);
-  const bundle = path.join(target, 'REHEARSAL-ksr-signing-20270518-bundle');
+  const bundle = path.join(target, 'REHEARSAL-ksr-signing-20270518-final-bundle');
   assert.equal(cli(['bundle', 'verify', bundle]).status, 0);
 
   const writer = cli(['rehearse', '--procedure', 'ksr-signing', '--workspace', ws]);
@@ -66,5 +66,5 @@ test('what a killed run left (temporary files, partial bundle folders, scratch) 
   const exported = cli(['bundle', 'export', '--workspace', ws, '--ceremony', 'ksr-signing-20270518', '--to', target]);
   assert.equal(exported.status, 0, exported.stderr);
   assert.equal(existsSync(partial), false, 'the partial bundle folder of a killed export is removed');
-  assert.deepEqual(execFileSync('ls', ['-A', target], { encoding: 'utf8' }).trim().split('\n'), ['REHEARSAL-ksr-signing-20270518-bundle']);
+  assert.deepEqual(execFileSync('ls', ['-A', target], { encoding: 'utf8' }).trim().split('\n'), ['REHEARSAL-ksr-signing-20270518-final-bundle']);
 });

@@ -60,7 +60,7 @@ export async function writeSampleCeremony(store: EvidenceStore, ceremonyId: stri
   store.append(c, 'exception', p.exception);
   store.append(c, 'exception.resolved', p['exception.resolved']);
   // What the ceremony engine adds to the record (core/ceremony/engine).
-  for (const type of ['participant.script-roles', 'triage.recorded', 'hsm.bound', 'skr.current', 'hsm.commissioned', 'action.performed', 'action.failed', 'step.confirmed', 'checks.run', 'step.deviation', 'deadline.assessed', 'branch.taken', 'followup.opened', 'followup.discharged'] as const) {
+  for (const type of ['participant.script-roles', 'triage.recorded', 'hsm.bound', 'skr.current', 'hsm.commissioned', 'action.performed', 'action.failed', 'step.confirmed', 'checks.run', 'step.deviation', 'deadline.assessed', 'branch.taken', 'followup.opened', 'followup.discharged', 'sheets.shown', 'sheets.handed-over', 'airgap.state', 'document.printed'] as const) {
     store.append(c, type, p[type] as never);
   }
   store.storeArtifact(c, { name: 'skr.xml', kind: 'skr', mediaType: 'application/xml', bytes: options.artifactBytes ?? Buffer.from(`<SignedKeyResponse id="${c}"/>`) });
