@@ -11,11 +11,19 @@ import { contentTypeOf, resolveRendererFile } from '../core/service/rendererFile
 /**
  * Serves the built renderer on loopback and binds the contract to a WebSocket, so the whole app runs
  * in a plain browser (rehearsal without the Electron binary, and the end-to-end tests). It is not
- * part of the ceremony laptop's app: it listens on 127.0.0.1 only and every WebSocket must present
- * the token printed at start, from a page this host served.
+ * part of the ceremony laptop's app: it listens on 127.0.0.1 only, and
+ * - the token is used once per browser, in the first address: the host answers it with a redirect
+ *   to the same page without it and a session cookie (HttpOnly, SameSite=Strict), so the token is
+ *   never in the address bar, the history or a later URL, and reopening the page from the history
+ *   works while the browser keeps the cookie;
+ * - every request must name this host in its Host header (127.0.0.1 or localhost and the port): a
+ *   page of another site that rebinds its DNS name to 127.0.0.1 is refused (DNS rebinding);
+ * - every WebSocket must carry the session cookie and come from a page this host served (Origin);
+ * - the backend is confined to the workspace, removable media and the folders named at start for
+ *   every path it is handed (core/system/fileAccess.ts).
  */
 export interface BrowserHost {
-  /** The address to open, token included. */
+  /** The address to open first, token included (exchanged for the session cookie at the first load). */
   readonly url: string;
   readonly origin: string;
   readonly token: string;
@@ -26,6 +34,21 @@ export interface BrowserHost {
 export interface BrowserHostOptions extends BackendOptions {
   port?: number;
   rendererDir?: string;
+}
+
+const SESSION_COOKIE = 'ksk-session';
+
+/** The folders named in KSK_BROWSER_HOST_FOLDERS (':'-separated), beside the workspace and removable media. */
+function namedFolders(env: NodeJS.ProcessEnv = process.env): string[] {
+  return (env.KSK_BROWSER_HOST_FOLDERS ?? '').split(':').filter((f) => f.length > 0);
+}
+
+function cookieOf(req: IncomingMessage, name: string): string | null {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [key, ...value] = part.trim().split('=');
+    if (key === name) return value.join('=');
+  }
+  return null;
 }
 
 const defaultRendererDir = fileURLToPath(new URL('../renderer/', import.meta.url));
@@ -40,6 +63,10 @@ function sameToken(a: string, b: string): boolean {
 }
 
 async function serveStatic(rendererDir: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (req.method === 'GET' && new URL(req.url ?? '/', 'http://127.0.0.1').pathname.startsWith('/api')) {
+    res.writeHead(404).end();
+    return;
+  }
   const file = req.method === 'GET' ? resolveRendererFile(rendererDir, new URL(req.url ?? '/', 'http://127.0.0.1').pathname) : null;
   const body = file === null ? null : await readFile(file).catch(() => null);
   if (file === null || body === null) {
@@ -57,16 +84,34 @@ async function serveStatic(rendererDir: string, req: IncomingMessage, res: Serve
 
 export async function startBrowserHost(options: BrowserHostOptions): Promise<BrowserHost> {
   const rendererDir = options.rendererDir ?? defaultRendererDir;
-  const backend = await BackendClient.start(options);
+  const backend = await BackendClient.start({ ...options, confineFilesTo: [...(options.confineFilesTo ?? []), ...namedFolders()] });
   const token = randomBytes(24).toString('base64url');
-  const server = createServer((req, res) => void serveStatic(rendererDir, req, res));
+  const session = randomBytes(24).toString('base64url');
+  let hosts = new Set<string>();
+  const server = createServer((req, res) => {
+    if (!hosts.has(req.headers.host ?? '')) {
+      res.writeHead(421, { 'Content-Type': 'text/plain' }).end('This host answers only 127.0.0.1 and localhost.\n');
+      return;
+    }
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const offered = url.searchParams.get('token');
+    if (offered !== null) {
+      // The token for the session cookie, once per browser; the address is given back without it.
+      url.searchParams.delete('token');
+      const headers: Record<string, string> = { Location: `${url.pathname}${url.search}`, 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' };
+      if (sameToken(offered, token)) headers['Set-Cookie'] = `${SESSION_COOKIE}=${session}; HttpOnly; SameSite=Strict; Path=/`;
+      res.writeHead(303, headers).end();
+      return;
+    }
+    void serveStatic(rendererDir, req, res);
+  });
   const sockets = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 * 1024 });
   const clients = new Set<WebSocket>();
-  let origin = '';
+  let origins = new Set<string>();
 
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (url.pathname !== '/api' || req.headers.origin !== origin || !sameToken(url.searchParams.get('token') ?? '', token)) {
+    if (url.pathname !== '/api' || !hosts.has(req.headers.host ?? '') || !origins.has(req.headers.origin ?? '') || !sameToken(cookieOf(req, SESSION_COOKIE) ?? '', session)) {
       socket.write('HTTP/1.1 403 Forbidden\r\n\r\n');
       socket.destroy();
       return;
@@ -97,7 +142,9 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     server.listen(options.port ?? 0, '127.0.0.1', resolve);
   });
   const { port } = server.address() as AddressInfo;
-  origin = `http://127.0.0.1:${port}`;
+  const origin = `http://127.0.0.1:${port}`;
+  hosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
+  origins = new Set([...hosts].map((h) => `http://${h}`));
 
   return {
     url: `${origin}/?token=${token}`,

@@ -172,5 +172,3 @@ export async function openSession(options: SessionOptions): Promise<HsmSession> 
   }
 }
 
-export { HsmError, isHsmError } from '../core/hsm/errors.js';
-export type { HsmErrorReason } from '../core/hsm/errors.js';

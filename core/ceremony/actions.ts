@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { actionKinds, type ActionKind } from '../contract/actionKinds.js';
 import { Algorithm, type AlgorithmName } from '../dnssec/algorithms.js';
 import { checkNames } from '../dnssec/checkNames.js';
 import { parseDuration } from './duration.js';
@@ -66,7 +67,6 @@ export const algorithmChoiceSchema = z.strictObject({ algorithm: z.enum(algorith
     ctx.addIssue({ code: 'custom', path: ['size'], message: `${value.algorithm} keys are always ${fixed} bits` });
   }
 });
-export type AlgorithmChoice = z.output<typeof algorithmChoiceSchema>;
 
 const signInputs = {
   /** The HSM that holds the signing key. */
@@ -157,13 +157,11 @@ export const actionInputSchemas = {
   export: z.strictObject({ artifacts: z.array(z.enum(['skr', 'trust-anchor', 'ceremony-record'])).min(1), to: roleIdSchema }),
   'follow-up': z.strictObject({ create: z.array(followUpIdSchema).min(1) }),
   'discharge-follow-up': z.strictObject({ kinds: z.array(followUpKindSchema).min(1) }),
-} as const;
+} as const satisfies { [K in ActionKind]: z.ZodType };
 
-export type ActionKind = keyof typeof actionInputSchemas;
-export const actionKinds = Object.keys(actionInputSchemas) as ActionKind[];
+export { actionKinds, type ActionKind };
 export type ActionInputs<K extends ActionKind> = z.output<(typeof actionInputSchemas)[K]>;
 export type Action = { [K in ActionKind]: { kind: K; inputs: ActionInputs<K> } }[ActionKind];
-export type ActionOf<K extends ActionKind> = Extract<Action, { kind: K }>;
 
 export const actionSchema = z.discriminatedUnion(
   'kind',

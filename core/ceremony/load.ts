@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readRegularFileSync } from '../system/inputFiles.js';
 import type { z } from 'zod';
 import { KskError } from '../errors.js';
 import { actionKinds } from './actions.js';
@@ -160,19 +160,11 @@ export function loadScript(text: string, file = 'script', parts: PartLoader = sh
   return script;
 }
 
-export function readScriptFile(filePath: string): string {
-  try {
-    return readFileSync(filePath, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new KskError('NOT_FOUND', `No file at ${filePath}.`);
-    if (code === 'EISDIR') throw new KskError('BAD_INPUT_FILE', `${filePath} is a folder, not a ceremony script.`);
-    throw new KskError('BAD_INPUT_FILE', `${filePath} cannot be read (${code ?? 'unknown error'}).`);
-  }
-}
+/** A script is a few tens of kilobytes; this bound keeps a device or a huge file out. */
+const MAX_SCRIPT_BYTES = 4 * 1024 * 1024;
 
-export function loadScriptFile(filePath: string, parts: PartLoader = shippedParts): Script {
-  return loadScript(readScriptFile(filePath), filePath, parts);
+export function readScriptFile(filePath: string): string {
+  return readRegularFileSync(filePath, 'ceremony script', MAX_SCRIPT_BYTES).toString('utf8');
 }
 
 /** A script received as a value (from the log or the contract), validated exactly like a file. */

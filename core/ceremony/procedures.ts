@@ -5,12 +5,6 @@
  * heading and step here against the seed's own text, so nothing is paraphrased.
  */
 
-export const seedDocument = {
-  title: 'Root Zone KSK Operator Disaster Recovery and Business Continuity Procedure',
-  revision: '3.6',
-  date: '2023-10-12',
-} as const;
-
 export const disasters = ['signing', 'compromise', 'lost'] as const;
 export type Disaster = (typeof disasters)[number];
 

@@ -26,7 +26,6 @@ export function templateIdFor(procedure: ProcedureKind): string {
 
 /** Preparation happens before the ceremony day (not filmed, no IW initials by default); the ceremony is in the room, filmed. */
 export const phases = ['preparation', 'ceremony'] as const;
-export type Phase = (typeof phases)[number];
 
 export const seedStepSchema = z.string().regex(/^4\.[1-3]\.[1-3][ABC]?\.[1-9][0-9]?$/, 'a seed step is written like 4.2.1A.4 (procedure, then step number)');
 
@@ -47,7 +46,6 @@ export const hsmSchema = z.strictObject({
   /** native: the HSM's own M-of-N credentials; split-pin: one PIN split into shares (Shamir) held by the quorum. */
   activation: z.enum(['native', 'split-pin']),
 });
-export type HsmDeclaration = z.infer<typeof hsmSchema>;
 
 export const followUpSchema = z.strictObject({
   id: followUpIdSchema,

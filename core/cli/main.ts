@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { appInfo } from '../appInfo.js';
 import { isKskError, messageOf } from '../errors.js';
 import type { Command, Io } from './command.js';
 import { commands } from './commands/index.js';
@@ -20,36 +21,57 @@ function help(): string {
   return [
     'ksk-ceremony: DNSSEC KSK ceremonies, disaster recovery and offline audit',
     '',
+    'usage: ksk-ceremony COMMAND [OPTIONS]',
+    '       ksk-ceremony help [COMMAND]',
+    '       ksk-ceremony --version',
+    '',
     ...commands.map((c) => `  ${c.path.join(' ').padEnd(width)}  ${c.summary}`),
     '',
-    'Every command takes --json for machine-readable output and --help for its usage.',
+    'Every command takes --json for machine-readable output (errors too, on stderr) and --help for its usage.',
   ].join('\n');
 }
 
-/** Runs one invocation; never throws, never prints a stack trace. */
+const commandHelp = (command: Command) => `${command.summary}\nusage: ${command.usage}\n`;
+
+/** An error as the caller asked for it: one line of text, or with --json one JSON document; on stderr either way. */
+function reportError(io: Io, json: boolean, error: { code: string; message: string }, exitCode: ExitCodeNumber): ExitCodeNumber {
+  io.stderr.write(json ? `${JSON.stringify({ error, exitCode }, null, 2)}\n` : `ksk-ceremony: ${error.message}\n`);
+  return exitCode;
+}
+
+/**
+ * Runs one invocation; never throws, never prints a stack trace. The conventions of git and
+ * openssl: help asked for goes to stdout with exit 0; a bare invocation or a usage error prints
+ * the usage to stderr with exit 2; --version prints the version.
+ */
 export async function runCli(argv: string[], io: Io): Promise<ExitCodeNumber> {
-  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
-    io.stdout.write(`${help()}\n`);
-    return argv.length === 0 ? ExitCode.USAGE : ExitCode.OK;
+  const json = argv.includes('--json');
+  if (argv.length === 0) {
+    io.stderr.write(`${help()}\n`);
+    return ExitCode.USAGE;
+  }
+  if (argv[0] === '--version' || argv[0] === '-V') {
+    io.stdout.write(json ? `${JSON.stringify(appInfo)}\n` : `${appInfo.name} ${appInfo.version}\n`);
+    return ExitCode.OK;
+  }
+  if (argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+    const asked = argv[0] === 'help' ? findCommand(argv.slice(1)) : null;
+    io.stdout.write(asked ? commandHelp(asked.command) : `${help()}\n`);
+    return ExitCode.OK;
   }
   const found = findCommand(argv);
   if (!found) {
-    io.stderr.write(`ksk-ceremony: unknown command "${argv.slice(0, 2).join(' ')}". Run ksk-ceremony --help for the list.\n`);
-    return ExitCode.USAGE;
+    return reportError(io, json, { code: 'BAD_REQUEST', message: `unknown command "${argv.slice(0, 2).join(' ')}". Run ksk-ceremony --help for the list.` }, ExitCode.USAGE);
   }
   if (found.rest.includes('--help') || found.rest.includes('-h')) {
-    io.stdout.write(`${found.command.summary}\nusage: ${found.command.usage}\n`);
+    io.stdout.write(commandHelp(found.command));
     return ExitCode.OK;
   }
   try {
     return await found.command.run(found.rest, io);
   } catch (e) {
-    if (isKskError(e)) {
-      io.stderr.write(`ksk-ceremony: ${e.message}\n`);
-      return exitCodeFor(e.code);
-    }
-    io.stderr.write(`ksk-ceremony: internal error: ${messageOf(e)}\n`);
-    return ExitCode.INTERNAL;
+    if (isKskError(e)) return reportError(io, json, { code: e.code, message: e.message }, exitCodeFor(e.code));
+    return reportError(io, json, { code: 'INTERNAL', message: `internal error: ${messageOf(e)}` }, ExitCode.INTERNAL);
   }
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { actionKinds } from './actionKinds.js';
 
 /**
  * The state of a ceremony as the UI, the projector view, the printed record and the bundle composer
@@ -6,8 +7,8 @@ import { z } from 'zod';
  * `ceremonyState`): nothing here is stored anywhere else, so after a crash reopening the log gives
  * back exactly this. JSON-safe: times are UTC ISO strings, hashes lower-case hex.
  *
- * The contract imports only zod, so the names of action kinds, procedures and roles are plain
- * strings here; core/ceremony holds their vocabularies (a unit test keeps the lists equal).
+ * The contract imports only zod, so the names of procedures and roles are plain strings here;
+ * core/ceremony holds their vocabularies. Action kinds are the contract's own (actionKinds.ts).
  */
 
 export const isoTimeSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z$/, 'a UTC time in ISO 8601, e.g. 2024-01-11T00:00:00.000Z');
@@ -39,7 +40,7 @@ export const scriptStepViewSchema = z.object({
   initial: z.boolean(),
   seedStep: z.string().optional(),
   action: z.object({
-    kind: z.string(),
+    kind: z.enum(actionKinds),
     /** "Generate a KSK": the kind's title (core/ceremony/actions.ts actionInfo). */
     title: z.string(),
     /** What the engine records when the step runs. */
@@ -262,6 +263,19 @@ export const stepStateSchema = scriptStepViewSchema.extend({
   quorum: quorumProgressSchema.nullable(),
   /** The branches this step decides between (it cannot be skipped); empty for a step that decides none. */
   decides: z.array(z.string()),
+  /**
+   * Share sheets this step issued on screen: to whom, whether the CA confirmed every holder has
+   * theirs, and whether the backend still holds them (false after a restart: if not handed over,
+   * they are lost). Null for a step that issues none.
+   */
+  sheets: z
+    .object({
+      shownAt: isoTimeSchema,
+      holders: z.array(z.object({ credentialId: z.string(), holderId: z.string(), holderName: z.string() })),
+      handedOver: z.object({ at: isoTimeSchema, personId: z.string() }).nullable(),
+      held: z.boolean(),
+    })
+    .nullable(),
 });
 export type StepState = z.infer<typeof stepStateSchema>;
 
@@ -413,6 +427,12 @@ export const ceremonyStateSchema = z.object({
   }),
   /** HSM operations whose outcome the log lacks (a crash): ceremony.resume reconciles them with the HSM. */
   interrupted: z.array(z.object({ opId: z.string(), operation: z.string(), stepId: z.string().optional(), label: z.string().optional(), since: isoTimeSchema })),
-  log: z.object({ head: logHeadSchema, events: z.number().int(), sealed: z.boolean() }),
+  log: z.object({
+    head: logHeadSchema,
+    events: z.number().int(),
+    sealed: z.boolean(),
+    /** The newest checkpoint witnessed outside the log (signed by the audit key): what the IW initials on paper. */
+    checkpoint: z.object({ seq: z.number().int(), hash: sha256HexSchema, at: isoTimeSchema, reason: z.string() }).nullable().optional(),
+  }),
 });
 export type CeremonyState = z.infer<typeof ceremonyStateSchema>;

@@ -27,10 +27,3 @@ export const contractErrorSchema = z.object({
 export type ContractError = z.infer<typeof contractErrorSchema>;
 
 export type Envelope<T> = { ok: true; value: T } | { ok: false; error: ContractError };
-
-export function envelopeSchema<T extends z.ZodType>(value: T) {
-  return z.discriminatedUnion('ok', [
-    z.object({ ok: z.literal(true), value }),
-    z.object({ ok: z.literal(false), error: contractErrorSchema }),
-  ]);
-}

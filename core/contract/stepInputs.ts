@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ActionKind } from './actionKinds.js';
 import { fileRefSchema, isoTimeSchema } from './ceremonyState.js';
 
 /**
@@ -149,9 +150,9 @@ export const stepInputSchemas = {
     /** The obligations this ceremony fulfilled, each with how; may be empty (none discharged). */
     discharges: z.array(z.strictObject({ obligationId: text, note: text })).default([]),
   }),
-} as const;
+} as const satisfies { [K in ActionKind]: z.ZodType<{ kind: K }> };
 
-export type StepInputKind = keyof typeof stepInputSchemas;
+export type StepInputKind = ActionKind;
 export const stepInputKinds = Object.keys(stepInputSchemas) as StepInputKind[];
 
 type AnyStepInputSchema = (typeof stepInputSchemas)[StepInputKind];
@@ -159,6 +160,8 @@ export const stepInputSchema = z.discriminatedUnion('kind', Object.values(stepIn
 export type StepInput = z.input<typeof stepInputSchema>;
 export type ValidStepInput = z.output<typeof stepInputSchema>;
 export type StepInputOf<K extends StepInputKind> = z.output<(typeof stepInputSchemas)[K]>;
+/** A step input of kind K as a caller gives it (defaults may be left out). */
+export type StepInputGiven<K extends StepInputKind> = z.input<(typeof stepInputSchemas)[K]>;
 
 /** Files a step reads before it is performed (step.prepare). */
 export const prepareInputSchema = z.discriminatedUnion('kind', [

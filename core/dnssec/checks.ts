@@ -16,6 +16,7 @@ import {
   checkSignatureOverlap,
   checkSignatureValidity,
 } from './checksKsr.js';
+import { checkZskNotKsk } from './checksZskNotKsk.js';
 import { resolveKsk } from './kskKeys.js';
 import { bundleLabel, type Ksr, type Skr } from './model.js';
 import type { Schema, SigningPolicy } from './policy.js';
@@ -51,6 +52,7 @@ export async function checkKsr(ksr: Ksr, options: CheckOptions): Promise<CheckRe
     await run('KSR-BUNDLE-UNIQUE', null, () => checkBundleUnique(ksr)),
     await run('KSR-BUNDLE-KEYS', null, () => checkBundleKeys(ksr, rp)),
     await run('KSR-BUNDLE-POP', null, () => checkProofOfPossession(ksr)),
+    await run('KSR-ZSK-NOT-KSK', null, () => checkZskNotKsk(ksr, policy, hsm, previous)),
     await run('KSR-BUNDLE-COUNT', null, () => checkBundleCount(ksr, rp)),
     await run('KSR-BUNDLE-CYCLE-DURATION', null, () => checkCycleDuration(ksr, rp)),
     await run('KSR-POLICY-KEYS', null, () => checkPolicyKeys(ksr, rp, policy.kskPolicy)),

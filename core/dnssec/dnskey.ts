@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { KskError } from '../errors.js';
 import { toPgpWords } from '../hash/pgpWords.js';
+import { MAX_DNSKEY_PUBLIC_KEY_BYTES } from './wireLimits.js';
 
-export const DNSKEY_FLAG_ZONE = 0x0100;
 export const DNSKEY_FLAG_REVOKE = 0x0080;
 export const DNSKEY_FLAG_SEP = 0x0001;
 /** A KSK: ZONE | SEP. */
@@ -38,6 +38,9 @@ export function nameToWire(name: string): Buffer {
 }
 
 export function dnskeyRdata(key: Dnskey): Buffer {
+  if (key.publicKey.length > MAX_DNSKEY_PUBLIC_KEY_BYTES) {
+    throw new KskError('BAD_INPUT_FILE', `A DNSKEY public key of ${key.publicKey.length} bytes does not fit the DNS wire format (at most ${MAX_DNSKEY_PUBLIC_KEY_BYTES}).`);
+  }
   const head = Buffer.alloc(4);
   head.writeUInt16BE(key.flags, 0);
   head.writeUInt8(key.protocol, 2);

@@ -1,30 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { open, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { KskError, messageOf } from '../errors.js';
+import { readRegularFile } from '../system/inputFiles.js';
 
 /**
- * Reads an input file (a KSR, an SKR, a policy) whole, refusing one larger than `maxBytes` before
- * reading it, with errors that name the file.
+ * Reads an input file (a KSR, an SKR, a policy) whole: a regular file only, at most `maxBytes`
+ * actually read, with errors that name the file (see core/system/inputFiles.ts).
  */
 export async function readInputFile(filePath: string, what: string, maxBytes: number): Promise<Buffer> {
-  let size: number;
-  try {
-    const info = await stat(filePath);
-    if (info.isDirectory()) throw new KskError('BAD_INPUT_FILE', `The ${what} ${filePath} is a folder, not a file.`);
-    size = info.size;
-  } catch (e) {
-    if (e instanceof KskError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new KskError('NOT_FOUND', `No ${what} at ${filePath}.`);
-    throw new KskError('BAD_INPUT_FILE', `The ${what} ${filePath} cannot be read (${code ?? messageOf(e)}).`);
-  }
-  if (size > maxBytes) throw new KskError('BAD_INPUT_FILE', `The ${what} ${filePath} is too large (${size} bytes; the limit is ${maxBytes}).`);
-  try {
-    return await readFile(filePath);
-  } catch (e) {
-    throw new KskError('BAD_INPUT_FILE', `The ${what} ${filePath} cannot be read (${(e as NodeJS.ErrnoException).code ?? messageOf(e)}).`);
-  }
+  return readRegularFile(filePath, what, maxBytes);
 }
 
 /**
@@ -52,6 +37,8 @@ export async function writeFileAtomic(filePath: string, data: string | Uint8Arra
   } catch (e) {
     await unlink(temp).catch(() => undefined);
     if (e instanceof KskError) throw e;
-    throw new KskError('STORAGE_ERROR', `Cannot write ${filePath}: ${(e as NodeJS.ErrnoException).code ?? messageOf(e)}. Nothing was written there.`);
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'EROFS' ? 'its folder or disk is read-only (EROFS)' : code === 'EACCES' || code === 'EPERM' ? `permission denied (${code})` : code === 'ENOSPC' ? 'the disk is full (ENOSPC)' : (code ?? messageOf(e));
+    throw new KskError('STORAGE_ERROR', `Cannot write ${filePath}: ${why}. Nothing was written there.`);
   }
 }

@@ -1,6 +1,7 @@
 import { KskError } from '../errors.js';
 import type { AlgorithmPolicy, Bundle, BundleKey, BundleSignature, Ksr, SignaturePolicy, Skr } from './model.js';
 import { TYPE_DNSKEY } from './model.js';
+import { MAX_DNSKEY_PUBLIC_KEY_BYTES, MAX_RRSIG_SIGNATURE_BYTES } from './wireLimits.js';
 import { parseDuration, parseKsrTime } from './time.js';
 import { defaultXmlLimits, readXml, type XmlElement, type XmlLimits } from './xmlReader.js';
 
@@ -73,13 +74,16 @@ class Shape {
     return parseDuration(this.childText(el, name), `${this.what}, <${name}> at line ${child.line}`);
   }
 
-  base64(el: XmlElement, name: string): Buffer {
+  /** Base64 bytes, at most `maxBytes` of them: the most the field can hold on the wire. */
+  base64(el: XmlElement, name: string, maxBytes: number): Buffer {
     const child = this.one(el, name);
     const compact = this.childText(el, name).replace(/\s+/g, '');
     if (compact.length === 0 || compact.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(compact)) {
       this.fail(child, `<${name}> is not valid base64`);
     }
-    return Buffer.from(compact, 'base64');
+    const bytes = Buffer.from(compact, 'base64');
+    if (bytes.length > maxBytes) this.fail(child, `<${name}> has ${bytes.length} bytes; the DNS wire format holds at most ${maxBytes} here (RDATA is at most 65535 bytes)`);
+    return bytes;
   }
 }
 
@@ -127,7 +131,7 @@ function parseKey(s: Shape, el: XmlElement): BundleKey {
     flags: s.childInteger(el, 'Flags', 65535),
     protocol: s.childInteger(el, 'Protocol', 255),
     algorithm: s.childInteger(el, 'Algorithm', 255),
-    publicKey: s.base64(el, 'PublicKey'),
+    publicKey: s.base64(el, 'PublicKey', MAX_DNSKEY_PUBLIC_KEY_BYTES),
     line: el.line,
   };
 }
@@ -162,7 +166,7 @@ function parseSignature(s: Shape, el: XmlElement): BundleSignature {
     inception: s.time(el, 'SignatureInception'),
     keyTag: s.childInteger(el, 'KeyTag', 65535),
     signersName: s.childText(el, 'SignersName'),
-    signatureData: s.base64(el, 'SignatureData'),
+    signatureData: s.base64(el, 'SignatureData', MAX_RRSIG_SIGNATURE_BYTES),
     line: el.line,
   };
 }

@@ -3,7 +3,7 @@ import type { KeySigner } from '../hsm/port.js';
 import { Algorithm, algorithmName, keySizeBits, rsaExponent } from './algorithms.js';
 import { dnskeyRdata, keyTag, REVOKED_KSK_FLAGS, type Dnskey } from './dnskey.js';
 import { resolveKsk } from './kskKeys.js';
-import { bundleLabel, TYPE_DNSKEY, type AlgorithmPolicy, type Bundle, type BundleKey, type BundleSignature, type Ksr, type Skr } from './model.js';
+import { bundleLabel, isKsk, TYPE_DNSKEY, type AlgorithmPolicy, type Bundle, type BundleKey, type BundleSignature, type Ksr, type Skr } from './model.js';
 import { schemaNamed, type KskKeyConfig, type Schema, type SigningPolicy } from './policy.js';
 import { labelCount, rrsigSignedData, verifyDnskeyRrsig, type RrsigFields } from './rrsig.js';
 
@@ -31,6 +31,21 @@ class KeySet {
     return this.keys.findIndex((k) => k.publicKey.equals(publicKey));
   }
 
+  /**
+   * A ZSK joins the set only if no KSK already there has its public key: adding it would merge it
+   * into the KSK's entry and drop the requested ZSK without a word (KSR-ZSK-NOT-KSK refuses such a
+   * KSR before signing; this keeps the signer from ever doing it).
+   */
+  addZsk(zsk: BundleKey, where: string): void {
+    const same = this.keys[this.indexOf(zsk.publicKey)];
+    if (same && isKsk(same)) {
+      throw new KskError('POLICY_FAILURE', `KSR-ZSK-NOT-KSK: key ${zsk.keyIdentifier} in ${where} has the public key of the KSK ${same.keyIdentifier}: a KSK is never signed as a ZSK. Nothing was signed.`);
+    }
+    // The same ZSK twice in one bundle is one DNSKEY record (an RRset has no duplicates, RFC 4034 §6.3).
+    this.add(zsk.keyIdentifier, zsk);
+  }
+
+  /** A KSK of the slot: published, revoked (replacing its published entry) or signing; one entry per key. */
   add(identifier: string, key: Dnskey, replace = false): void {
     const { flags, protocol, algorithm, publicKey } = key;
     const entry: BundleKey = { keyIdentifier: identifier, keyTag: keyTag(key), ttl: this.ttl, flags, protocol, algorithm, publicKey };
@@ -95,7 +110,7 @@ export async function signKsr(ksr: Ksr, options: SignOptions): Promise<Skr> {
     for (const name of slot.publish) set.add(key(name).config.label, key(name).dnskey);
     for (const name of slot.revoke) set.add(key(name).config.label, { ...key(name).dnskey, flags: REVOKED_KSK_FLAGS }, true);
     for (const name of slot.sign) set.add(key(name).config.label, key(name).dnskey);
-    for (const zsk of bundle.keys) set.add(zsk.keyIdentifier, zsk);
+    for (const zsk of bundle.keys) set.addZsk(zsk, bundleLabel(i, bundle));
 
     const signerAlgorithms = new Set(slot.sign.map((n) => key(n).dnskey.algorithm));
     const unsigned = [...new Set(set.keys.map((k) => k.algorithm))].filter((a) => !signerAlgorithms.has(a));

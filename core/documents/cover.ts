@@ -1,7 +1,8 @@
 import { keyValues } from './blocks.js';
 import type { Pdf, PdfOptions } from './pdf.js';
 import type { CeremonyInfo } from './types.js';
-import { utcDisplay } from './text.js';
+import { groupedLines, numberedWordLines, requireHex, utcDisplay } from './text.js';
+import { toPgpWords } from '../hash/pgpWords.js';
 
 /** The document options every ceremony document shares: its pinned date, mode and paper come from the ceremony. */
 export function ceremonyPdfOptions(ceremony: CeremonyInfo, title: string, pageHash?: PdfOptions['pageHash']): PdfOptions {
@@ -25,6 +26,13 @@ export function ceremonyRows(ceremony: CeremonyInfo): [string, string][] {
   ];
 }
 
+/** The pinned audit key, in hex and PGP words: the seal and every checkpoint must be by this key. */
+function auditKeyRows(ceremony: CeremonyInfo): [string, string][] {
+  if (!ceremony.auditKeyFingerprint) return [];
+  const hex = requireHex(ceremony.auditKeyFingerprint, 'The audit key fingerprint');
+  return [['Audit key (pinned)', `${groupedLines(hex, 4, 8).join('\n')}\n${numberedWordLines(toPgpWords(Buffer.from(hex, 'hex')), 8).join('\n')}`]];
+}
+
 /**
  * A cover: the ceremony, what the document is, and REHEARSAL or PRODUCTION in large type in a box
  * no one can miss.
@@ -36,5 +44,5 @@ export function coverPage(pdf: Pdf, ceremony: CeremonyInfo, documentName: string
   pdf.kit.save().rect(pdf.left, y, pdf.width, 44).lineWidth(2).strokeColor('black').stroke().restore();
   pdf.textAt(ceremony.mode, pdf.left, y + 10, { font: 'bold', size: 22, width: pdf.width, align: 'center' });
   pdf.y = y + 62;
-  keyValues(pdf, [...ceremonyRows(ceremony), ['Mode', ceremony.mode], ...rows]);
+  keyValues(pdf, [...ceremonyRows(ceremony), ['Mode', ceremony.mode], ...auditKeyRows(ceremony), ...rows]);
 }

@@ -37,6 +37,7 @@ export async function renderRecordPdf(input: RecordDocumentInput): Promise<Buffe
   }
 
   participants(pdf, input);
+  airGap(pdf, input);
   hsmsAndTebs(pdf, input);
   for (const act of input.acts) recordAct(pdf, act);
   exceptions(pdf, input);
@@ -64,6 +65,31 @@ function participants(pdf: Pdf, input: RecordDocumentInput): void {
       cells: [p.role, p.name, timeCell(p.signedInAt, `The sign-in time of ${p.name}`), timeCell(p.signedOutAt, `The sign-out time of ${p.name}`)],
     })),
     { caption: 'Participants', heading: true },
+  );
+  const signed = input.participants.filter((p) => p.signatureInPng || p.signatureOutPng);
+  if (signed.length === 0) return;
+  pdf.heading('Signatures at sign-in and sign-out');
+  for (const p of signed) {
+    const at = (time: string | undefined, what: string) => (time ? `, ${utcDisplay(time, `The ${what} time of ${p.name}`)}` : '');
+    if (p.signatureInPng) signatureImage(pdf, p.signatureInPng, `Signature of ${p.name} (${p.role}) at sign-in${at(p.signedInAt, 'sign-in')}`);
+    if (p.signatureOutPng) signatureImage(pdf, p.signatureOutPng, `Signature of ${p.name} (${p.role}) at sign-out${at(p.signedOutAt, 'sign-out')}`);
+  }
+}
+
+const airGapWhen = { open: 'ceremony opened', change: 'network changed', close: 'ceremony closed' } as const;
+
+function airGap(pdf: Pdf, input: RecordDocumentInput): void {
+  if (!input.airGap || input.airGap.length === 0) return;
+  table(
+    pdf,
+    [
+      { header: 'Time (UTC)', weight: 18 },
+      { header: 'When', weight: 18 },
+      { header: 'Air gap', weight: 16 },
+      { header: 'Network up (besides loopback)', weight: 48 },
+    ],
+    input.airGap.map((a) => ({ cells: [timeCell(a.at, 'The time the network was recorded'), airGapWhen[a.when], a.isolated ? 'isolated' : 'NOT ISOLATED', a.up.join(', ') || 'nothing'] })),
+    { caption: 'The air gap', heading: true },
   );
 }
 

@@ -27,6 +27,8 @@ export interface CeremonyInfo {
   /** e.g. "Quarterly KSR signing" or "DR 4.3.1 A: lost KSK, reconstruct from backup". */
   procedure: string;
   mode: CeremonyMode;
+  /** The workspace's pinned audit key (SHA-256 fingerprint, hex), printed so the paper can check the seal's key. */
+  auditKeyFingerprint?: string;
   /** LETTER unless given. */
   paper?: Paper;
 }
@@ -72,13 +74,16 @@ export interface ScriptStep {
 
 export interface RecordDocumentInput {
   ceremony: CeremonyInfo;
+  /** The network as the laptop saw it: when the ceremony opened, at every change, when it closed. */
+  airGap?: { at: string; when: 'open' | 'change' | 'close'; isolated: boolean; up: string[] }[];
   /** SHA-256 of the script the ceremony followed. */
   scriptHash: string;
   startedAt: string;
   endedAt?: string;
   /** More facts for the cover (why the ceremony was held, what it started from), as label/value lines. */
   facts?: { label: string; value: string }[];
-  participants: { role: string; name: string; signedInAt?: string; signedOutAt?: string }[];
+  /** signatureIn/OutPng: the signatures drawn on screen at sign-in and sign-out, when drawn. */
+  participants: { role: string; name: string; signedInAt?: string; signedOutAt?: string; signatureInPng?: Uint8Array; signatureOutPng?: Uint8Array }[];
   /** The HSMs used, as they identified themselves. */
   hsms: { label: string; model: string; serial: string; firmware?: string; note?: string }[];
   /** What each HSM's token could do, from the profile recorded when it was first used (hsm.profiled). */

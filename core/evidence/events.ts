@@ -39,7 +39,7 @@ export const publicKeySchema = z.strictObject({
 /** The key that seals a ceremony: declared in the closing event, so a replaced seal key is evident. */
 export const sealKeySchema = z.strictObject({
   kind: z.enum(['hsm', 'software']),
-  /** The HSM label (AUDIT-<ceremony>); null for a one-time software key. */
+  /** The HSM label (AUDIT-WORKSPACE, or AUDIT-<ceremony> in older logs); null for a software key. */
   label: z.string().min(1).max(128).nullable(),
   ...publicKeySchema.shape,
 });
@@ -98,11 +98,14 @@ export const eventSchema = z.discriminatedUnion('type', [
     rehearsal: z.boolean(),
     /** The last sealed ceremony of the workspace (same rehearsal flag) and its head: ceremonies chain too. */
     previousCeremony: z.strictObject({ ceremonyId: ceremonyIdSchema, headHash: hashHex }).nullable(),
+    /** The workspace's audit key as pinned at commissioning: it alone may checkpoint and seal this ceremony. */
+    auditKey: sealKeySchema.optional(),
   }),
   event('ceremony.closed', { sealKey: sealKeySchema, summary: text().optional() }),
 
-  event('participant.signed-in', { personId: ident, name: text(200), roles: z.array(roleSchema).min(1), organisation: text(200).optional() }),
-  event('participant.signed-out', { personId: ident }),
+  /** signatureSha256: the signature drawn at sign-in (or sign-out), stored as a signature-image artifact; absent in logs before it was asked for. */
+  event('participant.signed-in', { personId: ident, name: text(200), roles: z.array(roleSchema).min(1), organisation: text(200).optional(), signatureSha256: hashHex.optional() }),
+  event('participant.signed-out', { personId: ident, signatureSha256: hashHex.optional() }),
 
   event('script.loaded', { scriptId: ident, title: text(200), version: text(64).optional(), sha256: hashHex }),
   event('step.started', { stepId: ident, act: text(200).optional(), title: text(500).optional() }),
@@ -185,6 +188,13 @@ export const eventSchema = z.discriminatedUnion('type', [
     tebSerial: text(64).optional(),
     stepId,
   }),
+  /**
+   * Share sheets a step issued were put on the screen (never in the log: the sheets themselves are
+   * secret); sheets.handed-over when the CA confirms every holder has theirs. Shown without the
+   * second means the room may have lost them (a restart): the step says so.
+   */
+  event('sheets.shown', { stepId: ident, credentialIds: z.array(ident).min(1) }),
+  event('sheets.handed-over', { stepId: ident, credentialIds: z.array(ident).min(1), confirmedBy: ident }),
   event('credential.presented', { credentialId: ident, personId: ident, stepId }),
   event('credential.retired', { credentialId: ident, reason: text(), stepId }),
 
@@ -312,7 +322,27 @@ export const eventSchema = z.discriminatedUnion('type', [
   event('followup.opened', { obligation: json }),
   event('followup.discharged', { obligationId: text(300), stepId: ident, note: text() }),
 
+  /** A document of the ceremony went to a printer (CUPS' job id) or was written as a PDF to be printed elsewhere. */
+  event('document.printed', {
+    kind: ident,
+    sha256: hashHex,
+    pages: z.number().int().min(1),
+    printer: text(200).optional(),
+    jobId: text(200).optional(),
+    file: text(1000).optional(),
+    copies: z.number().int().min(1).optional(),
+  }),
   event('airgap.warning', { check: text(200), detail: text(), stepId }),
+  /**
+   * The network as the laptop saw it (interfaces up or down, default routes): when the ceremony
+   * opened, at every change while it was open, and when it closed. isolated: nothing but loopback up.
+   */
+  event('airgap.state', {
+    at: z.enum(['open', 'change', 'close']),
+    isolated: z.boolean(),
+    interfaces: z.array(z.strictObject({ name: text(64), up: z.boolean(), loopback: z.boolean() })).max(64),
+    defaultRoutes: z.array(text(200)).max(16),
+  }),
   /** Room for what is not modelled yet: a topic and structured data, still validated JSON. */
   event('note', { text: text(), topic: ident.optional(), stepId, data: json.optional() }),
 ]);

@@ -5,6 +5,7 @@ import { KskError } from '../errors.js';
 import { decodeEvent } from './canonical.js';
 import { openDatabase } from './database.js';
 import { migrate } from './migrations/index.js';
+import { openForReading } from './readable.js';
 import { storageError } from './storageErrors.js';
 import { verifyDatabase, type VerifyReport } from './verify.js';
 
@@ -63,7 +64,7 @@ function fsyncPath(file: string): void {
 type Row = Record<string, unknown>;
 
 function readCeremony(sourceFile: string, ceremonyId: string): { events: Row[]; artifacts: Row[]; seal: Row | undefined } {
-  const db = openDatabase(sourceFile, { readonly: true });
+  const { db, dispose } = openForReading(sourceFile);
   try {
     return db.transaction(() => {
       const events = db.prepare('SELECT ceremony_id, seq, time, type, prev_hash, hash, canonical FROM events WHERE ceremony_id = ? ORDER BY seq').all(ceremonyId) as (Row & { canonical: Buffer })[];
@@ -86,6 +87,6 @@ function readCeremony(sourceFile: string, ceremonyId: string): { events: Row[]; 
   } catch (e) {
     throw storageError(e, sourceFile);
   } finally {
-    db.close();
+    dispose();
   }
 }

@@ -16,8 +16,8 @@ export function keyRecord(key: HsmKey): NonNullable<HsmOutcome['key']> {
 }
 
 /**
- * Runs one HSM operation under the log: the intent is committed before the HSM is asked, the
- * outcome after it answers. A crash between the two leaves an intent without an outcome, which
+ * Runs one HSM operation under the log: the intent is committed (and witnessed by a checkpoint)
+ * before the HSM is asked, the outcome after it answers (witnessed again). A crash between the two leaves an intent without an outcome, which
  * findInterruptedOperations reports and the store refuses to start past until it is reconciled.
  */
 export async function runHsmOperation<R>(
@@ -28,6 +28,7 @@ export async function runHsmOperation<R>(
   outcome: (result: R) => HsmOutcome = () => ({}),
 ): Promise<{ result: R; intent: StoredEvent<'hsm.intent'>; done: StoredEvent<'hsm.done'> }> {
   const intended = store.append(ceremonyId, 'hsm.intent', intent);
+  await store.witness?.(ceremonyId, `before HSM operation ${intent.operation} (${intent.opId})`);
   let result: R;
   try {
     result = await perform();
@@ -36,6 +37,7 @@ export async function runHsmOperation<R>(
     throw e;
   }
   const done = store.append(ceremonyId, 'hsm.done', { opId: intent.opId, ...outcome(result) });
+  await store.witness?.(ceremonyId, `after HSM operation ${intent.operation} (${intent.opId})`);
   return { result, intent: intended, done };
 }
 

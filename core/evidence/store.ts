@@ -12,6 +12,8 @@ import { presentParticipant } from './registers/participants.js';
 import { exceptions } from './registers/records.js';
 import { expectedTeb, normalizeSerial } from './registers/tebs.js';
 import { sealSignatureValid, sealStatementBytes, SEAL_STATEMENT_TYPE, type Sealer, type SealStatement } from './seal.js';
+import type { LogHeads } from './checkpoints.js';
+import { openForReading } from './readable.js';
 import { storageError } from './storageErrors.js';
 import type { EventSource, StoredEvent } from './stored.js';
 
@@ -72,13 +74,20 @@ export const MAX_ARTIFACT_BYTES = 100 * 1024 * 1024;
  * exported as a database that verifies on its own; ceremonies are chained to each other through the
  * previous ceremony's sealed head, recorded in each opening event.
  */
-export class EvidenceStore implements EventSource {
+export class EvidenceStore implements EventSource, LogHeads {
   readonly #db: Database.Database;
   readonly #clock: Clock;
   /** Prepared once: an append runs several statements, and a ceremony runs many appends. */
   readonly #statements = new Map<string, Database.Statement>();
+  /**
+   * Who witnesses the head outside the log (the engine's checkpoints), called around every HSM
+   * operation; null where nobody does (verification, export, tests of the store alone).
+   */
+  witness: ((ceremonyId: string, reason: string) => Promise<void>) | null = null;
   /** Runs a function in a transaction (a savepoint when nested); made once, it is not free to make. */
   readonly #transaction: Database.Transaction<(fn: () => unknown) => unknown>;
+  /** How a read-only store lets go of its database (and of the private copy it may read). */
+  #dispose: (() => void) | null = null;
 
   private constructor(
     readonly file: string,
@@ -102,25 +111,32 @@ export class EvidenceStore implements EventSource {
     return new EvidenceStore(file, db, clock);
   }
 
-  /** Opens an existing evidence database for reading only (a bundle on read-only media, an audit). */
+  /**
+   * Opens an existing evidence database for reading only (a bundle on read-only media, an audit, a
+   * workspace on a read-only disk); every write is then refused as "read-only".
+   */
   static openReadOnly(file: string, clock: Clock): EvidenceStore {
-    const db = openDatabase(file, { readonly: true });
+    const { db, dispose } = openForReading(file);
     let version: number;
     try {
       version = schemaVersion(db);
     } catch (e) {
-      db.close();
+      dispose();
       throw storageError(e, file);
     }
     if (version !== SCHEMA_VERSION) {
-      db.close();
+      dispose();
       throw new KskError('BAD_INPUT_FILE', `${file} is not an evidence log this version can read (schema ${version}; expected ${SCHEMA_VERSION}).`);
     }
-    return new EvidenceStore(file, db, clock);
+    const store = new EvidenceStore(file, db, clock);
+    store.#dispose = dispose;
+    return store;
   }
 
   close(): void {
-    if (this.#db.open) this.#db.close();
+    if (this.#dispose) this.#dispose();
+    else if (this.#db.open) this.#db.close();
+    this.#dispose = null;
   }
 
   /** Runs several writes as one transaction: all of them are recorded, or none. `fn` is synchronous (no HSM call inside). */
@@ -240,6 +256,15 @@ export class EvidenceStore implements EventSource {
       return stored as StoredEvent<'ceremony.closed'>;
     });
     return { event, seal: { statement, signature } };
+  }
+
+  lastSeq(ceremonyId: string): number {
+    return this.head(ceremonyId)?.seq ?? 0;
+  }
+
+  /** The hash of one event (hex), read without decoding it; undefined when there is no such event. */
+  hashAt(ceremonyId: string, seq: number): string | undefined {
+    return (this.#read(() => this.#sql('SELECT hash FROM events WHERE ceremony_id = ? AND seq = ?').pluck().get(ceremonyId, seq)) as Buffer | undefined)?.toString('hex');
   }
 
   head(ceremonyId: string): Head | null {

@@ -10,6 +10,9 @@ import { openDatabase, type EventRow } from './database.js';
 import type { SealKey } from './events.js';
 import { APPLICATION_ID, migrations, SCHEMA_VERSION, schemaVersion } from './migrations/index.js';
 import { sameSealKey, sealSignatureValid, sealStatementBytes, sealStatementSchema, type SealStatement } from './seal.js';
+import { auditKeyFingerprint, pinAccepts, type AuditKeyFingerprint, type AuditKeyPin } from './auditKey.js';
+import { compareWithCheckpoints, databaseHeads, type SignedCheckpoint } from './checkpoints.js';
+import { checkStorage } from './storageCheck.js';
 import { isDamagedDatabase, sqliteCode } from './storageErrors.js';
 
 /**
@@ -19,7 +22,7 @@ import { isDamagedDatabase, sqliteCode } from './storageErrors.js';
  * hashes and the seal signatures.
  */
 
-export type VerifyCheck = 'sequence' | 'hash' | 'record' | 'chain' | 'story' | 'artifact' | 'seal' | 'link' | 'schema' | 'damaged';
+export type VerifyCheck = 'sequence' | 'hash' | 'record' | 'chain' | 'story' | 'artifact' | 'seal' | 'pin' | 'checkpoint' | 'link' | 'schema' | 'damaged';
 
 export interface VerifyProblem {
   readonly check: VerifyCheck;
@@ -36,7 +39,7 @@ export interface CeremonyVerification {
   /** The last event as stored, in hex and PGP words: what the printed record carries. */
   readonly head: { seq: number; hash: string; pgpWords: string[] } | null;
   readonly sealed: boolean;
-  readonly seal: (Pick<SealStatement, 'sealedAt' | 'headSeq' | 'headHash'> & { key: SealKey }) | null;
+  readonly seal: (Pick<SealStatement, 'sealedAt' | 'headSeq' | 'headHash'> & { key: SealKey; fingerprint: AuditKeyFingerprint; pinned: boolean | null }) | null;
   readonly ok: boolean;
 }
 
@@ -53,11 +56,19 @@ export interface VerifyReport {
   readonly problems: readonly VerifyProblem[];
   /** One sentence for the person reading: all good, or where the log first differs. */
   readonly message: string;
+  /** The audit keys seals were held to, and who pinned them; null when nobody pinned one. */
+  readonly pin: AuditKeyPin | null;
+  /** What this verification proves, and what only the signed paper can. */
+  readonly limits: readonly string[];
 }
 
 export interface VerifyOptions {
   /** Treat a ceremony without a seal as a failure (an exported bundle must be sealed). */
   readonly requireSealed?: boolean;
+  /** Accept seals only by these audit keys (pinned by the caller or the workspace config). */
+  readonly pin?: AuditKeyPin | null;
+  /** Witnessed checkpoints (from outside the log): the log must still hold every head they witnessed. */
+  readonly checkpoints?: readonly SignedCheckpoint[];
 }
 
 interface SealRow {
@@ -139,20 +150,29 @@ export function verifyDatabase(db: Database.Database, file: string, options: Ver
     return verifyContents(db, file, options);
   } catch (e) {
     if (!isDamagedDatabase(e)) throw e;
-    const problem: VerifyProblem = { check: 'damaged', ceremonyId: null, seq: null, message: `The database file is damaged (${sqliteCode(e)}): its pages were changed outside SQLite, or the disk failed.` };
-    return { ok: false, file, events: 0, artifacts: 0, ceremonies: [], problem: problem.message, problems: [problem], message: problem.message };
+    return damagedReport(file, options, `The database file is damaged (${sqliteCode(e)}): its pages were changed outside SQLite, or the disk failed.`);
   }
+}
+
+function damagedReport(file: string, options: VerifyOptions, message: string): VerifyReport {
+  const problem: VerifyProblem = { check: 'damaged', ceremonyId: null, seq: null, message };
+  return { ok: false, file, events: 0, artifacts: 0, ceremonies: [], problem: message, problems: [problem], message, pin: options.pin ?? null, limits: verificationLimits(options.pin ?? null) };
 }
 
 function verifyContents(db: Database.Database, file: string, options: VerifyOptions): VerifyReport {
   const schemaProblems = checkSchema(db, file);
+  const storage = checkStorage(db);
+  if (storage.damage.length > 0) {
+    return damagedReport(file, options, `The database file is damaged: ${storage.damage.map((f) => f.message).join('; ')}. Nothing read from it can be trusted: restore the last good copy (or the replica on the export medium) and verify that.`);
+  }
+  schemaProblems.push(...storage.references.map((f): VerifyProblem => ({ check: 'damaged', ceremonyId: null, seq: null, message: `The foreign key check reports ${f.message}.` })));
   const walks = ceremonyIds(db).map((id) => walkCeremony(db, id));
   const byId = new Map(walks.map((w) => [w.ceremonyId, w]));
   const seals = tableExists(db, 'seals') ? (db.prepare('SELECT * FROM seals ORDER BY ceremony_id').all() as SealRow[]) : [];
   const orphanProblems: VerifyProblem[] = [];
   for (const seal of seals) {
     const walk = byId.get(seal.ceremony_id);
-    if (walk) checkSeal(db, walk, seal);
+    if (walk) checkSeal(db, walk, seal, options.pin ?? null);
     else orphanProblems.push({ check: 'seal', ceremonyId: seal.ceremony_id, seq: null, message: `There is a seal for ceremony ${seal.ceremony_id}, which has no events in this log: its events were removed.` });
   }
   const sealed = new Map(seals.map((s) => [s.ceremony_id, s]));
@@ -166,12 +186,14 @@ function verifyContents(db: Database.Database, file: string, options: VerifyOpti
     checkReferences(db, walk);
     checkPreviousCeremony(walk, byId, sealed);
   }
+  checkCheckpoints(db, byId, orphanProblems, options);
   const artifacts = checkArtifacts(db, walks, orphanProblems);
   const problems = [...walks.flatMap((w) => [...w.problems].sort(bySeq).slice(0, 1)), ...orphanProblems, ...schemaProblems];
   const first = problems[0];
   const events = walks.reduce((n, w) => n + w.events, 0);
-  const ceremonies = walks.map((w) => summary(w, sealed.get(w.ceremonyId)));
-  const base = { file, events, artifacts, ceremonies, problems };
+  const pin = options.pin ?? null;
+  const ceremonies = walks.map((w) => summary(w, sealed.get(w.ceremonyId), pin));
+  const base = { file, events, artifacts, ceremonies, problems, pin, limits: verificationLimits(pin) };
   if (!first) {
     const sealedCount = ceremonies.filter((c) => c.sealed).length;
     return {
@@ -372,7 +394,7 @@ function checkReferences(db: Database.Database, walk: Walk): void {
   }
 }
 
-function checkSeal(db: Database.Database, walk: Walk, row: SealRow): void {
+function checkSeal(db: Database.Database, walk: Walk, row: SealRow, pin: AuditKeyPin | null): void {
   const bad = (seq: number | null, message: string) => report(walk, 'seal', seq, message);
   const text = Buffer.isBuffer(row.statement) ? row.statement.toString('utf8') : '';
   let statement: SealStatement;
@@ -394,6 +416,50 @@ function checkSeal(db: Database.Database, walk: Walk, row: SealRow): void {
   const closed = walk.last.doc;
   if (closed.type !== 'ceremony.closed') return bad(headSeq, `The seal covers a "${closed.type}" event, not the closing of the ceremony.`);
   if (!sameSealKey(closed.payload.sealKey, statement.key)) return bad(headSeq, 'The seal was made with another key than the one declared when the ceremony closed: the seal was replaced.');
+  checkSealKeyPinned(walk, statement, pin);
+}
+
+/**
+ * The seal must be by the audit key pinned outside the log (by the caller or the workspace
+ * config): a log rewritten and sealed again with a fresh key is consistent in itself, and only the
+ * pin tells it apart. The opening's own claim is checked too, but it is only a claim inside the log.
+ */
+function checkSealKeyPinned(walk: Walk, statement: SealStatement, pin: AuditKeyPin | null): void {
+  const fingerprint = auditKeyFingerprint(statement.key).hex;
+  if (pin && !pinAccepts(pin, statement.key)) {
+    report(
+      walk,
+      'pin',
+      statement.headSeq,
+      `The seal is by an audit key that is not pinned: its fingerprint is ${fingerprint}, but ${pin.source} pins ${pin.fingerprints.join(' or ')}. The ceremony was sealed again by someone else's key.`,
+    );
+    return;
+  }
+  const declared = walk.opened?.type === 'ceremony.opened' ? walk.opened.payload.auditKey : undefined;
+  if (declared && !sameSealKey(declared, statement.key)) {
+    report(walk, 'pin', statement.headSeq, `The seal is by another key (fingerprint ${fingerprint}) than the audit key the ceremony named when it opened (${auditKeyFingerprint(declared).hex}).`);
+  }
+}
+
+/** A step of its own: the log against the newest witnessed checkpoint of each ceremony. */
+function checkCheckpoints(db: Database.Database, byId: Map<string, Walk>, orphanProblems: VerifyProblem[], options: VerifyOptions): void {
+  if (!options.checkpoints || options.checkpoints.length === 0) return;
+  for (const finding of compareWithCheckpoints(databaseHeads(db), options.checkpoints, options.pin ?? null)) {
+    const walk = byId.get(finding.ceremonyId);
+    if (walk) report(walk, 'checkpoint', finding.seq, finding.message);
+    else orphanProblems.push({ check: 'checkpoint', ceremonyId: finding.ceremonyId, seq: finding.seq, message: finding.message });
+  }
+}
+
+/** Said with every verification, so nobody reads more into "verifies" than it holds. */
+export function verificationLimits(pin: AuditKeyPin | null): string[] {
+  return [
+    'Proven from the file alone: every event is intact and in its chain, every artifact has its recorded bytes, and each seal is a valid signature over its head.',
+    pin
+      ? `Proven with the pin (${pin.source}): each seal was made by the workspace's audit key, so a log cut or rewritten after sealing cannot be sealed again without that key.`
+      : 'NOT proven, because no audit key was pinned (--audit-key FINGERPRINT|FILE, or the workspace config): who made the seals. A log rewritten whole and sealed again with a fresh key verifies the same way.',
+    'Not provable without the signed paper: that the head here is the head the IW signed, and (without the checkpoint files) that no witnessed event was lost. Compare the head hash (hex or words) and the audit key fingerprint with the paper.',
+  ];
 }
 
 /** A ceremony's opening names the sealed head of the ceremony before it; if that one is here, they must agree. */
@@ -436,11 +502,14 @@ function checkArtifacts(db: Database.Database, walks: Walk[], orphanProblems: Ve
   return count;
 }
 
-function summary(walk: Walk, seal: SealRow | undefined): CeremonyVerification {
+function summary(walk: Walk, seal: SealRow | undefined, pin: AuditKeyPin | null): CeremonyVerification {
   let sealInfo: CeremonyVerification['seal'] = null;
   if (seal) {
     const parsed = sealStatementSchema.safeParse(safeJson(seal.statement));
-    if (parsed.success) sealInfo = { sealedAt: parsed.data.sealedAt, headSeq: parsed.data.headSeq, headHash: parsed.data.headHash, key: parsed.data.key };
+    if (parsed.success) {
+      const { sealedAt, headSeq, headHash, key } = parsed.data;
+      sealInfo = { sealedAt, headSeq, headHash, key, fingerprint: auditKeyFingerprint(key), pinned: pin ? pinAccepts(pin, key) : null };
+    }
   }
   const head = walk.last ? { seq: walk.last.seq, hash: walk.last.hash, pgpWords: toPgpWords(Buffer.from(walk.last.hash, 'hex')) } : null;
   return { ceremonyId: walk.ceremonyId, events: walk.events, head, sealed: seal !== undefined, seal: sealInfo, ok: walk.problems.length === 0 };

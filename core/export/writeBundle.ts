@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
+import { removeStaleTemporaries } from '../workspace/staleFiles.js';
 import { isKskError, KskError } from '../errors.js';
 import { sha256Hex } from '../hash/sha256.js';
 import { checkBundlePath, manifestBytes, MANIFEST_FILE, sumsBytes, SUMS_FILE, verifyBundleFiles, type BundleFile, type Manifest } from './manifest.js';
@@ -17,7 +18,7 @@ export interface ExportProgress {
 export interface WriteBundleOptions {
   /** The folder to write into: a USB stick's mount point, or a folder the CA chose. */
   targetDir: string;
-  /** The bundle's folder name, e.g. "KSK-55-bundle". */
+  /** The bundle's folder name, e.g. "KSK-55-final-bundle". */
   name: string;
   files: readonly BundleFile[];
   /** From buildManifest over the same files: what is written must match it byte for byte. */
@@ -68,6 +69,8 @@ export async function writeBundle(options: WriteBundleOptions): Promise<WrittenB
   const attempt: Attempt = { target, final, needed: neededBytes(manifest, manifestFile.length + sums.length, space.blockSize), free: space.freeBytes, writing: false };
   if (attempt.needed > attempt.free) throw fullError(attempt);
 
+  // A partial folder a killed export left here is removed first; it is never taken for a bundle.
+  removeStaleTemporaries([target]);
   const partial = path.join(target, `.${options.name}.partial-${randomBytes(6).toString('hex')}`);
   const total = manifest.files.length + 2;
   let done = 0;

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
+import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { KskError } from '../errors.js';
+import { fileKind, requireRegularFile } from '../system/inputFiles.js';
 
 export function sha256(data: Uint8Array | string): Buffer {
   return createHash('sha256').update(data).digest();
@@ -10,11 +12,15 @@ export function sha256Hex(data: Uint8Array | string): string {
   return sha256(data).toString('hex');
 }
 
-/** SHA-256 of a file's exact bytes, streamed so a large file never sits in memory. */
+/**
+ * SHA-256 of a file's exact bytes, streamed so a large file never sits in memory. Only a regular
+ * file: a FIFO would block and a device would never end (see core/system/inputFiles.ts).
+ */
 export async function sha256File(filePath: string): Promise<{ digest: Buffer; size: number }> {
+  requireRegularFile(filePath, 'file');
   let handle;
   try {
-    handle = await open(filePath, 'r');
+    handle = await open(filePath, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new KskError('NOT_FOUND', `No file at ${filePath}.`);
@@ -23,6 +29,8 @@ export async function sha256File(filePath: string): Promise<{ digest: Buffer; si
     throw new KskError('BAD_INPUT_FILE', `${filePath} cannot be read (${code ?? 'unknown error'}).`);
   }
   try {
+    const info = await handle.stat();
+    if (!info.isFile()) throw new KskError('BAD_INPUT_FILE', `The file ${filePath} is ${fileKind(info)}, not a regular file: only regular files are read.`);
     const hash = createHash('sha256');
     let size = 0;
     for await (const chunk of handle.createReadStream()) {

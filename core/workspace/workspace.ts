@@ -1,7 +1,8 @@
-import { mkdirSync } from 'node:fs';
+import { accessSync, constants, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { KskError, messageOf } from '../errors.js';
+import { removeStaleTemporaries, STALE_AFTER_MS } from './staleFiles.js';
 
 /**
  * A workspace is one folder that holds everything an operator's ceremonies produce: the evidence
@@ -45,4 +46,28 @@ export function openWorkspace(root: string): Workspace {
     }
   }
   return ws;
+}
+
+/** Whether the workspace folder can be written (false on a read-only disk or mount, or without permission). */
+export function workspaceWritable(ws: Workspace): boolean {
+  try {
+    accessSync(ws.root, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Where to make scratch files: the workspace's own scratch folder, or the system's when the workspace is read-only. */
+export function scratchFolder(ws: Workspace): string {
+  return workspaceWritable(ws) ? ws.tmp : os.tmpdir();
+}
+
+/**
+ * Cleans what a killed run left in the workspace (see staleFiles.ts): temporary files beside the
+ * workspace's own files and the rehearsal's, and everything in the scratch folder.
+ */
+export function cleanWorkspace(ws: Workspace, now = Date.now()): string[] {
+  if (!workspaceWritable(ws)) return [];
+  return removeStaleTemporaries([ws.root, path.join(ws.root, 'rehearsal')], now).concat(removeStaleTemporaries([ws.tmp], now, STALE_AFTER_MS, () => true));
 }

@@ -56,7 +56,7 @@ test('DR 4.2.1 A through the UI, from triage to the exported bundle, which ksk-c
   for (const [n, id] of officers.entries()) {
     await page.getByTestId('returning').selectOption(id);
     await expect(page.getByLabel('Person id (optional: made from the name when empty)')).toHaveValue(id);
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await signIn.signInReturning(id);
     await expect(signIn.participants).toHaveCount(people.length + n + 1);
   }
   await expect(signIn.participants.filter({ hasText: 'Carla Officer 1' })).toContainText('CO');
@@ -88,6 +88,8 @@ test('DR 4.2.1 A through the UI, from triage to the exported bundle, which ksk-c
     if (!projectorChecked && step?.id === 'ds-read-aloud') {
       await expect(projector.projection).toHaveAttribute('data-step', 'ds-read-aloud');
       await expect(projector.hashes.first()).toContainText('DS');
+      // The head the IW initials is witnessed outside the log (a checkpoint signed by the audit key).
+      await expect(projectorPage.getByTestId('projector-checkpoint')).toContainText('signed by the audit key');
       await checkScreen(projectorPage, testInfo, 'projector');
       projectorChecked = true;
     }

@@ -33,6 +33,8 @@ export interface WorldFile {
   bags: Record<string, string>;
   credentials: Record<string, { holderId: string; set: string; sheet: string }>;
   activation: Record<string, string>;
+  /** The encrypted KSK backups on the shelf (file relative to the workspace) and the RKSH share set that opens each. */
+  backups: { file: string; set: string }[];
 }
 
 const run = promisify(execFile);

@@ -48,8 +48,7 @@ test('a reload in the middle of a step, a window closed mid-step and a restart o
   await page.reload();
   await expect(signIn.participants).toHaveCount(people.length);
   for (const [n, id] of officers.entries()) {
-    await page.getByTestId('returning').selectOption(id);
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await signIn.signInReturning(id);
     await expect(signIn.participants).toHaveCount(people.length + n + 1);
   }
   await expect(signIn.participants).toHaveCount(people.length + officers.length);

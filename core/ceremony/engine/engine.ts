@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { utcIso } from '../../clock.js';
+import { readResult } from '../../contract/actionResults.js';
 import type { CeremonyState, CeremonySummaryView, FileRef, StepState } from '../../contract/ceremonyState.js';
 import { readFileRef } from './fileRef.js';
 import type { CredentialInput, PrepareInput, ValidStepInput } from '../../contract/stepInputs.js';
@@ -29,11 +30,14 @@ import { deadlineStatus, defaultDeadlinePolicy, type DeadlineStatus } from '../d
 import { triage, type TriageAnswers } from '../triage.js';
 import { findStep, templateIdFor, type Script, type Step } from '../script.js';
 import { readCurrentSkr } from './currentSkr.js';
-import { completeFromReconciled, executors, presentCredential, prepareStep, reactivationAllowed } from './executors/index.js';
+import { completeFromReconciled, execute, presentCredential, prepareStep, reactivationAllowed } from './executors/index.js';
 import { workspaceObligations } from './obligations.js';
 import { attestorsOf, ceremonyState, deadlinePolicyOf } from './project.js';
 import type { EngineDeps, Execution, Json, Performer, StepRun } from './run.js';
-import { Sessions, type LiveHsm } from './sessions.js';
+import type { AirGapReport } from '../../contract/channels/app.js';
+import { checkAirGap } from '../../system/airgap.js';
+import { Sessions, type IssuedSheet, type LiveHsm } from './sessions.js';
+import { CheckpointWitness } from './witness.js';
 
 /** Why an HSM cannot be opened that only says it is not connected yet: its profile is read at first use instead. */
 const notConnected: ReadonlySet<HsmErrorReason> = new Set<HsmErrorReason>(['MODULE_NOT_FOUND', 'MODULE_INIT_FAILED', 'NO_TOKEN', 'TOKEN_NOT_FOUND']);
@@ -64,6 +68,8 @@ type PerformerRef = { personId: string } | { name: string; role: string };
 type Deviation = { reason: string; witnessId: string };
 
 const REHEARSAL_LABEL = /^REHEARSAL\b/;
+/** The check a production ceremony's exception overrides to go on with the network connected. */
+const AIR_GAP = 'AIR-GAP';
 /** Failures worth a line in the log: the step was attempted and the world said no. Input mistakes are just refused. */
 const recordedFailures = new Set(['POLICY_FAILURE', 'HSM_ERROR', 'TAMPERED', 'BAD_INPUT_FILE', 'STORAGE_ERROR', 'INTERNAL']);
 
@@ -87,7 +93,48 @@ export class CeremonyEngine {
   /** A ceremony's events as last read: a state is projected many times between two changes. */
   readonly #read = new Map<string, StoredEvent[]>();
 
-  constructor(readonly deps: EngineDeps) {}
+  /** Signs checkpoints of the head outside the log; the store calls it around every HSM operation. */
+  readonly witness: CheckpointWitness;
+  /** Acts completed at the last checkpoint, per ceremony: an act boundary is named in its checkpoint. */
+  readonly #actsWitnessed = new Map<string, number>();
+  /** Open ceremonies already held to their newest checkpoint in this process. */
+  readonly #held = new Set<string>();
+
+  constructor(readonly deps: EngineDeps) {
+    this.witness = new CheckpointWitness(deps.store, deps.workspace, deps.auditSealer, deps.clock);
+    deps.store.witness = async (ceremonyId, reason) => {
+      await this.witness.checkpoint(ceremonyId, reason);
+    };
+  }
+
+  // ---- The air gap -------------------------------------------------------------------------------
+
+  #network(): AirGapReport {
+    return this.deps.network ? this.deps.network() : checkAirGap(this.deps.clock);
+  }
+
+  #airGapPayload(report: AirGapReport, at: PayloadOf<'airgap.state'>['at']): PayloadOf<'airgap.state'> {
+    return { at, isolated: report.isolated, interfaces: report.interfaces.slice(0, 64).map(({ name, up, loopback }) => ({ name, up, loopback })), defaultRoutes: report.defaultRoutes.slice(0, 16) };
+  }
+
+  /**
+   * Records the network state in every open ceremony whose last record of it differs (an interface
+   * went up or down, a route appeared): called by the backend's watch and before every change.
+   */
+  noteNetwork(ceremonyId?: string): void {
+    const report = this.#network();
+    const ids = ceremonyId ? [ceremonyId] : this.deps.store.ceremonies().filter((c) => !c.sealed).map((c) => c.ceremonyId);
+    for (const id of ids) {
+      if (this.deps.store.seal(id)) continue;
+      const last = this.deps.store.events(id, ['airgap.state']).at(-1);
+      if (!last) continue;
+      const now = this.#airGapPayload(report, 'change');
+      const same = (p: PayloadOf<'airgap.state'>) => JSON.stringify([p.interfaces.filter((i) => i.up), p.defaultRoutes]);
+      if (same(last.payload as PayloadOf<'airgap.state'>) === same(now)) continue;
+      this.deps.store.append(id, 'airgap.state', now);
+      this.#changed(id);
+    }
+  }
 
   get rehearsal(): boolean {
     return this.deps.mode === 'rehearsal';
@@ -115,7 +162,7 @@ export class CeremonyEngine {
   state(ceremonyId: string): CeremonyState {
     const { script, sha256 } = this.scriptOf(ceremonyId);
     const { store } = this.deps;
-    return ceremonyState({
+    const state = ceremonyState({
       events: this.events(ceremonyId),
       script,
       scriptSha256: sha256,
@@ -124,7 +171,10 @@ export class CeremonyEngine {
       obligations: workspaceObligations(store, { rehearsal: this.#rehearsalOf(ceremonyId) }),
       held: this.sessions.heldCounts(ceremonyId),
       liveHsms: this.sessions.loggedIn(ceremonyId),
+      sheetsHeld: this.sessions.sheetsHeld(ceremonyId),
     });
+    const newest = this.witness.newest(ceremonyId)?.checkpoint;
+    return { ...state, log: { ...state.log, checkpoint: newest ? { seq: newest.headSeq, hash: newest.headHash, at: newest.at, reason: newest.reason } : null } };
   }
 
   /** Every ceremony the engine opened in this workspace, oldest first. */
@@ -186,8 +236,12 @@ export class CeremonyEngine {
     if (store.head(ceremonyId)) throw new KskError('CONFLICT', `A ceremony "${ceremonyId}" already exists in this workspace.`);
     const sha256 = scriptHash(script);
     const title = request.title ?? `${script.title}${this.rehearsal ? ' (REHEARSAL)' : ''}`;
+    // The audit key pinned at commissioning (made and pinned now if this is the workspace's first ceremony), named in the opening.
+    const audit = await this.deps.auditSealer(ceremonyId);
+    const auditKey = audit.sealer.key;
+    await audit.release();
     store.atomically(() => {
-      store.openCeremony(ceremonyId, { title, kind: script.procedure, ...(request.site ? { site: request.site } : {}), rehearsal: this.rehearsal });
+      store.openCeremony(ceremonyId, { title, kind: script.procedure, ...(request.site ? { site: request.site } : {}), rehearsal: this.rehearsal, auditKey });
       store.storeArtifact(ceremonyId, { name: `${script.id}-${script.version}.json`, kind: 'script', mediaType: 'application/json', bytes: Buffer.from(canonicalScript(script)) });
       store.append(ceremonyId, 'script.loaded', { scriptId: script.id, title: script.title, version: script.version, sha256 });
       if (decided) {
@@ -205,6 +259,7 @@ export class CeremonyEngine {
         });
       }
       for (const [hsmId, b] of bindings) store.append(ceremonyId, 'hsm.bound', { hsmId, ...b });
+      store.append(ceremonyId, 'airgap.state', this.#airGapPayload(this.#network(), 'open'));
       if (current) {
         const stored = store.storeArtifact(ceremonyId, { name: this.fileName(`current-skr-${current.view.id}.xml`), kind: 'skr', mediaType: 'application/xml', bytes: current.bytes });
         const v = current.view;
@@ -221,6 +276,8 @@ export class CeremonyEngine {
       }
       if (policy) store.storeArtifact(ceremonyId, { name: `signing-policy ${policy.name}`, kind: 'other', mediaType: 'application/yaml', bytes: policy.bytes });
     });
+    this.#held.add(ceremonyId);
+    await this.witness.checkpoint(ceremonyId, 'ceremony opened');
     this.#changed(ceremonyId);
     this.deps.emit({ type: 'state-changed', topic: 'workspace' });
     return this.state(ceremonyId);
@@ -310,7 +367,17 @@ export class CeremonyEngine {
   /** Runs changes to one ceremony one after the other; reads do not wait. */
   async #locked<R>(ceremonyId: string, fn: () => Promise<R>): Promise<R> {
     const previous = this.#locks.get(ceremonyId) ?? Promise.resolve();
-    const run = previous.then(fn, fn);
+    // Whatever the call does, it is done on the network as it is now: a change since the last record is logged first.
+    const witnessed = async () => {
+      this.noteNetwork(ceremonyId);
+      await this.#holdToCheckpoint(ceremonyId);
+      try {
+        return await fn();
+      } finally {
+        await this.#checkpointAfterChange(ceremonyId);
+      }
+    };
+    const run = previous.then(witnessed, witnessed);
     const settled = run.catch(() => undefined);
     this.#locks.set(ceremonyId, settled);
     try {
@@ -318,6 +385,33 @@ export class CeremonyEngine {
     } finally {
       if (this.#locks.get(ceremonyId) === settled) this.#locks.delete(ceremonyId);
     }
+  }
+
+  /**
+   * The first change to an open ceremony in this process (after a restart, a crash, a copy) waits
+   * until the log is held to the newest checkpoint: a log that lost witnessed events takes no more.
+   */
+  async #holdToCheckpoint(ceremonyId: string): Promise<void> {
+    if (this.#held.has(ceremonyId)) return;
+    const head = this.deps.store.head(ceremonyId);
+    if (!head || head.type === 'ceremony.closed') return;
+    await this.witness.holdToNewest(ceremonyId);
+    this.#held.add(ceremonyId);
+  }
+
+  /**
+   * A checkpoint after every change that moved the head, before the change is answered: every
+   * acknowledged event is witnessed outside the log, so a lost -wal or a cut tail is always named.
+   * The act boundaries (what the IW initials on paper at an act's end) say so in the reason.
+   */
+  async #checkpointAfterChange(ceremonyId: string): Promise<void> {
+    if (!this.deps.store.head(ceremonyId)) return;
+    const state = this.state(ceremonyId);
+    const done = state.acts.filter((a) => a.steps.every(isDone)).length;
+    const boundary = done > (this.#actsWitnessed.get(ceremonyId) ?? 0);
+    this.#actsWitnessed.set(ceremonyId, done);
+    // Shown to the IW: the screens read the state again on this event, with the checkpoint in it.
+    if (await this.witness.checkpoint(ceremonyId, boundary ? `act ${done} of ${state.acts.length} done` : 'after a change')) this.#changed(ceremonyId);
   }
 
   #changed(ceremonyId: string): void {
@@ -337,18 +431,26 @@ export class CeremonyEngine {
 
   // ---- People ------------------------------------------------------------------------------------
 
-  signIn(request: { ceremonyId: string; personId?: string; name: string; roles: string[]; organisation?: string }): Promise<Change> {
+  /** A drawn signature kept as a signature-image artifact (grayscale over white); its hash goes in the event. */
+  #signature(ceremonyId: string, png: string | undefined, caption: string): { signatureSha256?: string } {
+    if (png === undefined) return {};
+    const stored = this.deps.store.storeArtifact(ceremonyId, { name: caption, kind: 'signature-image', mediaType: 'image/png', bytes: signaturePicture(Buffer.from(png, 'base64')) });
+    return { signatureSha256: stored.payload.sha256 };
+  }
+
+  signIn(request: { ceremonyId: string; personId?: string; name: string; roles: string[]; organisation?: string; signaturePng?: string }): Promise<Change> {
     return this.#locked(request.ceremonyId, async () => {
       const state = this.#open(request.ceremonyId);
       const known = new Set(state.roles.map((r) => r.id));
       const unknown = request.roles.filter((r) => !known.has(r));
       if (unknown.length > 0) throw new KskError('BAD_REQUEST', `${unknown.join(', ')} ${unknown.length === 1 ? 'is not a role' : 'are not roles'} of this script (its roles: ${[...known].join(', ')}).`);
       const personId = request.personId ?? this.#personId(state, request.name);
-      const present = state.participants.find((p) => p.personId === personId && p.signedOutAt === null);
-      if (present) throw new KskError('CONFLICT', `${present.name} (${personId}) is already signed in.`);
+      const present = state.participants.find((p) => p.signedOutAt === null && (p.personId === personId || sameName(p.name, request.name)));
+      if (present) throw new KskError('CONFLICT', `${present.name} (${present.personId}) is already signed in${present.personId === personId ? '' : ': the same person cannot sign in twice under another id'}.`);
       const mapped = [...new Set(request.roles.map((r): Role => ((evidenceRoles as readonly string[]).includes(r) ? (r as Role) : 'witness')))];
       this.deps.store.atomically(() => {
-        this.deps.store.append(request.ceremonyId, 'participant.signed-in', { personId, name: request.name, roles: mapped, ...(request.organisation ? { organisation: request.organisation } : {}) });
+        const signature = this.#signature(request.ceremonyId, request.signaturePng, `signature of ${request.name} at sign-in`);
+        this.deps.store.append(request.ceremonyId, 'participant.signed-in', { personId, name: request.name, roles: mapped, ...(request.organisation ? { organisation: request.organisation } : {}), ...signature });
         this.deps.store.append(request.ceremonyId, 'participant.script-roles', { personId, roles: [...new Set(request.roles)] });
       });
       return this.#change(request.ceremonyId, { personId });
@@ -362,11 +464,14 @@ export class CeremonyEngine {
     for (let n = 2; ; n++) if (!state.participants.some((p) => p.personId === `${base}-${n}`)) return `${base}-${n}`;
   }
 
-  signOut(request: { ceremonyId: string; personId: string }): Promise<Change> {
+  signOut(request: { ceremonyId: string; personId: string; signaturePng?: string }): Promise<Change> {
     return this.#locked(request.ceremonyId, async () => {
       const state = this.#open(request.ceremonyId);
-      this.#present(state, request.personId);
-      this.deps.store.append(request.ceremonyId, 'participant.signed-out', { personId: request.personId });
+      const leaving = this.#present(state, request.personId);
+      this.deps.store.atomically(() => {
+        const signature = this.#signature(request.ceremonyId, request.signaturePng, `signature of ${leaving.name} at sign-out`);
+        this.deps.store.append(request.ceremonyId, 'participant.signed-out', { personId: request.personId, ...signature });
+      });
       return this.#change(request.ceremonyId);
     });
   }
@@ -411,6 +516,7 @@ export class CeremonyEngine {
       return state;
     }
     this.#onBranchTaken(state, stepId);
+    this.#requireAirGap(state, view);
     const steps = state.acts.flatMap((a) => a.steps);
     const before = steps.slice(0, steps.findIndex((s) => s.id === stepId)).filter((s) => !isDone(s));
     const act = state.acts.find((a) => a.steps.some((s) => s.id === stepId));
@@ -446,6 +552,23 @@ export class CeremonyEngine {
       }
     });
     return this.state(state.ceremonyId);
+  }
+
+  /**
+   * A production ceremony does not start its work in the room while the laptop can reach a network,
+   * unless the IW signed an exception that overrides AIR-GAP (what is connected, and why it goes on).
+   */
+  #requireAirGap(state: CeremonyState, view: StepState): void {
+    if (this.rehearsal || view.phase !== 'ceremony') return;
+    const report = this.#network();
+    if (report.isolated) return;
+    const excused = state.exceptions.some((x) => x.check === AIR_GAP && x.complete);
+    if (!excused) {
+      throw new KskError(
+        'POLICY_FAILURE',
+        `This production ceremony cannot start step ${view.number}: the laptop is not air-gapped (${report.warnings.join(' ')}). Disconnect the network, or record an exception overriding ${AIR_GAP} that the IW signs.`,
+      );
+    }
   }
 
   /** A step on a branch runs only once its decision took that branch; on another branch it is not applicable. */
@@ -488,13 +611,12 @@ export class CeremonyEngine {
 
   /** Records what a step's performer or the IW did and, in the same transaction, the completion it brings. */
   #record<T extends AppendableType>(ceremonyId: string, stepId: string, type: T, payload: PayloadOf<T>, complete = true): void {
+    const step = type === 'action.performed' ? findStep(this.scriptOf(ceremonyId).script, stepId) : undefined;
+    // A result is what its kind records (contract/actionResults.ts), or it is not written.
+    if (step) readResult(step.action.kind, (payload as PayloadOf<'action.performed'>).result);
     this.deps.store.atomically(() => {
       this.deps.store.append(ceremonyId, type, payload);
-      if (type === 'action.performed' && complete) {
-        const { script } = this.scriptOf(ceremonyId);
-        const step = findStep(script, stepId);
-        if (step) this.#decide(ceremonyId, step, (payload as PayloadOf<'action.performed'>).result as Json);
-      }
+      if (step && complete) this.#decide(ceremonyId, step, (payload as PayloadOf<'action.performed'>).result as Json);
       if (complete) this.#maybeComplete(ceremonyId, stepId);
     });
   }
@@ -615,10 +737,9 @@ export class CeremonyEngine {
       if (!reactivating) this.#readyToAct(state, view);
       const performer = this.#performer(state, step, view, request.performer);
       const run = this.#run(state, step, view, performer);
-      const executor = executors[kind];
-      let execution: Execution;
+      let execution: Execution<typeof kind>;
       try {
-        execution = await executor(run, request.input as { kind: string } & Json);
+        execution = await execute(request.input.kind, run, request.input);
       } catch (e) {
         const code = e instanceof KskError ? e.code : 'INTERNAL';
         if (recordedFailures.has(code) && this.state(request.ceremonyId).status !== 'closed') {
@@ -627,8 +748,46 @@ export class CeremonyEngine {
         }
         throw e;
       }
-      this.#record(request.ceremonyId, step.id, 'action.performed', { stepId: step.id, kind, performer, result: execution.result as PayloadOf<'action.performed'>['result'] }, !reactivating);
+      const sheets = issuedSheets(execution.outcome);
+      this.deps.store.atomically(() => {
+        // The log says the sheets were shown; the backend keeps them in memory until the CA confirms every holder has theirs, so a reload shows them again.
+        if (sheets.length > 0) this.deps.store.append(request.ceremonyId, 'sheets.shown', { stepId: step.id, credentialIds: sheets.map((s) => s.credentialId) });
+        this.#record(request.ceremonyId, step.id, 'action.performed', { stepId: step.id, kind, performer, result: execution.result as PayloadOf<'action.performed'>['result'] }, !reactivating);
+      });
+      if (sheets.length > 0) this.sessions.keepSheets(request.ceremonyId, step.id, sheets);
       return this.#change(request.ceremonyId, execution.outcome ?? null);
+    });
+  }
+
+  /** What was printed (or written as a PDF to print elsewhere), in the log while the ceremony is open; false once it is sealed. */
+  recordPrinted(ceremonyId: string, printed: PayloadOf<'document.printed'>): Promise<boolean> {
+    return this.#locked(ceremonyId, async () => {
+      if (this.state(ceremonyId).status === 'closed') return false;
+      this.deps.store.append(ceremonyId, 'document.printed', printed);
+      this.#changed(ceremonyId);
+      return true;
+    });
+  }
+
+  /** The share sheets a step issued, while the backend still holds them (after a restart: none). */
+  sheets(request: { ceremonyId: string; stepId: string }): IssuedSheet[] {
+    const state = this.state(request.ceremonyId);
+    const { view } = this.#step(state, request.stepId);
+    if (!view.sheets) throw new KskError('NOT_FOUND', `Step ${view.number} (${view.id}) issued no share sheets.`);
+    return this.sessions.sheets(request.ceremonyId, request.stepId) ?? [];
+  }
+
+  /** The CA confirms every holder has their sheet: the log records it and the backend forgets the sheets. */
+  sheetsHandedOver(request: { ceremonyId: string; stepId: string; personId: string }): Promise<Change> {
+    return this.#locked(request.ceremonyId, async () => {
+      const state = this.#open(request.ceremonyId);
+      const { view } = this.#step(state, request.stepId);
+      if (!view.sheets) throw new KskError('NOT_FOUND', `Step ${view.number} (${view.id}) issued no share sheets.`);
+      if (view.sheets.handedOver) throw new KskError('CONFLICT', `The sheets of step ${view.number} were confirmed handed over at ${view.sheets.handedOver.at}.`);
+      const ca = this.#present(state, request.personId);
+      this.deps.store.append(request.ceremonyId, 'sheets.handed-over', { stepId: view.id, credentialIds: view.sheets.holders.map((h) => h.credentialId), confirmedBy: ca.personId });
+      this.sessions.dropSheets(request.ceremonyId, view.id);
+      return this.#change(request.ceremonyId);
     });
   }
 
@@ -727,7 +886,7 @@ export class CeremonyEngine {
       if (request.check) {
         if (!view) throw new KskError('BAD_REQUEST', 'An exception that overrides a check names the step it belongs to.');
         const { step } = this.#step(state, view.id);
-        const allowed = 'overridableChecks' in step.action.inputs ? (step.action.inputs.overridableChecks as string[]) : [];
+        const allowed = [...('overridableChecks' in step.action.inputs ? (step.action.inputs.overridableChecks as string[]) : []), ...(this.rehearsal ? [] : [AIR_GAP])];
         if (!allowed.includes(request.check)) {
           throw new KskError('POLICY_FAILURE', `Step ${view.number} may not override ${request.check}${allowed.length ? ` (it may override: ${allowed.join(', ')})` : ' (it overrides no check)'}.`);
         }
@@ -863,10 +1022,12 @@ export class CeremonyEngine {
       const incomplete = state.exceptions.filter((x) => !x.complete);
       if (incomplete.length > 0) throw new KskError('CONFLICT', `Ceremony ${ceremonyId} cannot close: exception ${incomplete[0]?.exceptionId} has no decision or no signature.`);
       for (const p of state.participants.filter((x) => x.signedOutAt === null)) this.deps.store.append(ceremonyId, 'participant.signed-out', { personId: p.personId });
+      this.deps.store.append(ceremonyId, 'airgap.state', this.#airGapPayload(this.#network(), 'close'));
       await this.sessions.closeAll(ceremonyId);
       const audit = await this.deps.auditSealer(ceremonyId);
       const closing = [state.outcome, summary].filter((x): x is string => Boolean(x)).join(' ') || undefined;
       const { seal } = await this.deps.store.closeCeremony(ceremonyId, audit.sealer, closing).finally(() => audit.release());
+      await this.witness.checkpoint(ceremonyId, 'sealed');
       this.#changed(ceremonyId);
       this.deps.emit({ type: 'state-changed', topic: 'workspace' });
       const head = describeHash(Buffer.from(seal.statement.headHash, 'hex'));
@@ -914,4 +1075,17 @@ function assessment(d: DeadlineStatus, stepId?: string): PayloadOf<'deadline.ass
     publicationMargin: d.policy.publicationMargin,
     consequence: d.consequence,
   };
+}
+
+/** The share sheets in a step's outcome (hsm-initialize, backup-ksk), if it issued any. */
+function issuedSheets(outcome: Json | null | undefined): IssuedSheet[] {
+  const shares = outcome?.shares;
+  if (!Array.isArray(shares)) return [];
+  return shares.filter((s): s is Json => typeof s === 'object' && s !== null && !Array.isArray(s) && typeof s.sheet === 'string').map((s) => ({ credentialId: String(s.credentialId), holderId: String(s.holderId), holderName: String(s.holderName ?? s.holderId), sheet: String(s.sheet) }));
+}
+
+/** The same printed name, whatever the case and spacing: one person signed in once. */
+function sameName(a: string, b: string): boolean {
+  const norm = (s: string) => s.trim().replace(/\s+/g, ' ').toLowerCase();
+  return norm(a) === norm(b);
 }

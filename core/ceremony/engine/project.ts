@@ -40,6 +40,8 @@ export interface ProjectionInput {
   held?: ReadonlyMap<string, number>;
   /** HSM ids this process holds a logged-in session with. */
   liveHsms?: ReadonlySet<string>;
+  /** Steps whose issued share sheets this process still holds (until handed over). */
+  sheetsHeld?: ReadonlySet<string>;
 }
 
 /** Kinds whose credentials are presented one by one before the step is performed. */
@@ -62,6 +64,7 @@ interface Track {
   shown: StepState['shown'];
   presented: QuorumProgress['presented'];
   prepared: boolean;
+  sheets: { shownAt: string; holders: { credentialId: string; holderId: string; holderName: string }[]; handedOver: { at: string; personId: string } | null } | null;
 }
 
 const emptyTrack = (): Track => ({
@@ -78,6 +81,7 @@ const emptyTrack = (): Track => ({
   exceptionIds: [],
   shown: [],
   presented: [],
+  sheets: null,
   prepared: false,
 });
 
@@ -174,6 +178,7 @@ export function ceremonyState(input: ProjectionInput): CeremonyState {
   let currentSkr: CeremonyState['currentSkr'] = null;
   let closedAt: string | null = null;
   let inProgressAttestation: string | null = null;
+  const issuedTo = new Map<string, { holderId: string; holderName: string }>();
   const name = (personId: string) => participants.get(personId)?.name ?? personId;
 
   for (const e of events) {
@@ -252,6 +257,15 @@ export function ceremonyState(input: ProjectionInput): CeremonyState {
         break;
       case 'hash.shown':
         track?.shown.push({ subject: e.payload.subject, sha256: e.payload.sha256, pgpWords: toPgpWords(Buffer.from(e.payload.sha256, 'hex')) });
+        break;
+      case 'credential.issued':
+        issuedTo.set(e.payload.credentialId, { holderId: e.payload.holderId, holderName: e.payload.holderName });
+        break;
+      case 'sheets.shown':
+        if (track) track.sheets = { shownAt: e.time, holders: e.payload.credentialIds.map((credentialId) => ({ credentialId, ...(issuedTo.get(credentialId) ?? { holderId: '?', holderName: '?' }) })), handedOver: null };
+        break;
+      case 'sheets.handed-over':
+        if (track?.sheets) track.sheets.handedOver = { at: e.time, personId: e.payload.confirmedBy };
         break;
       case 'credential.presented':
         if (track && e.payload.stepId) track.presented.push({ credentialId: e.payload.credentialId, personId: e.payload.personId, at: e.time, byStaff: false });
@@ -502,6 +516,7 @@ function stepState(
     needs,
     quorum,
     decides: branchesOf(input.script).filter((b) => b.decidedAt === step.id).map((b) => b.id),
+    sheets: t.sheets ? { ...t.sheets, held: input.sheetsHeld?.has(step.id) ?? false } : null,
   };
 }
 

@@ -1,5 +1,9 @@
+import type { AirGapReport } from '../../contract/channels/app.js';
 import type { Clock } from '../../clock.js';
+import type { ActionKind } from '../../contract/actionKinds.js';
+import type { ActionResultOf } from '../../contract/actionResults.js';
 import type { CeremonyState, StepState } from '../../contract/ceremonyState.js';
+import type { StepInputOf } from '../../contract/stepInputs.js';
 import type { ContractEvent } from '../../contract/events.js';
 import type { AppendableType, EvidenceStore, NewArtifact } from '../../evidence/store.js';
 import type { PayloadOf } from '../../evidence/events.js';
@@ -20,9 +24,15 @@ export interface EngineDeps {
   /** The audit key that signs the seal at close, and how to let go of its HSM session. */
   auditSealer: AuditSealer;
   emit(event: ContractEvent): void;
+  /** The network as the laptop sees it now (core/system/airgap.ts); injectable so a test can change it. */
+  network?: () => AirGapReport;
 }
 
-export type AuditSealer = (ceremonyId: string) => Promise<{ sealer: Sealer; release(): Promise<void> }>;
+export interface AuditSealer {
+  (ceremonyId: string): Promise<{ sealer: Sealer; release(): Promise<void> }>;
+  /** Lets go of a session kept for the next checkpoint or seal. */
+  close?(): Promise<void>;
+}
 
 export type Json = Record<string, unknown>;
 
@@ -33,11 +43,11 @@ export interface Performer {
   role: string;
 }
 
-/** What an executor produced: the result the log keeps, and what only the caller gets (shares to print). */
-export interface Execution {
-  result: Json;
+/** What an executor produced: the result the log keeps (its kind's, see actionResults.ts), and what only the caller gets (shares to print). */
+export type Execution<K extends ActionKind> = {
+  result: ActionResultOf<K>;
   outcome?: Json;
-}
+};
 
 /**
  * Everything an executor may use while one step runs. Executors append their evidence as they go
@@ -71,4 +81,5 @@ export interface StepRun {
   opId(operation: string): string;
 }
 
-export type Executor = (run: StepRun, input: { kind: string } & Json) => Promise<Execution>;
+/** Performs a step of kind K with what the room supplied for it; one per kind in executors/index.ts. */
+export type Executor<K extends ActionKind> = (run: StepRun, input: StepInputOf<K>) => Promise<Execution<K>>;

@@ -26,9 +26,36 @@ export interface HeldCredentials {
   cards: Map<string, { holder: string; credential: string }>;
 }
 
+/** A share sheet a step issued, as the holder takes it from the screen or the printer. */
+export interface IssuedSheet {
+  credentialId: string;
+  holderId: string;
+  holderName: string;
+  sheet: string;
+}
+
 export class Sessions {
   readonly #live = new Map<string, LiveHsm>();
   readonly #held = new Map<string, HeldCredentials>();
+  /** Share sheets on screen, by ceremony and step, until the CA confirms every holder has theirs: a reload of the page finds them here. */
+  readonly #sheets = new Map<string, IssuedSheet[]>();
+
+  keepSheets(ceremonyId: string, stepId: string, sheets: IssuedSheet[]): void {
+    this.#sheets.set(`${ceremonyId}\0${stepId}`, sheets);
+  }
+
+  sheets(ceremonyId: string, stepId: string): IssuedSheet[] | undefined {
+    return this.#sheets.get(`${ceremonyId}\0${stepId}`);
+  }
+
+  dropSheets(ceremonyId: string, stepId: string): void {
+    this.#sheets.delete(`${ceremonyId}\0${stepId}`);
+  }
+
+  /** The steps of a ceremony whose sheets this process still holds. */
+  sheetsHeld(ceremonyId: string): Set<string> {
+    return new Set([...this.#sheets.keys()].filter((k) => k.startsWith(`${ceremonyId}\0`)).map((k) => k.slice(ceremonyId.length + 1)));
+  }
 
   live(ceremonyId: string, hsmId: string): LiveHsm | undefined {
     return this.#live.get(`${ceremonyId}\0${hsmId}`);
@@ -50,6 +77,7 @@ export class Sessions {
   async closeAll(ceremonyId: string): Promise<void> {
     for (const key of [...this.#live.keys()]) if (key.startsWith(`${ceremonyId}\0`)) await this.close(ceremonyId, key.slice(ceremonyId.length + 1));
     for (const key of [...this.#held.keys()]) if (key.startsWith(`${ceremonyId}\0`)) this.drop(ceremonyId, key.slice(ceremonyId.length + 1));
+    for (const key of [...this.#sheets.keys()]) if (key.startsWith(`${ceremonyId}\0`)) this.#sheets.delete(key);
   }
 
   held(ceremonyId: string, stepId: string): HeldCredentials {

@@ -1,5 +1,6 @@
 import { requireUtc } from '../../documents/text.js';
 import { exportBundle } from '../../export/bundle/export.js';
+import { parseAuditKeyPin } from '../../evidence/auditKey.js';
 import { verifyBundle, type BundleVerdict } from '../../export/bundle/verify.js';
 import { findRemovableMedia } from '../../export/media.js';
 import { formatBytes } from '../../export/size.js';
@@ -51,11 +52,12 @@ function describeVerdict(v: BundleVerdict): string {
 export const bundleVerifyCommand: Command = {
   path: ['bundle', 'verify'],
   summary: 'verify an exported bundle offline: manifest, hash chain, artifacts, seal, SKR signatures, PDFs; prints the log head in PGP words',
-  usage: 'ksk-ceremony bundle verify DIR [--allow-unsealed] [--json]   (exit 0 valid, 1 tampered, 3 not a bundle)',
+  usage: 'ksk-ceremony bundle verify DIR [--audit-key FINGERPRINT|FILE] [--allow-unsealed] [--json]   (exit 0 valid, 1 tampered, 3 not a bundle)',
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(argv, { 'allow-unsealed': { type: 'boolean', default: false } }, this);
+    const { values, positionals } = parseCommandArgs(argv, { 'allow-unsealed': { type: 'boolean', default: false }, 'audit-key': { type: 'string' } }, this);
     if (positionals.length !== 1) throw new UsageError(`bundle verify takes one DIR.\nusage: ${this.usage}`);
-    const verdict = await verifyBundle(positionals[0] as string, { allowUnsealed: values['allow-unsealed'] });
+    const pin = values['audit-key'] === undefined ? null : parseAuditKeyPin(values['audit-key']);
+    const verdict = await verifyBundle(positionals[0] as string, { allowUnsealed: values['allow-unsealed'], pin });
     output(io, values.json, verdict, () => describeVerdict(verdict));
     return verdict.ok ? ExitCode.OK : ExitCode.CHECK_FAILED;
   },

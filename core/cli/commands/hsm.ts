@@ -53,7 +53,8 @@ export function readLine(io: Io, prompt: string, secret = false): Promise<string
 export async function readPin(io: Io, pinEnv: string | undefined, tokenLabel: string): Promise<string> {
   if (pinEnv !== undefined) {
     const pin = io.env[pinEnv];
-    if (pin === undefined || pin.length === 0) throw new UsageError(`--pin-env ${pinEnv}: the variable ${pinEnv} is not set.`);
+    if (pin === undefined) throw new UsageError(`--pin-env ${pinEnv}: the variable ${pinEnv} is not set.`);
+    if (pin.length === 0) throw new UsageError(`--pin-env ${pinEnv}: the variable ${pinEnv} is set but empty.`);
     return pin;
   }
   return readLine(io, `PIN of token "${tokenLabel}": `, true);

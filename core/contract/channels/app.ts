@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { channel } from '../channel.js';
+import { fileRefSchema } from '../ceremonyState.js';
 
 export const networkInterfaceSchema = z.object({
   name: z.string(),
@@ -85,4 +86,13 @@ export const appChannels = {
   'app.airGap': channel(z.object({}), airGapReportSchema),
   'hsm.tokens': channel(z.object({}), hsmTokensSchema),
   'hash.file': channel(z.object({ path: z.string().min(1, 'a file path is required') }), fileHashSchema),
+  /**
+   * A hash as the room reads it aloud: of a file handed over (by path or inline), or a SHA-256
+   * given in hex (computed elsewhere, e.g. at boot), in hex and PGP words. Nothing is recorded:
+   * the step that compares it records what was shown and matched.
+   */
+  'hash.describe': channel(
+    z.strictObject({ subject: z.union([fileRefSchema, z.strictObject({ sha256: z.string().regex(/^[0-9a-f]{64}$/, '64 lowercase hex digits') })]) }),
+    z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/), pgpWords: z.array(z.string()).length(32) }),
+  ),
 };

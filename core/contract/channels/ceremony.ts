@@ -100,10 +100,13 @@ export const ceremonyChannels = {
       name: z.string().trim().min(1).max(200),
       roles: z.array(z.string().min(1)).min(1),
       organisation: z.string().trim().min(1).max(200).optional(),
+      /** The signature drawn at sign-in (PNG, base64), as the paper script's sign-in sheet asks. */
+      signaturePng: z.string().min(1).optional(),
     }),
     changeSchema,
   ),
-  'ceremony.signOut': channel(z.strictObject({ ceremonyId, personId }), changeSchema),
+  /** A participant signs out, with the signature drawn at sign-out. */
+  'ceremony.signOut': channel(z.strictObject({ ceremonyId, personId, signaturePng: z.string().min(1).optional() }), changeSchema),
 
   /**
    * Starts a step. The next step in script order starts plainly; any other (out of order) needs a
@@ -135,6 +138,18 @@ export const ceremonyChannels = {
 
   /** The IW initials a performed step; the step completes. */
   'step.initial': channel(z.strictObject({ ...stepRef, personId }), changeSchema),
+
+  /**
+   * The share sheets a step issued, as long as the backend holds them: from the perform until the
+   * CA confirms every holder has theirs (a reload of the page shows them again). Empty after a
+   * restart of the app: the step's state then says they were shown and not confirmed handed over.
+   */
+  'step.sheets': channel(
+    z.strictObject(stepRef),
+    z.object({ sheets: z.array(z.object({ credentialId: z.string(), holderId: z.string(), holderName: z.string(), sheet: z.string() })) }),
+  ),
+  /** The CA (personId) confirms every holder has their sheet: recorded in the log; the backend forgets the sheets. */
+  'step.sheetsHandedOver': channel(z.strictObject({ ...stepRef, personId }), changeSchema),
 
   /** Skips a step: an exception with the reason, signed by the IW. */
   'step.skip': channel(z.strictObject({ ...stepRef, deviation: deviationSchema }), changeSchema),

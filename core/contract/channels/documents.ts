@@ -78,6 +78,12 @@ export const templateScriptRequestSchema = z.object({
 
 export const printerSchema = z.object({ name: z.string(), enabled: z.boolean(), status: z.string() });
 
+/** Where a document is printed: a CUPS printer, or a PDF file in a folder (a stick) when the room has no printer. */
+export const printDestinationSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('cups'), printer: z.string().min(1) }),
+  z.strictObject({ kind: z.literal('pdf'), dir: z.string().min(1) }),
+]);
+
 export const removableMediumSchema = z.object({
   mountPoint: z.string(),
   device: z.string(),
@@ -147,13 +153,30 @@ export const documentsChannels = {
   'documents.render': channel(documentRequestSchema, renderedDocumentSchema),
   /** Renders the script of a shipped template before any ceremony exists (to print ahead). */
   'documents.renderTemplateScript': channel(templateScriptRequestSchema, renderedDocumentSchema),
-  /** Renders a document and sends it to a CUPS printer (the default one when none is named). */
+  /**
+   * Renders a document and prints it: to the destination given, else the one chosen last in this
+   * workspace, else CUPS' default printer. A destination given is remembered for the workspace.
+   * A PDF destination writes the file into the folder (never for share sheets: secrets are not
+   * written to files). While the ceremony is open the log records what was printed where, with
+   * CUPS' job id (`recorded`); a sealed ceremony takes no more events.
+   */
   'documents.print': channel(
-    documentRequestSchema.extend({ printer: z.string().min(1).optional(), copies: z.number().int().min(1).max(99).optional() }),
-    z.object({ jobId: z.string(), printer: z.string().nullable(), sha256: hashHex, pages: z.number().int().positive() }),
+    documentRequestSchema.extend({ destination: printDestinationSchema.optional(), copies: z.number().int().min(1).max(99).optional() }),
+    z.object({
+      jobId: z.string().nullable(),
+      printer: z.string().nullable(),
+      /** The PDF written, for a PDF destination. */
+      file: z.string().nullable(),
+      sha256: hashHex,
+      pages: z.number().int().positive(),
+      recorded: z.boolean(),
+    }),
   ),
-  /** The printers CUPS knows, and its default. */
-  'documents.printers': channel(z.object({}), z.object({ printers: z.array(printerSchema), defaultPrinter: z.string().nullable() })),
+  /** The printers CUPS knows (lpstat), its default, and the destination this workspace chose last. */
+  'documents.printers': channel(
+    z.object({}),
+    z.object({ printers: z.array(printerSchema), defaultPrinter: z.string().nullable(), chosen: printDestinationSchema.nullable(), cups: z.string().nullable() }),
+  ),
   /** The removable media mounted now (under /media and /run/media), with free space and read-only flag. */
   'export.media': channel(z.object({}), z.object({ media: z.array(removableMediumSchema) })),
   /**

@@ -1,4 +1,5 @@
-import { canonicalScript, scriptHash } from '../../ceremony/hash.js';
+import { auditKeyFingerprint } from '../../evidence/auditKey.js';
+import { scriptHash } from '../../ceremony/hash.js';
 import { scriptSchema, type Script } from '../../ceremony/script.js';
 import { isTemplateId, loadTemplate } from '../../ceremony/templates.js';
 import { KskError } from '../../errors.js';
@@ -22,9 +23,6 @@ export interface CeremonyLog {
   /** The sealed head when sealed, otherwise the last event. */
   readonly head: { readonly seq: number; readonly hash: string };
 }
-
-/** The media type the script is stored under in the log: its canonical JSON (ceremony/hash.ts). */
-export const SCRIPT_MEDIA_TYPE = 'application/json';
 
 export function readCeremonyLog(store: EvidenceStore, ceremonyId: string): CeremonyLog {
   const summary = store.ceremonies().find((c) => c.ceremonyId === ceremonyId);
@@ -76,11 +74,6 @@ function loggedScript(store: EvidenceStore, events: readonly StoredEvent[]): Cer
   return { script, sha256 };
 }
 
-/** The bytes a script is stored under in the log, so its artifact hash is the script hash. */
-export function scriptArtifactBytes(script: Script): Buffer {
-  return Buffer.from(canonicalScript(script), 'utf8');
-}
-
 /** The procedure as a reader names it: the script's title and, for a DR procedure, its section of the DR document. */
 export function procedureName(script: Script | null, kind: string): string {
   if (!script) return kind;
@@ -97,6 +90,7 @@ export function ceremonyInfoOf(log: CeremonyLog, paper?: CeremonyInfo['paper']):
     date: time,
     procedure: procedureName(log.script?.script ?? null, payload.kind),
     mode: payload.rehearsal ? 'REHEARSAL' : 'PRODUCTION',
+    ...(payload.auditKey ? { auditKeyFingerprint: auditKeyFingerprint(payload.auditKey).hex } : {}),
     ...(paper ? { paper } : {}),
   };
 }

@@ -4,9 +4,8 @@ import { KskError } from '../../errors.js';
 import { credentials } from '../../evidence/registers/credentials.js';
 import { people } from '../../evidence/registers/participants.js';
 import { tebs, type Teb } from '../../evidence/registers/tebs.js';
-import type { EvidenceStore } from '../../evidence/store.js';
 import type { LettersInput } from '../types.js';
-import { ceremonyInfoOf, readCeremonyLog, type CeremonyLog } from './ceremonyLog.js';
+import { ceremonyInfoOf, type CeremonyLog } from './ceremonyLog.js';
 
 type LetterRole = 'CO' | 'RKSH';
 type Letter = LettersInput['letters'][number];
@@ -84,11 +83,6 @@ function lettersFromRecord(log: CeremonyLog, roles: readonly LetterRole[]): Lett
     byHolder.set(person.personId, { recipient: { name: person.name, role }, bring: [], reference: `${ceremonyId}/${person.personId}` });
   }
   return [...byHolder.values()];
-}
-
-/** The notification letters of a ceremony (the first step of every DR playbook). */
-export function lettersInput(store: EvidenceStore, ceremonyId: string, options: LettersOptions = {}): LettersInput {
-  return lettersInputOf(readCeremonyLog(store, ceremonyId), options);
 }
 
 export function lettersInputOf(log: CeremonyLog, options: LettersOptions = {}): LettersInput {

@@ -111,6 +111,8 @@ function recordParticipants(log: CeremonyLog): { people: People; rows: RecordDoc
       name: p.name,
       signedInAt: p.signedInAt,
       ...(p.signedOutAt ? { signedOutAt: p.signedOutAt } : {}),
+      ...(p.signatureIn ? { signatureInPng: log.store.readArtifact(p.signatureIn) } : {}),
+      ...(p.signatureOut ? { signatureOutPng: log.store.readArtifact(p.signatureOut) } : {}),
     })),
   };
 }
@@ -172,6 +174,12 @@ export function recordInputOf(log: CeremonyLog, paper?: RecordDocumentInput['cer
     ...(closed ? { endedAt: closed.time } : {}),
     ...(facts.length > 0 ? { facts } : {}),
     participants: rows,
+    airGap: eventsOf(log, 'airgap.state').map((e) => ({
+      at: e.time,
+      when: e.payload.at,
+      isolated: e.payload.isolated,
+      up: [...e.payload.interfaces.filter((i) => i.up && !i.loopback).map((i) => i.name), ...e.payload.defaultRoutes],
+    })),
     hsms: recordHsms(log),
     hsmCapabilities: recordHsmCapabilities(log),
     tebs: recordTebs(log, stepNumbers, stepRoles),

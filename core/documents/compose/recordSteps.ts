@@ -1,4 +1,6 @@
 import { actTitle } from '../../ceremony/branches.js';
+import { isActionKind, type ActionKind } from '../../contract/actionKinds.js';
+import { readResult, type ActionResultOf } from '../../contract/actionResults.js';
 import { scriptSteps, type Script } from '../../ceremony/script.js';
 import { algorithmName } from '../../dnssec/algorithms.js';
 import { summarizeKsk } from '../../dnssec/dnskey.js';
@@ -88,22 +90,54 @@ function checkNotes(events: readonly StoredEvent[]): string[] {
   });
 }
 
-/** What an action's result says that the rest of the record does not: the clock's skew, the cameras, who was notified. */
-function resultNote(kind: string, result: Record<string, unknown>): string[] {
-  const list = (value: unknown) => (Array.isArray(value) ? value.map((v) => (typeof v === 'object' && v !== null && 'name' in v ? `${String(v.name)}${'channel' in v ? ` (${String(v.channel)})` : ''}` : String(v))).join(', ') : '');
-  switch (kind) {
-    case 'clock-check':
-      return typeof result.skewSeconds === 'number' ? [`The app's clock was ${Math.abs(result.skewSeconds)} s ${result.skewSeconds > 0 ? 'ahead of' : 'behind'} the UTC reference (limit ${String(result.maxSkewSeconds)} s).`] : [];
-    case 'camera-start':
-    case 'camera-stop':
-      return Array.isArray(result.cameras) && result.cameras.length > 0 ? [`Cameras: ${list(result.cameras)}.`] : [];
-    case 'notify':
-      return Array.isArray(result.notified) ? [`Notified: ${list(result.notified)}.`] : [];
-    case 'sign-in':
-      return Array.isArray(result.missing) && result.missing.length > 0 ? [`Roles not present: ${list(result.missing)}.`] : [];
-    default:
-      return [];
-  }
+/** What a kind's result says that the rest of the record does not: the clock's skew, the cameras, who was notified. */
+type RecordLines<K extends ActionKind> = (result: ActionResultOf<K>) => string[];
+
+const none = (): string[] => [];
+const cameras: RecordLines<'camera-start' | 'camera-stop'> = (r) => (r.cameras.length > 0 ? [`Cameras: ${r.cameras.join(', ')}.`] : []);
+
+/** The record lines of each action kind (most say nothing beyond the step's hashes, exceptions and notes). */
+const recordLines: { readonly [K in ActionKind]: RecordLines<K> } = {
+  manual: none,
+  notify: (r) => [`Notified: ${r.notified.map((n) => `${n.name} (${n.channel})`).join(', ')}.`],
+  'schedule-alternate': none,
+  'courier-keys': none,
+  'assess-duration': none,
+  'approve-plan': none,
+  'choose-algorithm': none,
+  'sign-in': (r) => (r.missing.length > 0 ? [`Roles not present: ${r.missing.join(', ')}.`] : []),
+  'sign-out': none,
+  'camera-start': cameras,
+  'camera-stop': cameras,
+  'clock-check': (r) => [`The app's clock was ${Math.abs(r.skewSeconds)} s ${r.skewSeconds > 0 ? 'ahead of' : 'behind'} the UTC reference (limit ${r.maxSkewSeconds} s).`],
+  'hash-check': none,
+  'teb-check': none,
+  'teb-seal': none,
+  'drill-safe-deposit-box': none,
+  'hsm-initialize': none,
+  'hsm-activate': none,
+  'hsm-deactivate': none,
+  'generate-ksk': none,
+  'destroy-ksk': none,
+  'reconstruct-ksk': none,
+  'backup-ksk': none,
+  'sign-ksr': none,
+  'sign-additional-ksrs': none,
+  'store-rrsigs': none,
+  'release-rrsigs': none,
+  'publish-trust-anchor': none,
+  'replace-hardware': none,
+  'distribute-credentials': none,
+  'exceptions-review': none,
+  attestation: none,
+  export: none,
+  'follow-up': none,
+  'discharge-follow-up': none,
+};
+
+function resultLines<K extends ActionKind>(kind: K, result: unknown): string[] {
+  const lines: RecordLines<K> = recordLines[kind];
+  return lines(readResult(kind, result));
 }
 
 /** What the log adds to a step beyond its status: results, failed attempts, deviations, obligations, notes. */
@@ -111,7 +145,7 @@ function stepNotes(events: readonly StoredEvent[]): string[] {
   return events.flatMap((e): string[] => {
     switch (e.type) {
       case 'action.performed':
-        return resultNote(e.payload.kind, e.payload.result);
+        return isActionKind(e.payload.kind) ? resultLines(e.payload.kind, e.payload.result) : [];
       case 'action.failed':
         return [`Attempt failed ${utcDisplay(e.time, 'the time of a failed attempt')}: ${e.payload.error}`];
       case 'hsm.failed':

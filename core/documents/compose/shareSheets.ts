@@ -1,8 +1,7 @@
 import { KskError } from '../../errors.js';
-import type { EvidenceStore } from '../../evidence/store.js';
 import { shareHash, shareLines, type Share } from '../../hsm/shares.js';
 import type { ShareSheetsInput } from '../types.js';
-import { ceremonyInfoOf, eventsOf, readCeremonyLog, type CeremonyLog } from './ceremonyLog.js';
+import { ceremonyInfoOf, eventsOf, type CeremonyLog } from './ceremonyLog.js';
 
 const holderRoles = { pin: 'Crypto Officer (CO)', backup: 'Recovery Key Share Holder (RKSH)' } as const;
 const credentialKinds = { pin: 'co-card', backup: 'rksh-share' } as const;
@@ -14,10 +13,6 @@ const credentialKinds = { pin: 'co-card', backup: 'rksh-share' } as const;
  * share's kind issued in this ceremony whose id names the share's set and number ("rksh:<set>:3"),
  * or else the n-th issued for share n.
  */
-export function shareSheetsInput(store: EvidenceStore, ceremonyId: string, shares: readonly Share[], paper?: ShareSheetsInput['ceremony']['paper']): ShareSheetsInput {
-  return shareSheetsInputOf(readCeremonyLog(store, ceremonyId), shares, paper);
-}
-
 export function shareSheetsInputOf(log: CeremonyLog, shares: readonly Share[], paper?: ShareSheetsInput['ceremony']['paper']): ShareSheetsInput {
   if (shares.length === 0) throw new KskError('BAD_REQUEST', 'No share was given to print.');
   const issued = eventsOf(log, 'credential.issued');

@@ -2,9 +2,8 @@ import { summarizeKsk } from '../../dnssec/dnskey.js';
 import { readXml, type XmlElement } from '../../dnssec/xmlReader.js';
 import { KskError } from '../../errors.js';
 import { kskKeys } from '../../evidence/registers/hsm.js';
-import type { EvidenceStore } from '../../evidence/store.js';
 import type { TrustAnchorKey, TrustAnchorSheetInput } from '../types.js';
-import { ceremonyInfoOf, eventsOf, readCeremonyLog, type CeremonyLog } from './ceremonyLog.js';
+import { ceremonyInfoOf, eventsOf, type CeremonyLog } from './ceremonyLog.js';
 
 /** The DNSKEY TTL of the root zone, with which the sheet prints each DNSKEY. */
 const DNSKEY_TTL = 172800;
@@ -41,11 +40,6 @@ function keysOf(xml: string, known: readonly { algorithm: number; publicKey: str
         ...(validUntil ? { validUntil } : {}),
       };
     });
-}
-
-/** The trust-anchor publication sheet of the last root-anchors.xml the ceremony stored. */
-export function trustAnchorSheetInput(store: EvidenceStore, ceremonyId: string, paper?: TrustAnchorSheetInput['ceremony']['paper']): TrustAnchorSheetInput {
-  return trustAnchorSheetInputOf(readCeremonyLog(store, ceremonyId), paper);
 }
 
 export function trustAnchorSheetInputOf(log: CeremonyLog, paper?: TrustAnchorSheetInput['ceremony']['paper']): TrustAnchorSheetInput {

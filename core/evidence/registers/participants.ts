@@ -9,6 +9,9 @@ export interface Participant {
   readonly signedInAt: string;
   /** Null while the person is in the ceremony. */
   readonly signedOutAt: string | null;
+  /** The signatures drawn at sign-in and sign-out (signature-image artifacts), when drawn. */
+  readonly signatureIn?: string;
+  readonly signatureOut?: string;
 }
 
 type PresenceEvent = StoredEvent<'participant.signed-in' | 'participant.signed-out'>;
@@ -19,11 +22,11 @@ export function participantsOf(events: readonly PresenceEvent[]): Participant[] 
   const byId = new Map<string, Participant>();
   for (const e of events) {
     if (e.type === 'participant.signed-in') {
-      const { personId, name, roles, organisation } = e.payload;
-      byId.set(personId, { personId, name, roles, ...(organisation ? { organisation } : {}), signedInAt: e.time, signedOutAt: null });
+      const { personId, name, roles, organisation, signatureSha256 } = e.payload;
+      byId.set(personId, { personId, name, roles, ...(organisation ? { organisation } : {}), signedInAt: e.time, signedOutAt: null, ...(signatureSha256 ? { signatureIn: signatureSha256 } : {}) });
     } else {
       const current = byId.get(e.payload.personId);
-      if (current) byId.set(current.personId, { ...current, signedOutAt: e.time });
+      if (current) byId.set(current.personId, { ...current, signedOutAt: e.time, ...(e.payload.signatureSha256 ? { signatureOut: e.payload.signatureSha256 } : {}) });
     }
   }
   return [...byId.values()];

@@ -1,20 +1,6 @@
-import type { ArtifactKind, Role } from '../events.js';
+import type { Role } from '../events.js';
 import type { EventSource } from '../stored.js';
 import { placeOf, type Place } from './place.js';
-
-/** An artifact of a ceremony as its artifact.stored event describes it; the bytes are in the store. */
-export interface ArtifactRecord extends Place {
-  readonly sha256: string;
-  readonly name: string;
-  readonly kind: ArtifactKind;
-  readonly mediaType: string;
-  readonly size: number;
-  readonly stepId?: string;
-}
-
-export function artifacts(source: EventSource, ceremonyId: string): ArtifactRecord[] {
-  return source.events(ceremonyId, ['artifact.stored']).map((e) => ({ ...placeOf(e), ...e.payload }));
-}
 
 /** A participant's attestation, or their recorded reason for not signing it. */
 export type Attestation = Place & {

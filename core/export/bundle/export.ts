@@ -4,7 +4,7 @@ import { systemClock } from '../../clock.js';
 import { exportCeremony } from '../../evidence/export.js';
 import { EvidenceStore } from '../../evidence/store.js';
 import { toPgpWords } from '../../hash/pgpWords.js';
-import { openWorkspace, type Workspace } from '../../workspace/workspace.js';
+import { openWorkspace, scratchFolder, type Workspace } from '../../workspace/workspace.js';
 import { buildManifest } from '../manifest.js';
 import { writeBundle } from '../writeBundle.js';
 import { bundleContents, LOG_FILE, type BundleMeta } from './contents.js';
@@ -33,9 +33,14 @@ export interface ExportedBundle {
   logHead: { seq: number; hex: string; pgpWords: string[] };
 }
 
-/** The bundle's folder name; a rehearsal's says so, so it is never taken for a production record. */
-export function bundleName(ceremonyId: string, mode: BundleMeta['mode']): string {
-  return `${mode === 'REHEARSAL' && !/rehearsal/i.test(ceremonyId) ? 'REHEARSAL-' : ''}${ceremonyId}-bundle`;
+/**
+ * The bundle's folder name. A rehearsal's says so, so it is never taken for a production record;
+ * a partial one (written during the ceremony, before the seal) says so and up to which event, so
+ * it sits beside the final one on the same stick and neither is taken for the other.
+ */
+export function bundleName(ceremonyId: string, mode: BundleMeta['mode'], kind: { sealed: true } | { sealed: false; headSeq: number } = { sealed: true }): string {
+  const prefix = mode === 'REHEARSAL' && !/rehearsal/i.test(ceremonyId) ? 'REHEARSAL-' : '';
+  return `${prefix}${ceremonyId}-${kind.sealed ? 'final' : `partial-e${kind.headSeq}`}-bundle`;
 }
 
 /**
@@ -48,8 +53,9 @@ export function bundleName(ceremonyId: string, mode: BundleMeta['mode']): string
 export async function exportBundle(options: ExportBundleOptions): Promise<ExportedBundle> {
   const workspace = typeof options.workspace === 'string' ? openWorkspace(options.workspace) : options.workspace;
   const progress = options.onProgress ?? (() => undefined);
-  mkdirSync(workspace.tmp, { recursive: true, mode: 0o700 });
-  const scratch = mkdtempSync(path.join(workspace.tmp, 'bundle-'));
+  const scratchRoot = scratchFolder(workspace);
+  mkdirSync(scratchRoot, { recursive: true, mode: 0o700 });
+  const scratch = mkdtempSync(path.join(scratchRoot, 'ksk-bundle-'));
   try {
     progress({ label: 'Taking a snapshot of the log', fraction: 0 });
     const snapshot = path.join(scratch, 'ceremony.sqlite');
@@ -67,7 +73,7 @@ export async function exportBundle(options: ExportBundleOptions): Promise<Export
     progress({ label: 'Writing the bundle', fraction: 0.3 });
     const written = await writeBundle({
       targetDir: options.to,
-      name: bundleName(options.ceremonyId, contents.meta.mode),
+      name: bundleName(options.ceremonyId, contents.meta.mode, contents.meta.sealed === 'yes' ? { sealed: true } : { sealed: false, headSeq: Number(contents.meta.logHeadSeq) }),
       files,
       manifest,
       replace: options.replace === true,

@@ -2,6 +2,7 @@ import { procedureName, type CeremonyLog } from '../../documents/compose/ceremon
 import { sealBy } from '../../documents/compose/record.js';
 import { groupedLines, numberedWordLines } from '../../documents/text.js';
 import { toPgpWords } from '../../hash/pgpWords.js';
+import { auditKeyFingerprint } from '../../evidence/auditKey.js';
 import { MANIFEST_FILE, SUMS_FILE } from '../manifest.js';
 import type { RecordingStart } from './chapters.js';
 import type { BundleMeta } from './contents.js';
@@ -29,6 +30,22 @@ const descriptions: [RegExp, string][] = [
   [/^artifacts\//, 'a file the ceremony stored in its log'],
 ];
 
+/** The audit key the workspace pinned when it was commissioned, as the opening recorded it. */
+function auditKeyLines(log: CeremonyLog): string[] {
+  const key = log.opened.payload.auditKey;
+  if (!key) return ['THE AUDIT KEY: not recorded (a log written before audit keys were pinned).', ''];
+  const { hex, pgpWords } = auditKeyFingerprint(key);
+  return [
+    'THE AUDIT KEY pinned when the workspace was commissioned (the seal must be by it). Its fingerprint',
+    'is printed on the cover of the script and the record; take it from the paper, not from here:',
+    '',
+    ...groupedLines(hex, 4, 8).map((l) => `  ${l}`),
+    '',
+    ...numberedWordLines(pgpWords, 8).map((l) => `  ${l}`),
+    '',
+  ];
+}
+
 function describe(file: string): string {
   return descriptions.find(([pattern]) => pattern.test(file))?.[1] ?? '';
 }
@@ -49,6 +66,10 @@ export function auditorReadme(log: CeremonyLog, bundle: { meta: BundleMeta; file
   const lines = [
     `KSK Ceremony bundle: ${payload.title} (${id})`,
     '',
+    seal
+      ? 'FINAL bundle: written after the ceremony was closed and sealed. This is the record to verify.'
+      : `PARTIAL bundle: written during the ceremony, before its seal, with the log up to event ${log.head.seq}. It is not the final record: verify the bundle named ...-final-bundle, exported after the close.`,
+    '',
     ...(rehearsal ? ['REHEARSAL. This bundle records a rehearsal ceremony: nothing in it is production material.', ''] : []),
     `Procedure:  ${procedureName(log.script?.script ?? null, payload.kind)}`,
     `Site:       ${payload.site ?? 'not recorded'}`,
@@ -68,9 +89,10 @@ export function auditorReadme(log: CeremonyLog, bundle: { meta: BundleMeta; file
     '',
     ...numberedWordLines(toPgpWords(Buffer.from(head, 'hex')), 8).map((l) => `  ${l}`),
     '',
+    ...auditKeyLines(log),
     'HOW TO VERIFY (offline, on any machine with KSK Ceremony installed):',
     '',
-    '  ksk-ceremony bundle verify <this folder>',
+    `  ksk-ceremony bundle verify <this folder> --audit-key ${log.opened.payload.auditKey ? '<the fingerprint on the paper>' : 'FINGERPRINT'}`,
     '',
     '(the deb puts ksk-ceremony on the PATH; the AppImage carries it inside: run the AppImage with',
     '--appimage-extract, then squashfs-root/resources/bin/ksk-ceremony)',
@@ -85,10 +107,11 @@ export function auditorReadme(log: CeremonyLog, bundle: { meta: BundleMeta; file
     '  ksk-ceremony log verify log/ceremony.sqlite --require-seal',
     '                                               the log alone',
     '',
-    'What verification cannot show: a log rewritten whole, every hash recomputed and sealed again with a',
-    'new one-time key, is consistent in itself. Only its head, compared with the signed paper, shows it',
-    '(an HSM audit key makes such a forgery need the HSM). The log proves what was recorded, in what',
-    "order, at what time by the app's clock; not that the clock or the people were right.",
+    'What verification cannot show without the paper: a log rewritten whole, every hash recomputed and',
+    'sealed again with a fresh key, is consistent in itself. With --audit-key (the fingerprint from the',
+    "paper, not from this file) a seal by any other key is refused; the head, compared with the signed",
+    "paper, shows the rest. The log proves what was recorded, in what order, at what time by the app's",
+    'clock; not that the clock or the people were right. See docs/evidence.md.',
     '',
     'THE FILES:',
     '',

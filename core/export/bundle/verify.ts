@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { systemClock } from '../../clock.js';
+import type { AuditKeyPin } from '../../evidence/auditKey.js';
 import { algorithmName } from '../../dnssec/algorithms.js';
 import { parseSkr } from '../../dnssec/ksrParse.js';
 import { verifySkr } from '../../dnssec/verify.js';
@@ -42,6 +43,8 @@ export interface BundleVerdict {
 export interface VerifyBundleOptions {
   /** Accept a bundle written before its ceremony was sealed (at the script's export step); false by default. */
   allowUnsealed?: boolean;
+  /** The audit key the seal must be by (from --audit-key: the paper, never the bundle itself). */
+  pin?: AuditKeyPin | null;
 }
 
 /** The checks in the order they run, each with what it found. */
@@ -115,7 +118,7 @@ function checkLog(copy: string, ceremonyId: string, findings: Findings, options:
   try {
     const db = openDatabase(copy, { readonly: true });
     try {
-      report = verifyDatabase(db, LOG_FILE, { requireSealed: false });
+      report = verifyDatabase(db, LOG_FILE, { requireSealed: false, pin: options.pin ?? null });
     } finally {
       db.close();
     }
@@ -132,7 +135,8 @@ function checkLog(copy: string, ceremonyId: string, findings: Findings, options:
 
   const seal = own?.seal;
   const sealProblems = report.ok && own && !seal && !options.allowUnsealed ? [{ path: LOG_FILE, message: `Ceremony ${ceremonyId} was not sealed when this bundle was written: it is a partial record (written during the ceremony). Verify the bundle exported after its close.` }] : [];
-  const detail = seal ? `sealed ${seal.sealedAt} by ${sealBy(seal.key)} (${algorithmName(seal.key.algorithm) ?? seal.key.algorithm}), covering events 1 to ${seal.headSeq}.` : 'not sealed (accepted as a partial record).';
+  const pinned = seal ? (seal.pinned === null ? `audit key ${seal.fingerprint.hex} NOT pinned (pass --audit-key with the fingerprint on the paper)` : `audit key ${seal.fingerprint.hex}, pinned by ${options.pin?.source}`) : '';
+  const detail = seal ? `sealed ${seal.sealedAt} by ${sealBy(seal.key)} (${algorithmName(seal.key.algorithm) ?? seal.key.algorithm}), covering events 1 to ${seal.headSeq}; ${pinned}.` : 'not sealed (accepted as a partial record).';
   if (report.ok) findings.record('seal', sealProblems, detail);
   return report;
 }

@@ -4,8 +4,10 @@ import { capabilitiesOf } from '../../hsm/capabilities.js';
 import { describeModule } from '../../../native/index.js';
 import { rehearsalModuleEnv } from '../../../native/rehearsal.js';
 import { describeHash } from '../../hash/match.js';
-import { sha256File } from '../../hash/sha256.js';
+import { sha256, sha256File } from '../../hash/sha256.js';
+import { readFileRef } from '../../ceremony/engine/fileRef.js';
 import { checkAirGap } from '../../system/airgap.js';
+import { requireAllowedPath } from '../../system/fileAccess.js';
 import { findHsmModules, presentModulePaths } from '../../system/hsmModules.js';
 import type { ServiceContext } from '../context.js';
 import type { Handler } from '../dispatch.js';
@@ -16,6 +18,7 @@ export function appHandlers(ctx: ServiceContext): {
   'app.airGap': Handler<'app.airGap'>;
   'hash.file': Handler<'hash.file'>;
   'hsm.tokens': Handler<'hsm.tokens'>;
+  'hash.describe': Handler<'hash.describe'>;
 } {
   return {
     'app.status': () => ({
@@ -51,9 +54,15 @@ export function appHandlers(ctx: ServiceContext): {
       return { modules };
     },
     'hash.file': async ({ path }) => {
+      requireAllowedPath(path, 'file');
       const { digest, size } = await sha256File(path);
       const { hex, pgpWords } = describeHash(digest);
       return { path, size, sha256: hex, pgpWords };
+    },
+    'hash.describe': ({ subject }) => {
+      const digest = 'sha256' in subject ? Buffer.from(subject.sha256, 'hex') : sha256(readFileRef(subject, 'file to hash').bytes);
+      const { hex, pgpWords } = describeHash(digest);
+      return { sha256: hex, pgpWords };
     },
   };
 }

@@ -26,6 +26,8 @@ export function ceremonyHandlers(ctx: ServiceContext): CeremonyHandlers {
     'step.perform': (request) => answer<'step.perform'>(engine().perform(request)),
     'step.confirm': (request) => answer<'step.confirm'>(engine().confirm(request)),
     'step.initial': (request) => answer<'step.initial'>(engine().initial(request)),
+    'step.sheets': (request) => ({ sheets: engine().sheets(request) }),
+    'step.sheetsHandedOver': (request) => answer<'step.sheetsHandedOver'>(engine().sheetsHandedOver(request)),
     'step.skip': (request) => answer<'step.skip'>(engine().skip(request)),
     'exception.record': (request) => answer<'exception.record'>(engine().recordException(request)),
     'exception.resolve': (request) => answer<'exception.resolve'>(engine().resolveException(request)),

@@ -4,13 +4,17 @@ import type { documentsChannels, RenderedDocument } from '../../contract/channel
 import { procedureName } from '../../documents/compose/ceremonyLog.js';
 import { renderCeremonyDocument, renderScriptDocument, type RenderedPdf } from '../../documents/compose/render.js';
 import { withWorkspaceLog } from '../../documents/compose/workspaceLog.js';
+import { writePdfInto } from '../../documents/pdfFile.js';
 import { listPrinters, printPdf } from '../../documents/print.js';
+import { KskError } from '../../errors.js';
+import { readSettings, writeSettings } from '../../workspace/settings.js';
 import { exportBundle } from '../../export/bundle/export.js';
 import { verifyBundle } from '../../export/bundle/verify.js';
 import { findRemovableMedia } from '../../export/media.js';
 import { parseShareText } from '../../hsm/shares.js';
 import type { ServiceContext } from '../context.js';
 import type { Handler } from '../dispatch.js';
+import { requireAllowedPath } from '../../system/fileAccess.js';
 
 type DocumentsHandlers = { [C in keyof typeof documentsChannels]: Handler<C> };
 
@@ -37,14 +41,45 @@ export function documentsHandlers(ctx: ServiceContext): DocumentsHandlers {
       const script = loadTemplate(templateId);
       return view(await renderScriptDocument(script, { id: templateId, title, site, date, mode, procedure: procedureName(script, script.procedure), ...(paper ? { paper } : {}) }));
     },
-    'documents.print': async ({ printer, copies, ...request }) => {
+    'documents.print': async ({ destination, copies, ...request }) => {
+      const target = destination ?? readSettings(ctx.workspace).print ?? null;
+      if (target?.kind === 'pdf' && request.kind === 'share-sheets') {
+        throw new KskError('BAD_REQUEST', 'Share sheets are never written to a file: print them on a printer, or hand each holder theirs from the screen.');
+      }
       const doc = await render(ctx, request);
-      const { jobId } = await printPdf(doc.pdf, { title: doc.fileName, ...(printer ? { printer } : {}), ...(copies ? { copies } : {}) });
-      return { jobId, printer: printer ?? null, sha256: doc.sha256, pages: doc.pages };
+      let printed: { jobId: string | null; printer: string | null; file: string | null };
+      if (target?.kind === 'pdf') {
+        printed = { jobId: null, printer: null, file: await writePdfInto(target.dir, doc.fileName, doc.pdf) };
+      } else {
+        const { jobId } = await printPdf(doc.pdf, { title: doc.fileName, ...(target ? { printer: target.printer } : {}), ...(copies ? { copies } : {}) });
+        // CUPS names a job after its printer ("Office-12"): the default printer's name, when none was chosen.
+        printed = { jobId, printer: target?.printer ?? jobId.replace(/-\d+$/, ''), file: null };
+      }
+      if (destination) writeSettings(ctx.workspace, { print: destination });
+      const recorded = await ctx.engine().recordPrinted(request.ceremonyId, {
+        kind: doc.kind,
+        sha256: doc.sha256,
+        pages: doc.pages,
+        ...(printed.printer ? { printer: printed.printer } : {}),
+        ...(printed.jobId ? { jobId: printed.jobId } : {}),
+        ...(printed.file ? { file: printed.file } : {}),
+        ...(copies ? { copies } : {}),
+      });
+      return { ...printed, sha256: doc.sha256, pages: doc.pages, recorded };
     },
-    'documents.printers': () => listPrinters(),
+    'documents.printers': async () => {
+      const chosen = readSettings(ctx.workspace).print ?? null;
+      try {
+        return { ...(await listPrinters()), chosen, cups: null };
+      } catch (e) {
+        // No CUPS here (not installed, not running): the room can still print to a PDF on the stick.
+        if (e instanceof KskError && e.code === 'NOT_FOUND') return { printers: [], defaultPrinter: null, chosen, cups: e.message };
+        throw e;
+      }
+    },
     'export.media': async () => ({ media: await findRemovableMedia() }),
     'export.bundle': async ({ ceremonyId, to, recordingStart, replace, operationId }) => {
+      requireAllowedPath(to, 'export folder');
       const id = operationId ?? `export:${ceremonyId}`;
       const progress = (label: string, fraction: number | null, done = false) => ctx.emit({ type: 'progress', operationId: id, label, fraction, done });
       try {
@@ -63,6 +98,9 @@ export function documentsHandlers(ctx: ServiceContext): DocumentsHandlers {
         throw e;
       }
     },
-    'export.verify': ({ dir, allowUnsealed }) => verifyBundle(dir, { allowUnsealed }),
+    'export.verify': ({ dir, allowUnsealed }) => {
+      requireAllowedPath(dir, 'bundle folder');
+      return verifyBundle(dir, { allowUnsealed });
+    },
   };
 }

@@ -1,6 +1,7 @@
 import type { logChannels } from '../../contract/channels/log.js';
 import { KskError } from '../../errors.js';
 import { verifyEvidence } from '../../evidence/verify.js';
+import { verificationCheckpoints, workspacePin } from '../../workspace/config.js';
 import type { ServiceContext } from '../context.js';
 import type { Handler } from '../dispatch.js';
 
@@ -21,7 +22,7 @@ export function logHandlers(ctx: ServiceContext): LogHandlers {
     },
     'log.verify': ({ requireSeal }) => {
       store();
-      const report = verifyEvidence(ctx.workspace.database, { requireSealed: requireSeal });
+      const report = verifyEvidence(ctx.workspace.database, { requireSealed: requireSeal, pin: workspacePin(ctx.workspace.root), checkpoints: verificationCheckpoints(ctx.workspace.database, ctx.workspace.root, []) });
       return {
         ok: report.ok,
         events: report.events,

@@ -1,15 +1,8 @@
-import { createContext, useContext, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import type { CeremonyState } from '../../../core/contract/ceremonyState.js';
 import { useCall } from '../api.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
 import { ScreenTitle } from '../components/ScreenTitle.js';
-
-const ReloadContext = createContext<() => void>(() => undefined);
-
-/** Reads the ceremony's state again now (the backend's 'state-changed' events do it too). */
-export function useReloadCeremony(): () => void {
-  return useContext(ReloadContext);
-}
 
 /**
  * Every ceremony screen draws from ceremony.state, a projection of the log, and follows the
@@ -26,5 +19,5 @@ export function CeremonyLoader({ id, children }: { id: string; children: (state:
         <ErrorMessage error={state.error} />
       </>
     );
-  return <ReloadContext.Provider value={state.reload}>{children(state.value)}</ReloadContext.Provider>;
+  return children(state.value);
 }

@@ -2,14 +2,14 @@ import { useState } from 'react';
 import { useAction, useCall } from '../api.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
 import { navigate } from '../router.js';
-import { CeremonyDetails, type CeremonyDetailsValue } from './CeremonyDetails.js';
+import { CeremonyDetails, ceremonyDetails, noCeremonyDetails } from './CeremonyDetails.js';
 
 /** A standard ceremony (quarterly KSR signing, KSK generation, ...) started from its template, without triage. */
 export function TemplateStart() {
   const templates = useCall('templates.list', {});
   const create = useAction('ceremony.create');
   const [template, setTemplate] = useState('');
-  const [details, setDetails] = useState<CeremonyDetailsValue>({});
+  const [details, setDetails] = useState(noCeremonyDetails);
   return (
     <section className="panel" aria-labelledby="template-start-title">
       <h2 id="template-start-title">Start a ceremony from a script template</h2>
@@ -19,7 +19,7 @@ export function TemplateStart() {
         <form
           onSubmit={(e) => {
             e.preventDefault();
-            void create.run({ template, ...details }).then((r) => r?.ok && navigate({ name: 'sign-in', id: r.value.ceremonyId }));
+            void create.run({ template, ...ceremonyDetails(details) }).then((r) => r?.ok && navigate({ name: 'sign-in', id: r.value.ceremonyId }));
           }}
         >
           <div className="field">
@@ -33,7 +33,7 @@ export function TemplateStart() {
               ))}
             </select>
           </div>
-          <CeremonyDetails onChange={setDetails} />
+          <CeremonyDetails value={details} onChange={setDetails} />
           <button type="submit" disabled={!template || create.busy}>
             {create.busy ? 'Creating the ceremony…' : 'Create the ceremony'}
           </button>

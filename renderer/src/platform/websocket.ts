@@ -2,27 +2,11 @@ import type { Channel, KskApi, RequestOf, ResponseOf } from '../../../core/contr
 import type { Envelope } from '../../../core/contract/envelope.js';
 import { contractEventSchema, type ContractEvent } from '../../../core/contract/events.js';
 
-const TOKEN_KEY = 'ksk-host-token';
-
-/** The host's token arrives once in the address; it is kept for reloads and removed from the bar. */
-function hostToken(): string | null {
-  const url = new URL(window.location.href);
-  const fromUrl = url.searchParams.get('token');
-  if (fromUrl) {
-    sessionStorage.setItem(TOKEN_KEY, fromUrl);
-    url.searchParams.delete('token');
-    window.history.replaceState(null, '', url.toString());
-    return fromUrl;
-  }
-  return sessionStorage.getItem(TOKEN_KEY);
-}
-
 type Pending = (envelope: Envelope<unknown>) => void;
 
 export function connectWebSocketApi(): Promise<KskApi> {
-  const token = hostToken();
-  if (!token) return Promise.reject(new Error('This page was opened without the browser host token. Open the address that npm run start:browser printed.'));
-  const socket = new WebSocket(`ws://${window.location.host}/api?token=${encodeURIComponent(token)}`);
+  // The session is a cookie the host set when it took its token (never seen by this code, HttpOnly).
+  const socket = new WebSocket(`ws://${window.location.host}/api`);
   const pending = new Map<number, Pending>();
   const listeners = new Set<(event: ContractEvent) => void>();
   let nextId = 1;
@@ -61,6 +45,6 @@ export function connectWebSocketApi(): Promise<KskApi> {
 
   return new Promise((resolve, reject) => {
     socket.addEventListener('open', () => resolve(api), { once: true });
-    socket.addEventListener('error', () => reject(new Error('Cannot reach the ceremony backend (the browser host refused the connection).')), { once: true });
+    socket.addEventListener('error', () => reject(new Error('Cannot reach the ceremony backend: the browser host refused the connection. This page was opened without the browser host token, or its session ended: open the address that npm run start:browser printed.')), { once: true });
   });
 }

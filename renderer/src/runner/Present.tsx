@@ -3,6 +3,7 @@ import type { CeremonyState, StepState } from '../../../core/contract/ceremonySt
 import { useAction } from '../api.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
 import { clockTime } from '../format.js';
+import { useLeaveGuard } from '../leaveGuard.js';
 import { withRoles } from '../panels/people.js';
 
 /**
@@ -17,6 +18,8 @@ export function Present({ state, step }: { state: CeremonyState; step: StepState
   const [text, setText] = useState('');
   const [card, setCard] = useState('');
   const [chosen, setChosen] = useState('');
+  // A share half typed is lost by a reload: the page asks first.
+  useLeaveGuard(text.trim() !== '' || card.trim() !== '');
   if (!quorum) return null;
   const declared = state.quorums.find((q) => q.id === quorum.quorum);
   const holders = declared ? withRoles(state, [declared.role]) : [];

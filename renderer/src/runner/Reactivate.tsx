@@ -1,8 +1,8 @@
 import type { CeremonyState } from '../../../core/contract/ceremonyState.js';
-import { useCallback, useState } from 'react';
+import { useState } from 'react';
 import { useAction } from '../api.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
-import { Performer, type PerformerValue } from './Performer.js';
+import { Performer, noPerformer, performerOf } from './Performer.js';
 import { Present } from './Present.js';
 
 /**
@@ -14,13 +14,13 @@ export function Reactivate({ state }: { state: CeremonyState }) {
   const stale = state.hsms.filter((h) => h.active && !h.sessionOpen);
   const steps = state.acts.flatMap((a) => a.steps);
   const perform = useAction('step.perform');
-  const [performer, setPerformer] = useState<PerformerValue | null>(null);
-  const onPerformer = useCallback((value: PerformerValue | null) => setPerformer(value), []);
+  const [performerFields, setPerformerFields] = useState(noPerformer);
   if (state.status === 'closed' || stale.length === 0) return null;
   return (
     <>
       {stale.map((hsm) => {
         const step = steps.find((s) => s.action.kind === 'hsm-activate' && s.action.inputs.hsm === hsm.id && s.status === 'completed');
+        const performer = step ? performerOf(state, step, performerFields) : null;
         return (
           <section key={hsm.id} className="current" aria-label={`Reactivate ${hsm.id}`} data-testid="reactivate">
             <h2>Reactivate {hsm.id}</h2>
@@ -30,7 +30,7 @@ export function Reactivate({ state }: { state: CeremonyState }) {
             {step ? (
               <>
                 <Present state={state} step={step} />
-                <Performer state={state} step={step} onChange={onPerformer} />
+                <Performer state={state} step={step} value={performerFields} onChange={setPerformerFields} />
                 <button
                   type="button"
                   className="primary-large"

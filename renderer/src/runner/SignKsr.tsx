@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import type { CeremonyState, CheckResultView, StepState } from '../../../core/contract/ceremonyState.js';
 import type { ResponseOf } from '../../../core/contract/api.js';
 import { useAction } from '../api.js';
@@ -9,7 +9,9 @@ import { withRoles } from '../panels/people.js';
 import { OutDir, PersonSelect, outOf } from './forms/common.js';
 import type { PerformerValue } from './Performer.js';
 import { compareTyped } from './hashes.js';
+import { HashEntry } from './HashEntry.js';
 import { RecordException } from './Exceptions.js';
+import { useLeaveGuard } from '../leaveGuard.js';
 
 type Prepared = ResponseOf<'step.prepare'>;
 
@@ -40,27 +42,6 @@ function Checks({ checks }: { checks: CheckResultView[] }) {
   );
 }
 
-/** The out-of-band hash as read aloud, compared as it is typed; says MATCH only when all of it matches. */
-function OutOfBand({ label, value, onChange, hash }: { label: string; value: string; onChange: (v: string) => void; hash: { sha256: string; pgpWords: string[] } }) {
-  const id = useId();
-  const result = compareTyped(value, hash.sha256, hash.pgpWords);
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <textarea id={id} className="mono" value={value} onChange={(e) => onChange(e.target.value)} spellCheck={false} data-testid="out-of-band-hash" aria-describedby={`${id}-result`} />
-      <p id={`${id}-result`} role="status" className={result === null ? 'hint' : result.match ? 'match match-yes' : result.complete ? 'match match-no' : 'hint'} data-testid="hash-match">
-        {result === null
-          ? 'Type the hash as it is read aloud: hex, or the PGP words.'
-          : result.match
-            ? `MATCH: the ${result.form === 'hex' ? 'hex digits' : 'PGP words'} read aloud are the KSR’s.`
-            : result.complete
-              ? `DOES NOT MATCH: the ${result.form === 'hex' ? 'hex digits' : 'PGP words'} read aloud differ from the KSR’s. Do not sign.`
-              : `Incomplete: keep typing (${result.form === 'hex' ? 'hex' : 'PGP words'}).`}
-      </p>
-    </div>
-  );
-}
-
 /**
  * KSR signing: the KSR is read and checked first (its SHA-256 in hex and PGP words, large, and
  * every check with its result); the hash received out of band is typed as it is read aloud; Sign is
@@ -76,6 +57,8 @@ export function SignKsr({ state, step, performer, blocked }: { state: CeremonySt
   const [typed, setTyped] = useState<string[]>([]);
   const [readBy, setReadBy] = useState('');
   const [dir, setDir] = useState('');
+  // The hash typed so far, as it is read aloud, is lost by a reload: the page asks first.
+  useLeaveGuard(typed.some((t) => t.trim() !== ''));
   const inputs = step.action.inputs as { hashReadBy?: string; hsm?: string };
   const readers = withRoles(state, [inputs.hashReadBy ?? 'RZM']);
   const failing = prepared ? prepared.checks.filter((c) => c.status === 'fail') : [];
@@ -151,7 +134,7 @@ export function SignKsr({ state, step, performer, blocked }: { state: CeremonySt
           {prepared.files.map((f, i) => (
             <div key={f.id}>
               <Hash large label={`SHA-256 of the KSR ${f.name} (id ${f.id})${f.coverage ? `, covering ${f.coverage.from} to ${f.coverage.to}` : ''}`} hex={f.hash.sha256} words={f.hash.pgpWords} testId="ksr-hash" />
-              <OutOfBand label={`Hash of ${f.name} received out of band, as read aloud`} value={typed[i] ?? ''} onChange={(v) => setTyped(typed.map((t, j) => (j === i ? v : t)))} hash={f.hash} />
+              <HashEntry label={`Hash of ${f.name} received out of band, as read aloud`} value={typed[i] ?? ''} onChange={(v) => setTyped(typed.map((t, j) => (j === i ? v : t)))} hash={f.hash} of="the KSR’s (do not sign otherwise)" />
             </div>
           ))}
           <PersonSelect label={`Read aloud by (${inputs.hashReadBy ?? 'RZM'})`} people={readers} value={readBy} onChange={setReadBy} />

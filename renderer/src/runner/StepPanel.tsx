@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { CeremonyState, StepState } from '../../../core/contract/ceremonyState.js';
 import type { StepInput } from '../../../core/contract/stepInputs.js';
 import { useAction, useProgress } from '../api.js';
@@ -6,10 +6,9 @@ import { ErrorMessage } from '../components/ErrorMessage.js';
 import { utc } from '../format.js';
 import { Attest } from './Attest.js';
 import { Deviation, ExceptionsList } from './Exceptions.js';
-import { sharesOf, useIssueShares } from './IssuedShares.js';
 import { ActionForm, TextField } from './forms/common.js';
 import { actionForms } from './forms/index.js';
-import { Performer, type PerformerValue } from './Performer.js';
+import { Performer, noPerformer, performerOf, type PerformerValue } from './Performer.js';
 import { Present } from './Present.js';
 import { SignKsr } from './SignKsr.js';
 import { StepResult } from './StepResult.js';
@@ -86,9 +85,8 @@ function Reconcile({ state }: { state: CeremonyState }) {
 function Work({ state, step }: { state: CeremonyState; step: StepState }) {
   const start = useAction('step.start');
   const perform = useAction('step.perform');
-  const issue = useIssueShares();
-  const [performer, setPerformer] = useState<PerformerValue | null>(null);
-  const onPerformer = useCallback((value: PerformerValue | null) => setPerformer(value), []);
+  const [performerFields, setPerformerFields] = useState(noPerformer);
+  const performer = performerOf(state, step, performerFields);
   const current = step.id === state.currentStepId;
   const kind = step.action.kind;
 
@@ -111,11 +109,11 @@ function Work({ state, step }: { state: CeremonyState; step: StepState }) {
   const presenting = step.needs.includes('present');
   const blocked = presenting ? 'Every credential of the quorum must be presented first.' : performer ? null : 'Choose who performs the step.';
   const run = (input: StepInput) => {
-    if (performer) void perform.run({ ceremonyId: state.ceremonyId, stepId: step.id, performer, input }).then((r) => r?.ok && issue(step.number, sharesOf(r.value.outcome)));
+    if (performer) void perform.run({ ceremonyId: state.ceremonyId, stepId: step.id, performer, input });
   };
   return (
     <>
-      {(step.needs.includes('perform') || step.needs.includes('confirm') || signing) && <Performer state={state} step={step} onChange={onPerformer} />}
+      {(step.needs.includes('perform') || step.needs.includes('confirm') || signing) && <Performer state={state} step={step} value={performerFields} onChange={setPerformerFields} />}
       {step.quorum && <Present state={state} step={step} />}
       {kind === 'attestation' && <Attest state={state} step={step} />}
       {signing && step.needs.includes('perform') && <SignKsr state={state} step={step} performer={performer} blocked={performer ? null : 'Choose who performs the step.'} />}

@@ -1,6 +1,7 @@
+import { readResult, type ActionResultOf } from '../../../core/contract/actionResults.js';
 import type { StepState } from '../../../core/contract/ceremonyState.js';
 import { Hash } from '../components/Hash.js';
-import { captionOf, findHashes, isHashField } from './hashes.js';
+import { captionOf, isHashField, stepHashes } from './hashes.js';
 
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 
@@ -16,13 +17,7 @@ function facts(value: Json, path: string, out: [string, string][]): [string, str
   return out;
 }
 
-interface BagChecked {
-  purpose: string;
-  serial: string;
-  expected: string | null;
-  matched: boolean;
-  exceptionId: string | null;
-}
+type BagChecked = ActionResultOf<'teb-check'>['bags'][number];
 
 /** A TEB check's outcome, bag by bag: the serial read, the one on record, and whether they match. */
 function TebResults({ bags }: { bags: BagChecked[] }) {
@@ -54,9 +49,9 @@ function TebResults({ bags }: { bags: BagChecked[] }) {
 /** What the step's action recorded: every hash in hex and PGP words, then the other values. */
 export function StepResult({ step, large = false }: { step: StepState; large?: boolean }) {
   if (!step.result) return null;
-  const checked = step.action.kind === 'teb-check' && Array.isArray(step.result.bags) ? (step.result.bags as unknown as BagChecked[]) : null;
+  const checked = step.action.kind === 'teb-check' ? readResult('teb-check', step.result).bags : null;
   const result = (checked ? { ...step.result, bags: null } : step.result) as Json;
-  const hashes = findHashes(result);
+  const hashes = stepHashes(step);
   const plain = facts(result, '', []).filter(([, v]) => v !== 'null').slice(0, 60);
   return (
     <section className="panel" aria-label={`What step ${step.number} recorded`} data-testid="step-result">

@@ -1,4 +1,8 @@
-/** A hash found in a step's recorded result, with where it was found ("ds", "skr.hash"). */
+import type { ActionKind } from '../../../core/contract/actionKinds.js';
+import { readResult, type ActionResultOf } from '../../../core/contract/actionResults.js';
+import type { StepState } from '../../../core/contract/ceremonyState.js';
+
+/** A hash a step's result carries with its PGP words, to be read aloud, with where it sits ("key dsDigest", "skr"). */
 export interface FoundHash {
   path: string;
   sha256: string;
@@ -14,24 +18,60 @@ function wordsKey(key: string): string {
   return key === 'hex' || key === 'sha256' ? 'pgpWords' : key.replace(/(Hex|Sha256)$/, 'PgpWords');
 }
 
-/**
- * Every hash a result carries with its PGP words, wherever it sits and whatever its field is
- * called (results are kind-specific: {sha256, pgpWords}, {hex, pgpWords}, {dsDigestHex,
- * dsDigestPgpWords}...): a 64-digit hex value beside its 32 words is meant to be read aloud.
- */
-export function findHashes(value: Json | undefined, path = ''): FoundHash[] {
-  if (value === undefined || value === null || typeof value !== 'object') return [];
-  if (Array.isArray(value)) return value.flatMap((v, i) => findHashes(v, path ? `${path} ${i + 1}` : String(i + 1)));
-  const found: FoundHash[] = [];
-  for (const [key, child] of Object.entries(value)) {
-    const words = value[wordsKey(key)];
-    if (typeof child === 'string' && /^[0-9a-fA-F]{64}$/.test(child) && isWords(words)) {
-      found.push({ path: [path, key === 'hex' || key === 'sha256' ? '' : key.replace(/(Hex|Sha256)$/, '')].filter(Boolean).join(' ') || 'SHA-256', sha256: child.toLowerCase(), pgpWords: words });
-    } else if (typeof child === 'object') {
-      found.push(...findHashes(child, path ? `${path} ${key}` : key));
-    }
-  }
-  return found;
+type ResultHashes<K extends ActionKind> = (result: ActionResultOf<K>) => FoundHash[];
+
+const none = (): FoundHash[] => [];
+const found = (path: string, hex: string, pgpWords: string[]): FoundHash => ({ path, sha256: hex.toLowerCase(), pgpWords });
+const keyDs: ResultHashes<'generate-ksk' | 'reconstruct-ksk'> = (r) => [found('key dsDigest', r.key.dsDigestHex, r.key.dsDigestPgpWords)];
+const skrs = (path: string, list: readonly { sha256: string; pgpWords: string[] }[]) => list.map((s, i) => found(`${path} ${i + 1}`, s.sha256, s.pgpWords));
+
+/** The hashes each action kind's result carries, read from its typed fields. */
+const resultHashes: { readonly [K in ActionKind]: ResultHashes<K> } = {
+  manual: none,
+  notify: none,
+  'schedule-alternate': none,
+  'courier-keys': none,
+  'assess-duration': none,
+  'approve-plan': none,
+  'choose-algorithm': none,
+  'sign-in': none,
+  'sign-out': none,
+  'camera-start': none,
+  'camera-stop': none,
+  'clock-check': none,
+  'hash-check': (r) => [found('SHA-256', r.hex, r.pgpWords)],
+  'teb-check': none,
+  'teb-seal': none,
+  'drill-safe-deposit-box': none,
+  'hsm-initialize': none,
+  'hsm-activate': none,
+  'hsm-deactivate': none,
+  'generate-ksk': keyDs,
+  'destroy-ksk': none,
+  'reconstruct-ksk': keyDs,
+  'backup-ksk': none,
+  'sign-ksr': (r) => [found('skr', r.skr.sha256, r.skr.pgpWords)],
+  'sign-additional-ksrs': (r) => skrs('skrs', r.skrs),
+  'store-rrsigs': (r) => skrs('stored', r.stored),
+  'release-rrsigs': (r) => [found('released', r.released.sha256, r.released.pgpWords)],
+  'publish-trust-anchor': (r) => [found('digest', r.digestHex, r.digestPgpWords)],
+  'replace-hardware': none,
+  'distribute-credentials': none,
+  'exceptions-review': none,
+  attestation: none,
+  export: (r) => r.written.map((w, i) => ('manifestSha256' in w ? found(`written ${i + 1} manifest`, w.manifestSha256, w.pgpWords) : found(`written ${i + 1}`, w.sha256, w.pgpWords))),
+  'follow-up': none,
+  'discharge-follow-up': none,
+};
+
+function hashesOf<K extends ActionKind>(kind: K, result: unknown): FoundHash[] {
+  const hashes: ResultHashes<K> = resultHashes[kind];
+  return hashes(readResult(kind, result));
+}
+
+/** Every hash a step's recorded result carries with its PGP words: what the room reads aloud. */
+export function stepHashes(step: StepState): FoundHash[] {
+  return step.result ? hashesOf(step.action.kind, step.result) : [];
 }
 
 const acronyms: Record<string, string> = { ds: 'DS', skr: 'SKR', ksr: 'KSR', dnskey: 'DNSKEY', xml: 'XML', hsm: 'HSM', os: 'OS', id: 'id' };

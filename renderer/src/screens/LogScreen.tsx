@@ -8,6 +8,7 @@ import { ScreenTitle } from '../components/ScreenTitle.js';
 import { bytes, utc } from '../format.js';
 import { CeremonyLoader } from '../panels/CeremonyLoader.js';
 import { PdfPreview } from '../preview/PdfPreview.js';
+import { PrintButton } from '../runner/Print.js';
 import { href } from '../router.js';
 
 function Verification({ ceremonyId }: { ceremonyId: string }) {
@@ -153,7 +154,6 @@ const documentTitles: Record<DocumentKind, string> = {
 
 function DocumentCard({ ceremonyId, kind }: { ceremonyId: string; kind: DocumentKind }) {
   const render = useAction('documents.render');
-  const print = useAction('documents.print');
   return (
     <li data-testid={`document-${kind}`}>
       <strong>{documentTitles[kind]}</strong>{' '}
@@ -169,15 +169,7 @@ function DocumentCard({ ceremonyId, kind }: { ceremonyId: string; kind: Document
           </p>
           <p className="muted mono">SHA-256 of the PDF: {render.state.value.sha256}</p>
           <PdfPreview pdfBase64={render.state.value.pdfBase64} title={documentTitles[kind]} />
-          <button type="button" disabled={print.busy} onClick={() => void print.run({ ceremonyId, kind })}>
-            {print.busy ? 'Sending to the printer…' : 'Print'}
-          </button>
-          {print.state.status === 'ok' && (
-            <p className="success" role="status">
-              Sent to {print.state.value.printer ?? 'the default printer'} (job {print.state.value.jobId}, {print.state.value.pages} pages).
-            </p>
-          )}
-          {print.state.status === 'error' && <ErrorMessage error={print.state.error} />}
+          <PrintButton ceremonyId={ceremonyId} request={{ kind }} label={`Print ${documentTitles[kind].toLowerCase()}`} />
         </div>
       )}
     </li>

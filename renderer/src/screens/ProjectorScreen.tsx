@@ -7,16 +7,14 @@ import { ModeBanner } from '../components/ModeBanner.js';
 import { ScreenTitle } from '../components/ScreenTitle.js';
 import { utc } from '../format.js';
 import { CeremonyLoader } from '../panels/CeremonyLoader.js';
-import { captionOf, findHashes, type FoundHash } from '../runner/hashes.js';
-
-type Json = Parameters<typeof findHashes>[0];
+import { captionOf, stepHashes, type FoundHash } from '../runner/hashes.js';
 
 /** The hashes the room should see now: the current step's, or else those of the last step that recorded any. */
 function hashesToShow(state: CeremonyState, current: StepState | null): { step: StepState; hashes: FoundHash[] } | null {
   const steps = state.acts.flatMap((a) => a.steps);
   const candidates = current ? [current, ...steps.slice(0, steps.indexOf(current)).reverse()] : [...steps].reverse();
   for (const step of candidates) {
-    const hashes = findHashes(step.result as Json);
+    const hashes = stepHashes(step);
     if (hashes.length > 0) return { step, hashes };
   }
   return null;
@@ -51,6 +49,11 @@ function Projection({ state }: { state: CeremonyState }) {
           <Hash key={h.path} large label={`${captionOf(h.path)} (step ${shown.step.number})`} hex={h.sha256} words={h.pgpWords} testId="projector-hash" />
         ))}
       <Hash className="hash-head" label={`Log head: event ${state.log.head.seq}${state.log.sealed ? ', sealed' : ''}`} hex={state.log.head.hash} words={state.log.head.pgpWords} testId="projector-head" />
+      {state.log.checkpoint ? (
+        <p className="muted" data-testid="projector-checkpoint">
+          {state.log.checkpoint.seq === state.log.head.seq ? 'Witnessed outside the log' : `Last witnessed: event ${state.log.checkpoint.seq}`} (checkpoint {state.log.checkpoint.at}, signed by the audit key): the IW initials this head on paper.
+        </p>
+      ) : null}
       <p className="muted">
         {done} of {steps.length} steps done · {state.ceremonyId}
       </p>

@@ -40,28 +40,27 @@ function Runner({ state }: { state: CeremonyState }) {
       <div className="runner">
         <ScriptList state={state} selected={shownId} onSelect={(id) => setChosen(id === state.currentStepId ? null : id)} />
         <div>
-          <IssuedShares state={state}>
-            <Reactivate state={state} />
-            {chosen && (
-              <button type="button" className="secondary" onClick={() => setChosen(null)}>
-                Back to the current step
-              </button>
-            )}
-            {shown && <StepPanel key={shown.id} state={state} step={shown} />}
-            {!shown && state.status !== 'closed' && <ClosePanel state={state} />}
-            {!shown && state.status === 'closed' && <ClosedPanel state={state} />}
-            {state.status !== 'closed' && <IwControl state={state} />}
-            {state.status !== 'closed' && (
-              <div className="actions">
-                <RecordException state={state} label="Record an exception for the ceremony…" />
-              </div>
-            )}
-            <ExceptionsList
-              state={state}
-              title={shown ? 'The other exceptions of this ceremony' : `Every exception of this ceremony (${state.exceptions.length})`}
-              exceptions={state.exceptions.filter((e) => !shown || e.stepId !== shown.id)}
-            />
-          </IssuedShares>
+          <IssuedShares state={state} />
+          <Reactivate state={state} />
+          {chosen && (
+            <button type="button" className="secondary" onClick={() => setChosen(null)}>
+              Back to the current step
+            </button>
+          )}
+          {shown && <StepPanel key={shown.id} state={state} step={shown} />}
+          {!shown && state.status !== 'closed' && <ClosePanel state={state} />}
+          {!shown && state.status === 'closed' && <ClosedPanel state={state} />}
+          {state.status !== 'closed' && <IwControl state={state} />}
+          {state.status !== 'closed' && (
+            <div className="actions">
+              <RecordException state={state} label="Record an exception for the ceremony…" />
+            </div>
+          )}
+          <ExceptionsList
+            state={state}
+            title={shown ? 'The other exceptions of this ceremony' : `Every exception of this ceremony (${state.exceptions.length})`}
+            exceptions={state.exceptions.filter((e) => !shown || e.stepId !== shown.id)}
+          />
         </div>
       </div>
     </>

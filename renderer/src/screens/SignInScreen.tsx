@@ -1,12 +1,15 @@
 import { useEffect, useId, useState } from 'react';
-import type { CeremonyState } from '../../../core/contract/ceremonyState.js';
+import type { CeremonyState, ParticipantState } from '../../../core/contract/ceremonyState.js';
 import { useAction } from '../api.js';
+import { Dialog } from '../components/Dialog.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
+import { SignaturePad } from '../components/SignaturePad.js';
 import { ScreenTitle } from '../components/ScreenTitle.js';
 import { utc } from '../format.js';
 import { CeremonyLoader } from '../panels/CeremonyLoader.js';
 import { useKnownPeople } from '../panels/knownPeople.js';
 import { present, presentByRole, quorumsInTheRoom, rolesInTheRoom } from '../panels/people.js';
+import { signOutBlocks } from '../panels/signOut.js';
 import { href } from '../router.js';
 
 /** The quorum counters and the roles nobody has signed in for: what is still missing before the work can start. */
@@ -25,7 +28,7 @@ export function Quorums({ state }: { state: CeremonyState }) {
           return (
             <li key={q.id} data-testid={`quorum-${q.id}`}>
               <span className="big">
-                {q.title ?? q.role}: {count} of {q.m} needed signed in
+                {q.title ?? q.role}: {count} signed in, {q.m} needed
               </span>{' '}
               <span className={missing === 0 ? 'badge badge-ok' : 'badge badge-error'}>{missing === 0 ? 'quorum present' : `${missing} still missing`}</span>
               <p className="muted">
@@ -58,7 +61,13 @@ export function Quorums({ state }: { state: CeremonyState }) {
 function SignInForm({ state }: { state: CeremonyState }) {
   const signIn = useAction('ceremony.signIn');
   const id = useId();
-  const known = useKnownPeople(state.ceremonyId).filter((k) => !present(state).some((p) => p.personId === k.personId));
+  // Earlier participants, this ceremony's signed-out ones first (an IW who left comes back under the same id); never one already here, by id or by name.
+  const earlier = useKnownPeople(state.ceremonyId);
+  const here = present(state);
+  const isHere = (k: { personId: string; name: string }) => here.some((p) => p.personId === k.personId || p.name.trim().toLowerCase() === k.name.trim().toLowerCase());
+  const left = state.participants.filter((p) => p.signedOutAt !== null && !earlier.some((k) => k.personId === p.personId));
+  const known = [...left, ...earlier].filter((k) => !isHere(k));
+  const [signature, setSignature] = useState<string | null>(null);
   const [returning, setReturning] = useState('');
   const [personId, setPersonId] = useState('');
   const [name, setName] = useState('');
@@ -84,10 +93,11 @@ function SignInForm({ state }: { state: CeremonyState }) {
       onSubmit={(e) => {
         e.preventDefault();
         void signIn
-          .run({ ceremonyId: state.ceremonyId, name, roles, ...(personId.trim() ? { personId: personId.trim() } : {}), ...(organisation.trim() ? { organisation: organisation.trim() } : {}) })
+          .run({ ceremonyId: state.ceremonyId, name, roles, ...(personId.trim() ? { personId: personId.trim() } : {}), ...(organisation.trim() ? { organisation: organisation.trim() } : {}), ...(signature ? { signaturePng: signature } : {}) })
           .then((r) => {
             if (r?.ok) {
               choose('');
+              setSignature(null);
               setSignedIn((n) => n + 1);
             }
           });
@@ -133,17 +143,66 @@ function SignInForm({ state }: { state: CeremonyState }) {
           <label htmlFor={`${id}-org`}>Organisation (optional)</label>
           <input id={`${id}-org`} value={organisation} onChange={(e) => setOrganisation(e.target.value)} autoComplete="off" />
         </div>
+        <SignaturePad key={signedIn} label={name.trim() ? `Signature of ${name.trim()} at sign-in` : 'Signature at sign-in'} onChange={setSignature} />
       </fieldset>
-      <button type="submit" disabled={signIn.busy || !name.trim() || roles.length === 0}>
+      <button type="submit" disabled={signIn.busy || !name.trim() || roles.length === 0 || !signature}>
         {signIn.busy ? 'Signing in…' : 'Sign in'}
       </button>
+      {!signature && name.trim() && <span className="hint">The participant draws their signature to sign in.</span>}
       {signIn.state.status === 'error' && <ErrorMessage error={signIn.state.error} />}
     </form>
   );
 }
 
-function Participants({ state }: { state: CeremonyState }) {
+/** Signing out asks first, says what the leaving blocks, and takes the signature drawn at sign-out. */
+function SignOut({ state, person }: { state: CeremonyState; person: ParticipantState }) {
   const signOut = useAction('ceremony.signOut');
+  const [open, setOpen] = useState(false);
+  const [signature, setSignature] = useState<string | null>(null);
+  const blocks = signOutBlocks(state, person);
+  return (
+    <>
+      <button type="button" className="secondary" onClick={() => setOpen(true)}>
+        Sign out {person.name}…
+      </button>
+      {open && (
+        <Dialog title={`Sign out ${person.name}?`} onClose={() => setOpen(false)} testId="sign-out-dialog">
+          {blocks.length > 0 ? (
+            <div className="warning" role="alert" data-testid="sign-out-blocks">
+              <p>If {person.name} leaves now:</p>
+              <ul>
+                {blocks.map((b) => (
+                  <li key={b}>{b}</li>
+                ))}
+              </ul>
+            </div>
+          ) : (
+            <p>The ceremony can go on without {person.name}.</p>
+          )}
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (signature) void signOut.run({ ceremonyId: state.ceremonyId, personId: person.personId, signaturePng: signature }).then((r) => r?.ok && setOpen(false));
+            }}
+          >
+            <SignaturePad label={`Signature of ${person.name} at sign-out`} onChange={setSignature} />
+            <div className="actions">
+              <button type="submit" className={blocks.length > 0 ? 'danger' : undefined} disabled={!signature || signOut.busy} data-testid="confirm-sign-out">
+                {signature ? `${person.name} signs out` : 'Draw the signature to sign out'}
+              </button>
+              <button type="button" className="secondary" onClick={() => setOpen(false)}>
+                Cancel: {person.name} stays
+              </button>
+            </div>
+            {signOut.state.status === 'error' && <ErrorMessage error={signOut.state.error} />}
+          </form>
+        </Dialog>
+      )}
+    </>
+  );
+}
+
+function Participants({ state }: { state: CeremonyState }) {
   return (
     <section className="panel" aria-labelledby="participants-title">
       <h2 id="participants-title">Participants ({state.participants.length})</h2>
@@ -171,9 +230,7 @@ function Participants({ state }: { state: CeremonyState }) {
                   {p.signedOutAt ? (
                     utc(p.signedOutAt)
                   ) : state.status !== 'closed' ? (
-                    <button type="button" className="secondary" disabled={signOut.busy} onClick={() => void signOut.run({ ceremonyId: state.ceremonyId, personId: p.personId })}>
-                      Sign out {p.name}
-                    </button>
+                    <SignOut state={state} person={p} />
                   ) : (
                     '—'
                   )}
@@ -183,7 +240,6 @@ function Participants({ state }: { state: CeremonyState }) {
           </tbody>
         </table>
       )}
-      {signOut.state.status === 'error' && <ErrorMessage error={signOut.state.error} />}
     </section>
   );
 }

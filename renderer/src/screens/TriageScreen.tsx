@@ -3,7 +3,7 @@ import type { TriageAnswers } from '../../../core/contract/ceremonyState.js';
 import { useAction, useCall } from '../api.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
 import { ScreenTitle } from '../components/ScreenTitle.js';
-import { CeremonyDetails, type CeremonyDetailsValue } from '../panels/CeremonyDetails.js';
+import { CeremonyDetails, ceremonyDetails, noCeremonyDetails } from '../panels/CeremonyDetails.js';
 import { DeadlinePanel } from '../panels/DeadlinePanel.js';
 import { utc } from '../format.js';
 import { href, navigate } from '../router.js';
@@ -95,7 +95,7 @@ export function TriageScreen({ given }: { given: Record<string, string> }) {
   const answers = toAnswers(given);
   const next = useCall('triage.next', { answers });
   const create = useAction('ceremony.create');
-  const [details, setDetails] = useState<CeremonyDetailsValue>({});
+  const [details, setDetails] = useState(noCeremonyDetails);
   return (
     <div className="narrow">
       <ScreenTitle>Triage</ScreenTitle>
@@ -152,11 +152,11 @@ export function TriageScreen({ given }: { given: Record<string, string> }) {
               <form
                 onSubmit={(e) => {
                   e.preventDefault();
-                  void create.run({ triage: answers, ...details }).then((r) => r?.ok && navigate({ name: 'sign-in', id: r.value.ceremonyId }));
+                  void create.run({ triage: answers, ...ceremonyDetails(details) }).then((r) => r?.ok && navigate({ name: 'sign-in', id: r.value.ceremonyId }));
                 }}
               >
                 <h3>Start the ceremony</h3>
-                <CeremonyDetails onChange={setDetails} />
+                <CeremonyDetails value={details} onChange={setDetails} />
                 <div className="actions">
                   <button type="submit" className="primary-large" disabled={create.busy}>
                     {create.busy ? 'Creating the ceremony…' : next.value.result.decision === 'reschedule' ? `Start DR ${next.value.result.plan} (its plan)` : `Start ${next.value.result.label}`}

@@ -1,4 +1,5 @@
 import { expect, type Locator, type Page } from '@playwright/test';
+import { RunnerPage } from './RunnerPage.js';
 
 /** The app's screens as the tests drive them: by role and label, as a keyboard or screen-reader user finds them. */
 export class HomePage {
@@ -63,9 +64,26 @@ export class SignInPage {
   async signIn(name: string, roles: readonly string[]): Promise<void> {
     const count = await this.participants.count();
     await this.page.getByLabel('Printed name').fill(name);
-    for (const role of roles) await this.page.getByRole('checkbox', { name: new RegExp(`\\(${role}\\)$`) }).check();
+    for (const role of roles) await this.page.getByRole('checkbox', { name: new RegExp(`\\(${role}\\)(: not needed in the room)?$`) }).check();
+    await this.sign();
     await this.page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await expect(this.participants).toHaveCount(count + 1);
+  }
+
+  /** Someone from an earlier ceremony signs in under the id their credentials were issued to. */
+  async signInReturning(personId: string): Promise<void> {
+    const count = await this.participants.count();
+    await this.page.getByTestId('returning').selectOption(personId);
+    await this.sign();
+    await this.page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await expect(this.participants).toHaveCount(count + 1);
+  }
+
+  /** The participant draws their signature on the sign-in pad. */
+  async sign(): Promise<void> {
+    const pad = this.page.getByRole('form', { name: 'Sign in a participant' }).getByTestId('signature-pad');
+    await new RunnerPage(this.page).drawSignature(pad);
+    await expect(pad).toHaveAttribute('data-inked', 'yes');
   }
 
   quorum(id: string): Locator {

@@ -45,6 +45,8 @@ export class RunnerPage {
   }
 
   async perform(): Promise<void> {
+    // A form left incomplete says why in its hint: fail on that, not on the test's timeout.
+    await expect(this.panel.getByTestId('perform'), 'the step form should be complete').toBeEnabled({ timeout: 30_000 });
     await this.panel.getByTestId('perform').click();
   }
 

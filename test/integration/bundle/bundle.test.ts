@@ -73,7 +73,8 @@ function cli(args: string[]): { status: number | null; stdout: string; stderr: s
 }
 
 test('the bundle holds the log snapshot, the PDFs, every artifact, the seal, the attestations, the chapters and a README, and verifies', async () => {
-  assert.equal(path.basename(bundle.path), 'REHEARSAL-KSK-R55-bundle');
+  assert.equal(path.basename(bundle.path), 'REHEARSAL-KSK-R55-final-bundle');
+  assert.match(readFileSync(path.join(bundle.path, 'README-AUDITOR.txt'), 'utf8'), /^FINAL bundle: written after the ceremony was closed and sealed\./m);
   assert.equal(bundle.sealed, true);
   const seal = world.store.seal(SIGNING_ID)?.statement;
   assert.deepEqual([bundle.logHead.seq, bundle.logHead.hex], [seal?.headSeq, seal?.headHash]);
@@ -263,7 +264,9 @@ test('a ceremony exported before its seal is a partial record: refused unless ac
   openSigningCeremony(store, id);
   const exported = await exportBundle({ workspace: world.workspace, ceremonyId: id, to: folder('partial') });
   assert.equal(exported.sealed, false);
-  assert.equal(path.basename(exported.path), bundleName(id, 'REHEARSAL'));
+  assert.equal(path.basename(exported.path), bundleName(id, 'REHEARSAL', { sealed: false, headSeq: exported.logHead.seq }));
+  assert.equal(path.basename(exported.path), `REHEARSAL-${id}-partial-e${exported.logHead.seq}-bundle`);
+  assert.match(readFileSync(path.join(exported.path, 'README-AUDITOR.txt'), 'utf8'), new RegExp(`^PARTIAL bundle: written during the ceremony, before its seal, with the log up to event ${exported.logHead.seq}\\.`, 'm'));
   assert.deepEqual(exported.logHead.hex, store.head(id)?.hash);
   assert.ok(!existsSync(path.join(exported.path, 'seal.json')));
   assert.match(readFileSync(path.join(exported.path, 'README-AUDITOR.txt'), 'utf8'), /Sealed: +NO: the ceremony was not sealed when this bundle was written/);

@@ -1,12 +1,15 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
+import Database from 'better-sqlite3';
 import { fileURLToPath } from 'node:url';
 import { systemClock } from '../../../core/clock.js';
 import { openEvidenceStore } from '../../../core/evidence/store.js';
 import { rehearsalHsmLabel } from '../../../core/service/hsmProvider.js';
 import { workspaceAt } from '../../../core/workspace/workspace.js';
 import { cliPath } from '../../helpers/paths.js';
+import { removeUnnamedArtifacts } from '../evidence/forgery.js';
+import { applyTamper } from '../evidence/tampering.js';
 import { assertCompleteAndVerified, baseWorld, cloneWorld, loginAsCos, openWorkspace, stepOfKind, steps } from './world.js';
 import type { CeremonyState } from '../../../core/contract/ceremonyState.js';
 
@@ -18,9 +21,13 @@ import type { CeremonyState } from '../../../core/contract/ceremonyState.js';
 
 const child = fileURLToPath(new URL('./crashChild.js', import.meta.url));
 
-function crashThenResume(root: string, procedure: string, at: 'generate' | 'sign'): void {
+function crash(root: string, procedure: string, at: 'generate' | 'sign'): void {
   const killed = spawnSync(process.execPath, [child, root, procedure, at], { encoding: 'utf8', timeout: 240_000 });
   assert.equal(killed.signal, 'SIGKILL', `the child was killed in the middle of the ${at} (status ${killed.status}): ${killed.stderr}${killed.stdout}`);
+}
+
+function crashThenResume(root: string, procedure: string, at: 'generate' | 'sign'): void {
+  crash(root, procedure, at);
   const resumed = spawnSync(process.execPath, [cliPath, 'rehearse', '--resume', '--workspace', root, '--json'], { encoding: 'utf8', timeout: 240_000 });
   assert.equal(resumed.status, 0, `rehearse --resume: ${resumed.stderr}`);
 }
@@ -91,5 +98,30 @@ test('a crash in the middle of an HSM operation', async (t) => {
     assert.equal(result.signatures.fromJournal, 3, 'the three signatures made before the crash came from the journal');
     assert.equal(result.signatures.fromHsm + result.signatures.fromJournal, result.skr.bundles, 'every bundle signed exactly once by the HSM');
     assert.equal(steps(state).filter((s) => s.id === 'sign-ksr' && s.status === 'completed').length, 1);
+  });
+
+  await t.test('a tail cut after the crash (or a lost -wal) is named against the newest checkpoint: resume refuses, verify fails, the journal is not used to heal it', async (t) => {
+    const root = cloneWorld(t, base);
+    crash(root, 'ksr-signing', 'sign');
+    const db = new Database(workspaceAt(root).database);
+    const ceremonyId = db.prepare('SELECT ceremony_id FROM events WHERE seq = 1 ORDER BY time DESC LIMIT 1').pluck().get() as string;
+    const head = db.prepare('SELECT max(seq) FROM events WHERE ceremony_id = ?').pluck().get(ceremonyId) as number;
+    applyTamper(db, {
+      kind: 'cut the tail',
+      detail: '',
+      expect: { ceremonyId, seq: null },
+      apply: (d) => {
+        d.prepare('DELETE FROM events WHERE ceremony_id = ? AND seq > ?').run(ceremonyId, head - 6);
+        removeUnnamedArtifacts(d);
+      },
+    });
+    db.close();
+    const verified = spawnSync(process.execPath, [cliPath, 'log', 'verify', workspaceAt(root).database], { encoding: 'utf8' });
+    assert.equal(verified.status, 1, verified.stdout);
+    assert.match(verified.stdout, new RegExp(`The log of ceremony ${ceremonyId} ends at event ${head - 6}, but the checkpoint of \\S+ \\(before HSM operation sign \\(\\S+\\)\\) witnessed event \\d+ with hash [0-9a-f]{64}: events ${head - 5} to \\d+ were lost`));
+    const resumed = spawnSync(process.execPath, [cliPath, 'rehearse', '--resume', '--workspace', root], { encoding: 'utf8', timeout: 240_000 });
+    assert.equal(resumed.status, 1, `resume went on from a cut log: ${resumed.stdout}`);
+    assert.match(resumed.stderr, /were lost \(the tail was cut, or the -wal file was lost\)\. The ceremony cannot go on from this log/);
+    assert.doesNotMatch(resumed.stderr, /internal error/);
   });
 });

@@ -17,6 +17,7 @@ import { withRebuiltPin, type SplitPinCommissioning } from '../../../core/hsm/qu
 import { parseShareText } from '../../../core/hsm/shares.js';
 import { Backend, type BackendOverrides } from '../../../core/service/backend.js';
 import { workspaceAt } from '../../../core/workspace/workspace.js';
+import { workspacePin } from '../../../core/workspace/config.js';
 import { openSession, type HsmSession } from '../../../native/index.js';
 import { findSoftHsmModule } from '../../../native/rehearsal.js';
 import { tempDir } from '../../helpers/tmp.js';
@@ -111,7 +112,9 @@ export function assertCompleteAndVerified(root: string, state: CeremonyState): v
     if (step.initial) assert.ok(step.initials, `step ${step.number} is initialled by the IW`);
   }
   for (const x of state.exceptions) assert.ok(x.complete && x.decision && x.signedBy.length > 0, `exception ${x.exceptionId} is complete`);
-  const report = verifyEvidence(workspaceAt(root).database, { requireSealed: true });
+  const pin = workspacePin(root);
+  assert.ok(pin, 'the workspace was commissioned: its audit key is pinned in workspace.json');
+  const report = verifyEvidence(workspaceAt(root).database, { requireSealed: true, pin });
   assert.equal(report.ok, true, report.message);
   const store = openEvidenceStore(workspaceAt(root).database, systemClock);
   try {
@@ -132,7 +135,8 @@ export function assertCompleteAndVerified(root: string, state: CeremonyState): v
     assert.ok(events.some((e) => e.type === 'ceremony.opened' && e.payload.rehearsal === true), 'the log marks the ceremony a rehearsal');
     const key = store.seal(state.ceremonyId)?.statement.key;
     assert.equal(key?.kind, 'hsm', 'the seal is signed by an audit key in the HSM (the rehearsal token), not a software key');
-    assert.equal(key?.label, `AUDIT-${state.ceremonyId}`);
+    assert.equal(key?.label, 'AUDIT-WORKSPACE', "the workspace's one audit key seals every ceremony");
+    assert.equal(report.ceremonies.find((c) => c.ceremonyId === state.ceremonyId)?.seal?.pinned, true, 'the seal is by the pinned key');
   } finally {
     store.close();
   }

@@ -35,7 +35,7 @@ test('log verify: exit 0 and the head of each ceremony in hex and PGP words', as
   assert.ok(head);
   assert.ok(r.stdout.includes(`head ${head.seq}: ${head.hash}`));
   assert.ok(r.stdout.includes(head.pgpWords.join(' ')));
-  assert.match(r.stdout, /ceremony 2025-Q1: \d+ events verified, sealed .* by a one-time software key \(ED25519\)/);
+  assert.match(r.stdout, /ceremony 2025-Q1: \d+ events verified, sealed .* by a software key \(ED25519\)\n.*\n.*\n {2}audit key [0-9a-f]{64} \(no key pinned\)/);
   assert.match(r.stdout, /ceremony 2025-Q3: 4 events verified, not sealed/);
 });
 

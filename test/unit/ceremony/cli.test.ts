@@ -100,7 +100,7 @@ test('script show prints the acts and steps, and --yaml the plain document with 
   assert.equal(scriptHash(loadScript(yaml.stdout, 'shown.yaml')), scriptHash(loadTemplate('dr-4.1.1')));
   const missing = await cli('script', 'show', '/nonexistent/script.yaml');
   assert.equal(missing.code, 3);
-  assert.match(missing.stderr, /No file at \/nonexistent\/script\.yaml/);
+  assert.match(missing.stderr, /No ceremony script at \/nonexistent\/script\.yaml/);
 });
 
 test('an operator adapts a template into a file, edits it, and validates it', async (t) => {

@@ -7,6 +7,7 @@ import { ksrToXml, skrToXml } from '../../../core/dnssec/ksrWrite.js';
 import type { BundleKey } from '../../../core/dnssec/model.js';
 import { definePolicy, kskKeyFromHsm, replacementSchema, rootKskPolicy, uniformSchema, type SigningPolicy } from '../../../core/dnssec/policy.js';
 import { generateRehearsalKsr, isRehearsalKsr } from '../../../core/dnssec/rehearsal.js';
+import { rrsigSignedData } from '../../../core/dnssec/rrsig.js';
 import { signKsr } from '../../../core/dnssec/sign.js';
 import { verifySkr } from '../../../core/dnssec/verify.js';
 import type { KskAlgorithm } from '../../../core/hsm/port.js';
@@ -128,4 +129,42 @@ test('a rehearsal cannot chain to an SKR whose ZSKs are not in its token', async
     generateRehearsalKsr({ quarter: '2027Q3', token: new SoftwareToken(), now: '2027-06-15T00:00:00Z', previousSkr: q2.skr }),
     /The previous SKR's ZSK ZSK-2027Q2-current is not held in the rehearsal token/,
   );
+});
+
+/** A KSR whose current ZSK is the KSK's own public key (flags 256), with a real proof of possession. */
+async function kskOfferedAsZsk(token: SoftwareToken, kskLabel: string) {
+  const ksr = await generateRehearsalKsr({ quarter: '2027Q2', token, now: '2027-03-15T00:00:00Z', algorithm: 'RSASHA256' });
+  const ksk = (await token.findKey(kskLabel)) as NonNullable<Awaited<ReturnType<SoftwareToken['findKey']>>>;
+  const current = ksr.bundles[1]?.keys[0]?.keyIdentifier;
+  for (const bundle of ksr.bundles) {
+    bundle.keys = bundle.keys.map((k) => {
+      if (k.keyIdentifier !== current) return k;
+      const dnskey = { flags: 256, protocol: 3, algorithm: ksk.algorithm, publicKey: ksk.publicKey };
+      return { ...dnskey, keyIdentifier: kskLabel, keyTag: keyTag(dnskey), ttl: k.ttl };
+    });
+    bundle.signatures = await Promise.all(
+      bundle.keys.map(async (key) => {
+        const template = bundle.signatures[0] as NonNullable<(typeof bundle.signatures)[number]>;
+        const fields = { ...template, keyTag: key.keyTag, algorithm: key.algorithm, keyIdentifier: key.keyIdentifier };
+        const { signatureData: _old, keyIdentifier: _id, ttl: _ttl, ...signed } = fields;
+        return { ...fields, signatureData: await token.sign(key.keyIdentifier, rrsigSignedData(signed, ksr.domain, bundle.keys)) };
+      }),
+    );
+  }
+  return parseKsr(Buffer.from(ksrToXml(ksr)));
+}
+
+test('KSR-ZSK-NOT-KSK: a KSR offering the KSK as a ZSK is refused by the checks (with or without the HSM) and by the signer', async () => {
+  const { token, policy } = await setup('RSASHA256');
+  const ksr = await kskOfferedAsZsk(token, 'Ktest01');
+  for (const hsm of [token, undefined]) {
+    const failed = failuresOf(await checkKsr(ksr, { policy, now: '2027-03-15T00:00:00Z', ...(hsm ? { hsm } : {}), schema: policy.schemas.normal as never }));
+    const named = failed.filter((r) => r.check === 'KSR-ZSK-NOT-KSK');
+    assert.equal(named.length, 1, JSON.stringify(failed));
+    assert.match(named[0]?.message ?? '', /key Ktest01 in bundle 1 .* has the public key of KSK ksk/);
+    assert.equal(failed.filter((r) => r.check === 'KSR-BUNDLE-POP').length, 0, 'the proof of possession is real: only the new check catches it');
+  }
+  const before = token.signatures;
+  await assert.rejects(signKsr(ksr, { policy, schema: 'normal', signer: token }), (e: Error) => /^KSR-ZSK-NOT-KSK: key Ktest01 in bundle 1 .*has the public key of the KSK Ktest01/.test(e.message));
+  assert.equal(token.signatures, before, 'nothing was signed');
 });

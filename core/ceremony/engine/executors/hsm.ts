@@ -42,7 +42,7 @@ function splitPinRecord(commissioned: StoredEvent<'hsm.commissioned'>): SplitPin
   return commissioned.payload.record as unknown as SplitPinCommissioning;
 }
 
-export async function hsmInitialize(run: StepRun, input: StepInputOf<'hsm-initialize'>): Promise<Execution> {
+export async function hsmInitialize(run: StepRun, input: StepInputOf<'hsm-initialize'>): Promise<Execution<'hsm-initialize'>> {
   const inputs = run.step.action.inputs as { hsm: string; quorum: string; issueTo: 'holders' | 'sealed-for-distribution' };
   const q = quorumOf(run, inputs.quorum);
   if (inputs.issueTo === 'sealed-for-distribution' && input.holders.length > 0) throw new KskError('BAD_REQUEST', `Step ${run.step.number} seals every credential for distribution: no holder receives one now.`);
@@ -165,7 +165,7 @@ export async function presentCredential(run: StepRun, presenter: CeremonyState['
   return { credentialId, held: count, needed: q.m, met: count >= q.m };
 }
 
-export async function hsmActivate(run: StepRun): Promise<Execution> {
+export async function hsmActivate(run: StepRun): Promise<Execution<'hsm-activate'>> {
   const inputs = run.step.action.inputs as { hsm: string; quorum: string };
   const q = quorumOf(run, inputs.quorum);
   const held = run.sessions.held(run.ceremonyId, run.step.id);
@@ -204,7 +204,7 @@ export async function hsmActivate(run: StepRun): Promise<Execution> {
   return { result: { hsmId: inputs.hsm, activation: commissioned.payload.activation, set: commissioned.payload.set, presented, threshold: q.m, reactivation } };
 }
 
-export async function hsmDeactivate(run: StepRun): Promise<Execution> {
+export async function hsmDeactivate(run: StepRun): Promise<Execution<'hsm-deactivate'>> {
   const hsmId = (run.step.action.inputs as { hsm: string }).hsm;
   const live = run.sessions.live(run.ceremonyId, hsmId);
   // After a restart the session is already gone; the HSM is switched off all the same.

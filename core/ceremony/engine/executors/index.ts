@@ -1,8 +1,8 @@
-import type { PrepareInput } from '../../../contract/stepInputs.js';
+import type { PrepareInput, StepInputOf } from '../../../contract/stepInputs.js';
 import { KskError } from '../../../errors.js';
 import type { HsmOperationRecord } from '../../../evidence/registers/hsm.js';
 import type { ActionKind } from '../../actions.js';
-import type { Executor, Json, Performer, StepRun } from '../run.js';
+import type { Execution, Executor, Json, StepRun } from '../run.js';
 import { hsmActivate, hsmDeactivate, hsmInitialize } from './hsm.js';
 import { backupKsk, destroyKsk, generateKsk, reconstructKsk, resultFromReconciled } from './keys.js';
 import * as record from './record.js';
@@ -10,48 +10,54 @@ import { exportFiles, prepareSign, publishTrustAnchor, releaseRrsigs, signAdditi
 
 export { presentCredential, reactivationAllowed } from './hsm.js';
 
-const manualOnly: Executor = async () => {
+const manualOnly = async (): Promise<never> => {
   throw new KskError('BAD_REQUEST', 'This step is confirmed by its performer (step.confirm) or signed by each person (attestation.sign), not performed.');
 };
 
-/** One executor per action kind of core/ceremony/actions.ts; the type fails if one is missing. */
-export const executors: Record<ActionKind, Executor> = {
+/** One executor per action kind, typed for its kind: the type fails if one is missing or records another kind's result. */
+export const executors: { readonly [K in ActionKind]: Executor<K> } = {
   manual: manualOnly,
   attestation: manualOnly,
-  notify: record.notify as Executor,
-  'schedule-alternate': record.scheduleAlternate as Executor,
-  'courier-keys': record.courierKeys as Executor,
-  'assess-duration': record.assessDuration as Executor,
-  'approve-plan': record.approvePlan as Executor,
-  'choose-algorithm': record.chooseAlgorithm as Executor,
-  'sign-in': record.signIn as Executor,
-  'sign-out': record.signOut as Executor,
-  'camera-start': record.camera as Executor,
-  'camera-stop': record.camera as Executor,
-  'clock-check': record.clockCheck as Executor,
-  'hash-check': record.hashCheck as Executor,
-  'teb-check': record.tebCheck as Executor,
-  'teb-seal': record.tebSeal as Executor,
-  'drill-safe-deposit-box': record.drillBoxes as Executor,
-  'hsm-initialize': hsmInitialize as Executor,
-  'hsm-activate': hsmActivate as Executor,
-  'hsm-deactivate': hsmDeactivate as Executor,
-  'generate-ksk': generateKsk as Executor,
-  'destroy-ksk': destroyKsk as Executor,
-  'reconstruct-ksk': reconstructKsk as Executor,
-  'backup-ksk': backupKsk as Executor,
-  'sign-ksr': signKsrStep as Executor,
-  'sign-additional-ksrs': signAdditionalKsrs as Executor,
-  'store-rrsigs': storeRrsigs as Executor,
-  'release-rrsigs': releaseRrsigs as Executor,
-  'publish-trust-anchor': publishTrustAnchor as Executor,
-  'replace-hardware': record.replaceHardware as Executor,
-  'distribute-credentials': record.distributeCredentials as Executor,
-  'exceptions-review': record.exceptionsReview as Executor,
-  export: exportFiles as Executor,
-  'follow-up': record.followUp as Executor,
-  'discharge-follow-up': record.dischargeFollowUp as Executor,
+  notify: record.notify,
+  'schedule-alternate': record.scheduleAlternate,
+  'courier-keys': record.courierKeys,
+  'assess-duration': record.assessDuration,
+  'approve-plan': record.approvePlan,
+  'choose-algorithm': record.chooseAlgorithm,
+  'sign-in': record.signIn,
+  'sign-out': record.signOut,
+  'camera-start': record.camera,
+  'camera-stop': record.camera,
+  'clock-check': record.clockCheck,
+  'hash-check': record.hashCheck,
+  'teb-check': record.tebCheck,
+  'teb-seal': record.tebSeal,
+  'drill-safe-deposit-box': record.drillBoxes,
+  'hsm-initialize': hsmInitialize,
+  'hsm-activate': hsmActivate,
+  'hsm-deactivate': hsmDeactivate,
+  'generate-ksk': generateKsk,
+  'destroy-ksk': destroyKsk,
+  'reconstruct-ksk': reconstructKsk,
+  'backup-ksk': backupKsk,
+  'sign-ksr': signKsrStep,
+  'sign-additional-ksrs': signAdditionalKsrs,
+  'store-rrsigs': storeRrsigs,
+  'release-rrsigs': releaseRrsigs,
+  'publish-trust-anchor': publishTrustAnchor,
+  'replace-hardware': record.replaceHardware,
+  'distribute-credentials': record.distributeCredentials,
+  'exceptions-review': record.exceptionsReview,
+  export: exportFiles,
+  'follow-up': record.followUp,
+  'discharge-follow-up': record.dischargeFollowUp,
 };
+
+/** Performs a step of kind K with its kind's executor (the engine checked that the input is for the step's kind). */
+export function execute<K extends ActionKind>(kind: K, run: StepRun, input: StepInputOf<K>): Promise<Execution<K>> {
+  const executor: Executor<K> = executors[kind];
+  return executor(run, input);
+}
 
 /** Reads the files a step works on before it is performed (the KSRs of a sign step). */
 export function prepareStep(run: StepRun, input: PrepareInput): Promise<Json> {
@@ -60,6 +66,6 @@ export function prepareStep(run: StepRun, input: PrepareInput): Promise<Json> {
 }
 
 /** What to record for a step whose interrupted HSM operation the HSM shows complete (null: nothing to complete). */
-export async function completeFromReconciled(run: StepRun, op: HsmOperationRecord, key: { label: string; idHex: string; algorithm: number; publicKey: string }): Promise<{ result: Json; performer: Performer } | null> {
+export async function completeFromReconciled(run: StepRun, op: HsmOperationRecord, key: { label: string; idHex: string; algorithm: number; publicKey: string }): Promise<ReturnType<typeof resultFromReconciled>> {
   return resultFromReconciled(run, op, key);
 }

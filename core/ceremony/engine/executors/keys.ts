@@ -2,6 +2,7 @@ import { algorithmName, keySizeBits } from '../../../dnssec/algorithms.js';
 import { KSK_FLAGS, summarizeKsk, type Dnskey } from '../../../dnssec/dnskey.js';
 import { parseSkr } from '../../../dnssec/ksrParse.js';
 import { isKsk, isRevoked } from '../../../dnssec/model.js';
+import type { ActionResultOf } from '../../../contract/actionResults.js';
 import type { StepInputOf } from '../../../contract/stepInputs.js';
 import { KskError } from '../../../errors.js';
 import type { HsmOperationRecord } from '../../../evidence/registers/hsm.js';
@@ -26,7 +27,7 @@ type Inputs = Record<string, unknown> & { hsm: string };
 const inputs = (run: StepRun) => run.step.action.inputs as Inputs;
 
 /** What the log and the screen show of a KSK. */
-export function keyResult(key: HsmKey): Json {
+export function keyResult(key: HsmKey): ActionResultOf<'generate-ksk'>['key'] {
   const dnskey: Dnskey = { flags: KSK_FLAGS, protocol: 3, algorithm: key.algorithm, publicKey: key.publicKey };
   const summary = summarizeKsk('.', 172800, dnskey);
   return {
@@ -92,7 +93,7 @@ export function retryOf(run: StepRun, operation: string): { retryOf?: string } {
   return previous ? { retryOf: previous.payload.opId } : {};
 }
 
-export async function generateKsk(run: StepRun): Promise<Execution> {
+export async function generateKsk(run: StepRun): Promise<Execution<'generate-ksk'>> {
   const i = inputs(run) as Inputs & { key: 'new' | 'temporary'; algorithm: { algorithm: KskAlgorithm; size?: number } | { fromStep: string }; label: 'root-style' | { fixed: string } };
   const live = run.activeHsm(i.hsm);
   const chosen = 'fromStep' in i.algorithm ? (run.resultOf(i.algorithm.fromStep) as { algorithm: KskAlgorithm; size?: number }) : i.algorithm;
@@ -114,12 +115,12 @@ export async function generateKsk(run: StepRun): Promise<Execution> {
  * After a restart: the HSM shows the key an interrupted generation or restore made, so the step's
  * action is complete without doing it again. Returns what to record, or null for other operations.
  */
-export function resultFromReconciled(run: StepRun, op: HsmOperationRecord, key: { label: string; idHex: string; algorithm: number; publicKey: string }): { result: Json; performer: Performer } | null {
+export function resultFromReconciled(run: StepRun, op: HsmOperationRecord, key: { label: string; idHex: string; algorithm: number; publicKey: string }): { result: ActionResultOf<'generate-ksk' | 'reconstruct-ksk'>; performer: Performer } | null {
   const hsmKey: HsmKey = { label: key.label, idHex: key.idHex, algorithm: key.algorithm as HsmKey['algorithm'], publicKey: Buffer.from(key.publicKey, 'base64') };
   const performer = { name: 'the app, reconciling after a restart', role: run.step.roles[0] as string };
   const hsmId = inputs(run).hsm;
   if (op.operation === 'generate-ksk' && run.step.action.kind === 'generate-ksk') {
-    return { performer, result: { hsmId, keyType: (inputs(run) as { key?: unknown }).key ?? 'new', key: keyResult(hsmKey), reconciledFrom: op.opId } };
+    return { performer, result: { hsmId, keyType: run.step.action.inputs.key, key: keyResult(hsmKey), reconciledFrom: op.opId } };
   }
   if (op.operation === 'restore' && run.step.action.kind === 'reconstruct-ksk') {
     return { performer, result: { hsmId, key: keyResult(hsmKey), reconciledFrom: op.opId } };
@@ -127,7 +128,7 @@ export function resultFromReconciled(run: StepRun, op: HsmOperationRecord, key: 
   return null;
 }
 
-export async function destroyKsk(run: StepRun, input: StepInputOf<'destroy-ksk'>): Promise<Execution> {
+export async function destroyKsk(run: StepRun, input: StepInputOf<'destroy-ksk'>): Promise<Execution<'destroy-ksk'>> {
   const i = inputs(run) as Inputs & { key: unknown; ifPossible: boolean };
   const target = keyNamed(run, i.key);
   if (input.notPossible) {
@@ -162,7 +163,7 @@ export async function destroyKsk(run: StepRun, input: StepInputOf<'destroy-ksk'>
   return { result: { hsmId: i.hsm, destroyed: true, key: { label: target.label, keyTag: evidence.keyTag }, evidence: { ...evidence }, searchedAfter: 'no object labelled so remains' } };
 }
 
-export async function backupKsk(run: StepRun, input: StepInputOf<'backup-ksk'>): Promise<Execution> {
+export async function backupKsk(run: StepRun, input: StepInputOf<'backup-ksk'>): Promise<Execution<'backup-ksk'>> {
   const i = inputs(run) as Inputs & { key: { fromStep: string }; quorum: string; copies: number };
   const q = run.script.quorums[i.quorum];
   if (!q) throw new KskError('INTERNAL', `The script declares no quorum "${i.quorum}".`);
@@ -211,7 +212,7 @@ export async function backupKsk(run: StepRun, input: StepInputOf<'backup-ksk'>):
   };
 }
 
-export async function reconstructKsk(run: StepRun, input: StepInputOf<'reconstruct-ksk'>): Promise<Execution> {
+export async function reconstructKsk(run: StepRun, input: StepInputOf<'reconstruct-ksk'>): Promise<Execution<'reconstruct-ksk'>> {
   const i = inputs(run) as Inputs & { quorum: string };
   const { bytes, name } = readFileRef(input.backup, 'KSK backup');
   const backup = parseBackup(bytes, name);

@@ -1,3 +1,4 @@
+import { readResult, type ActionResultOf } from '../../../contract/actionResults.js';
 import type { StepInputOf } from '../../../contract/stepInputs.js';
 import { KskError } from '../../../errors.js';
 import { normalizeSerial } from '../../../evidence/registers/tebs.js';
@@ -45,7 +46,7 @@ export function custodyPurpose(custody: string, holder: string | undefined): str
   return `${custody}:${key}`;
 }
 
-export async function notify(run: StepRun, input: StepInputOf<'notify'>): Promise<Execution> {
+export async function notify(run: StepRun, input: StepInputOf<'notify'>): Promise<Execution<'notify'>> {
   const inputs = inputsOf(run, 'notify');
   const at = run.deps.clock.now().toISOString();
   const roles = new Set(input.notified.map((n) => n.role));
@@ -62,7 +63,7 @@ export async function notify(run: StepRun, input: StepInputOf<'notify'>): Promis
   };
 }
 
-export async function scheduleAlternate(run: StepRun, input: StepInputOf<'schedule-alternate'>): Promise<Execution> {
+export async function scheduleAlternate(run: StepRun, input: StepInputOf<'schedule-alternate'>): Promise<Execution<'schedule-alternate'>> {
   // The deadline recorded when this step started: the one the people deciding were shown.
   const recorded = run.state.deadlineRecorded;
   if (!recorded || recorded.stepId !== run.step.id) throw new KskError('CONFLICT', 'There is no current SKR, so no deadline: load the current SKR into the workspace before creating the ceremony.');
@@ -98,7 +99,7 @@ export async function scheduleAlternate(run: StepRun, input: StepInputOf<'schedu
   };
 }
 
-export async function courierKeys(run: StepRun, input: StepInputOf<'courier-keys'>): Promise<Execution> {
+export async function courierKeys(run: StepRun, input: StepInputOf<'courier-keys'>): Promise<Execution<'courier-keys'>> {
   if (input.packages.length === 0 && !input.notPossible) throw new KskError('BAD_REQUEST', `Step ${run.step.number}: list the keys sent by courier, or say why none could be sent.`);
   if (input.packages.length > 0 && input.notPossible) throw new KskError('BAD_REQUEST', `Step ${run.step.number}: keys were sent, so "not possible" does not apply; list only the keys sent.`);
   for (const p of input.packages) {
@@ -109,13 +110,13 @@ export async function courierKeys(run: StepRun, input: StepInputOf<'courier-keys
   return { result: { packages: input.packages, ...(input.notPossible ? { notPossible: input.notPossible } : {}) } };
 }
 
-export async function assessDuration(run: StepRun, input: StepInputOf<'assess-duration'>): Promise<Execution> {
+export async function assessDuration(run: StepRun, input: StepInputOf<'assess-duration'>): Promise<Execution<'assess-duration'>> {
   if (inputsOf(run, 'assess-duration').expertOpinion && input.sources.length === 0) throw new KskError('BAD_REQUEST', 'The assessment names the expert opinion it used.');
   if (input.coverUntil <= run.deps.clock.now().toISOString()) throw new KskError('BAD_REQUEST', `The period to cover ends at ${input.coverUntil}, which is not in the future.`);
   return { result: { assessment: input.assessment, sources: input.sources, coverUntil: input.coverUntil } };
 }
 
-export async function approvePlan(run: StepRun, input: StepInputOf<'approve-plan'>): Promise<Execution> {
+export async function approvePlan(run: StepRun, input: StepInputOf<'approve-plan'>): Promise<Execution<'approve-plan'>> {
   const inputs = inputsOf(run, 'approve-plan');
   const approving = new Set(input.approvals.map((a) => a.role));
   const missing = inputs.approvers.filter((r) => !approving.has(r));
@@ -127,7 +128,7 @@ export async function approvePlan(run: StepRun, input: StepInputOf<'approve-plan
   return { result: { plan: input.plan, approvals: input.approvals.map((a) => ({ ...a, at: a.at ?? at })), notified: input.notified } };
 }
 
-export async function chooseAlgorithm(run: StepRun, input: StepInputOf<'choose-algorithm'>): Promise<Execution> {
+export async function chooseAlgorithm(run: StepRun, input: StepInputOf<'choose-algorithm'>): Promise<Execution<'choose-algorithm'>> {
   const candidates = inputsOf(run, 'choose-algorithm').candidates;
   const chosen = candidates.find((c) => c.algorithm === input.algorithm && (c.size === undefined || c.size === input.size));
   if (!chosen) throw new KskError('BAD_REQUEST', `${input.algorithm}${input.size ? `/${input.size}` : ''} is not among the candidates of step ${run.step.number}: ${candidates.map((c) => `${c.algorithm}${c.size ? `/${c.size}` : ''}`).join(', ')}.`);
@@ -139,13 +140,13 @@ export async function chooseAlgorithm(run: StepRun, input: StepInputOf<'choose-a
  * available"): the Crypto Officers signed in meet their quorum, or not. Only the roles of the steps
  * that can still apply are needed.
  */
-export async function signIn(run: StepRun): Promise<Execution> {
+export async function signIn(run: StepRun): Promise<Execution<'sign-in'>> {
   const present = run.state.participants.filter((p) => p.signedOutAt === null);
   const held = new Set(present.flatMap((p) => p.roles));
   const decides = branchesOf(run.script).some((b) => b.decidedAt === run.step.id);
   const coQuorum = Object.values(run.script.quorums).find((q) => q.role === 'CO');
   const cos = present.filter((p) => p.roles.includes('CO')).length;
-  const branch = decides ? (coQuorum && cos >= coQuorum.m ? 'cos-present' : 'cos-absent') : null;
+  const branch: 'cos-present' | 'cos-absent' | null = decides ? (coQuorum && cos >= coQuorum.m ? 'cos-present' : 'cos-absent') : null;
   const closed = new Set([
     ...run.state.acts.flatMap((a) => a.steps).filter((s) => s.status === 'not-applicable').map((s) => s.id),
     ...(branch ? notApplicableWhen(run.script, run.step.id, branch).map((s) => s.id) : []),
@@ -171,7 +172,7 @@ export async function signIn(run: StepRun): Promise<Execution> {
   return { result: { present: present.map((p) => ({ personId: p.personId, name: p.name, roles: p.roles })), missing, exceptionId, ...decision } };
 }
 
-export async function signOut(run: StepRun, input: StepInputOf<'sign-out'>): Promise<Execution> {
+export async function signOut(run: StepRun, input: StepInputOf<'sign-out'>): Promise<Execution<'sign-out'>> {
   const present = run.state.participants.filter((p) => p.signedOutAt === null);
   const leaving = input.personIds ?? present.filter((p) => !p.roles.includes('CA') && !p.roles.includes('IW')).map((p) => p.personId);
   for (const id of leaving) {
@@ -181,11 +182,12 @@ export async function signOut(run: StepRun, input: StepInputOf<'sign-out'>): Pro
   return { result: { signedOut: leaving, staying: present.filter((p) => !leaving.includes(p.personId)).map((p) => p.personId) } };
 }
 
-export async function camera(run: StepRun, input: StepInputOf<'camera-start'> | StepInputOf<'camera-stop'>): Promise<Execution> {
+/** Both camera steps record the same: which cameras, and when (for indexing the footage). */
+export async function camera(run: StepRun, input: StepInputOf<'camera-start'> | StepInputOf<'camera-stop'>): Promise<{ result: ActionResultOf<'camera-start' | 'camera-stop'> }> {
   return { result: { cameras: input.cameras, at: run.deps.clock.now().toISOString() } };
 }
 
-export async function clockCheck(run: StepRun, input: StepInputOf<'clock-check'>): Promise<Execution> {
+export async function clockCheck(run: StepRun, input: StepInputOf<'clock-check'>): Promise<Execution<'clock-check'>> {
   const appTime = run.deps.clock.now();
   const skewSeconds = (appTime.getTime() - new Date(input.referenceTime).getTime()) / 1000;
   const max = inputsOf(run, 'clock-check').maxSkewSeconds;
@@ -194,7 +196,7 @@ export async function clockCheck(run: StepRun, input: StepInputOf<'clock-check'>
   return { result: { appTime: appTime.toISOString(), referenceTime: input.referenceTime, skewSeconds, maxSkewSeconds: max, withinLimit: within, exceptionId } };
 }
 
-export async function hashCheck(run: StepRun, input: StepInputOf<'hash-check'>): Promise<Execution> {
+export async function hashCheck(run: StepRun, input: StepInputOf<'hash-check'>): Promise<Execution<'hash-check'>> {
   const subject = inputsOf(run, 'hash-check').subject;
   const digest = 'file' in input.subject ? sha256(readFileRef(input.subject.file, subject).bytes) : Buffer.from(input.subject.sha256, 'hex');
   const hex = digest.toString('hex');
@@ -209,7 +211,7 @@ export async function hashCheck(run: StepRun, input: StepInputOf<'hash-check'>):
   return { result: { subject, ...describeHash(digest), form: match.form } };
 }
 
-export async function tebCheck(run: StepRun, input: StepInputOf<'teb-check'>): Promise<Execution> {
+export async function tebCheck(run: StepRun, input: StepInputOf<'teb-check'>): Promise<Execution<'teb-check'>> {
   const inputs = inputsOf(run, 'teb-check');
   const { store } = run.deps;
   if (input.bags.length === 0) {
@@ -235,7 +237,7 @@ export async function tebCheck(run: StepRun, input: StepInputOf<'teb-check'>): P
   return { result: { contents: inputs.contents, bags } };
 }
 
-export async function tebSeal(run: StepRun, input: StepInputOf<'teb-seal'>): Promise<Execution> {
+export async function tebSeal(run: StepRun, input: StepInputOf<'teb-seal'>): Promise<Execution<'teb-seal'>> {
   const inputs = inputsOf(run, 'teb-seal');
   const serials = new Set<string>();
   const bags = [];
@@ -263,7 +265,7 @@ function keysAtHand(run: StepRun): Map<string, string> {
  * key arrived (its bag checked and opened here) is opened with it, and drilled only with the reason
  * why, as an exception; and enough boxes are opened, with keys or drilled, to meet the quorum.
  */
-export async function drillBoxes(run: StepRun, input: StepInputOf<'drill-safe-deposit-box'>): Promise<Execution> {
+export async function drillBoxes(run: StepRun, input: StepInputOf<'drill-safe-deposit-box'>): Promise<Execution<'drill-safe-deposit-box'>> {
   const inputs = inputsOf(run, 'drill-safe-deposit-box');
   const present = run.state.participants.filter((p) => p.signedOutAt === null);
   const signers = present.filter((p) => p.roles.some((r) => inputs.witnesses.includes(r))).map((p) => p.personId);
@@ -299,7 +301,7 @@ export async function drillBoxes(run: StepRun, input: StepInputOf<'drill-safe-de
 }
 
 /** Every HSM retired is one the log knows (identified at a ceremony), by its serial number. */
-export async function replaceHardware(run: StepRun, input: StepInputOf<'replace-hardware'>): Promise<Execution> {
+export async function replaceHardware(run: StepRun, input: StepInputOf<'replace-hardware'>): Promise<Execution<'replace-hardware'>> {
   const inputs = inputsOf(run, 'replace-hardware');
   const known = hsmIdentities(run.deps.store, { rehearsal: run.rehearsal });
   const retired = input.retired.map((r) => {
@@ -310,7 +312,7 @@ export async function replaceHardware(run: StepRun, input: StepInputOf<'replace-
   return { result: { retire: inputs.retire, retired, commission: inputs.commission } };
 }
 
-export async function distributeCredentials(run: StepRun, input: StepInputOf<'distribute-credentials'>): Promise<Execution> {
+export async function distributeCredentials(run: StepRun, input: StepInputOf<'distribute-credentials'>): Promise<Execution<'distribute-credentials'>> {
   const inputs = inputsOf(run, 'distribute-credentials');
   const purpose = `${inputs.credential}:${inputs.hsm ?? inputs.quorum}`;
   for (const h of input.handovers) {
@@ -319,7 +321,7 @@ export async function distributeCredentials(run: StepRun, input: StepInputOf<'di
   return { result: { credential: inputs.credential, handovers: input.handovers } };
 }
 
-export async function exceptionsReview(run: StepRun): Promise<Execution> {
+export async function exceptionsReview(run: StepRun): Promise<Execution<'exceptions-review'>> {
   const incomplete = run.state.exceptions.filter((x) => !x.complete);
   if (incomplete.length > 0) {
     throw new KskError('CONFLICT', `Exception ${incomplete.map((x) => x.exceptionId).join(', ')} ${incomplete.length === 1 ? 'is' : 'are'} not complete (a decision and the IW's signature): resolve ${incomplete.length === 1 ? 'it' : 'them'} before the review.`);
@@ -327,7 +329,7 @@ export async function exceptionsReview(run: StepRun): Promise<Execution> {
   return { result: { reviewed: run.state.exceptions.map((x) => x.exceptionId) } };
 }
 
-export async function followUp(run: StepRun): Promise<Execution> {
+export async function followUp(run: StepRun): Promise<Execution<'follow-up'>> {
   const opened = openObligations(run.script, run.step.id, {
     ceremonyId: run.ceremonyId,
     scriptSha256: run.state.script.sha256,
@@ -368,11 +370,10 @@ function compromisedHsms(run: StepRun): HsmSubject[] {
 function retiredHere(run: StepRun): string[] {
   return run.state.acts
     .flatMap((a) => a.steps)
-    .filter((s) => s.action.kind === 'replace-hardware' && s.result)
-    .flatMap((s) => ((s.result?.retired as { serial: string }[] | undefined) ?? []).map((r) => r.serial));
+    .flatMap((s) => (s.action.kind === 'replace-hardware' && s.result ? readResult('replace-hardware', s.result).retired.map((r) => r.serial) : []));
 }
 
-export async function dischargeFollowUp(run: StepRun, input: StepInputOf<'discharge-follow-up'>): Promise<Execution> {
+export async function dischargeFollowUp(run: StepRun, input: StepInputOf<'discharge-follow-up'>): Promise<Execution<'discharge-follow-up'>> {
   const all = workspaceObligations(run.deps.store, { rehearsal: run.rehearsal });
   const retiredSerials = retiredHere(run);
   const discharged = input.discharges.map((d) => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { readResult, type ActionResultOf } from '../../../contract/actionResults.js';
 import type { CheckResultView, PrepareInput, StepInputOf } from '../../../contract/index.js';
 import { checkKsr, checkSignedSkr, failuresOf, type CheckResult } from '../../../dnssec/checks.js';
 import { dsRecord, type Dnskey } from '../../../dnssec/dnskey.js';
@@ -258,7 +259,7 @@ function matchOutOfBand(run: StepRun, sha: string, subject: string, typed: strin
   run.append('hash.matched', { stepId: run.step.id, subject, sha256: sha, form: match.form, readBy });
 }
 
-export async function signKsrStep(run: StepRun, input: StepInputOf<'sign-ksr'>): Promise<Execution> {
+export async function signKsrStep(run: StepRun, input: StepInputOf<'sign-ksr'>): Promise<Execution<'sign-ksr'>> {
   const i = signInputs(run);
   const [prepared] = preparedKsrs(run);
   if (!prepared) throw new KskError('CONFLICT', `Step ${run.step.number} has no KSR yet.`);
@@ -271,7 +272,7 @@ export async function signKsrStep(run: StepRun, input: StepInputOf<'sign-ksr'>):
   return { result: { hsmId: i.hsm, ...signed.summary, current: skrSummary.id } };
 }
 
-export async function signAdditionalKsrs(run: StepRun, input: StepInputOf<'sign-additional-ksrs'>): Promise<Execution> {
+export async function signAdditionalKsrs(run: StepRun, input: StepInputOf<'sign-additional-ksrs'>): Promise<Execution<'sign-additional-ksrs'>> {
   const i = signInputs(run) as SignInputs & { span: { fromStep: string } };
   const prepared = preparedKsrs(run);
   if (input.outOfBandHashes.length !== prepared.length) throw new KskError('BAD_REQUEST', `${prepared.length} additional KSR(s) were handed over; ${input.outOfBandHashes.length} out-of-band hash(es) were read.`);
@@ -287,7 +288,7 @@ export async function signAdditionalKsrs(run: StepRun, input: StepInputOf<'sign-
     signed.summary.overridden.forEach((c) => overridden.add(c));
     previous = signed.skr;
   }
-  const coverUntil = (run.resultOf(i.span.fromStep) as { coverUntil?: string }).coverUntil ?? null;
+  const coverUntil = readResult('assess-duration', run.resultOf(i.span.fromStep)).coverUntil;
   const reaches = skrs.at(-1)?.lastExpiration ?? '';
   return { result: { hsmId: i.hsm, skrs, coverUntil, covered: coverUntil !== null && reaches >= coverUntil, overridden: [...overridden] } };
 }
@@ -297,13 +298,12 @@ function lastSkrOfCeremony(run: StepRun): Skr | undefined {
   const signStep = run.script.acts.flatMap((a) => a.steps).find((s) => s.action.kind === 'sign-ksr');
   if (!signStep) return undefined;
   const view = run.state.acts.flatMap((a) => a.steps).find((s) => s.id === signStep.id);
-  const sha = (view?.result?.skr as { sha256?: string } | undefined)?.sha256;
-  return sha ? parseSkr(run.deps.store.readArtifact(sha)) : undefined;
+  return view?.result ? parseSkr(run.deps.store.readArtifact(readResult('sign-ksr', view.result).skr.sha256)) : undefined;
 }
 
-export async function storeRrsigs(run: StepRun, input: StepInputOf<'store-rrsigs'>): Promise<Execution> {
+export async function storeRrsigs(run: StepRun, input: StepInputOf<'store-rrsigs'>): Promise<Execution<'store-rrsigs'>> {
   const i = run.step.action.inputs as { custody: string; from: { fromStep: string } };
-  const signed = (run.resultOf(i.from.fromStep).skrs ?? []) as { id: string; sha256: string; firstInception: string; lastExpiration: string }[];
+  const signed = readResult('sign-additional-ksrs', run.resultOf(i.from.fromStep)).skrs;
   if (signed.length === 0) throw new KskError('CONFLICT', `Step ${i.from.fromStep} signed no SKR to store.`);
   const stored = [];
   for (const s of signed) {
@@ -315,17 +315,17 @@ export async function storeRrsigs(run: StepRun, input: StepInputOf<'store-rrsigs
   return { result: { custody: i.custody, tebSerial: input.tebSerial, stored } };
 }
 
-type StoredSkr = { id: string; sha256: string; firstInception: string; lastExpiration: string };
+type StoredSkr = ActionResultOf<'store-rrsigs'>['stored'][number];
 
 /** SKRs stored by 4.1.3 (workspace-wide, this mode) and not yet released, earliest first. */
 export function storedSkrs(run: StepRun): StoredSkr[] {
   const performed = run.deps.store.workspaceEvents(['action.performed'], { rehearsal: run.rehearsal });
-  const stored = performed.filter((e) => e.payload.kind === 'store-rrsigs').flatMap((e) => (e.payload.result.stored ?? []) as unknown as StoredSkr[]);
-  const released = new Set(performed.filter((e) => e.payload.kind === 'release-rrsigs').map((e) => (e.payload.result.released as unknown as StoredSkr).sha256));
+  const stored = performed.filter((e) => e.payload.kind === 'store-rrsigs').flatMap((e) => readResult('store-rrsigs', e.payload.result).stored);
+  const released = new Set(performed.filter((e) => e.payload.kind === 'release-rrsigs').map((e) => readResult('release-rrsigs', e.payload.result).released.sha256));
   return stored.filter((s) => !released.has(s.sha256)).sort((a, b) => a.firstInception.localeCompare(b.firstInception));
 }
 
-export async function releaseRrsigs(run: StepRun, input: StepInputOf<'release-rrsigs'>): Promise<Execution> {
+export async function releaseRrsigs(run: StepRun, input: StepInputOf<'release-rrsigs'>): Promise<Execution<'release-rrsigs'>> {
   const i = run.step.action.inputs as { custody: string; to: string };
   const receiver = run.state.participants.find((p) => p.personId === input.receivedBy && p.signedOutAt === null);
   if (!receiver?.roles.includes(i.to)) throw new KskError('CONFLICT', `The stored SKR goes to the ${i.to}; ${input.receivedBy} is not one signed in.`);
@@ -339,7 +339,7 @@ export async function releaseRrsigs(run: StepRun, input: StepInputOf<'release-rr
   return { result: { released: { ...due, file }, to: receiver.personId, remaining: rest.length } };
 }
 
-export async function publishTrustAnchor(run: StepRun, input: StepInputOf<'publish-trust-anchor'>): Promise<Execution> {
+export async function publishTrustAnchor(run: StepRun, input: StepInputOf<'publish-trust-anchor'>): Promise<Execution<'publish-trust-anchor'>> {
   const i = run.step.action.inputs as { key: { fromStep: string }; coordinateWith: string[] };
   const key = keyNamed(run, i.key);
   const anchors = [{ id: key.label, dnskey: key.dnskey, validFrom: toUtcSeconds(run.deps.clock.now()) }];
@@ -380,10 +380,10 @@ export async function publishTrustAnchor(run: StepRun, input: StepInputOf<'publi
 }
 
 /** Hands the SKR or the trust anchor to whoever takes it, or writes the ceremony record (the bundle so far). */
-export async function exportFiles(run: StepRun, input: StepInputOf<'export'>): Promise<Execution> {
+export async function exportFiles(run: StepRun, input: StepInputOf<'export'>): Promise<Execution<'export'>> {
   const i = run.step.action.inputs as { artifacts: ('skr' | 'trust-anchor' | 'ceremony-record')[]; to: string };
   const artifacts = run.deps.store.events(run.ceremonyId, ['artifact.stored']).filter((e) => e.payload.stepId !== undefined);
-  const written: Json[] = [];
+  const written: ActionResultOf<'export'>['written'] = [];
   for (const what of i.artifacts) {
     if (what === 'ceremony-record') {
       // The record so far, before the seal: a partial bundle that says so; the sealed one is exported after the close.

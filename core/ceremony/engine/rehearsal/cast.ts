@@ -31,11 +31,3 @@ export function castFor(role: string): CastMember[] {
   if (role === 'RKSH') return holders.map((first, i) => ({ personId: `rksh-${i + 1}`, name: `${first} Shareholder ${i + 1}`, role }));
   return [{ personId: role.toLowerCase(), name: named[role] ?? `${role} Participant`, role }];
 }
-
-export function castMember(personId: string): CastMember | undefined {
-  for (const role of ['CO', 'RKSH', ...Object.keys(named)]) {
-    const found = castFor(role).find((m) => m.personId === personId);
-    if (found) return found;
-  }
-  return undefined;
-}

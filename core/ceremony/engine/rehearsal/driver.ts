@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Clock } from '../../../clock.js';
 import type { CeremonyState, StepState } from '../../../contract/ceremonyState.js';
-import type { StepInput } from '../../../contract/stepInputs.js';
+import type { ActionKind } from '../../../contract/actionKinds.js';
+import { readResult } from '../../../contract/actionResults.js';
+import type { StepInput, StepInputGiven } from '../../../contract/stepInputs.js';
 import { KskError } from '../../../errors.js';
 import { toPgpWords } from '../../../hash/pgpWords.js';
 import { sha256 } from '../../../hash/sha256.js';
@@ -50,6 +52,27 @@ const IW = 'iw';
 const CA = 'ca';
 
 type Inputs = Record<string, unknown>;
+
+/** What a rehearsal answer knows of the step: the state, the step, its script inputs, the time, who is present. */
+interface AnswerContext {
+  state: CeremonyState;
+  step: StepState;
+  inputs: Inputs;
+  now: string;
+  present: CeremonyState['participants'];
+}
+type RehearsalAnswer<K extends ActionKind> = (at: AnswerContext) => StepInputGiven<K>;
+
+/** The members of a quorum present, by person id. */
+function membersOf(state: CeremonyState, present: CeremonyState['participants'], quorumId: unknown): string[] {
+  const q = state.quorums.find((x) => x.id === quorumId);
+  return present.filter((p) => q && p.roles.includes(q.role)).map((p) => p.personId);
+}
+
+/** The checks a sign step overrides: those the IW's exceptions at it name. */
+function overridesAt(state: CeremonyState, step: StepState): string[] {
+  return [...new Set(state.exceptions.filter((x) => x.stepId === step.id && x.check).map((x) => x.check as string))];
+}
 
 export class CeremonyDriver {
   constructor(
@@ -269,132 +292,134 @@ export class CeremonyDriver {
     }
   }
 
-  /** What the people in the room supply for each kind of step. */
+  /** What the people in the room supply for a step, as its kind's rehearsal answer gives it. */
   private inputFor(state: CeremonyState, step: StepState): StepInput {
-    const inputs = step.action.inputs as Inputs;
-    const now = this.options.clock.now().toISOString();
-    const present = this.present(state);
-    const membersOf = (quorumId: unknown) => {
-      const q = state.quorums.find((x) => x.id === quorumId);
-      return present.filter((p) => q && p.roles.includes(q.role)).map((p) => p.personId);
-    };
-    const overrides = [...new Set(state.exceptions.filter((x) => x.stepId === step.id && x.check).map((x) => x.check as string))];
-    switch (step.action.kind) {
-      case 'notify':
-        return {
-          kind: 'notify',
-          notified: (inputs.recipients as string[]).flatMap((role) => castFor(role).map((p) => ({ name: p.name, role, channel: (inputs.channels as ('email' | 'phone')[])[0] as 'email' }))),
-        };
-      case 'schedule-alternate': {
-        const recorded = state.deadlineRecorded;
-        const window = recorded?.stepId === step.id ? recorded.alternateWindow : null;
-        if (!window) return { kind: 'schedule-alternate', decision: 'proceed-now' };
-        // The first whole hour the window allows, as a person would pick it.
-        const hour = new Date(Math.ceil(Date.parse(window.earliest) / 3_600_000) * 3_600_000).toISOString();
-        return { kind: 'schedule-alternate', decision: 'alternate-date', alternateDate: hour <= window.latest ? hour : window.earliest };
-      }
-      case 'courier-keys': {
-        const sending = this.couriering(state);
-        if (sending.length === 0) return { kind: 'courier-keys', notPossible: 'The Crypto Officers could not send their keys in time: the boxes will be drilled.' };
-        return {
-          kind: 'courier-keys',
-          packages: sending.map((holder) => {
-            const serial = this.world.newSerial();
-            this.world.sealBag(custodyPurpose('co-safe-deposit-key', holder), serial);
-            return { holder, tebSerial: serial, courierReference: `courier ${serial}` };
-          }),
-        };
-      }
-      case 'assess-duration':
-        return { kind: 'assess-duration', assessment: 'The facilities may be unavailable for two quarters.', sources: ['RKOS assessment', 'facility engineer'], coverUntil: this.options.coverUntil ?? now };
-      case 'approve-plan':
-        return {
-          kind: 'approve-plan',
-          plan: 'Sign the KSRs of the next quarters at the next ceremony and store the SKRs sealed until the RZM needs them.',
-          approvals: (inputs.approvers as string[]).map((role) => ({ name: castFor(role)[0]?.name ?? role, role })),
-          notified: ((inputs.notify as string[]) ?? []).map((role) => ({ name: castFor(role)[0]?.name ?? role, role })),
-        };
-      case 'choose-algorithm': {
-        const first = (inputs.candidates as { algorithm: 'RSASHA256'; size?: number }[])[0] as { algorithm: 'RSASHA256'; size?: number };
-        return { kind: 'choose-algorithm', algorithm: first.algorithm, ...(first.size ? { size: first.size } : {}), rationale: 'The algorithm of the KSK it replaces, which every validator supports.' };
-      }
-      case 'camera-start':
-      case 'camera-stop':
-        return { kind: step.action.kind, cameras: ['camera 1', 'camera 2'] };
-      case 'clock-check':
-        return { kind: 'clock-check', referenceTime: now };
-      case 'hash-check':
-        return { kind: 'hash-check', subject: { sha256: OS_IMAGE_SHA256 }, expected: OS_IMAGE_SHA256, readBy: CA };
-      case 'teb-check': {
-        const bags = this.bagsToCheck(state, inputs);
-        return bags.length > 0 ? { kind: 'teb-check', bags } : { kind: 'teb-check', none: 'No key was sent by courier: the courier record lists none.' };
-      }
-      case 'teb-seal':
-        return { kind: 'teb-seal', bags: this.bagsToSeal(state, inputs) };
-      case 'drill-safe-deposit-box': {
-        const production = state.hsms.find((h) => h.provenance === 'production');
-        const couriered = new Set(this.couriered(state));
-        const quorum = state.quorums.find((q) => q.id === inputs.quorum);
-        return {
-          kind: 'drill-safe-deposit-box',
-          // Only the boxes whose keys are not here, as many as the quorum still needs.
-          boxes: this.productionHolders(state).filter((holder) => !couriered.has(holder)).slice(0, Math.max(0, (quorum?.m ?? 0) - couriered.size)).map((holder) => ({
+    return this.answer(step.action.kind, { state, step, inputs: step.action.inputs as Inputs, now: this.options.clock.now().toISOString(), present: this.present(state) });
+  }
+
+  private answer<K extends ActionKind>(kind: K, at: AnswerContext): StepInput {
+    const answer: RehearsalAnswer<K> = this.answers[kind];
+    return answer(at);
+  }
+
+  /** The rehearsal answer of each action kind: what the simulated people enter at a step of it. */
+  private readonly answers: { readonly [K in ActionKind]: RehearsalAnswer<K> } = {
+    manual: () => ({ kind: 'manual' }),
+    attestation: () => ({ kind: 'attestation' }),
+    notify: ({ inputs }) => ({
+      kind: 'notify',
+      notified: (inputs.recipients as string[]).flatMap((role) => castFor(role).map((p) => ({ name: p.name, role, channel: (inputs.channels as ('email' | 'phone')[])[0] as 'email' }))),
+    }),
+    'schedule-alternate': ({ state, step }) => {
+      const recorded = state.deadlineRecorded;
+      const window = recorded?.stepId === step.id ? recorded.alternateWindow : null;
+      if (!window) return { kind: 'schedule-alternate', decision: 'proceed-now' };
+      // The first whole hour the window allows, as a person would pick it.
+      const hour = new Date(Math.ceil(Date.parse(window.earliest) / 3_600_000) * 3_600_000).toISOString();
+      return { kind: 'schedule-alternate', decision: 'alternate-date', alternateDate: hour <= window.latest ? hour : window.earliest };
+    },
+    'courier-keys': ({ state }) => {
+      const sending = this.couriering(state);
+      if (sending.length === 0) return { kind: 'courier-keys', notPossible: 'The Crypto Officers could not send their keys in time: the boxes will be drilled.' };
+      return {
+        kind: 'courier-keys',
+        packages: sending.map((holder) => {
+          const serial = this.world.newSerial();
+          this.world.sealBag(custodyPurpose('co-safe-deposit-key', holder), serial);
+          return { holder, tebSerial: serial, courierReference: `courier ${serial}` };
+        }),
+      };
+    },
+    'assess-duration': ({ now }) => ({ kind: 'assess-duration', assessment: 'The facilities may be unavailable for two quarters.', sources: ['RKOS assessment', 'facility engineer'], coverUntil: this.options.coverUntil ?? now }),
+    'approve-plan': ({ inputs }) => ({
+      kind: 'approve-plan',
+      plan: 'Sign the KSRs of the next quarters at the next ceremony and store the SKRs sealed until the RZM needs them.',
+      approvals: (inputs.approvers as string[]).map((role) => ({ name: castFor(role)[0]?.name ?? role, role })),
+      notified: ((inputs.notify as string[]) ?? []).map((role) => ({ name: castFor(role)[0]?.name ?? role, role })),
+    }),
+    'choose-algorithm': ({ inputs }) => {
+      const first = (inputs.candidates as { algorithm: 'RSASHA256'; size?: number }[])[0] as { algorithm: 'RSASHA256'; size?: number };
+      return { kind: 'choose-algorithm', algorithm: first.algorithm, ...(first.size ? { size: first.size } : {}), rationale: 'The algorithm of the KSK it replaces, which every validator supports.' };
+    },
+    'sign-in': () => ({ kind: 'sign-in' }),
+    'sign-out': () => ({ kind: 'sign-out' }),
+    'camera-start': () => ({ kind: 'camera-start', cameras: ['camera 1', 'camera 2'] }),
+    'camera-stop': () => ({ kind: 'camera-stop', cameras: ['camera 1', 'camera 2'] }),
+    'clock-check': ({ now }) => ({ kind: 'clock-check', referenceTime: now }),
+    'hash-check': () => ({ kind: 'hash-check', subject: { sha256: OS_IMAGE_SHA256 }, expected: OS_IMAGE_SHA256, readBy: CA }),
+    'teb-check': ({ state, inputs }) => {
+      const bags = this.bagsToCheck(state, inputs);
+      return bags.length > 0 ? { kind: 'teb-check', bags } : { kind: 'teb-check', none: 'No key was sent by courier: the courier record lists none.' };
+    },
+    'teb-seal': ({ state, inputs }) => ({ kind: 'teb-seal', bags: this.bagsToSeal(state, inputs) }),
+    'drill-safe-deposit-box': ({ state, inputs }) => {
+      const production = state.hsms.find((h) => h.provenance === 'production');
+      const couriered = new Set(this.couriered(state));
+      const quorum = state.quorums.find((q) => q.id === inputs.quorum);
+      return {
+        kind: 'drill-safe-deposit-box',
+        // Only the boxes whose keys are not here, as many as the quorum still needs.
+        boxes: this.productionHolders(state)
+          .filter((holder) => !couriered.has(holder))
+          .slice(0, Math.max(0, (quorum?.m ?? 0) - couriered.size))
+          .map((holder) => ({
             holder,
             reason: 'the Crypto Officer cannot attend and the box keys are not here',
             recovered: [{ serial: this.world.bag(custodyPurpose(`co-credential:${production?.id ?? 'HSM1'}`, holder)), contents: 'Crypto Officer credential' }],
           })),
-        };
-      }
-      case 'hsm-initialize':
-        return { kind: 'hsm-initialize', holders: inputs.issueTo === 'holders' ? membersOf(inputs.quorum) : [] };
-      case 'backup-ksk':
-        return { kind: 'backup-ksk', holders: membersOf(inputs.quorum) };
-      case 'reconstruct-ksk': {
-        const backup = this.world.latestBackup();
-        if (!backup) throw new KskError('INTERNAL', 'The rehearsal world has no KSK backup.');
-        return { kind: 'reconstruct-ksk', backup: { path: this.world.absolute(backup.file) } };
-      }
-      case 'sign-ksr': {
-        const file = this.options.ksrs.main as string;
-        return { kind: 'sign-ksr', outOfBandHash: toPgpWords(sha256(readFileSync(file))).join(' '), readBy: 'rzm', overrides };
-      }
-      case 'sign-additional-ksrs':
-        return {
-          kind: 'sign-additional-ksrs',
-          outOfBandHashes: (this.options.ksrs.additional ?? []).map((f) => sha256(readFileSync(f)).toString('hex')),
-          readBy: 'rzm',
-          overrides,
-        };
-      case 'store-rrsigs': {
-        const serial = this.world.newSerial();
-        this.world.sealBag(inputs.custody as string, serial);
-        return { kind: 'store-rrsigs', tebSerial: serial };
-      }
-      case 'release-rrsigs':
-        return { kind: 'release-rrsigs', receivedBy: 'rzm' };
-      case 'replace-hardware': {
-        // The HSMs the open obligations name (the compromised ones), or else those of this script exposed to the disaster.
-        const named = state.followUps.outstanding.flatMap((o) => (o.kind === 'replace-hardware' ? (o.subjects ?? []) : []));
-        const retire = named.length > 0 ? [...new Map(named.map((h) => [h.serialNumber, { hsm: h.hsmId, serial: h.serialNumber }])).values()] : state.hsms.filter((h) => h.provenance !== 'new' && h.identity).map((h) => ({ hsm: h.id, serial: h.identity?.serialNumber as string }));
-        return { kind: 'replace-hardware', retired: retire.map((h) => ({ ...h, disposition: 'sealed in a TEB for destruction under the IW’s witness' })) };
-      }
-      case 'destroy-ksk':
-        return this.options.scenario?.destroy === false
-          ? { kind: 'destroy-ksk', notPossible: { reason: 'The HSM holding the compromised KSK cannot be reached: it is destroyed with the hardware at the extraordinary ceremony.', witnessId: IW } }
-          : { kind: 'destroy-ksk' };
-      case 'distribute-credentials':
-        return {
-          kind: 'distribute-credentials',
-          handovers: castFor('CO')
-            .slice(4)
-            .map((p) => ({ tebSerial: this.world.newSerial(), holderName: p.name, reference: `${String(inputs.credential)} handed over in person` })),
-        };
-      case 'discharge-follow-up':
-        return { kind: 'discharge-follow-up', discharges: this.discharges(state, step) };
-      default:
-        return { kind: step.action.kind } as StepInput;
-    }
-  }
+      };
+    },
+    'hsm-initialize': ({ state, inputs, present }) => ({ kind: 'hsm-initialize', holders: inputs.issueTo === 'holders' ? membersOf(state, present, inputs.quorum) : [] }),
+    'hsm-activate': () => ({ kind: 'hsm-activate' }),
+    'hsm-deactivate': () => ({ kind: 'hsm-deactivate' }),
+    'generate-ksk': () => ({ kind: 'generate-ksk' }),
+    'destroy-ksk': () =>
+      this.options.scenario?.destroy === false
+        ? { kind: 'destroy-ksk', notPossible: { reason: 'The HSM holding the compromised KSK cannot be reached: it is destroyed with the hardware at the extraordinary ceremony.', witnessId: IW } }
+        : { kind: 'destroy-ksk' },
+    'reconstruct-ksk': () => {
+      const backup = this.world.latestBackup();
+      if (!backup) throw new KskError('INTERNAL', 'The rehearsal world has no KSK backup.');
+      return { kind: 'reconstruct-ksk', backup: { path: this.world.absolute(backup.file) } };
+    },
+    'backup-ksk': ({ state, inputs, present }) => ({ kind: 'backup-ksk', holders: membersOf(state, present, inputs.quorum) }),
+    'sign-ksr': ({ state, step }) => {
+      const file = this.options.ksrs.main as string;
+      return { kind: 'sign-ksr', outOfBandHash: toPgpWords(sha256(readFileSync(file))).join(' '), readBy: 'rzm', overrides: overridesAt(state, step) };
+    },
+    'sign-additional-ksrs': ({ state, step }) => ({
+      kind: 'sign-additional-ksrs',
+      outOfBandHashes: (this.options.ksrs.additional ?? []).map((f) => sha256(readFileSync(f)).toString('hex')),
+      readBy: 'rzm',
+      overrides: overridesAt(state, step),
+    }),
+    'store-rrsigs': ({ inputs }) => {
+      const serial = this.world.newSerial();
+      this.world.sealBag(inputs.custody as string, serial);
+      return { kind: 'store-rrsigs', tebSerial: serial };
+    },
+    'release-rrsigs': () => ({ kind: 'release-rrsigs', receivedBy: 'rzm' }),
+    'publish-trust-anchor': () => ({ kind: 'publish-trust-anchor' }),
+    'replace-hardware': ({ state }) => {
+      // The HSMs the open obligations name (the compromised ones), or else those of this script exposed to the disaster.
+      const named = state.followUps.outstanding.flatMap((o) => (o.kind === 'replace-hardware' ? (o.subjects ?? []) : []));
+      const retire =
+        named.length > 0
+          ? [...new Map(named.map((h) => [h.serialNumber, { hsm: h.hsmId, serial: h.serialNumber }])).values()]
+          : state.hsms.filter((h) => h.provenance !== 'new' && h.identity).map((h) => ({ hsm: h.id, serial: h.identity?.serialNumber as string }));
+      return { kind: 'replace-hardware', retired: retire.map((h) => ({ ...h, disposition: 'sealed in a TEB for destruction under the IW’s witness' })) };
+    },
+    'distribute-credentials': ({ inputs }) => ({
+      kind: 'distribute-credentials',
+      handovers: castFor('CO')
+        .slice(4)
+        .map((p) => ({ tebSerial: this.world.newSerial(), holderName: p.name, reference: `${String(inputs.credential)} handed over in person` })),
+    }),
+    'exceptions-review': () => ({ kind: 'exceptions-review' }),
+    export: () => ({ kind: 'export' }),
+    'follow-up': () => ({ kind: 'follow-up' }),
+    'discharge-follow-up': ({ state, step }) => ({ kind: 'discharge-follow-up', discharges: this.discharges(state, step) }),
+  };
 
   /** The holders whose keys are sent by courier, as the scenario has it. */
   private couriering(state: CeremonyState): string[] {
@@ -406,7 +431,7 @@ export class CeremonyDriver {
   /** The holders whose keys this ceremony's courier-keys step recorded as sent. */
   private couriered(state: CeremonyState): string[] {
     const step = state.acts.flatMap((a) => a.steps).find((s) => s.action.kind === 'courier-keys');
-    return ((step?.result?.packages as { holder: string }[] | undefined) ?? []).map((p) => p.holder);
+    return step?.result ? readResult('courier-keys', step.result).packages.map((p) => p.holder) : [];
   }
 
   /** The Crypto Officers who hold credentials for the production HSM (not the sealed ones). */
@@ -463,24 +488,24 @@ export class CeremonyDriver {
       // What the app says this ceremony has not done (a compromised HSM not retired) stays open.
       .filter((o) => kinds.includes(o.kind) && o.origin.ceremonyId !== this.ceremonyId && !o.unmet)
       // A rollover completes over several quarters; stored RRSIGs only once the last one is released.
-      .filter((o) => o.kind !== 'rfc5011-rollover' && (o.kind !== 'release-rrsigs' || released?.result?.remaining === 0))
+      .filter((o) => o.kind !== 'rfc5011-rollover' && (o.kind !== 'release-rrsigs' || (released?.result ? readResult('release-rrsigs', released.result).remaining === 0 : false)))
       .map((o) => ({ obligationId: o.id, note: `Done in ceremony ${this.ceremonyId} (${state.script.title}).` }));
   }
 
   /** What the simulated people keep from a step: share sheets, where the backup went, which set activates which token. */
   private remember(state: CeremonyState, step: StepState, outcome: Record<string, unknown> | null): void {
     const done = state.acts.flatMap((a) => a.steps).find((s) => s.id === step.id);
-    const result = (done?.result ?? {}) as Record<string, unknown>;
+    const kind = step.action.kind;
+    if (!done?.result || (kind !== 'hsm-initialize' && kind !== 'backup-ksk')) return;
+    const result = readResult(kind, done.result);
     const shares = (outcome?.shares ?? []) as { credentialId: string; holderId: string; sheet: string }[];
-    const set = typeof result.set === 'string' ? result.set : undefined;
-    if (set) for (const s of shares) this.world.keepCredential(s.credentialId, s.holderId, set, s.sheet);
-    if (step.action.kind === 'hsm-initialize' && set) {
+    for (const s of shares) this.world.keepCredential(s.credentialId, s.holderId, result.set, s.sheet);
+    if (kind === 'hsm-initialize') {
       const hsm = state.hsms.find((h) => h.id === result.hsmId);
-      if (hsm?.binding) this.world.setActivation(hsm.binding.tokenLabel, set);
-    }
-    if (step.action.kind === 'backup-ksk' && set) {
-      const copies = result.copies as string[];
-      this.world.addBackup({ backupId: result.backupId as string, keyLabel: (result.key as { label: string }).label, file: path.relative(this.world.root, copies[0] as string), set });
+      if (hsm?.binding) this.world.setActivation(hsm.binding.tokenLabel, result.set);
+    } else {
+      const backup = readResult('backup-ksk', done.result);
+      this.world.addBackup({ backupId: backup.backupId, keyLabel: backup.key.label, file: path.relative(this.world.root, backup.copies[0] as string), set: backup.set });
     }
   }
 }

@@ -1,5 +1,8 @@
 import { useState } from 'react';
 import { useCall } from '../../api.js';
+import { ErrorMessage } from '../../components/ErrorMessage.js';
+import { Hash } from '../../components/Hash.js';
+import { HashEntry } from '../HashEntry.js';
 import { useBackendNow } from '../../components/Countdown.js';
 import { FilePicker, type PickedFile } from '../../components/FilePicker.js';
 import { utc } from '../../format.js';
@@ -111,6 +114,7 @@ export function HashCheckForm(p: ActionFormProps) {
   const [readBy, setReadBy] = useState('');
   const hex = computed.replace(/\s/g, '').toLowerCase();
   const subject = file ? { file } : /^[0-9a-f]{64}$/.test(hex) ? { sha256: hex } : null;
+  const what = String(inputs(p).subject ?? 'the file');
   return (
     <ActionForm
       label="Compare the hashes"
@@ -119,12 +123,25 @@ export function HashCheckForm(p: ActionFormProps) {
       incomplete={!subject ? 'Choose the file, or give the SHA-256 the app computed at boot.' : expected.trim() ? null : 'Enter the published value as read aloud.'}
       onSubmit={() => subject && p.perform({ kind: 'hash-check', subject, expected, ...(readBy ? { readBy } : {}) })}
     >
-      <p>Subject: {String(inputs(p).subject ?? 'the file')}</p>
+      <p>Subject: {what}</p>
       <FilePicker label="The file to hash" onChange={setFile} />
-      <TextField label="or its SHA-256 as computed at boot (hex)" value={computed} onChange={setComputed} mono />
-      <TextField label="The published value, as read aloud (hex or PGP words)" value={expected} onChange={setExpected} mono />
+      <TextField label="or its SHA-256 as computed at boot (hex)" value={computed} onChange={setComputed} mono multiline />
+      {subject && <Computed subject={subject} what={what} expected={expected} setExpected={setExpected} />}
       <PersonSelect label="Read aloud by (optional)" people={present(p.state)} value={readBy} onChange={setReadBy} />
     </ActionForm>
+  );
+}
+
+/** The computed hash, large, in hex and PGP words, as the CA reads it aloud; the published value typed beside it and matched live. */
+function Computed({ subject, what, expected, setExpected }: { subject: { file: PickedFile } | { sha256: string }; what: string; expected: string; setExpected: (v: string) => void }) {
+  const described = useCall('hash.describe', { subject: 'file' in subject ? subject.file : subject });
+  if (described.status === 'loading') return <p>Computing the SHA-256…</p>;
+  if (described.status === 'error') return <ErrorMessage error={described.error} />;
+  return (
+    <>
+      <Hash large label={`SHA-256 of the ${what}, as the app computes it`} hex={described.value.sha256} words={described.value.pgpWords} testId="computed-hash" />
+      <HashEntry label="The published value, as read aloud (hex or PGP words)" value={expected} onChange={setExpected} hash={described.value} of={`the ${what}’s`} testId="published-hash" />
+    </>
   );
 }
 

@@ -1,4 +1,5 @@
 import type { ComponentType } from 'react';
+import type { ActionKind } from '../../../../core/contract/actionKinds.js';
 import type { ActionFormProps } from './common.js';
 import { ChooseAlgorithmForm, ScheduleAlternateForm } from './decisions.js';
 import { CameraStartForm, CameraStopForm, ClockCheckForm, DistributeCredentialsForm, DrillBoxForm, HashCheckForm, ReplaceHardwareForm, StoreRrsigsForm, TebCheckForm, TebSealForm } from './equipment.js';
@@ -8,10 +9,13 @@ import { ApprovePlanForm, AssessDurationForm, CourierKeysForm, NotifyForm, Relea
 
 /**
  * The form that performs each action kind (step.perform). The signing steps and attestations have
- * panels of their own (SignKsr.tsx, Attest.tsx): they prepare, match and sign in several calls.
+ * panels of their own (SignKsr.tsx, Attest.tsx), null here: they prepare, match and sign in several calls.
  */
-export const actionForms: Readonly<Record<string, ComponentType<ActionFormProps>>> = {
+export const actionForms: { readonly [K in ActionKind]: ComponentType<ActionFormProps> | null } = {
   manual: ManualForm,
+  'sign-ksr': null,
+  'sign-additional-ksrs': null,
+  attestation: null,
   notify: NotifyForm,
   'schedule-alternate': ScheduleAlternateForm,
   'courier-keys': CourierKeysForm,
