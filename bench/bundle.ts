@@ -27,6 +27,7 @@ import { verifyBundle } from '../core/export/bundle/verify.js';
 import { sha256Hex } from '../core/hash/sha256.js';
 import { signingScript, SIGNING_ID, buildWorld } from '../test/integration/bundle/handBuilt.js';
 import { tree } from '../test/integration/export/fixture.js';
+import { figure, printFigures } from './lib/figures.js';
 
 const { values } = parseArgs({ options: { steps: { type: 'string', default: '300' } } });
 const STEPS = Number(values.steps);
@@ -111,12 +112,11 @@ try {
     },
   );
 
-  const line = (what: string, ms: number, base: number, baseName: string) =>
-    console.log(`${what.padEnd(40)} ${ms.toFixed(0).padStart(6)} ms   ${baseName.padEnd(44)} ${base.toFixed(0).padStart(6)} ms   ratio ${(ms / base).toFixed(1)}x`);
-  console.log(`${steps}-step ceremony, ${events} events (log written in ${(buildMs / 1000).toFixed(1)} s); bundle of ${files.size} files, ${(bytes / 1e6).toFixed(2)} MB; median of ${RUNS} runs each, alternating with the baseline`);
-  line('render script + record from the log', fromLogMs, renderOnlyMs, 'baseline: the renderers on composed inputs');
-  line('export the bundle (verified)', exportMs, copyMs, 'baseline: copy of the same bytes + fsync');
-  line('verify the bundle offline', verifyMs, hashMs, 'baseline: SHA-256 of the same bytes');
+  printFigures(`bundle bench: ${steps}-step ceremony, ${events} events (log written in ${(buildMs / 1000).toFixed(1)} s); bundle of ${files.size} files, ${(bytes / 1e6).toFixed(2)} MB; median of ${RUNS} runs each, alternating with the baseline`, [
+    figure({ what: 'render script + record from the log', ms: fromLogMs, baseline: { what: 'the renderers on composed inputs', ms: renderOnlyMs } }),
+    figure({ what: 'export the bundle (verified)', ms: exportMs, baseline: { what: 'a copy of the same bytes + fsync', ms: copyMs } }),
+    figure({ what: 'verify the bundle offline', ms: verifyMs, baseline: { what: 'SHA-256 of the same bytes', ms: hashMs } }),
+  ]);
 } finally {
   rmSync(root, { recursive: true, force: true });
 }

@@ -16,6 +16,7 @@ import { buildManifest, type BundleFile } from '../core/export/manifest.js';
 import { writeBundle } from '../core/export/writeBundle.js';
 import { recordInput, scriptInput } from '../test/integration/documents/rehearsal.js';
 import { pseudoRandom } from '../test/integration/export/fixture.js';
+import { figure, printFigures } from './lib/figures.js';
 
 const STEPS = 300;
 const RUNS = 3;
@@ -86,12 +87,11 @@ try {
   });
   const bytes = files.reduce((n, f) => n + (f.bytes as Uint8Array).length, 0);
 
-  const line = (what: string, ms: number, base: number, baseName: string) =>
-    console.log(`${what.padEnd(34)} ${ms.toFixed(0).padStart(6)} ms   ${baseName.padEnd(38)} ${base.toFixed(0).padStart(6)} ms   ratio ${(ms / base).toFixed(1)}x`);
-  console.log(`${STEPS}-step ceremony, median of ${RUNS} runs; script ${scriptPdf.length} bytes, record ${recordPdf.length} bytes`);
-  line('render script PDF', scriptMs, plainScriptMs, 'baseline: pdfkit, same text, no layout');
-  line('render record PDF', recordMs, plainRecordMs, 'baseline: pdfkit, same text, no layout');
-  line(`export bundle (${(bytes / 1e6).toFixed(1)} MB, verified)`, exportMs, plainMs, 'baseline: writeFileSync + fsync');
+  printFigures(`documents bench: ${STEPS}-step ceremony, median of ${RUNS} runs; script ${scriptPdf.length} bytes, record ${recordPdf.length} bytes`, [
+    figure({ what: 'render the script PDF', ms: scriptMs, baseline: { what: 'pdfkit, the same text, no layout', ms: plainScriptMs } }),
+    figure({ what: 'render the record PDF', ms: recordMs, baseline: { what: 'pdfkit, the same text, no layout', ms: plainRecordMs } }),
+    figure({ what: `export the bundle (${(bytes / 1e6).toFixed(1)} MB, verified)`, ms: exportMs, baseline: { what: 'writeFileSync + fsync of the same files', ms: plainMs } }),
+  ]);
 } finally {
   rmSync(root, { recursive: true, force: true });
 }

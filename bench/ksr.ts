@@ -1,15 +1,17 @@
 /**
- * How far `ksr check` and `ksr sign` are from the physical limit: the wall time of each, for the
- * 9-bundle 2018 Q1 KSR and an RSA-2048 KSK in SoftHSM2, against the bare HSM signatures they need
- * (9 C_Sign calls through pkcs11js), measured in the same run. Run: node dist/bench/ksr.js
+ * How far `ksr check` and `ksr sign` are from the physical limit, for the 9-bundle 2018 Q1 KSR and
+ * an RSA-2048 KSK in SoftHSM2, each against a baseline measured in the same run:
+ * - in this process, the app's HSM port, checkKsr and signKsr against 9 bare C_Sign calls;
+ * - as a command line, `ksk-ceremony ksr sign` (a process each time) against a bare process that
+ *   does the same signing operations over pkcs11js (bench/lib/bareSign.ts): IANA's ksrsigner, the
+ *   issue's reference, cannot be installed here (no PyPI).
+ * Run: node dist/bench/ksr.js
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { createPrivateKey } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createPublicKey } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pkcs11js from 'pkcs11js';
 import { checkKsr, checkSignedSkr, failuresOf } from '../core/dnssec/checks.js';
 import { parseKsr, parseSkr } from '../core/dnssec/ksrParse.js';
 import { skrToXml } from '../core/dnssec/ksrWrite.js';
@@ -17,70 +19,28 @@ import { definePolicy, kskKeyFromHsm, rootKskPolicy, uniformSchema } from '../co
 import { rrsigSignedData } from '../core/dnssec/rrsig.js';
 import { signKsr } from '../core/dnssec/sign.js';
 import { openSession } from '../native/index.js';
+import { BENCH_PIN as PIN, benchToken, SOFTHSM_MODULE as MODULE, withBareSigner } from './lib/bareHsm.js';
+import { figure, medianMs as median, printFigures } from './lib/figures.js';
+import { alternate, timeNodeProcess } from './lib/process.js';
 
-const MODULE = '/usr/lib/softhsm/libsofthsm2.so';
-const PIN = '1234';
 const ROUNDS = 20;
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const data = path.join(root, '..', 'shared', 'data');
 const ksrFile = path.join(data, 'ksr', 'ksr-root-2018-q1-0-d_to_e.xml');
 const cli = path.join(root, 'dist', 'core', 'cli', 'main.js');
-
-async function median(rounds: number, fn: () => unknown): Promise<number> {
-  const times: number[] = [];
-  for (let i = 0; i < rounds; i++) {
-    const start = process.hrtime.bigint();
-    await fn();
-    times.push(Number(process.hrtime.bigint() - start) / 1e6);
-  }
-  return times.sort((a, b) => a - b)[Math.floor(times.length / 2)] as number;
-}
+const bareSign = path.join(root, 'dist', 'bench', 'lib', 'bareSign.js');
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'ksk-bench-ksr-'));
 try {
-  // A token of its own, with the shared test key as RSA1 (the golden SKR's KSK).
-  const conf = path.join(dir, 'softhsm2.conf');
-  mkdirSync(path.join(dir, 'tokens'));
-  writeFileSync(conf, `directories.tokendir = ${path.join(dir, 'tokens')}\nobjectstore.backend = file\nlog.level = ERROR\n`);
-  const env = { ...process.env, SOFTHSM2_CONF: conf };
-  process.env.SOFTHSM2_CONF = conf;
-  execFileSync('softhsm2-util', ['--init-token', '--free', '--label', 'BENCH', '--so-pin', PIN, '--pin', PIN], { env, stdio: 'pipe' });
-  const pkcs8 = path.join(dir, 'rsa1.p8.pem');
-  writeFileSync(pkcs8, createPrivateKey(readFileSync(path.join(data, 'keys', 'rsa-2048-1.pem'), 'utf8')).export({ type: 'pkcs8', format: 'pem' }));
-  execFileSync('softhsm2-util', ['--import', pkcs8, '--token', 'BENCH', '--label', 'RSA1', '--id', '01', '--pin', PIN], { env, stdio: 'pipe' });
+  const { conf, env, pkcs8 } = benchToken(dir, data);
 
   // What the 9 signatures sign: the RRSIG data of each bundle of the golden SKR.
   const golden = parseSkr(readFileSync(path.join(data, 'golden', 'skr-ksr-root-2018-q1-0-d_to_e-signed-by-rsa-2048-1.xml')));
   const blobs = golden.bundles.map((b) => rrsigSignedData(b.signatures[0] as (typeof b.signatures)[number], '.', b.keys));
 
-  // Baseline: 9 bare C_Sign calls in this thread, while the app's module host has the module unloaded
-  // (one process may initialise SoftHSM2 once); measured before and after the app, the faster kept.
-  const bareSignatures = async () => {
-    const p11 = new pkcs11js.PKCS11();
-    p11.load(MODULE);
-    p11.C_Initialize();
-    try {
-      const slot = p11.C_GetSlotList(true).find((s) => p11.C_GetTokenInfo(s).label.trim() === 'BENCH') as Buffer;
-      const raw = p11.C_OpenSession(slot, pkcs11js.CKF_SERIAL_SESSION | pkcs11js.CKF_RW_SESSION);
-      p11.C_Login(raw, pkcs11js.CKU_USER, PIN);
-      p11.C_FindObjectsInit(raw, [
-        { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_PRIVATE_KEY },
-        { type: pkcs11js.CKA_LABEL, value: 'RSA1' },
-      ]);
-      const privateKey = p11.C_FindObjects(raw, 1)[0] as Buffer;
-      p11.C_FindObjectsFinal(raw);
-      const out = Buffer.alloc(512);
-      return await median(ROUNDS, () => {
-        for (const blob of blobs) {
-          p11.C_SignInit(raw, { mechanism: pkcs11js.CKM_SHA256_RSA_PKCS }, privateKey);
-          p11.C_Sign(raw, blob, out);
-        }
-      });
-    } finally {
-      p11.C_Finalize();
-      p11.close();
-    }
-  };
+  // Baseline: 9 bare C_Sign calls in this thread, while the app's module host has the module unloaded;
+  // measured before and after the app, the faster kept.
+  const bareSignatures = () => withBareSigner(conf, (sign) => median(ROUNDS, () => blobs.forEach((blob) => sign(blob))));
   const bareBefore = await bareSignatures();
 
   const session = await openSession({ modulePath: MODULE, tokenLabel: 'BENCH', pin: PIN, env: { SOFTHSM2_CONF: conf } });
@@ -119,26 +79,40 @@ try {
         `ksk_policy:\n  publish_safety: P10D\n  retire_safety: P10D\n  max_signature_validity: P21D\n  min_signature_validity: P21D\n  max_validity_overlap: P16D\n  min_validity_overlap: P9D\n` +
         `schemas:\n  normal:\n${Array.from({ length: 9 }, (_, i) => `    ${i + 1}: {publish: ksk, sign: ksk}\n`).join('')}`,
     );
-    const run = (args: string[]) => {
-      const r = spawnSync(process.execPath, [cli, ...args], { env, encoding: 'utf8' });
-      if (r.status !== 0) throw new Error(`ksk-ceremony ${args.join(' ')}: ${r.stderr}`);
-    };
-    const cliRounds = 5;
-    const cliHash = await median(cliRounds, () => run(['hash', ksrFile]));
-    const cliCheck = await median(cliRounds, () => run(['ksr', 'check', ksrFile, '--policy', policyFile, '--now', '2017-12-01']));
+    const publicKeyFile = path.join(dir, 'rsa1.pub.pem');
+    writeFileSync(publicKeyFile, createPublicKey(readFileSync(pkcs8, 'utf8')).export({ type: 'spki', format: 'pem' }));
+    const blobsFile = path.join(dir, 'blobs.json');
+    writeFileSync(blobsFile, JSON.stringify(blobs.map((b) => Buffer.from(b).toString('hex'))));
+    const cliRounds = 9;
     let n = 0;
-    const cliSign = await median(cliRounds, () => run(['ksr', 'sign', ksrFile, '--policy', policyFile, '--out', path.join(dir, `skr-${n++}.xml`), '--now', '2017-12-01', '--yes']));
+    const cliRuns = alternate(cliRounds, {
+      bare: () => timeNodeProcess([bareSign, MODULE, 'BENCH', PIN, 'RSA1', publicKeyFile, blobsFile], env),
+      check: () => timeNodeProcess([cli, 'ksr', 'check', ksrFile, '--policy', policyFile, '--now', '2017-12-01'], env),
+      sign: () => timeNodeProcess([cli, 'ksr', 'sign', ksrFile, '--policy', policyFile, '--out', path.join(dir, `skr-${n++}.xml`), '--now', '2017-12-01', '--yes'], env),
+    });
+    if (readFileSync(path.join(dir, 'skr-0.xml'), 'utf8') !== xml) throw new Error('the command line did not write the golden SKR');
+    const peak = (r: { peakMb: number | null }) => (r.peakMb !== null ? { peakMb: r.peakMb } : {});
 
-    const ms = (v: number) => `${v.toFixed(1).padStart(7)} ms`;
-    const times = (v: number) => `${(v / bare).toFixed(1)}× the bare signatures`;
-    console.log(`ksr bench: 2018 Q1 KSR (9 bundles), RSA-2048 KSK in SoftHSM2, median of ${ROUNDS} (command line: ${cliRounds})`);
-    console.log(`  baseline: 9 bare C_Sign (pkcs11js)          ${ms(bare)}   (the physical limit on this machine)`);
-    console.log(`  9 signatures through the HSM port           ${ms(port)}   ${times(port)} (worker thread + software verification)`);
-    console.log(`  checkKsr: parse + every check (with HSM)    ${ms(check)}   ${times(check)}`);
-    console.log(`  signKsr: 9 signatures + SKR-VERIFY + XML    ${ms(sign)}   ${times(sign)}`);
-    console.log(`  ksk-ceremony hash (process start baseline)  ${ms(cliHash)}`);
-    console.log(`  ksk-ceremony ksr check (wall)               ${ms(cliCheck)}   ${times(cliCheck)}`);
-    console.log(`  ksk-ceremony ksr sign --yes (wall)          ${ms(cliSign)}   ${times(cliSign)}`);
+    const bareSigns = { what: '9 bare C_Sign (pkcs11js), the physical limit', ms: bare };
+    printFigures(`ksr bench: 2018 Q1 KSR (9 bundles), RSA-2048 KSK in SoftHSM2; in process median of ${ROUNDS}, command line median of ${cliRounds} alternating`, [
+      figure({ what: '9 signatures through the HSM port (worker thread + software verification)', ms: port, baseline: bareSigns }),
+      figure({ what: 'checkKsr: parse + every check (with HSM)', ms: check, baseline: bareSigns }),
+      figure({ what: 'signKsr: 9 signatures + SKR-VERIFY + XML', ms: sign, baseline: bareSigns }),
+      figure({
+        what: '`ksk-ceremony ksr sign --yes` (process, every check, re-verification, atomic write)',
+        ms: cliRuns.sign.ms,
+        baseline: { what: 'a bare process doing the same 9 signatures and their verification over pkcs11js', ms: cliRuns.bare.ms },
+        goal: { maxRatio: 1.5, maxMb: 60 },
+        ...peak(cliRuns.sign),
+        note: cliRuns.bare.peakMb !== null ? `bare process ${cliRuns.bare.peakMb.toFixed(0)} MB peak` : undefined,
+      }),
+      figure({
+        what: '`ksk-ceremony ksr check` (process, every check, with HSM)',
+        ms: cliRuns.check.ms,
+        baseline: { what: 'the same bare signing process', ms: cliRuns.bare.ms },
+        ...peak(cliRuns.check),
+      }),
+    ]);
   } finally {
     await session.close();
   }

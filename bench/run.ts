@@ -1,61 +1,77 @@
-import { spawnSync } from 'node:child_process';
-import { readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { appInfo } from '../core/appInfo.js';
+import { parseArgs } from 'node:util';
+import { FIGURE_LINE, type Figure } from './lib/figures.js';
+import { performanceDoc, type GatheredFigure } from './lib/performanceDoc.js';
 
 /**
- * `npm run bench [name...]`: runs each benchmark in its own process, one after the other.
- * `--markdown FILE` also writes what they printed as a Markdown page (`npm run bench:doc` writes
- * docs/performance.md), so the figures in the documentation are the ones a run produced, with the
- * machine and the date, never typed in by hand.
+ * `npm run bench [-- [--repeat N] [--write-docs] name...]`: runs each benchmark in its own process,
+ * one after the other, N times (default 1), prints what each prints and then every figure with its
+ * baseline and ratio (the repeat with the median ratio). With --write-docs it writes those figures
+ * to docs/performance.md, so that the published table is always what a run printed.
  */
+const { values, positionals } = parseArgs({ options: { repeat: { type: 'string', default: '1' }, 'write-docs': { type: 'boolean', default: false } }, allowPositionals: true });
+const repeats = Math.max(1, Number(values.repeat));
 const dir = path.dirname(fileURLToPath(import.meta.url));
-const args = process.argv.slice(2);
-const at = args.indexOf('--markdown');
-const markdown = at >= 0 ? args[at + 1] : undefined;
-if (at >= 0 && !markdown) {
-  process.stderr.write('usage: node dist/bench/run.js [--markdown FILE] [name...]\n');
-  process.exit(2);
-}
-const wanted = args.filter((_, i) => at < 0 || (i !== at && i !== at + 1));
+const root = path.resolve(dir, '..', '..');
 const benches = readdirSync(dir)
   .filter((f) => f.endsWith('.js') && f !== 'run.js')
-  .filter((f) => wanted.length === 0 || wanted.some((w) => f.startsWith(w)))
+  .filter((f) => positionals.length === 0 || positionals.some((w) => f.startsWith(w)))
   .sort();
 
-let failed = 0;
-const sections: string[] = [];
-for (const file of benches) {
-  const name = `bench/${file.replace(/\.js$/, '.ts')}`;
-  process.stdout.write(`\n=== ${name}\n`);
-  const started = Date.now();
-  const result = spawnSync(process.execPath, [path.join(dir, file)], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  process.stdout.write(result.stdout ?? '');
-  if (result.status !== 0) failed++;
-  const took = ((Date.now() - started) / 1000).toFixed(0);
-  sections.push(`## ${name}\n\n${result.status === 0 ? `Ran in ${took} s.` : `**Failed** (exit ${result.status ?? result.signal}) after ${took} s.`}\n\n\`\`\`text\n${(result.stdout ?? '').trim()}\n\`\`\`\n`);
+/** Runs one bench, echoing its lines except the figure lines, which it returns. */
+function runBench(file: string): Promise<{ ok: boolean; figures: Figure[] }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(dir, file)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const figures: Figure[] = [];
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      if (line.startsWith(FIGURE_LINE)) figures.push(JSON.parse(line.slice(FIGURE_LINE.length)) as Figure);
+      else process.stdout.write(`${line}\n`);
+    });
+    child.on('close', (code) => resolve({ ok: code === 0, figures }));
+  });
 }
 
-if (markdown) {
-  const cpus = os.cpus();
-  const page = [
-    '# Performance',
-    '',
-    `Written by \`npm run bench:doc\` (bench/run.ts) on ${new Date().toISOString().slice(0, 10)}: ${appInfo.name} ${appInfo.version}, Node ${process.versions.node},`,
-    `${cpus.length} × ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, load average ${os.loadavg()[0]?.toFixed(1)} when it started.`,
-    'Do not edit by hand: run it again.',
-    '',
-    'Every benchmark times the app against a baseline measured in the same run (the same work done by',
-    'the bare library: SQLite inserts, SHA-256, raw PKCS#11 calls, a plain copy), so a ratio says what',
-    'the app adds and stays meaningful on a busy machine where the absolute figures do not.',
-    '',
-    ...sections,
-  ].join('\n');
-  const temporary = `${markdown}.partial`;
-  writeFileSync(temporary, page);
-  renameSync(temporary, markdown);
-  process.stdout.write(`\nwrote ${markdown}\n`);
+const startedAt = new Date().toISOString();
+const loadBefore = os.loadavg();
+const runs = new Map<string, { bench: string; figures: Figure[] }[]>();
+const failed = new Set<string>();
+for (let repeat = 1; repeat <= repeats; repeat++) {
+  for (const file of benches) {
+    const bench = file.replace(/\.js$/, '');
+    process.stdout.write(`\n=== bench/${bench}.ts${repeats > 1 ? ` (run ${repeat} of ${repeats})` : ''}\n`);
+    const result = await runBench(file);
+    if (!result.ok) failed.add(bench);
+    runs.set(bench, [...(runs.get(bench) ?? []), { bench, figures: result.figures }]);
+  }
 }
-process.exitCode = failed === 0 ? 0 : 1;
+
+/** Each figure (by bench, what and baseline) across repeats: the run with the median ratio. */
+const gathered: GatheredFigure[] = [];
+for (const [bench, benchRuns] of runs) {
+  const keys = [...new Set(benchRuns.flatMap((r) => r.figures.map((f) => `${f.what}\u0000${f.baseline.what}`)))];
+  for (const key of keys) {
+    const all = benchRuns.flatMap((r) => r.figures.filter((f) => `${f.what}\u0000${f.baseline.what}` === key));
+    const sorted = [...all].sort((a, b) => a.ratio - b.ratio);
+    const middle = sorted[Math.floor(sorted.length / 2)] as Figure;
+    gathered.push({ ...middle, bench, ratios: all.map((f) => f.ratio) });
+  }
+}
+
+process.stdout.write(`\n=== every figure, with its baseline from the same run${repeats > 1 ? ` (median of ${repeats} runs)` : ''}\n`);
+for (const f of gathered) {
+  const goal = f.met === null ? '' : `  [goal ${f.goal}: ${f.met ? 'met' : 'NOT MET'}]`;
+  process.stdout.write(`${f.bench.padEnd(12)} ${f.what}: ${f.value}  vs  ${f.baseline.what}: ${f.baseline.value}  ->  ${f.ratio.toFixed(2)}×${goal}\n`);
+}
+if (failed.size > 0) process.stdout.write(`failed: ${[...failed].join(', ')}\n`);
+
+if (values['write-docs']) {
+  const file = path.join(root, 'docs', 'performance.md');
+  writeFileSync(file, performanceDoc({ startedAt, finishedAt: new Date().toISOString(), repeats, loadBefore, loadAfter: os.loadavg(), failed: [...failed], figures: gathered }));
+  process.stdout.write(`wrote ${path.relative(root, file)}\n`);
+}
+process.exitCode = failed.size === 0 ? 0 : 1;

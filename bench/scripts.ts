@@ -5,6 +5,7 @@ import { canonicalScript, scriptHash } from '../core/ceremony/hash.js';
 import { loadScript } from '../core/ceremony/load.js';
 import { loadTemplate, templateIds } from '../core/ceremony/templates.js';
 import { resourcePath } from '../core/resources.js';
+import { figure, printFigures } from './lib/figures.js';
 
 /**
  * What it costs to load a ceremony script completely (parse, resolve the shared parts, validate every
@@ -34,10 +35,11 @@ const templates = rate(() => texts.forEach((t, i) => loadScript(t, ids[i])));
 const fromLog = rate(() => resolved.forEach((t, i) => loadScript(t, ids[i])));
 const hashing = rate(() => scripts.forEach((s) => scriptHash(s)));
 
-const per = (r: { perSecond: number }) => (1000 / (r.perSecond * ids.length)).toFixed(3);
+const per = (r: { perSecond: number }) => 1000 / (r.perSecond * ids.length);
 const bytes = scripts.reduce((n, s) => n + canonicalScript(s).length, 0) / scripts.length;
-console.log(`${ids.length} templates, ${Math.round(bytes)} bytes of canonical JSON on average`);
-console.log(`baseline  YAML parse only (template text)         ${per(baseline)} ms/script`);
-console.log(`load      template: resolve parts, validate, ...   ${per(templates)} ms/script  ${(baseline.perSecond / templates.perSecond).toFixed(1)}x the baseline`);
-console.log(`reload    resolved script as stored in the log     ${per(fromLog)} ms/script  ${(baseline.perSecond / fromLog.perSecond).toFixed(1)}x the baseline`);
-console.log(`hash      canonical JSON + SHA-256                 ${per(hashing)} ms/script  ${(baseline.perSecond / hashing.perSecond).toFixed(2)}x the baseline`);
+const yamlOnly = { what: 'YAML parse only of the template text', ms: per(baseline) };
+printFigures(`scripts bench: ${ids.length} templates, ${Math.round(bytes)} bytes of canonical JSON on average, time per script`, [
+  figure({ what: 'load a template: resolve parts, validate', ms: per(templates), baseline: yamlOnly }),
+  figure({ what: 'reload a resolved script as stored in the log', ms: per(fromLog), baseline: yamlOnly }),
+  figure({ what: 'hash a script: canonical JSON + SHA-256', ms: per(hashing), baseline: yamlOnly }),
+]);

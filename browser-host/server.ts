@@ -4,6 +4,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type WebSocket } from 'ws';
+import type { Envelope } from '../core/contract/envelope.js';
+import { messageOf } from '../core/errors.js';
 import type { BackendOptions } from '../core/service/backend.js';
 import { BackendClient } from '../core/service/client.js';
 import { contentTypeOf, resolveRendererFile } from '../core/service/rendererFiles.js';
@@ -27,7 +29,6 @@ export interface BrowserHost {
   readonly url: string;
   readonly origin: string;
   readonly token: string;
-  readonly backend: BackendClient;
   close(): Promise<void>;
 }
 
@@ -84,7 +85,13 @@ async function serveStatic(rendererDir: string, req: IncomingMessage, res: Serve
 
 export async function startBrowserHost(options: BrowserHostOptions): Promise<BrowserHost> {
   const rendererDir = options.rendererDir ?? defaultRendererDir;
-  const backend = await BackendClient.start({ ...options, confineFilesTo: [...(options.confineFilesTo ?? []), ...namedFolders()] });
+  // The backend's thread starts while the page loads: the page's first calls wait for it here,
+  // instead of the address being given out only once it is ready.
+  const backend: Promise<BackendClient | string> = BackendClient.start({ ...options, confineFilesTo: [...(options.confineFilesTo ?? []), ...namedFolders()] }).catch((e: unknown) => `The ceremony backend could not start: ${messageOf(e)}`);
+  const call = async (channel: string, request: unknown): Promise<Envelope<unknown>> => {
+    const ready = await backend;
+    return typeof ready === 'string' ? { ok: false, error: { code: 'INTERNAL', message: ready } } : ready.call(channel, request);
+  };
   const token = randomBytes(24).toString('base64url');
   const session = randomBytes(24).toString('base64url');
   let hosts = new Set<string>();
@@ -128,14 +135,18 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
         }
         if (typeof message.id !== 'number') return;
         const id = message.id;
-        void backend.call(String(message.channel), message.request).then((envelope) => ws.send(JSON.stringify({ id, envelope })));
+        void call(String(message.channel), message.request).then((envelope) => ws.send(JSON.stringify({ id, envelope })));
       });
     });
   });
-  const stopEvents = backend.onEvent((event) => {
-    const text = JSON.stringify({ event });
-    for (const ws of clients) ws.send(text);
-  });
+  const stopEvents = backend.then((ready) =>
+    typeof ready === 'string'
+      ? () => undefined
+      : ready.onEvent((event) => {
+          const text = JSON.stringify({ event });
+          for (const ws of clients) ws.send(text);
+        }),
+  );
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -150,13 +161,13 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     url: `${origin}/?token=${token}`,
     origin,
     token,
-    backend,
     async close() {
-      stopEvents();
+      (await stopEvents)();
       for (const ws of clients) ws.terminate();
       sockets.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await backend.close();
+      const ready = await backend;
+      if (typeof ready !== 'string') await ready.close();
     },
   };
 }

@@ -43,6 +43,15 @@ export async function describeModule(options: ModuleOptions): Promise<ModuleDesc
   }
 }
 
+/**
+ * Keeps the module loaded until the returned function is called, so that a describeModule and the
+ * sessions opened after it share one module host instead of each starting (and initialising) its own.
+ */
+export async function holdModule(options: ModuleOptions): Promise<() => Promise<void>> {
+  const host = await acquireHost(options.modulePath, options.env);
+  return () => releaseHost(host);
+}
+
 /** Initialises a fresh token of the module with a label and both PINs (never one that exists). */
 export async function initializeToken(options: ModuleOptions & { label: string; soPin: string; userPin: string }): Promise<TokenDescription> {
   const host = await acquireHost(options.modulePath, options.env);

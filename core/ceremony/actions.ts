@@ -67,6 +67,7 @@ export const algorithmChoiceSchema = z.strictObject({ algorithm: z.enum(algorith
     ctx.addIssue({ code: 'custom', path: ['size'], message: `${value.algorithm} keys are always ${fixed} bits` });
   }
 });
+export type AlgorithmChoice = z.output<typeof algorithmChoiceSchema>;
 
 const signInputs = {
   /** The HSM that holds the signing key. */

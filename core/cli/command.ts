@@ -19,6 +19,19 @@ export interface Command {
   run(argv: string[], io: Io): Promise<ExitCodeNumber>;
 }
 
+/**
+ * A command as the registry lists it: what finding it by argv and listing it in help need, and how
+ * to load the rest. Loading is deferred so that one command's start does not pay for every module.
+ */
+export interface CommandEntry extends Pick<Command, 'path' | 'summary'> {
+  load(): Promise<CommandImpl>;
+}
+
+/** What a command's module exports: its usage and its run, which sees the whole command as `this`. */
+export interface CommandImpl extends Pick<Command, 'usage'> {
+  run(this: Command, argv: string[], io: Io): Promise<ExitCodeNumber>;
+}
+
 type Options = NonNullable<ParseArgsConfig['options']>;
 
 /** Options every command understands. */

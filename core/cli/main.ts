@@ -3,17 +3,17 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { appInfo } from '../appInfo.js';
 import { isKskError, messageOf } from '../errors.js';
-import type { Command, Io } from './command.js';
+import type { Command, CommandEntry, Io } from './command.js';
 import { commands } from './commands/index.js';
 import { ExitCode, exitCodeFor, type ExitCodeNumber } from './exitCodes.js';
 
-function findCommand(argv: string[]): { command: Command; rest: string[] } | null {
-  let best: Command | null = null;
+function findCommand(argv: string[]): { entry: CommandEntry; rest: string[] } | null {
+  let best: CommandEntry | null = null;
   for (const command of commands) {
     const matches = command.path.every((word, i) => argv[i] === word);
     if (matches && (!best || command.path.length > best.path.length)) best = command;
   }
-  return best ? { command: best, rest: argv.slice(best.path.length) } : null;
+  return best ? { entry: best, rest: argv.slice(best.path.length) } : null;
 }
 
 function help(): string {
@@ -31,7 +31,14 @@ function help(): string {
   ].join('\n');
 }
 
-const commandHelp = (command: Command) => `${command.summary}\nusage: ${command.usage}\n`;
+/** A command's own help; its module is loaded for its usage, which only it knows. */
+async function commandHelp(entry: CommandEntry): Promise<string> {
+  return `${entry.summary}\nusage: ${(await entry.load()).usage}\n`;
+}
+
+async function loaded(entry: CommandEntry): Promise<Command> {
+  return { path: entry.path, summary: entry.summary, ...(await entry.load()) };
+}
 
 /** An error as the caller asked for it: one line of text, or with --json one JSON document; on stderr either way. */
 function reportError(io: Io, json: boolean, error: { code: string; message: string }, exitCode: ExitCodeNumber): ExitCodeNumber {
@@ -56,19 +63,20 @@ export async function runCli(argv: string[], io: Io): Promise<ExitCodeNumber> {
   }
   if (argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
     const asked = argv[0] === 'help' ? findCommand(argv.slice(1)) : null;
-    io.stdout.write(asked ? commandHelp(asked.command) : `${help()}\n`);
+    io.stdout.write(asked ? await commandHelp(asked.entry) : `${help()}\n`);
     return ExitCode.OK;
   }
   const found = findCommand(argv);
   if (!found) {
     return reportError(io, json, { code: 'BAD_REQUEST', message: `unknown command "${argv.slice(0, 2).join(' ')}". Run ksk-ceremony --help for the list.` }, ExitCode.USAGE);
   }
-  if (found.rest.includes('--help') || found.rest.includes('-h')) {
-    io.stdout.write(commandHelp(found.command));
-    return ExitCode.OK;
-  }
   try {
-    return await found.command.run(found.rest, io);
+    const command = await loaded(found.entry);
+    if (found.rest.includes('--help') || found.rest.includes('-h')) {
+      io.stdout.write(await commandHelp(found.entry));
+      return ExitCode.OK;
+    }
+    return await command.run(found.rest, io);
   } catch (e) {
     if (isKskError(e)) return reportError(io, json, { code: e.code, message: e.message }, exitCodeFor(e.code));
     return reportError(io, json, { code: 'INTERNAL', message: `internal error: ${messageOf(e)}` }, ExitCode.INTERNAL);

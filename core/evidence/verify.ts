@@ -292,13 +292,9 @@ function walkCeremony(db: Database.Database, ceremonyId: string): Walk {
         fail('record', `It is an event of ceremony ${doc.ceremonyId}, stored under ${ceremonyId}.`);
         break;
       }
-      const columns = [
-        ['type', row.type, doc.type],
-        ['time', row.time, doc.time],
-        ['previous hash', Buffer.isBuffer(row.prev_hash) ? row.prev_hash.toString('hex') : String(row.prev_hash), doc.prevHash],
-      ].find(([, stored, hashed]) => stored !== hashed);
-      if (columns) {
-        fail('record', `Its ${columns[0]} column says "${columns[1]}" but its hashed record says "${columns[2]}": the row was edited.`);
+      const column = editedColumn(row, doc);
+      if (column) {
+        fail('record', `Its ${column[0]} column says "${column[1]}" but its hashed record says "${column[2]}": the row was edited.`);
         break;
       }
       if (doc.prevHash !== prevHash) {
@@ -327,6 +323,14 @@ function walkCeremony(db: Database.Database, ceremonyId: string): Walk {
     report(walk, f.check, firstBad, message);
   }
   return walk;
+}
+
+/** The first indexed column that differs from the hashed record: its name, stored and hashed values. */
+function editedColumn(row: Pick<EventRow, 'type' | 'time' | 'prev_hash'>, doc: EventDocument): [string, string, string] | null {
+  if (row.type !== doc.type) return ['type', String(row.type), doc.type];
+  if (row.time !== doc.time) return ['time', String(row.time), doc.time];
+  const stored = Buffer.isBuffer(row.prev_hash) ? row.prev_hash.toString('hex') : String(row.prev_hash);
+  return stored === doc.prevHash ? null : ['previous hash', stored, doc.prevHash];
 }
 
 /**

@@ -1,11 +1,12 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { KskError } from '../errors.js';
 import { fileKind, requireRegularFile } from '../system/inputFiles.js';
 
+/** One-shot: the log verifier hashes every event, and this skips building a Hash object each time. */
 export function sha256(data: Uint8Array | string): Buffer {
-  return createHash('sha256').update(data).digest();
+  return hash('sha256', data, 'buffer');
 }
 
 export function sha256Hex(data: Uint8Array | string): string {

@@ -9,9 +9,6 @@ import type { Workspace } from './workspace.js';
  * What the room chose once and the app remembers for the workspace (not for a ceremony: nothing
  * here is evidence): where documents are printed. A small JSON file in the workspace folder.
  */
-/** Where documents are printed: a CUPS printer, or a PDF in a folder (a stick) when the room has none. */
-export type PrintDestination = z.infer<typeof printDestinationSchema>;
-
 const settingsSchema = z.object({ print: printDestinationSchema.optional() });
 type Settings = z.infer<typeof settingsSchema>;
 

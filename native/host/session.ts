@@ -9,7 +9,7 @@ import type { DestroyEvidence, GeneratedKsk, GenerateKskOptions, HsmIdentity, Hs
 import { CK } from '../ck.js';
 import { generateKsk, type OperationContext } from './keygen.js';
 import { findKeyPair, findObjects, labelsWithId, listKeyPairs, objectsLabelled, readAttributes, readKeyAttributes, type KeyPairObjects } from './objects.js';
-import { backupKey, restoreKey } from './backup.js';
+import type * as backup from './backup.js';
 import { call, ckrError, describeModule, describeSlot, describeToken, findTokenSlot, readProfile, type Handle, type P11 } from './pkcs11.js';
 import { signAndVerify } from './sign.js';
 
@@ -255,14 +255,16 @@ export class TokenSession {
     };
   }
 
-  backupKey(args: Parameters<typeof backupKey>[1]): ReturnType<typeof backupKey> {
+  // Backup and restore load their module (the backup format's schema, key wrapping) on first use:
+  // most sessions only sign, and the module host starts faster without it.
+  async backupKey(args: Parameters<typeof backup.backupKey>[1]): ReturnType<typeof backup.backupKey> {
     this.keys.clear();
-    return backupKey(this, args);
+    return (await import('./backup.js')).backupKey(this, args);
   }
 
-  restoreKey(args: Parameters<typeof restoreKey>[1]): Promise<RestoredKey> {
+  async restoreKey(args: Parameters<typeof backup.restoreKey>[1]): Promise<RestoredKey> {
     this.keys.clear();
-    return restoreKey(this, args);
+    return (await import('./backup.js')).restoreKey(this, args);
   }
 
   /**

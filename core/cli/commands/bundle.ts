@@ -4,14 +4,12 @@ import { parseAuditKeyPin } from '../../evidence/auditKey.js';
 import { verifyBundle, type BundleVerdict } from '../../export/bundle/verify.js';
 import { findRemovableMedia } from '../../export/media.js';
 import { formatBytes } from '../../export/size.js';
-import { output, parseCommandArgs, requireString, UsageError, workspaceOption, type Command } from '../command.js';
+import { output, parseCommandArgs, requireString, UsageError, workspaceOption, type CommandImpl } from '../command.js';
 import { ExitCode } from '../exitCodes.js';
 
 const words = (w: readonly string[]) => [w.slice(0, 8), w.slice(8, 16), w.slice(16, 24), w.slice(24)].map((line) => `    ${line.join(' ')}`);
 
-export const bundleExportCommand: Command = {
-  path: ['bundle', 'export'],
-  summary: "write a ceremony's bundle for auditors (log snapshot, PDFs, artifacts, manifest) to a USB stick or folder, verified before it is named",
+export const bundleExportCommand: CommandImpl = {
   usage: 'ksk-ceremony bundle export --ceremony ID --to DIR [--workspace DIR] [--recording-start ISO] [--replace] [--json]',
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(argv, { ceremony: { type: 'string' }, to: { type: 'string' }, 'recording-start': { type: 'string' }, replace: { type: 'boolean', default: false } }, this);
@@ -49,9 +47,7 @@ function describeVerdict(v: BundleVerdict): string {
   return lines.join('\n');
 }
 
-export const bundleVerifyCommand: Command = {
-  path: ['bundle', 'verify'],
-  summary: 'verify an exported bundle offline: manifest, hash chain, artifacts, seal, SKR signatures, PDFs; prints the log head in PGP words',
+export const bundleVerifyCommand: CommandImpl = {
   usage: 'ksk-ceremony bundle verify DIR [--audit-key FINGERPRINT|FILE] [--allow-unsealed] [--json]   (exit 0 valid, 1 tampered, 3 not a bundle)',
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(argv, { 'allow-unsealed': { type: 'boolean', default: false }, 'audit-key': { type: 'string' } }, this);
@@ -63,9 +59,7 @@ export const bundleVerifyCommand: Command = {
   },
 };
 
-export const bundleMediaCommand: Command = {
-  path: ['bundle', 'media'],
-  summary: 'list the removable media mounted now (under /media and /run/media), with free space',
+export const bundleMediaCommand: CommandImpl = {
   usage: 'ksk-ceremony bundle media [--json]',
   async run(argv, io) {
     const { values } = parseCommandArgs(argv, {}, this);

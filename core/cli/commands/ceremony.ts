@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { CeremonyState, ObligationView } from '../../contract/ceremonyState.js';
 import { Backend } from '../../service/backend.js';
-import { output, parseCommandArgs, UsageError, workspaceOption, type Command } from '../command.js';
+import { output, parseCommandArgs, UsageError, workspaceOption, type CommandImpl } from '../command.js';
 import { ExitCode } from '../exitCodes.js';
 import { KskError } from '../../errors.js';
 
@@ -75,9 +75,7 @@ export function describeCeremony(s: CeremonyState): string {
   return lines.join('\n');
 }
 
-export const ceremonyListCommand: Command = {
-  path: ['ceremony', 'list'],
-  summary: 'the ceremonies of a workspace: procedure, status, steps done, log head',
+export const ceremonyListCommand: CommandImpl = {
   usage: 'ksk-ceremony ceremony list --workspace DIR [--json]',
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(argv, {}, this);
@@ -101,9 +99,7 @@ export const ceremonyListCommand: Command = {
   },
 };
 
-export const ceremonyShowCommand: Command = {
-  path: ['ceremony', 'show'],
-  summary: 'one ceremony as its log records it: every step with its time, performer and initials, exceptions, attestations',
+export const ceremonyShowCommand: CommandImpl = {
   usage: 'ksk-ceremony ceremony show CEREMONY-ID --workspace DIR [--json]',
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(argv, {}, this);

@@ -9,7 +9,7 @@ import { requireUtc } from '../../documents/text.js';
 import { KskError } from '../../errors.js';
 import { toPgpWords } from '../../hash/pgpWords.js';
 import { parseShareText } from '../../hsm/shares.js';
-import { output, parseCommandArgs, requireString, UsageError, workspaceOption, type Command } from '../command.js';
+import { output, parseCommandArgs, requireString, UsageError, workspaceOption, type CommandImpl } from '../command.js';
 import { ExitCode } from '../exitCodes.js';
 
 const usage = [
@@ -96,9 +96,7 @@ async function fromLog(kind: CeremonyDocumentKind, values: Values, workspace: st
   return withWorkspaceLog(workspace, (store) => renderCeremonyDocument(store, ceremonyId, kind, { ...(paper ? { paper } : {}), letters, shares }));
 }
 
-export const documentCommand: Command = {
-  path: ['document'],
-  summary: 'render a printed document of a ceremony from its log (script, record, letters, share sheets, trust anchor) to a PDF',
+export const documentCommand: CommandImpl = {
   usage,
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(argv, options, this);

@@ -1,11 +1,9 @@
 import { describeHash } from '../../hash/match.js';
 import { sha256File } from '../../hash/sha256.js';
-import { output, parseCommandArgs, UsageError, type Command } from '../command.js';
+import { output, parseCommandArgs, UsageError, type CommandImpl } from '../command.js';
 import { ExitCode } from '../exitCodes.js';
 
-export const hashCommand: Command = {
-  path: ['hash'],
-  summary: 'SHA-256 of a file in hex and as PGP words, as read aloud in a ceremony',
+export const hashCommand: CommandImpl = {
   usage: 'ksk-ceremony hash FILE [--json]',
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(argv, {}, this);

@@ -5,7 +5,7 @@ import type { ModuleDescription, SlotDescription } from '../../hsm/port.js';
 import { configuredModulePaths, presentModulePaths } from '../../system/hsmModules.js';
 import { workspaceAt } from '../../workspace/workspace.js';
 import { describeModule } from '../../../native/index.js';
-import { output, parseCommandArgs, UsageError, workspaceOption, type Command, type Io } from '../command.js';
+import { output, parseCommandArgs, UsageError, workspaceOption, type CommandImpl, type Io } from '../command.js';
 import { ExitCode } from '../exitCodes.js';
 
 /**
@@ -93,9 +93,7 @@ function moduleLines(m: ModuleDescription): string {
   return [`module ${m.path}: ${m.manufacturer} ${m.description}, library ${m.libraryVersion}, Cryptoki ${m.cryptokiVersion}`, ...slots].join('\n');
 }
 
-export const hsmListCommand: Command = {
-  path: ['hsm', 'list'],
-  summary: 'PKCS#11 modules, their slots and tokens (label, serial, model, manufacturer, firmware, free memory) and what each token can and cannot do',
+export const hsmListCommand: CommandImpl = {
   usage: 'ksk-ceremony hsm list [--module PATH] [--workspace DIR] [--json]',
   async run(argv, io) {
     const { values } = parseCommandArgs(argv, { module: { type: 'string' } }, this);

@@ -2,7 +2,7 @@ import { algorithmNumber } from '../../dnssec/algorithms.js';
 import { HsmError } from '../../hsm/errors.js';
 import type { GeneratedKsk, KeyInventoryEntry, KskAlgorithm } from '../../hsm/port.js';
 import { openSession, type HsmSession } from '../../../native/index.js';
-import { output, parseCommandArgs, requireString, UsageError, workspaceOption, type Command, type Io } from '../command.js';
+import { output, parseCommandArgs, requireString, UsageError, workspaceOption, type Command, type CommandImpl, type Io } from '../command.js';
 import { ExitCode } from '../exitCodes.js';
 import { moduleEnv, readLine, readPin } from './hsm.js';
 
@@ -31,9 +31,7 @@ async function withSession<T>(session: HsmSession, fn: (s: HsmSession) => Promis
 
 const jsonKey = (k: KeyInventoryEntry) => ({ ...k, publicKey: k.publicKey?.toString('base64') ?? null });
 
-export const keyListCommand: Command = {
-  path: ['key', 'list'],
-  summary: 'Keys on a token: label, ID, algorithm, size, key tag, attributes',
+export const keyListCommand: CommandImpl = {
   usage: 'ksk-ceremony key list --module PATH --token LABEL [--pin-env VAR] [--workspace DIR] [--json]',
   async run(argv, io) {
     const { values } = parseCommandArgs(argv, tokenOptions, this);
@@ -67,9 +65,7 @@ function generatedLines(g: GeneratedKsk, tokenLabel: string): string {
   ].join('\n');
 }
 
-export const keyGenerateCommand: Command = {
-  path: ['key', 'generate'],
-  summary: 'Generate a KSK in the HSM; prints label, DNSKEY, key tag and DS (hex and PGP words)',
+export const keyGenerateCommand: CommandImpl = {
   usage: 'ksk-ceremony key generate --module PATH --token LABEL [--pin-env VAR] [--algorithm RSASHA256|ECDSAP256SHA256|ECDSAP384SHA384|ED25519] [--size 2048|3072|4096] [--label LABEL] [--workspace DIR] [--json]',
   async run(argv, io) {
     const { values } = parseCommandArgs(argv, { ...tokenOptions, algorithm: { type: 'string', default: 'RSASHA256' }, size: { type: 'string' }, label: { type: 'string' } }, this);
@@ -89,9 +85,7 @@ export const keyGenerateCommand: Command = {
   },
 };
 
-export const keyDeleteCommand: Command = {
-  path: ['key', 'delete'],
-  summary: 'Destroy a key (both halves) and prove it is gone by searching again',
+export const keyDeleteCommand: CommandImpl = {
   usage: 'ksk-ceremony key delete --module PATH --token LABEL --label LABEL [--pin-env VAR] [--yes] [--workspace DIR] [--json]',
   async run(argv, io) {
     const { values } = parseCommandArgs(argv, { ...tokenOptions, label: { type: 'string' }, yes: { type: 'boolean', default: false } }, this);

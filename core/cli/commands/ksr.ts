@@ -15,9 +15,9 @@ import { KskError } from '../../errors.js';
 import { describeHash, matchHash } from '../../hash/match.js';
 import { sha256 } from '../../hash/sha256.js';
 import type { HsmKey, KeySigner, KskAlgorithm } from '../../hsm/port.js';
-import { describeModule, openSession, type HsmSession } from '../../../native/index.js';
+import { describeModule, holdModule, openSession, type HsmSession } from '../../../native/index.js';
 import { provisionRehearsalToken, rehearsalSessionOptions } from '../../../native/rehearsal.js';
-import { output, parseCommandArgs, requireString, UsageError, workspaceOption, type Command, type Io } from '../command.js';
+import { output, parseCommandArgs, requireString, UsageError, workspaceOption, type CommandImpl, type Io } from '../command.js';
 import { ExitCode } from '../exitCodes.js';
 
 /** Input files are small; anything larger is refused before it is read. */
@@ -103,18 +103,24 @@ export async function openPolicyHsm(policy: SigningPolicy, io: Io): Promise<Poli
   };
   try {
     for (const module of policy.hsm) {
-      const description = await describeModule({ modulePath: module.module, env: module.env });
-      const tokens = description.slots.flatMap((s) => (s.token?.initialized && (module.tokenLabel ?? s.token.label) === s.token.label ? [s.token.label] : []));
-      if (tokens.length === 0) {
-        throw new KskError('HSM_ERROR', `The HSM "${module.name}" (${module.module}) has no initialised token${module.tokenLabel ? ` labelled "${module.tokenLabel}"` : ''}.`);
+      // One module host for the description and the sessions: a second would load and initialise the module again.
+      const release = await holdModule({ modulePath: module.module, env: module.env });
+      try {
+        const description = await describeModule({ modulePath: module.module, env: module.env });
+        const tokens = description.slots.flatMap((s) => (s.token?.initialized && (module.tokenLabel ?? s.token.label) === s.token.label ? [s.token.label] : []));
+        if (tokens.length === 0) {
+          throw new KskError('HSM_ERROR', `The HSM "${module.name}" (${module.module}) has no initialised token${module.tokenLabel ? ` labelled "${module.tokenLabel}"` : ''}.`);
+        }
+        let pin = module.pin;
+        if (pin === undefined) {
+          const typed = await promptLine(io, `PIN for the HSM "${module.name}": `, true);
+          if (typed === null) throw new KskError('CANCELLED', 'No PIN was entered.');
+          pin = typed;
+        }
+        for (const tokenLabel of tokens) sessions.push(await openSession({ modulePath: module.module, env: module.env, tokenLabel, pin }));
+      } finally {
+        await release();
       }
-      let pin = module.pin;
-      if (pin === undefined) {
-        const typed = await promptLine(io, `PIN for the HSM "${module.name}": `, true);
-        if (typed === null) throw new KskError('CANCELLED', 'No PIN was entered.');
-        pin = typed;
-      }
-      for (const tokenLabel of tokens) sessions.push(await openSession({ modulePath: module.module, env: module.env, tokenLabel, pin }));
     }
   } catch (e) {
     await close();
@@ -149,9 +155,7 @@ function fileLines(label: string, f: { file: string; sha256: string; pgpWords: s
   return [`${label}: ${f.file}`, `  SHA-256: ${f.sha256}`, `  words:   ${f.pgpWords.join(' ')}`];
 }
 
-export const ksrCheckCommand: Command = {
-  path: ['ksr', 'check'],
-  summary: 'every policy check on a KSR (and against the previous SKR); exit 0 only when all enabled checks pass',
+export const ksrCheckCommand: CommandImpl = {
   usage: 'ksk-ceremony ksr check KSR [--previous-skr SKR] [--policy ksrsigner.yaml] [--schema NAME] [--now ISO] [--json]',
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(
@@ -187,9 +191,7 @@ export const ksrCheckCommand: Command = {
   },
 };
 
-export const ksrSignCommand: Command = {
-  path: ['ksr', 'sign'],
-  summary: 'check a KSR, sign it in the HSM the policy names, write the SKR atomically',
+export const ksrSignCommand: CommandImpl = {
   usage: 'ksk-ceremony ksr sign KSR --policy ksrsigner.yaml --out SKR [--schema NAME] [--previous-skr SKR] [--ksr-hash HEX|WORDS] [--now ISO] [--yes] [--json]',
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(
@@ -210,57 +212,63 @@ export const ksrSignCommand: Command = {
     if (existsSync(out)) throw new KskError('CONFLICT', `${out} already exists; an SKR is never overwritten. Choose another --out.`);
     const policy = await loadPolicy(requireString(values.policy, 'policy', this));
     const schema = schemaNamed(policy, values.schema);
-    const ksr = await loadKsr(positionals[0] as string);
-    const previous = values['previous-skr'] ? await loadSkr(values['previous-skr']) : undefined;
-    const now = nowOption(values.now);
-    const log = (line: string) => io.stderr.write(`${line}\n`);
-    log(fileLines('KSR', ksr).join('\n'));
-    if (values['ksr-hash'] !== undefined) {
-      const match = matchHash(Buffer.from(ksr.sha256, 'hex'), values['ksr-hash']);
-      if (!match.matches) {
-        throw new KskError('POLICY_FAILURE', `The KSR's SHA-256 does not match the hash given out of band (${match.form}; first difference at byte ${match.firstDifference}). Nothing was signed.`);
-      }
-      log(`the KSR's SHA-256 matches the hash given out of band (${match.form})`);
-    }
-
-    const hsm = await openPolicyHsm(policy, io);
+    // Loading and initialising the policy's PKCS#11 modules takes about as long as reading and
+    // checking the KSR: start them now on their own threads (no session, no PIN yet). A module that
+    // fails to load is reported when the HSM is opened below.
+    const warming = policy.hsm.map((m) => holdModule({ modulePath: m.module, env: m.env }).catch(() => null));
     try {
-      const results = await checkKsr(ksr.doc, { policy, now, hsm, schema, ...(previous ? { previousSkr: previous.doc } : {}) });
-      log(describeResults(results));
-      if (failuresOf(results).length > 0) {
-        output(io, values.json, { ok: false, signed: false, results }, () => 'The KSR was not signed: a check failed.');
-        return ExitCode.CHECK_FAILED;
+      const ksr = await loadKsr(positionals[0] as string);
+      const previous = values['previous-skr'] ? await loadSkr(values['previous-skr']) : undefined;
+      const now = nowOption(values.now);
+      const log = (line: string) => io.stderr.write(`${line}\n`);
+      log(fileLines('KSR', ksr).join('\n'));
+      if (values['ksr-hash'] !== undefined) {
+        const match = matchHash(Buffer.from(ksr.sha256, 'hex'), values['ksr-hash']);
+        if (!match.matches) {
+          throw new KskError('POLICY_FAILURE', `The KSR's SHA-256 does not match the hash given out of band (${match.form}; first difference at byte ${match.firstDifference}). Nothing was signed.`);
+        }
+        log(`the KSR's SHA-256 matches the hash given out of band (${match.form})`);
       }
-      if (!values.yes) {
-        const answer = await promptLine(io, `Sign KSR ${ksr.doc.id} with schema "${schema.name}"? Type Yes to sign: `);
-        if (answer === null || !/^yes$/i.test(answer.trim())) throw new KskError('CANCELLED', 'Signing was not confirmed; nothing was signed.');
+
+      const hsm = await openPolicyHsm(policy, io);
+      try {
+        const results = await checkKsr(ksr.doc, { policy, now, hsm, schema, ...(previous ? { previousSkr: previous.doc } : {}) });
+        log(describeResults(results));
+        if (failuresOf(results).length > 0) {
+          output(io, values.json, { ok: false, signed: false, results }, () => 'The KSR was not signed: a check failed.');
+          return ExitCode.CHECK_FAILED;
+        }
+        if (!values.yes) {
+          const answer = await promptLine(io, `Sign KSR ${ksr.doc.id} with schema "${schema.name}"? Type Yes to sign: `);
+          if (answer === null || !/^yes$/i.test(answer.trim())) throw new KskError('CANCELLED', 'Signing was not confirmed; nothing was signed.');
+        }
+        const skr = await signKsr(ksr.doc, { policy, schema, signer: hsm });
+        const after = await checkSignedSkr(skr, { policy, ...(previous ? { previousSkr: previous.doc } : {}) });
+        log(describeResults(after));
+        const all = [...results, ...after];
+        if (failuresOf(after).length > 0) {
+          output(io, values.json, { ok: false, signed: true, written: false, results: all }, () => 'The SKR was not written: a check of the signed SKR failed.');
+          return ExitCode.CHECK_FAILED;
+        }
+        const written = await writeSkrAtomic(out, skr);
+        const { hex, pgpWords } = describeHash(Buffer.from(written.sha256, 'hex'));
+        output(
+          io,
+          values.json,
+          { ok: true, ksr: { file: ksr.file, sha256: ksr.sha256, pgpWords: ksr.pgpWords }, skr: { file: out, sha256: hex, pgpWords, lastExpiration: lastExpiration(skr) }, results: all },
+          () => [...fileLines('SKR written', { file: out, sha256: hex, pgpWords }), `last signature expires: ${lastExpiration(skr)}`].join('\n'),
+        );
+        return ExitCode.OK;
+      } finally {
+        await hsm.close();
       }
-      const skr = await signKsr(ksr.doc, { policy, schema, signer: hsm });
-      const after = await checkSignedSkr(skr, { policy, ...(previous ? { previousSkr: previous.doc } : {}) });
-      log(describeResults(after));
-      const all = [...results, ...after];
-      if (failuresOf(after).length > 0) {
-        output(io, values.json, { ok: false, signed: true, written: false, results: all }, () => 'The SKR was not written: a check of the signed SKR failed.');
-        return ExitCode.CHECK_FAILED;
-      }
-      const written = await writeSkrAtomic(out, skr);
-      const { hex, pgpWords } = describeHash(Buffer.from(written.sha256, 'hex'));
-      output(
-        io,
-        values.json,
-        { ok: true, ksr: { file: ksr.file, sha256: ksr.sha256, pgpWords: ksr.pgpWords }, skr: { file: out, sha256: hex, pgpWords, lastExpiration: lastExpiration(skr) }, results: all },
-        () => [...fileLines('SKR written', { file: out, sha256: hex, pgpWords }), `last signature expires: ${lastExpiration(skr)}`].join('\n'),
-      );
-      return ExitCode.OK;
     } finally {
-      await hsm.close();
+      for (const release of await Promise.all(warming)) await release?.();
     }
   },
 };
 
-export const ksrGenerateCommand: Command = {
-  path: ['ksr', 'generate'],
-  summary: "a rehearsal KSR for a quarter, from a stand-in ZSK operator whose ZSKs live in the workspace's rehearsal token (provisioned on first use)",
+export const ksrGenerateCommand: CommandImpl = {
   usage: 'ksk-ceremony ksr generate --workspace DIR --quarter 2027Q2 [--previous-skr SKR] [--algorithm RSASHA256|ECDSAP256SHA256|ECDSAP384SHA384|ED25519] [--now ISO] --out KSR [--json]',
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(

@@ -3,7 +3,7 @@ import { systemClock } from '../../clock.js';
 import { EvidenceStore } from '../../evidence/store.js';
 import { exportCeremony } from '../../evidence/export.js';
 import { verifyEvidence, type VerifyReport } from '../../evidence/verify.js';
-import { output, parseCommandArgs, UsageError, type Command } from '../command.js';
+import { output, parseCommandArgs, UsageError, type Command, type CommandImpl } from '../command.js';
 import { ExitCode } from '../exitCodes.js';
 import { verificationCheckpoints, verificationPin } from '../../workspace/config.js';
 
@@ -29,9 +29,7 @@ export function describeVerification(report: VerifyReport): string {
   return lines.join('\n');
 }
 
-export const logVerifyCommand: Command = {
-  path: ['log', 'verify'],
-  summary: 'verify an evidence log offline: every chain, artifact and seal; names the first event that differs',
+export const logVerifyCommand: CommandImpl = {
   usage: 'ksk-ceremony log verify DB [--audit-key FINGERPRINT|FILE] [--workspace DIR] [--checkpoints FILE]... [--require-seal] [--json]   (exit 0 verified, 1 tampered, 3 not an evidence log)',
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(argv, { 'require-seal': { type: 'boolean', default: false }, 'audit-key': { type: 'string' }, checkpoints: { type: 'string', multiple: true } }, this);
@@ -44,9 +42,7 @@ export const logVerifyCommand: Command = {
   },
 };
 
-export const logShowCommand: Command = {
-  path: ['log', 'show'],
-  summary: 'list the ceremonies of an evidence log, or the events of one (--ceremony ID)',
+export const logShowCommand: CommandImpl = {
   usage: 'ksk-ceremony log show DB [--ceremony ID] [--json]',
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(argv, { ceremony: { type: 'string' } }, this);
@@ -70,9 +66,7 @@ export const logShowCommand: Command = {
   },
 };
 
-export const logExportCommand: Command = {
-  path: ['log', 'export'],
-  summary: 'write one sealed ceremony (events, artifacts, seal) to a new evidence log that verifies on its own',
+export const logExportCommand: CommandImpl = {
   usage: 'ksk-ceremony log export DB CEREMONY OUT [--json]',
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(argv, {}, this);

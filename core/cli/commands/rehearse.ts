@@ -5,7 +5,7 @@ import { procedureKinds } from '../../ceremony/script.js';
 import type { CeremonyState } from '../../contract/ceremonyState.js';
 import { Backend } from '../../service/backend.js';
 import { workspaceAt } from '../../workspace/workspace.js';
-import { output, parseCommandArgs, UsageError, workspaceOption, type Command } from '../command.js';
+import { output, parseCommandArgs, UsageError, workspaceOption, type CommandImpl } from '../command.js';
 import { ExitCode } from '../exitCodes.js';
 
 export function describeRun(ceremonies: readonly string[], state: CeremonyState, root: string): string {
@@ -22,9 +22,7 @@ export function describeRun(ceremonies: readonly string[], state: CeremonyState,
   ].join('\n');
 }
 
-export const rehearseCommand: Command = {
-  path: ['rehearse'],
-  summary: "runs a whole ceremony headless on the workspace's rehearsal tokens with simulated participants (builds the world it needs first)",
+export const rehearseCommand: CommandImpl = {
   usage:
     `ksk-ceremony rehearse --procedure ${procedureKinds.join('|')} --workspace DIR [--branch NAME] [--prolonged] [--current-skr SKR] [--ksr KSR] [--policy FILE] [--hsm-module PATH] [--json]\n` +
     '       ksk-ceremony rehearse --branches --procedure ID   (lists the branches a procedure can be rehearsed on)\n' +

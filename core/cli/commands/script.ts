@@ -7,7 +7,7 @@ import { isTemplateId, loadTemplate, templateIds } from '../../ceremony/template
 import { adaptation, scriptToYaml } from '../../ceremony/write.js';
 import { KskError, messageOf } from '../../errors.js';
 import { resourcePath } from '../../resources.js';
-import { output, parseCommandArgs, UsageError, type Command } from '../command.js';
+import { output, parseCommandArgs, UsageError, type Command, type CommandImpl } from '../command.js';
 import { ExitCode } from '../exitCodes.js';
 
 /** A template id, or the path of a script file. */
@@ -86,9 +86,7 @@ function writeNewFile(target: string, text: string): void {
   }
 }
 
-export const scriptListCommand: Command = {
-  path: ['script', 'list'],
-  summary: 'the ceremony script templates shipped with the app',
+export const scriptListCommand: CommandImpl = {
   usage: 'ksk-ceremony script list [--json]',
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(argv, {}, this);
@@ -103,9 +101,7 @@ export const scriptListCommand: Command = {
   },
 };
 
-export const scriptShowCommand: Command = {
-  path: ['script', 'show'],
-  summary: 'a ceremony script resolved into its acts and steps, with its hash (--yaml: the plain document)',
+export const scriptShowCommand: CommandImpl = {
   usage: 'ksk-ceremony script show TEMPLATE|FILE [--yaml | --json]',
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(argv, { yaml: { type: 'boolean', default: false } }, this);
@@ -117,9 +113,7 @@ export const scriptShowCommand: Command = {
   },
 };
 
-export const scriptValidateCommand: Command = {
-  path: ['script', 'validate'],
-  summary: 'check an adapted ceremony script: every problem with its file, line and place in the script',
+export const scriptValidateCommand: CommandImpl = {
   usage: 'ksk-ceremony script validate FILE|TEMPLATE [--json]',
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(argv, {}, this);
@@ -137,9 +131,7 @@ export const scriptValidateCommand: Command = {
   },
 };
 
-export const scriptAdaptCommand: Command = {
-  path: ['script', 'adapt'],
-  summary: 'start an operator’s own script from a template: the plain resolved document, to edit and validate',
+export const scriptAdaptCommand: CommandImpl = {
   usage: 'ksk-ceremony script adapt TEMPLATE [--out FILE]',
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(argv, { out: { type: 'string' } }, this);

@@ -1,12 +1,10 @@
 import { formatKsrTime } from '../../dnssec/time.js';
 import { lastExpiration, verifySkr } from '../../dnssec/verify.js';
-import { output, parseCommandArgs, UsageError, type Command } from '../command.js';
+import { output, parseCommandArgs, UsageError, type CommandImpl } from '../command.js';
 import { ExitCode } from '../exitCodes.js';
 import { loadSkr } from './ksr.js';
 
-export const skrVerifyCommand: Command = {
-  path: ['skr', 'verify'],
-  summary: 'verify every signature of every bundle of an SKR, offline',
+export const skrVerifyCommand: CommandImpl = {
   usage: 'ksk-ceremony skr verify SKR [--json]',
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(argv, {}, this);

@@ -6,7 +6,7 @@ import { deadlineStatus, defaultDeadlinePolicy, parseTime, type DeadlineStatus }
 import { disasters, type Disaster } from '../../ceremony/procedures.js';
 import { nextQuestion, triage, type QuestionId, type TriageAnswers } from '../../ceremony/triage.js';
 import { workspaceAt } from '../../workspace/workspace.js';
-import { output, parseCommandArgs, UsageError, type Command } from '../command.js';
+import { output, parseCommandArgs, UsageError, type CommandImpl } from '../command.js';
 import { ExitCode } from '../exitCodes.js';
 
 const flags: Record<QuestionId, string> = {
@@ -21,9 +21,7 @@ const flags: Record<QuestionId, string> = {
 
 const flagName = (q: QuestionId): string => (q === 'timeSufficient' ? 'time' : (flags[q].split(' ')[0] as string).slice(2));
 
-export const triageCommand: Command = {
-  path: ['triage'],
-  summary: 'what the DR document prescribes now, and why: the procedure (and its branch), or no DR procedure yet while a reschedule or repair fits before the SKR is due',
+export const triageCommand: CommandImpl = {
   usage:
     'ksk-ceremony triage --disaster signing|compromise|lost [--cos yes|no] [--kmf yes|no] [--backup yes|no] [--rkshs yes|no] [--prolonged] ' +
     '[--skr SKR | --deadline TIME | --workspace DIR | --time sufficient|insufficient] [--now TIME] [--lead-time P14D] [--publication-margin P2D] [--json]',

@@ -5,13 +5,11 @@ import { trustAnchorEntries, trustAnchorXml, type TrustAnchorKey } from '../../d
 import { KskError } from '../../errors.js';
 import { describeHash } from '../../hash/match.js';
 import { sha256 } from '../../hash/sha256.js';
-import { output, parseCommandArgs, requireString, UsageError, type Command } from '../command.js';
+import { output, parseCommandArgs, requireString, UsageError, type CommandImpl } from '../command.js';
 import { ExitCode } from '../exitCodes.js';
 import { loadPolicy, openPolicyHsm } from './ksr.js';
 
-export const trustAnchorCommand: Command = {
-  path: ['trust-anchor'],
-  summary: "root-anchors.xml (RFC 9718) for the policy's KSKs, read from the HSM, with their DS, DNSKEY and digest words",
+export const trustAnchorCommand: CommandImpl = {
   usage: 'ksk-ceremony trust-anchor --policy ksrsigner.yaml --out root-anchors.xml [--keys NAME,...] [--id ID] [--source URL] [--rfc7958] [--json]',
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(

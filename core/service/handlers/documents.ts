@@ -1,16 +1,10 @@
 import { loadTemplate } from '../../ceremony/templates.js';
 import type { ValidRequestOf } from '../../contract/api.js';
 import type { documentsChannels, RenderedDocument } from '../../contract/channels/documents.js';
-import { procedureName } from '../../documents/compose/ceremonyLog.js';
-import { renderCeremonyDocument, renderScriptDocument, type RenderedPdf } from '../../documents/compose/render.js';
-import { withWorkspaceLog } from '../../documents/compose/workspaceLog.js';
+import type { RenderedPdf } from '../../documents/compose/render.js';
 import { writePdfInto } from '../../documents/pdfFile.js';
-import { listPrinters, printPdf } from '../../documents/print.js';
 import { KskError } from '../../errors.js';
 import { readSettings, writeSettings } from '../../workspace/settings.js';
-import { exportBundle } from '../../export/bundle/export.js';
-import { verifyBundle } from '../../export/bundle/verify.js';
-import { findRemovableMedia } from '../../export/media.js';
 import { parseShareText } from '../../hsm/shares.js';
 import type { ServiceContext } from '../context.js';
 import type { Handler } from '../dispatch.js';
@@ -18,13 +12,21 @@ import { requireAllowedPath } from '../../system/fileAccess.js';
 
 type DocumentsHandlers = { [C in keyof typeof documentsChannels]: Handler<C> };
 
+// The PDF and bundle stack (pdfkit, fonts, QR codes, the bundle writer) is most of what the backend
+// would load at start: each handler imports what it uses when it is first called, so the home
+// screen does not wait for it.
+const rendering = () => import('../../documents/compose/render.js');
+const workspaceLog = () => import('../../documents/compose/workspaceLog.js');
+const printing = () => import('../../documents/print.js');
+
 function view(doc: RenderedPdf): RenderedDocument {
   return { kind: doc.kind, fileName: doc.fileName, pdfBase64: doc.pdf.toString('base64'), sha256: doc.sha256, bytes: doc.pdf.length, pages: doc.pages, pageHash: doc.pageHash };
 }
 
-function render(ctx: ServiceContext, request: ValidRequestOf<'documents.render'>): Promise<RenderedPdf> {
+async function render(ctx: ServiceContext, request: ValidRequestOf<'documents.render'>): Promise<RenderedPdf> {
   const { ceremonyId, kind, paper, letters } = request;
   const shares = (request.shares ?? []).map((text) => parseShareText(text));
+  const [{ renderCeremonyDocument }, { withWorkspaceLog }] = await Promise.all([rendering(), workspaceLog()]);
   return withWorkspaceLog(ctx.workspace.root, (store) =>
     renderCeremonyDocument(store, ceremonyId, kind, {
       ...(paper ? { paper } : {}),
@@ -39,6 +41,7 @@ export function documentsHandlers(ctx: ServiceContext): DocumentsHandlers {
     'documents.render': async (request) => view(await render(ctx, request)),
     'documents.renderTemplateScript': async ({ templateId, title, site, date, mode, paper }) => {
       const script = loadTemplate(templateId);
+      const [{ renderScriptDocument }, { procedureName }] = await Promise.all([rendering(), import('../../documents/compose/ceremonyLog.js')]);
       return view(await renderScriptDocument(script, { id: templateId, title, site, date, mode, procedure: procedureName(script, script.procedure), ...(paper ? { paper } : {}) }));
     },
     'documents.print': async ({ destination, copies, ...request }) => {
@@ -51,6 +54,7 @@ export function documentsHandlers(ctx: ServiceContext): DocumentsHandlers {
       if (target?.kind === 'pdf') {
         printed = { jobId: null, printer: null, file: await writePdfInto(target.dir, doc.fileName, doc.pdf) };
       } else {
+        const { printPdf } = await printing();
         const { jobId } = await printPdf(doc.pdf, { title: doc.fileName, ...(target ? { printer: target.printer } : {}), ...(copies ? { copies } : {}) });
         // CUPS names a job after its printer ("Office-12"): the default printer's name, when none was chosen.
         printed = { jobId, printer: target?.printer ?? jobId.replace(/-\d+$/, ''), file: null };
@@ -70,19 +74,20 @@ export function documentsHandlers(ctx: ServiceContext): DocumentsHandlers {
     'documents.printers': async () => {
       const chosen = readSettings(ctx.workspace).print ?? null;
       try {
-        return { ...(await listPrinters()), chosen, cups: null };
+        return { ...(await (await printing()).listPrinters()), chosen, cups: null };
       } catch (e) {
         // No CUPS here (not installed, not running): the room can still print to a PDF on the stick.
         if (e instanceof KskError && e.code === 'NOT_FOUND') return { printers: [], defaultPrinter: null, chosen, cups: e.message };
         throw e;
       }
     },
-    'export.media': async () => ({ media: await findRemovableMedia() }),
+    'export.media': async () => ({ media: await (await import('../../export/media.js')).findRemovableMedia() }),
     'export.bundle': async ({ ceremonyId, to, recordingStart, replace, operationId }) => {
       requireAllowedPath(to, 'export folder');
       const id = operationId ?? `export:${ceremonyId}`;
       const progress = (label: string, fraction: number | null, done = false) => ctx.emit({ type: 'progress', operationId: id, label, fraction, done });
       try {
+        const { exportBundle } = await import('../../export/bundle/export.js');
         const result = await exportBundle({
           workspace: ctx.workspace,
           ceremonyId,
@@ -98,9 +103,9 @@ export function documentsHandlers(ctx: ServiceContext): DocumentsHandlers {
         throw e;
       }
     },
-    'export.verify': ({ dir, allowUnsealed }) => {
+    'export.verify': async ({ dir, allowUnsealed }) => {
       requireAllowedPath(dir, 'bundle folder');
-      return verifyBundle(dir, { allowUnsealed });
+      return (await import('../../export/bundle/verify.js')).verifyBundle(dir, { allowUnsealed });
     },
   };
 }

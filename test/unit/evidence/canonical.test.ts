@@ -51,3 +51,33 @@ test('bytes that are not JSON, or not an event of the vocabulary, are refused wi
 test('a lone surrogate, which has no exact UTF-8 form, is refused when an event is built', () => {
   assert.throws(() => encodeEvent({ ...doc, payload: { text: 'broken \ud800' } }), /cannot be recorded exactly/);
 });
+
+/** The record of `doc` with its payload's data replaced by raw JSON text, as a forger could store it. */
+const withData = (dataJson: string) => Buffer.from(encodeEvent(doc).bytes.toString('utf8').replace('{"a":[true,null,1500],"b":1}', dataJson), 'utf8');
+
+test('decoding takes the short path only where the whole check agrees: integer-like keys, escapes, envelopes', () => {
+  // Integer-like keys enumerate in numeric order ("9" before "10"), canonical order is "10" before "9".
+  const canonicalNumericKeys = withData('{"10":1,"9":2}');
+  const numeric = decodeEvent(canonicalNumericKeys);
+  assert.ok(numeric.ok);
+  assert.deepEqual(numeric.doc.payload, { text: 'héllo €', data: { 9: 2, 10: 1 } });
+  assert.deepEqual(decodeEvent(withData('{"9":2,"10":1}')), { ok: false, reason: 'its stored bytes are not in canonical (RFC 8785) form' });
+  // A lone surrogate written as an escape: JSON.stringify would write it back the same, RFC 8785 has no form for it.
+  assert.deepEqual(decodeEvent(withData('{"a":"\\ud800"}')), { ok: false, reason: 'its stored bytes are not in canonical (RFC 8785) form' });
+  assert.equal(decodeEvent(withData('{"a":"\\\\ud800"}')).ok, true, 'a backslash before "ud" is only text');
+  // Invalid UTF-8 inside a string decodes to U+FFFD, so the bytes do not come back.
+  const bad = Buffer.from(withData('{"a":"xx"}'));
+  bad[bad.indexOf('"xx"') + 1] = 0xc3;
+  assert.deepEqual(decodeEvent(bad), { ok: false, reason: 'its stored bytes are not in canonical (RFC 8785) form' });
+  // Envelopes the short path does not take are refused with the schema's own reason.
+  const record = JSON.parse(encodeEvent(doc).bytes.toString('utf8')) as Record<string, unknown>;
+  const stored = (r: Record<string, unknown>) => canonicalBytes(r);
+  assert.match((decodeEvent(stored({ ...record, extra: 1 })) as { reason: string }).reason, /^its record is malformed \(/);
+  assert.match((decodeEvent(stored({ ...record, seq: 1.5 })) as { reason: string }).reason, /^its record is malformed \(seq: /);
+  assert.match((decodeEvent(stored({ ...record, seq: 2 ** 60 })) as { reason: string }).reason, /^its record is malformed \(seq: /);
+  assert.match((decodeEvent(stored({ ...record, ceremonyId: 'no spaces allowed' })) as { reason: string }).reason, /^its record is malformed \(ceremonyId: /);
+  assert.match((decodeEvent(stored({ ...record, type: 'no.such.type' })) as { reason: string }).reason, /^it is not a valid "no.such.type" event \(/);
+  assert.match((decodeEvent(stored({ ...record, payload: { text: '' } })) as { reason: string }).reason, /^it is not a valid "note" event \(payload\.text: /);
+  const { payload: _payload, ...noPayload } = record;
+  assert.equal(decodeEvent(stored(noPayload)).ok, false);
+});

@@ -17,7 +17,6 @@ import { trustAnchorEntries, trustAnchorXml } from '../../../dnssec/trustAnchor.
 import { lastExpiration } from '../../../dnssec/verify.js';
 import { KskError } from '../../../errors.js';
 import { runHsmOperation } from '../../../evidence/hsmOperations.js';
-import { exportBundle } from '../../../export/bundle/export.js';
 import { describeHash, matchHash } from '../../../hash/match.js';
 import { sha256 } from '../../../hash/sha256.js';
 import type { HsmKey, KeySigner } from '../../../hsm/port.js';
@@ -389,6 +388,8 @@ export async function exportFiles(run: StepRun, input: StepInputOf<'export'>): P
       // The record so far, before the seal: a partial bundle that says so; the sealed one is exported after the close.
       const to = input.out?.dir ?? path.join(run.outputDir(), 'export');
       mkdirSync(to, { recursive: true });
+      // The bundle writer brings the PDF stack: loaded at this step, not when the backend starts.
+      const { exportBundle } = await import('../../../export/bundle/export.js');
       const bundle = await exportBundle({ workspace: run.deps.workspace, ceremonyId: run.ceremonyId, to, replace: true });
       const { pgpWords } = describeHash(Buffer.from(bundle.manifestSha256, 'hex'));
       written.push({ artifact: what, name: path.basename(bundle.path), manifestSha256: bundle.manifestSha256, pgpWords, file: bundle.path, logHead: { seq: bundle.logHead.seq, hex: bundle.logHead.hex } });
