@@ -1,7 +1,7 @@
 import { KskError } from '../errors.js';
 import { capabilitiesOf, rsaSizesOf, type CapabilityId, type HsmProfile } from '../hsm/capabilities.js';
 import type { KskAlgorithm } from '../hsm/port.js';
-import type { AlgorithmChoice } from './actions.js';
+import type { ActionInputs } from './actions.js';
 import { findStep, scriptSteps, type Script } from './script.js';
 
 /**
@@ -9,6 +9,8 @@ import { findStep, scriptSteps, type Script } from './script.js';
  * token that lacks something (an algorithm, a key size, key wrapping for the backup, the PIN length
  * split-PIN activation sets) is named before anyone starts, never found in the middle of a step.
  */
+
+type AlgorithmChoice = ActionInputs<'choose-algorithm'>['candidates'][number];
 
 /** One thing a step asks of an HSM: a capability, and for an RSA key its size. */
 export interface HsmNeed {

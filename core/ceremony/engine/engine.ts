@@ -19,8 +19,9 @@ import { algorithmName } from '../../dnssec/algorithms.js';
 import { isKsk } from '../../dnssec/model.js';
 import { kskKeys } from '../../evidence/registers/hsm.js';
 import { capabilitiesOf, type HsmProfile } from '../../hsm/capabilities.js';
-import type { HsmBindingSpec, KskAlgorithm } from '../../hsm/port.js';
-import { assertNeedsMet, hsmNeeds } from '../hsmNeeds.js';
+import { isHsmError, type HsmErrorReason } from '../../hsm/errors.js';
+import type { HsmBindingSpec, HsmSessionPort, KskAlgorithm } from '../../hsm/port.js';
+import { assertNeedsMet, hsmNeeds, type StepNeed } from '../hsmNeeds.js';
 import { canonicalScript, scriptHash } from '../hash.js';
 import { loadScript, scriptFromValue } from '../load.js';
 import { loadTemplate } from '../templates.js';
@@ -37,6 +38,9 @@ import type { AirGapReport } from '../../contract/channels/app.js';
 import { checkAirGap } from '../../system/airgap.js';
 import { Sessions, type IssuedSheet, type LiveHsm } from './sessions.js';
 import { CheckpointWitness } from './witness.js';
+
+/** Why an HSM cannot be opened that only says it is not connected yet: its profile is read at first use instead. */
+const notConnected: ReadonlySet<HsmErrorReason> = new Set<HsmErrorReason>(['MODULE_NOT_FOUND', 'MODULE_INIT_FAILED', 'NO_TOKEN', 'TOKEN_NOT_FOUND']);
 
 /**
  * The ceremony engine: runs a script step by step on the evidence log. Every transition is an
@@ -311,23 +315,35 @@ export class CeremonyEngine {
     return out;
   }
 
-  /**
-   * Reads the profile of every bound HSM and refuses, before the ceremony opens, one whose script
-   * asks of an HSM something its token cannot do (core/ceremony/hsmNeeds.ts).
-   */
-  async #checkHsms(script: Script, bindings: ReadonlyMap<string, HsmBindingSpec>, current: ReturnType<typeof readCurrentSkr>): Promise<void> {
+  /** What the script asks of each HSM (core/ceremony/hsmNeeds.ts), with the current KSK as the workspace knows it. */
+  #needs(script: Script, bindings: ReadonlyMap<string, Pick<HsmBindingSpec, 'activation'>>, current: ReturnType<typeof readCurrentSkr>): StepNeed[] {
     const last = current?.skr.bundles.at(-1);
     const signer = last?.signatures.map((sig) => last.keys.find((k) => k.keyTag === sig.keyTag && k.keyIdentifier === sig.keyIdentifier && isKsk(k))).find((k) => k !== undefined);
     const currentAlgorithm = signer?.algorithm ?? kskKeys(this.deps.store, { rehearsal: this.rehearsal }).at(-1)?.algorithm ?? null;
-    const needs = hsmNeeds(script, {
+    return hsmNeeds(script, {
       currentKsk: currentAlgorithm === null ? null : (algorithmName(currentAlgorithm) as KskAlgorithm | null),
       activation: new Map([...bindings].map(([id, b]) => [id, b.activation])),
     });
+  }
+
+  /**
+   * Reads the profile of every bound HSM and refuses, before the ceremony opens, one whose script
+   * asks of an HSM something its token cannot do. An HSM not connected yet (a production HSM still
+   * in its safe) is checked the same way when the ceremony first uses it (liveHsm).
+   */
+  async #checkHsms(script: Script, bindings: ReadonlyMap<string, HsmBindingSpec>, current: ReturnType<typeof readCurrentSkr>): Promise<void> {
+    const needs = this.#needs(script, bindings, current);
     const profiles = new Map<string, HsmProfile>();
     for (const hsmId of new Set(needs.map((n) => n.hsmId))) {
       const binding = bindings.get(hsmId);
       if (!binding) continue;
-      const session = await this.deps.hsm.open(binding, { clock: this.deps.clock });
+      let session: HsmSessionPort;
+      try {
+        session = await this.deps.hsm.open(binding, { clock: this.deps.clock });
+      } catch (e) {
+        if (isHsmError(e) && notConnected.has(e.reason)) continue;
+        throw e;
+      }
       try {
         profiles.set(hsmId, await session.profile());
       } finally {
@@ -847,6 +863,9 @@ export class CeremonyEngine {
         });
         const profile = await session.profile();
         this.deps.store.append(ceremonyId, 'hsm.profiled', { hsmId, ...profile, capabilities: capabilitiesOf(profile) });
+        // Checked at creation when the HSM was connected then; if it was not, here, before it is asked to do anything.
+        const needs = this.#needs(this.scriptOf(ceremonyId).script, new Map(state.hsms.flatMap((h) => (h.binding ? [[h.id, h.binding] as const] : []))), readCurrentSkr(this.deps.workspace));
+        assertNeedsMet(needs.filter((n) => n.hsmId === hsmId), new Map([[hsmId, profile]]));
       }
     } catch (e) {
       await session.close();

@@ -3,8 +3,11 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { systemClock } from '../../../core/clock.js';
+import { isKskError } from '../../../core/errors.js';
 import { openEvidenceStore } from '../../../core/evidence/index.js';
+import { Backend } from '../../../core/service/backend.js';
 import { workspaceAt } from '../../../core/workspace/workspace.js';
+import { initializeToken } from '../../../native/index.js';
 import { cliPath } from '../../helpers/paths.js';
 import { tempDir } from '../../helpers/tmp.js';
 import { startTpm2, tpm2Unavailable, type Tpm2Token } from '../../helpers/tpm2.js';
@@ -70,4 +73,32 @@ test('a KSR signing rehearsal runs on tpm2-pkcs11 to a sealed, verified log that
   assert.match(refused.stderr, /The ceremony cannot start: HSM1 \(token "REHEARSAL HSM1", TPM2\.0 Cryptoki 1\.9\) backs the KSK up at step backup-ksk but lacks backup-by-wrapping \(the token offers no CKM_AES_KEY_WRAP_PAD/);
   assert.doesNotMatch(refused.stderr, /\n\s+at /, 'a refusal, not a stack trace');
   assert.equal(ceremonies(), before, 'no ceremony was opened');
+});
+
+test('an HSM not connected when the ceremony is created is checked when the ceremony first uses it, before it is asked to do anything', { skip }, async (t) => {
+  const saved = Object.fromEntries(Object.keys(tpm.env).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, tpm.env);
+  t.after(() => {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  });
+  const backend = new Backend({ workspaceDir: tempDir(t), mode: 'rehearsal' });
+  t.after(() => backend.close());
+  const binding = { modulePath: tpm.modulePath, tokenLabel: 'REHEARSAL LATER', activation: 'split-pin' as const };
+  const created = (await backend.call('ceremony.create', { template: 'ksk-generation', bindings: { HSM1: binding } })) as { ok: boolean; value: { ceremonyId: string } };
+  assert.equal(created.ok, true, JSON.stringify(created));
+  // The HSM is connected on the ceremony day.
+  await initializeToken({ modulePath: tpm.modulePath, env: tpm.env, label: 'REHEARSAL LATER', soPin: 'so-later', userPin: 'user-later' });
+  const engine = backend.context.engine();
+  await assert.rejects(engine.liveHsm(created.value.ceremonyId, 'HSM1'), (e) => isKskError(e) && e.code === 'POLICY_FAILURE' && /HSM1 \(token "REHEARSAL LATER", TPM2\.0 Cryptoki 1\.9\) backs the KSK up at step backup-ksk but lacks backup-by-wrapping/.test(e.message));
+  const store = openEvidenceStore(backend.context.workspace.database, systemClock);
+  try {
+    const types = store.events(created.value.ceremonyId).map((e) => e.type);
+    assert.ok(types.includes('hsm.profiled'), 'what the HSM reported is on record');
+    assert.equal(types.includes('hsm.intent'), false, 'nothing was asked of it');
+  } finally {
+    store.close();
+  }
 });
