@@ -50,3 +50,11 @@ test('the link check names each relative link that names no file or no heading, 
   ]);
   assert.match(lines.at(-1) ?? '', /^3 broken links/);
 });
+
+test('the README is what a newcomer reads in five minutes: under 10 KB, with the two commands as they are run', () => {
+  const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+  assert.ok(Buffer.byteLength(readme) < 10 * 1024, `README.md is ${Buffer.byteLength(readme)} bytes`);
+  assert.ok(readme.includes('scripts/lts npm ci && scripts/lts npm start'));
+  assert.ok(readme.includes('scripts/lts npm ci && scripts/lts npm test'));
+  for (const section of ['## What works', '## What does not work yet', '## Read on']) assert.ok(readme.includes(`\n${section}\n`), `no "${section}"`);
+});
