@@ -56,7 +56,10 @@ export default tseslint.config(
       'no-restricted-imports': restrict(
         [noElectron, noWs, ...noNetwork, ...uiPackages],
         [
-          { group: ['**/renderer/**', '**/electron/**', '**/browser-host/**', '**/test/**'], message: `${LAYER} core/ and native/ never import the UI, the shell, the host or tests.` },
+          {
+            group: ['**/renderer/**', '**/electron/**', '**/browser-host/**', '**/test/**'],
+            message: `${LAYER} core/ and native/ never import the UI, the shell, the host or tests.`,
+          },
         ],
       ),
       'no-restricted-globals': ['error', ...domGlobals],
@@ -70,7 +73,10 @@ export default tseslint.config(
       'no-restricted-imports': restrict(
         [noElectron, noWs, ...noNetwork, ...uiPackages],
         [
-          { group: ['**/renderer/**', '**/electron/**', '**/browser-host/**', '**/test/**'], message: `${LAYER} core/ and native/ never import the UI, the shell, the host or tests.` },
+          {
+            group: ['**/renderer/**', '**/electron/**', '**/browser-host/**', '**/test/**'],
+            message: `${LAYER} core/ and native/ never import the UI, the shell, the host or tests.`,
+          },
           { group: ['**/native/**'], message: `${LAYER} core/ reaches the HSM only through its ports; only core/service and core/cli wire native/ in.` },
         ],
       ),
@@ -94,15 +100,12 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser } },
     rules: {
       'no-restricted-imports': restrict(
+        [...nodeBuiltins.map((name) => ({ name, message: `${LAYER} the renderer knows nothing of Node.` })), noElectron, noWs, 'better-sqlite3', 'pkcs11js'],
         [
-          ...nodeBuiltins.map((name) => ({ name, message: `${LAYER} the renderer knows nothing of Node.` })),
-          noElectron,
-          noWs,
-          'better-sqlite3',
-          'pkcs11js',
-        ],
-        [
-          { group: ['**/native/**', '**/electron/**', '**/browser-host/**'], message: `${LAYER} the renderer talks to the privileged side only through the contract.` },
+          {
+            group: ['**/native/**', '**/electron/**', '**/browser-host/**'],
+            message: `${LAYER} the renderer talks to the privileged side only through the contract.`,
+          },
           { group: ['**/core/**', '!**/core/contract', '!**/core/contract/**'], message: `${LAYER} the renderer may import core/contract only.` },
         ],
       ),

@@ -49,7 +49,10 @@ async function coldStart(browser: Browser, args: string[]): Promise<{ ms: number
   }
 }
 
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+});
 const workspaces: string[] = [];
 try {
   const host: number[] = [];
@@ -63,7 +66,9 @@ try {
     host.push(run.ms);
     requested = run.loaded;
   }
-  const chunks = readdirSync(assets).filter((f) => f.endsWith('.js')).map((f) => ({ file: f, kB: statSync(path.join(assets, f)).size / 1000 }));
+  const chunks = readdirSync(assets)
+    .filter((f) => f.endsWith('.js'))
+    .map((f) => ({ file: f, kB: statSync(path.join(assets, f)).size / 1000 }));
   const atStart = chunks.filter((c) => requested.some((r) => r.endsWith(`/${c.file}`)));
   const later = chunks.filter((c) => !atStart.includes(c));
   const largest = atStart.reduce((a, b) => (b.kB > a.kB ? b : a));

@@ -112,11 +112,14 @@ try {
     },
   );
 
-  printFigures(`bundle bench: ${steps}-step ceremony, ${events} events (log written in ${(buildMs / 1000).toFixed(1)} s); bundle of ${files.size} files, ${(bytes / 1e6).toFixed(2)} MB; median of ${RUNS} runs each, alternating with the baseline`, [
-    figure({ what: 'render script + record from the log', ms: fromLogMs, baseline: { what: 'the renderers on composed inputs', ms: renderOnlyMs } }),
-    figure({ what: 'export the bundle (verified)', ms: exportMs, baseline: { what: 'a copy of the same bytes + fsync', ms: copyMs } }),
-    figure({ what: 'verify the bundle offline', ms: verifyMs, baseline: { what: 'SHA-256 of the same bytes', ms: hashMs } }),
-  ]);
+  printFigures(
+    `bundle bench: ${steps}-step ceremony, ${events} events (log written in ${(buildMs / 1000).toFixed(1)} s); bundle of ${files.size} files, ${(bytes / 1e6).toFixed(2)} MB; median of ${RUNS} runs each, alternating with the baseline`,
+    [
+      figure({ what: 'render script + record from the log', ms: fromLogMs, baseline: { what: 'the renderers on composed inputs', ms: renderOnlyMs } }),
+      figure({ what: 'export the bundle (verified)', ms: exportMs, baseline: { what: 'a copy of the same bytes + fsync', ms: copyMs } }),
+      figure({ what: 'verify the bundle offline', ms: verifyMs, baseline: { what: 'SHA-256 of the same bytes', ms: hashMs } }),
+    ],
+  );
 } finally {
   rmSync(root, { recursive: true, force: true });
 }

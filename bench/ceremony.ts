@@ -34,7 +34,11 @@ try {
   const engine = backend.context.engine();
   const events = engine.events(state.ceremonyId);
   const steps = state.acts.flatMap((a) => a.steps).length;
-  const signatures = events.reduce((n, e) => n + (e.type === 'hsm.intent' && e.payload.operation === 'sign' ? Number((e.payload.params as { bundles?: number } | undefined)?.bundles ?? 1) : 0), 0);
+  const signatures = events.reduce(
+    (n, e) =>
+      n + (e.type === 'hsm.intent' && e.payload.operation === 'sign' ? Number((e.payload.params as { bundles?: number } | undefined)?.bundles ?? 1) : 0),
+    0,
+  );
 
   const store = engine.deps.store;
   const runs = 50;
@@ -54,9 +58,13 @@ try {
   const artifacts = hashes.map((h) => source.prepare('SELECT * FROM artifacts WHERE sha256 = ?').get(h));
   source.close();
   const bare = openDatabase(path.join(root, 'bare.sqlite'));
-  bare.exec('CREATE TABLE events (ceremony_id TEXT, seq INTEGER, time TEXT, type TEXT, prev_hash BLOB, hash BLOB, canonical BLOB, PRIMARY KEY (ceremony_id, seq)) STRICT');
+  bare.exec(
+    'CREATE TABLE events (ceremony_id TEXT, seq INTEGER, time TEXT, type TEXT, prev_hash BLOB, hash BLOB, canonical BLOB, PRIMARY KEY (ceremony_id, seq)) STRICT',
+  );
   bare.exec('CREATE TABLE artifacts (sha256 BLOB PRIMARY KEY, size INTEGER, bytes BLOB) STRICT');
-  const insertEvent = bare.transaction((row: unknown) => bare.prepare('INSERT INTO events VALUES (@ceremony_id, @seq, @time, @type, @prev_hash, @hash, @canonical)').run(row));
+  const insertEvent = bare.transaction((row: unknown) =>
+    bare.prepare('INSERT INTO events VALUES (@ceremony_id, @seq, @time, @type, @prev_hash, @hash, @canonical)').run(row),
+  );
   const insertArtifact = bare.transaction((row: unknown) => bare.prepare('INSERT OR IGNORE INTO artifacts VALUES (@sha256, @size, @bytes)').run(row));
   const tokenDir = path.join(root, 'bare-token');
   mkdirSync(tokenDir);
@@ -71,19 +79,25 @@ try {
   });
   bare.close();
 
-  printFigures(`ceremony bench: KSR signing rehearsal, ${steps} steps, ${events.length} events, ${artifacts.length} artifacts, ${signatures} HSM signatures, ${state.attestations.length} attestations`, [
-    figure({
-      what: `the whole ceremony through the contract (${(ceremonyMs / steps).toFixed(0)} ms per step)`,
-      ms: ceremonyMs,
-      baseline: { what: `the same operations bare: ${rows.length} rows and ${artifacts.length} artifacts inserted fsynced, ${signatures} C_Sign`, ms: bareMs },
-      goal: { maxRatio: 2 },
-    }),
-    figure({
-      what: `projecting its state from the ${events.length} events already read`,
-      ms: projectMs,
-      baseline: { what: "reading and checking the ceremony's events", ms: readMs },
-    }),
-  ]);
+  printFigures(
+    `ceremony bench: KSR signing rehearsal, ${steps} steps, ${events.length} events, ${artifacts.length} artifacts, ${signatures} HSM signatures, ${state.attestations.length} attestations`,
+    [
+      figure({
+        what: `the whole ceremony through the contract (${(ceremonyMs / steps).toFixed(0)} ms per step)`,
+        ms: ceremonyMs,
+        baseline: {
+          what: `the same operations bare: ${rows.length} rows and ${artifacts.length} artifacts inserted fsynced, ${signatures} C_Sign`,
+          ms: bareMs,
+        },
+        goal: { maxRatio: 2 },
+      }),
+      figure({
+        what: `projecting its state from the ${events.length} events already read`,
+        ms: projectMs,
+        baseline: { what: "reading and checking the ceremony's events", ms: readMs },
+      }),
+    ],
+  );
 } finally {
   rmSync(root, { recursive: true, force: true });
 }

@@ -90,7 +90,11 @@ try {
   printFigures(`documents bench: ${STEPS}-step ceremony, median of ${RUNS} runs; script ${scriptPdf.length} bytes, record ${recordPdf.length} bytes`, [
     figure({ what: 'render the script PDF', ms: scriptMs, baseline: { what: 'pdfkit, the same text, no layout', ms: plainScriptMs } }),
     figure({ what: 'render the record PDF', ms: recordMs, baseline: { what: 'pdfkit, the same text, no layout', ms: plainRecordMs } }),
-    figure({ what: `export the bundle (${(bytes / 1e6).toFixed(1)} MB, verified)`, ms: exportMs, baseline: { what: 'writeFileSync + fsync of the same files', ms: plainMs } }),
+    figure({
+      what: `export the bundle (${(bytes / 1e6).toFixed(1)} MB, verified)`,
+      ms: exportMs,
+      baseline: { what: 'writeFileSync + fsync of the same files', ms: plainMs },
+    }),
   ]);
 } finally {
   rmSync(root, { recursive: true, force: true });

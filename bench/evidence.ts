@@ -53,7 +53,9 @@ try {
   const rows = source.prepare("SELECT * FROM events WHERE ceremony_id = 'bench' AND seq > 1 ORDER BY seq").all();
   source.close();
   const bare = openDatabase(path.join(dir, 'bare.sqlite'));
-  bare.exec('CREATE TABLE events (ceremony_id TEXT, seq INTEGER, time TEXT, type TEXT, prev_hash BLOB, hash BLOB, canonical BLOB, PRIMARY KEY (ceremony_id, seq)) STRICT');
+  bare.exec(
+    'CREATE TABLE events (ceremony_id TEXT, seq INTEGER, time TEXT, type TEXT, prev_hash BLOB, hash BLOB, canonical BLOB, PRIMARY KEY (ceremony_id, seq)) STRICT',
+  );
   const insert = bare.prepare('INSERT INTO events VALUES (@ceremony_id, @seq, @time, @type, @prev_hash, @hash, @canonical)');
   const insertOne = bare.transaction((row: unknown) => insert.run(row));
   const bareInserts = timed(() => rows.forEach((row) => insertOne.immediate(row)));
@@ -99,12 +101,20 @@ try {
   const bigDb = openDatabase(bigFile);
   const insertEvent = bigDb.prepare('INSERT INTO events (ceremony_id, seq, time, type, prev_hash, hash, canonical) VALUES (?, ?, ?, ?, ?, ?, ?)');
   const building = timed(() => {
-    for (let seq = 2; seq <= events; ) {
+    for (let seq = 2; seq <= events;) {
       const last = Math.min(events, seq + 9_999);
       bigDb.transaction(() => {
         for (; seq <= last; seq++) {
           const time = utcIso(systemClock.now());
-          const { bytes, hash } = encodeEvent({ v: 1, ceremonyId: 'big', seq, time, prevHash, type: 'note', payload: { text: `event ${seq}`, data: { i: seq } } });
+          const { bytes, hash } = encodeEvent({
+            v: 1,
+            ceremonyId: 'big',
+            seq,
+            time,
+            prevHash,
+            type: 'note',
+            payload: { text: `event ${seq}`, data: { i: seq } },
+          });
           insertEvent.run('big', seq, time, 'note', Buffer.from(prevHash, 'hex'), hash, bytes);
           prevHash = hash.toString('hex');
         }
@@ -119,7 +129,9 @@ try {
   const db = new Database(bigFile, { readonly: true });
   const reading = timed(() => {
     let n = 0;
-    for (const row of db.prepare("SELECT seq, time, type, prev_hash, hash, canonical FROM events WHERE ceremony_id = 'big' ORDER BY seq").iterate() as IterableIterator<{ canonical: Buffer; hash: Buffer }>) {
+    for (const row of db
+      .prepare("SELECT seq, time, type, prev_hash, hash, canonical FROM events WHERE ceremony_id = 'big' ORDER BY seq")
+      .iterate() as IterableIterator<{ canonical: Buffer; hash: Buffer }>) {
       if (sha256(row.canonical).equals(row.hash)) n++;
     }
     return n;
@@ -147,7 +159,10 @@ try {
       totalMs: verifying.ms,
     }),
   );
-  printFigures(`evidence bench: a log of ${fmt(events)} events made in ${(building.ms / 1000).toFixed(1)} s (${(statSync(bigFile).size / 2 ** 20).toFixed(0)} MiB)`, figures);
+  printFigures(
+    `evidence bench: a log of ${fmt(events)} events made in ${(building.ms / 1000).toFixed(1)} s (${(statSync(bigFile).size / 2 ** 20).toFixed(0)} MiB)`,
+    figures,
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -40,7 +40,10 @@ async function rawRate(label: string, algorithm: number): Promise<number> {
     const slot = p11.C_GetSlotList(true).find((s) => p11.C_GetTokenInfo(s).label.trim() === 'BENCH') as Buffer;
     const session = p11.C_OpenSession(slot, CK.CKF_SERIAL_SESSION | CK.CKF_RW_SESSION);
     p11.C_Login(session, CK.CKU_USER, token.userPin);
-    p11.C_FindObjectsInit(session, [{ type: CK.CKA_CLASS, value: CK.CKO_PRIVATE_KEY }, { type: CK.CKA_LABEL, value: label }]);
+    p11.C_FindObjectsInit(session, [
+      { type: CK.CKA_CLASS, value: CK.CKO_PRIVATE_KEY },
+      { type: CK.CKA_LABEL, value: label },
+    ]);
     const key = p11.C_FindObjects(session) as Buffer;
     p11.C_FindObjectsFinal(session);
     const { mechanism, input } =
@@ -89,7 +92,11 @@ async function main(): Promise<void> {
     }
     generation.push({ name, ms });
   }
-  for (const [label, algorithm] of [['S-RSA', 'RSASHA256'], ['S-P256', 'ECDSAP256SHA256'], ['S-ED', 'ED25519']] as const) {
+  for (const [label, algorithm] of [
+    ['S-RSA', 'RSASHA256'],
+    ['S-P256', 'ECDSAP256SHA256'],
+    ['S-ED', 'ED25519'],
+  ] as const) {
     await session.generateKsk({ algorithm, label });
   }
   await session.close();
@@ -98,10 +105,20 @@ async function main(): Promise<void> {
   // with it): its times are printed for reference, the signing figures below carry the baselines.
   console.log(`KSK generation on SoftHSM2 through the app (worker, read-back, test signature), ms:`);
   for (const { name, ms } of generation) {
-    console.log(`  ${name.padEnd(16)} mean ${(ms.reduce((a, b) => a + b, 0) / ms.length).toFixed(0).padStart(6)}  min ${Math.min(...ms).toFixed(0).padStart(6)}  max ${Math.max(...ms).toFixed(0).padStart(6)}  (${ms.length} runs)`);
+    console.log(
+      `  ${name.padEnd(16)} mean ${(ms.reduce((a, b) => a + b, 0) / ms.length).toFixed(0).padStart(6)}  min ${Math.min(...ms)
+        .toFixed(0)
+        .padStart(6)}  max ${Math.max(...ms)
+        .toFixed(0)
+        .padStart(6)}  (${ms.length} runs)`,
+    );
   }
   const figures = [];
-  for (const [label, algorithm, name] of [['S-RSA', 8, 'RSASHA256-2048'], ['S-P256', 13, 'ECDSAP256SHA256'], ['S-ED', 15, 'ED25519']] as const) {
+  for (const [label, algorithm, name] of [
+    ['S-RSA', 8, 'RSASHA256-2048'],
+    ['S-P256', 13, 'ECDSAP256SHA256'],
+    ['S-ED', 15, 'ED25519'],
+  ] as const) {
     let raw = 0;
     let app = 0;
     for (let round = 0; round < 2; round++) {

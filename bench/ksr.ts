@@ -67,7 +67,8 @@ try {
       if (failuresOf(await checkSignedSkr(skr, { policy })).length > 0) throw new Error('the signed SKR fails a check');
       xml = skrToXml(skr);
     });
-    if (xml !== readFileSync(path.join(data, 'golden', 'skr-ksr-root-2018-q1-0-d_to_e-signed-by-rsa-2048-1.xml'), 'utf8')) throw new Error('the bench SKR is not the golden SKR');
+    if (xml !== readFileSync(path.join(data, 'golden', 'skr-ksr-root-2018-q1-0-d_to_e-signed-by-rsa-2048-1.xml'), 'utf8'))
+      throw new Error('the bench SKR is not the golden SKR');
     await session.close();
     const bare = Math.min(bareBefore, await bareSignatures());
 
@@ -88,31 +89,35 @@ try {
     const cliRuns = alternate(cliRounds, {
       bare: () => timeNodeProcess([bareSign, MODULE, 'BENCH', PIN, 'RSA1', publicKeyFile, blobsFile], env),
       check: () => timeNodeProcess([cli, 'ksr', 'check', ksrFile, '--policy', policyFile, '--now', '2017-12-01'], env),
-      sign: () => timeNodeProcess([cli, 'ksr', 'sign', ksrFile, '--policy', policyFile, '--out', path.join(dir, `skr-${n++}.xml`), '--now', '2017-12-01', '--yes'], env),
+      sign: () =>
+        timeNodeProcess([cli, 'ksr', 'sign', ksrFile, '--policy', policyFile, '--out', path.join(dir, `skr-${n++}.xml`), '--now', '2017-12-01', '--yes'], env),
     });
     if (readFileSync(path.join(dir, 'skr-0.xml'), 'utf8') !== xml) throw new Error('the command line did not write the golden SKR');
     const peak = (r: { peakMb: number | null }) => (r.peakMb !== null ? { peakMb: r.peakMb } : {});
 
     const bareSigns = { what: '9 bare C_Sign (pkcs11js), the physical limit', ms: bare };
-    printFigures(`ksr bench: 2018 Q1 KSR (9 bundles), RSA-2048 KSK in SoftHSM2; in process median of ${ROUNDS}, command line median of ${cliRounds} alternating`, [
-      figure({ what: '9 signatures through the HSM port (worker thread + software verification)', ms: port, baseline: bareSigns }),
-      figure({ what: 'checkKsr: parse + every check (with HSM)', ms: check, baseline: bareSigns }),
-      figure({ what: 'signKsr: 9 signatures + SKR-VERIFY + XML', ms: sign, baseline: bareSigns }),
-      figure({
-        what: '`ksk-ceremony ksr sign --yes` (process, every check, re-verification, atomic write)',
-        ms: cliRuns.sign.ms,
-        baseline: { what: 'a bare process doing the same 9 signatures and their verification over pkcs11js', ms: cliRuns.bare.ms },
-        goal: { maxRatio: 1.5, maxMb: 60 },
-        ...peak(cliRuns.sign),
-        note: cliRuns.bare.peakMb !== null ? `bare process ${cliRuns.bare.peakMb.toFixed(0)} MB peak` : undefined,
-      }),
-      figure({
-        what: '`ksk-ceremony ksr check` (process, every check, with HSM)',
-        ms: cliRuns.check.ms,
-        baseline: { what: 'the same bare signing process', ms: cliRuns.bare.ms },
-        ...peak(cliRuns.check),
-      }),
-    ]);
+    printFigures(
+      `ksr bench: 2018 Q1 KSR (9 bundles), RSA-2048 KSK in SoftHSM2; in process median of ${ROUNDS}, command line median of ${cliRounds} alternating`,
+      [
+        figure({ what: '9 signatures through the HSM port (worker thread + software verification)', ms: port, baseline: bareSigns }),
+        figure({ what: 'checkKsr: parse + every check (with HSM)', ms: check, baseline: bareSigns }),
+        figure({ what: 'signKsr: 9 signatures + SKR-VERIFY + XML', ms: sign, baseline: bareSigns }),
+        figure({
+          what: '`ksk-ceremony ksr sign --yes` (process, every check, re-verification, atomic write)',
+          ms: cliRuns.sign.ms,
+          baseline: { what: 'a bare process doing the same 9 signatures and their verification over pkcs11js', ms: cliRuns.bare.ms },
+          goal: { maxRatio: 1.5, maxMb: 60 },
+          ...peak(cliRuns.sign),
+          note: cliRuns.bare.peakMb !== null ? `bare process ${cliRuns.bare.peakMb.toFixed(0)} MB peak` : undefined,
+        }),
+        figure({
+          what: '`ksk-ceremony ksr check` (process, every check, with HSM)',
+          ms: cliRuns.check.ms,
+          baseline: { what: 'the same bare signing process', ms: cliRuns.bare.ms },
+          ...peak(cliRuns.check),
+        }),
+      ],
+    );
   } finally {
     await session.close();
   }

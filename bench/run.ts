@@ -14,7 +14,10 @@ import { performanceDoc, type GatheredFigure } from './lib/performanceDoc.js';
  * baseline and ratio (the repeat with the median ratio). With --write-docs it writes those figures
  * to docs/performance.md, so that the published table is always what a run printed.
  */
-const { values, positionals } = parseArgs({ options: { repeat: { type: 'string', default: '1' }, 'write-docs': { type: 'boolean', default: false } }, allowPositionals: true });
+const { values, positionals } = parseArgs({
+  options: { repeat: { type: 'string', default: '1' }, 'write-docs': { type: 'boolean', default: false } },
+  allowPositionals: true,
+});
 const repeats = Math.max(1, Number(values.repeat));
 const dir = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(dir, '..', '..');
@@ -71,7 +74,10 @@ if (failed.size > 0) process.stdout.write(`failed: ${[...failed].join(', ')}\n`)
 
 if (values['write-docs']) {
   const file = path.join(root, 'docs', 'performance.md');
-  writeFileSync(file, performanceDoc({ startedAt, finishedAt: new Date().toISOString(), repeats, loadBefore, loadAfter: os.loadavg(), failed: [...failed], figures: gathered }));
+  writeFileSync(
+    file,
+    performanceDoc({ startedAt, finishedAt: new Date().toISOString(), repeats, loadBefore, loadAfter: os.loadavg(), failed: [...failed], figures: gathered }),
+  );
   process.stdout.write(`wrote ${path.relative(root, file)}\n`);
 }
 process.exitCode = failed.size === 0 ? 0 : 1;

@@ -74,7 +74,11 @@ const host = await startBrowserHost({
 function launcher(url: string): { file: string; remove(): void } {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ksk-browser-host-'));
   const file = path.join(dir, 'open.html');
-  writeFileSync(file, `<!doctype html><meta charset="utf-8"><meta name="referrer" content="no-referrer"><meta http-equiv="refresh" content="0;url=${url}"><title>KSK Ceremony</title>\n`, { mode: 0o600 });
+  writeFileSync(
+    file,
+    `<!doctype html><meta charset="utf-8"><meta name="referrer" content="no-referrer"><meta http-equiv="refresh" content="0;url=${url}"><title>KSK Ceremony</title>\n`,
+    { mode: 0o600 },
+  );
   return { file, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
@@ -84,20 +88,37 @@ if (values.open && chromium) {
   opened = launcher(host.url);
   // Chromium refuses to start as root without --no-sandbox; the ceremony laptop never runs it as root (test machines do).
   const rootOnly = process.getuid?.() === 0 ? ['--no-sandbox'] : [];
-  spawn(chromium, [`--app=${pathToFileURL(opened.file).href}`, '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', ...rootOnly], {
-    stdio: 'ignore',
-    detached: true,
-  }).unref();
-  process.stdout.write(`KSK Ceremony is served at ${host.origin} and opened in Chromium (the address with its token is in ${opened.file}, readable by you only)\n(loopback only; press Ctrl+C to stop)\n`);
+  spawn(
+    chromium,
+    [
+      `--app=${pathToFileURL(opened.file).href}`,
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      ...rootOnly,
+    ],
+    {
+      stdio: 'ignore',
+      detached: true,
+    },
+  ).unref();
+  process.stdout.write(
+    `KSK Ceremony is served at ${host.origin} and opened in Chromium (the address with its token is in ${opened.file}, readable by you only)\n(loopback only; press Ctrl+C to stop)\n`,
+  );
 } else {
-  process.stdout.write(`KSK Ceremony is served at ${host.url}\n${values.open ? 'No Chromium found: open the address above in a browser.\n' : ''}(loopback only; press Ctrl+C to stop)\n`);
+  process.stdout.write(
+    `KSK Ceremony is served at ${host.url}\n${values.open ? 'No Chromium found: open the address above in a browser.\n' : ''}(loopback only; press Ctrl+C to stop)\n`,
+  );
 }
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () =>
-    void host.close().then(() => {
-      opened?.remove();
-      process.exit(0);
-    }),
+  process.on(
+    signal,
+    () =>
+      void host.close().then(() => {
+        opened?.remove();
+        process.exit(0);
+      }),
   );
 }

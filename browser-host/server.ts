@@ -87,7 +87,10 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   const rendererDir = options.rendererDir ?? defaultRendererDir;
   // The backend's thread starts while the page loads: the page's first calls wait for it here,
   // instead of the address being given out only once it is ready.
-  const backend: Promise<BackendClient | string> = BackendClient.start({ ...options, confineFilesTo: [...(options.confineFilesTo ?? []), ...namedFolders()] }).catch((e: unknown) => `The ceremony backend could not start: ${messageOf(e)}`);
+  const backend: Promise<BackendClient | string> = BackendClient.start({
+    ...options,
+    confineFilesTo: [...(options.confineFilesTo ?? []), ...namedFolders()],
+  }).catch((e: unknown) => `The ceremony backend could not start: ${messageOf(e)}`);
   const call = async (channel: string, request: unknown): Promise<Envelope<unknown>> => {
     const ready = await backend;
     return typeof ready === 'string' ? { ok: false, error: { code: 'INTERNAL', message: ready } } : ready.call(channel, request);
@@ -118,7 +121,12 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
 
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (url.pathname !== '/api' || !hosts.has(req.headers.host ?? '') || !origins.has(req.headers.origin ?? '') || !sameToken(cookieOf(req, SESSION_COOKIE) ?? '', session)) {
+    if (
+      url.pathname !== '/api' ||
+      !hosts.has(req.headers.host ?? '') ||
+      !origins.has(req.headers.origin ?? '') ||
+      !sameToken(cookieOf(req, SESSION_COOKIE) ?? '', session)
+    ) {
       socket.write('HTTP/1.1 403 Forbidden\r\n\r\n');
       socket.destroy();
       return;

@@ -55,7 +55,9 @@ async function run(): Promise<void> {
     projector = await openProjectorWindow(windowOptions);
   };
   Menu.setApplicationMenu(
-    Menu.buildFromTemplate(menuTemplate(() => void showProjector().catch((e: unknown) => dialog.showErrorBox('The projector window did not open', messageOf(e))))),
+    Menu.buildFromTemplate(
+      menuTemplate(() => void showProjector().catch((e: unknown) => dialog.showErrorBox('The projector window did not open', messageOf(e)))),
+    ),
   );
 
   const main = await openMainWindow(windowOptions);
@@ -74,7 +76,11 @@ function menuTemplate(showProjector: () => void): MenuItemConstructorOptions[] {
     { role: 'editMenu' },
     {
       label: 'View',
-      submenu: [{ id: 'projector', label: 'Projector Window', accelerator: 'CmdOrCtrl+Shift+P', click: showProjector }, { role: 'togglefullscreen' }, ...developer],
+      submenu: [
+        { id: 'projector', label: 'Projector Window', accelerator: 'CmdOrCtrl+Shift+P', click: showProjector },
+        { role: 'togglefullscreen' },
+        ...developer,
+      ],
     },
   ];
 }

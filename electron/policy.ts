@@ -48,7 +48,14 @@ function parse(url: string): URL | null {
  */
 export function isAppUrl(url: string): boolean {
   const parsed = parse(url);
-  return parsed !== null && parsed.protocol === `${APP_SCHEME}:` && parsed.hostname === APP_HOST && parsed.port === '' && parsed.username === '' && parsed.password === '';
+  return (
+    parsed !== null &&
+    parsed.protocol === `${APP_SCHEME}:` &&
+    parsed.hostname === APP_HOST &&
+    parsed.port === '' &&
+    parsed.username === '' &&
+    parsed.password === ''
+  );
 }
 
 /**

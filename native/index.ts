@@ -147,7 +147,11 @@ export class HsmSession implements HsmSessionPort {
    */
   backupKey(label: string, options: { soPin: string; userPin?: string; threshold?: number; total?: number }): Promise<{ backup: KeyBackup; shares: Share[] }> {
     const { soPin, userPin, threshold = 5, total = 7 } = options;
-    return this.call('backupKey', { label, soPin, ...(userPin !== undefined ? { userPin } : {}), threshold, total, at: this.clock.now().toISOString() }, this.id);
+    return this.call(
+      'backupKey',
+      { label, soPin, ...(userPin !== undefined ? { userPin } : {}), threshold, total, at: this.clock.now().toISOString() },
+      this.id,
+    );
   }
 
   /** Restores a backed-up key into this token from M RKSH shares (see core/hsm/backup.ts RestoredKey). */
@@ -180,4 +184,3 @@ export async function openSession(options: SessionOptions): Promise<HsmSession> 
     throw e;
   }
 }
-

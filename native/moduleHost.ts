@@ -91,10 +91,12 @@ export class ModuleHost {
     return new Promise((resolve, reject) => {
       const onAbort = () => this.worker.postMessage({ type: 'cancel', id });
       signal?.addEventListener('abort', onAbort, { once: true });
-      const done = <T>(f: (v: T) => void) => (v: T) => {
-        signal?.removeEventListener('abort', onAbort);
-        f(v);
-      };
+      const done =
+        <T>(f: (v: T) => void) =>
+        (v: T) => {
+          signal?.removeEventListener('abort', onAbort);
+          f(v);
+        };
       if (this.pending.size === 0) this.worker.ref();
       this.pending.set(id, { resolve: done(resolve as (v: unknown) => void), reject: done(reject), ...(onProgress ? { onProgress } : {}) });
       this.worker.postMessage({ type: 'call', id, session, op, args });
@@ -151,7 +153,10 @@ export async function acquireHost(modulePath: string, env: Record<string, string
       const host = await existing.catch(() => null);
       if (host && !host.stopped) {
         if (host.envKey !== envKey) {
-          throw new HsmError('MODULE_BUSY', `The PKCS#11 module ${modulePath} is already open with another configuration (${host.envKey}); close those sessions first.`);
+          throw new HsmError(
+            'MODULE_BUSY',
+            `The PKCS#11 module ${modulePath} is already open with another configuration (${host.envKey}); close those sessions first.`,
+          );
         }
         host.refs++;
         return host;

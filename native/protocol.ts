@@ -39,14 +39,15 @@ export interface Ops {
   changeUserPin: { args: { oldPin: string; newPin: string }; result: null };
   writeShare: { args: { share: Share }; result: { label: string } };
   readShares: { args: Record<string, never>; result: Share[] };
-  backupKey: { args: { label: string; soPin: string; userPin?: string; threshold: number; total: number; at: string }; result: { backup: KeyBackup; shares: Share[] } };
+  backupKey: {
+    args: { label: string; soPin: string; userPin?: string; threshold: number; total: number; at: string };
+    result: { backup: KeyBackup; shares: Share[] };
+  };
   restoreKey: { args: { backup: KeyBackup; shares: Share[]; label?: string; at: string }; result: RestoredKey };
 }
 export type OpName = keyof Ops;
 
-export type HostRequest =
-  | { type: 'call'; id: number; session: number | null; op: OpName; args: unknown }
-  | { type: 'cancel'; id: number };
+export type HostRequest = { type: 'call'; id: number; session: number | null; op: OpName; args: unknown } | { type: 'cancel'; id: number };
 
 export interface WireError {
   code: ErrorCode;

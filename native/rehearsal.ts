@@ -39,7 +39,11 @@ function writeFileAtomic(file: string, content: string, mode: number): void {
 
 export function findSoftHsmModule(): string {
   const found = knownModulePaths.find((p) => p.includes('softhsm') && existsSync(p));
-  if (!found) throw new KskError('NOT_FOUND', `SoftHSM2 is not installed (looked for ${knownModulePaths.filter((p) => p.includes('softhsm')).join(', ')}); install the softhsm2 package for rehearsals.`);
+  if (!found)
+    throw new KskError(
+      'NOT_FOUND',
+      `SoftHSM2 is not installed (looked for ${knownModulePaths.filter((p) => p.includes('softhsm')).join(', ')}); install the softhsm2 package for rehearsals.`,
+    );
   return found;
 }
 
@@ -55,7 +59,11 @@ export function rehearsalSessionOptions(token: RehearsalToken): SessionOptions {
 /** The environment SoftHSM2 initialises in for the workspace: its configuration (tokens in workspace/tokens), written once. */
 export function rehearsalModuleEnv(ws: Workspace): { SOFTHSM2_CONF: string } {
   if (!existsSync(ws.softhsmConf)) {
-    writeFileAtomic(ws.softhsmConf, `# SoftHSM2 configuration of the rehearsal token (ksk-ceremony)\ndirectories.tokendir = ${ws.tokens}\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n`, 0o600);
+    writeFileAtomic(
+      ws.softhsmConf,
+      `# SoftHSM2 configuration of the rehearsal token (ksk-ceremony)\ndirectories.tokendir = ${ws.tokens}\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n`,
+      0o600,
+    );
   }
   return { SOFTHSM2_CONF: ws.softhsmConf };
 }
@@ -78,7 +86,10 @@ export async function provisionRehearsalToken(workspaceDir: string, modulePath =
   const env = rehearsalModuleEnv(ws);
   const module = await describeModule({ modulePath, env });
   if (module.slots.some((s) => s.token?.initialized && s.token.label === REHEARSAL_TOKEN_LABEL)) {
-    throw new KskError('STORAGE_ERROR', `The rehearsal token exists in ${ws.tokens} but ${file} with its PINs is gone; remove ${ws.tokens} to provision a new one.`);
+    throw new KskError(
+      'STORAGE_ERROR',
+      `The rehearsal token exists in ${ws.tokens} but ${file} with its PINs is gone; remove ${ws.tokens} to provision a new one.`,
+    );
   }
   const soPin = randomBytes(12).toString('hex');
   const userPin = randomBytes(12).toString('hex');

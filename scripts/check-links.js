@@ -77,11 +77,15 @@ function problemOf(from, target) {
  * @returns {string[]}
  */
 export function brokenLinks(root) {
-  const top = readdirSync(root).filter((f) => f.endsWith('.md')).map((f) => path.join(root, f));
+  const top = readdirSync(root)
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => path.join(root, f));
   const broken = [];
   for (const file of [...top, ...markdownUnder(path.join(root, 'docs'))]) {
     proseLines(readFileSync(file, 'utf8')).forEach((line, i) => {
-      const targets = [...line.matchAll(/\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g), ...line.matchAll(/^\s*\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)/g)].map((m) => m[1] ?? '');
+      const targets = [...line.matchAll(/\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g), ...line.matchAll(/^\s*\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)/g)].map(
+        (m) => m[1] ?? '',
+      );
       for (const target of targets) {
         const problem = problemOf(file, target);
         if (problem) broken.push(`${path.relative(root, file)}:${i + 1}: ${target}: ${problem}`);

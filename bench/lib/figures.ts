@@ -62,7 +62,14 @@ function goalText(goal: Goal | undefined, kind: Figure['kind']): string | null {
 }
 
 /** A time against a baseline time; `peakMb` when it was measured (and a goal may hold it). */
-export function figure(f: { what: string; ms: number; baseline: { what: string; ms: number }; goal?: Goal; peakMb?: number; note?: string | undefined }): Figure {
+export function figure(f: {
+  what: string;
+  ms: number;
+  baseline: { what: string; ms: number };
+  goal?: Goal;
+  peakMb?: number;
+  note?: string | undefined;
+}): Figure {
   const ratio = f.ms / f.baseline.ms;
   const checks = [
     f.goal?.maxRatio !== undefined ? ratio <= f.goal.maxRatio : null,
@@ -83,7 +90,15 @@ export function figure(f: { what: string; ms: number; baseline: { what: string; 
 }
 
 /** A rate against a baseline rate of the same unit; `totalMs` for a goal on the whole run's time. */
-export function rateFigure(f: { what: string; perSecond: number; unit: string; baseline: { what: string; perSecond: number }; goal?: Goal; totalMs?: number; note?: string | undefined }): Figure {
+export function rateFigure(f: {
+  what: string;
+  perSecond: number;
+  unit: string;
+  baseline: { what: string; perSecond: number };
+  goal?: Goal;
+  totalMs?: number;
+  note?: string | undefined;
+}): Figure {
   const ratio = f.perSecond / f.baseline.perSecond;
   const checks = [
     f.goal?.minRatio !== undefined ? ratio >= f.goal.minRatio : null,

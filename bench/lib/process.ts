@@ -20,7 +20,10 @@ export function timeNodeProcess(args: readonly string[], env: NodeJS.ProcessEnv 
 }
 
 /** Runs the processes in turn, `rounds` times, so that a busy machine slows each alike; medians. */
-export function alternate<K extends string>(rounds: number, runs: Record<K, () => { ms: number; peakMb: number | null }>): Record<K, { ms: number; peakMb: number | null }> {
+export function alternate<K extends string>(
+  rounds: number,
+  runs: Record<K, () => { ms: number; peakMb: number | null }>,
+): Record<K, { ms: number; peakMb: number | null }> {
   const keys = Object.keys(runs) as K[];
   const times = Object.fromEntries(keys.map((k) => [k, [] as number[]])) as Record<K, number[]>;
   const peaks = Object.fromEntries(keys.map((k) => [k, null])) as Record<K, number | null>;
@@ -33,4 +36,3 @@ export function alternate<K extends string>(rounds: number, runs: Record<K, () =
   }
   return Object.fromEntries(keys.map((k) => [k, { ms: median(times[k]), peakMb: peaks[k] }])) as Record<K, { ms: number; peakMb: number | null }>;
 }
-

@@ -47,7 +47,9 @@ export const custodySchema = z
   .max(64)
   .regex(/^[A-Za-z0-9]+(?:[:._-][A-Za-z0-9]+)*$/, 'a custody name is letters and digits joined by colons, dashes or dots, e.g. hsm:HSM1');
 export const textSchema = z.string().trim().min(1, 'must not be empty');
-export const durationSchema = z.string().refine((s) => parseDuration(s) !== null, 'must be an ISO 8601 duration in weeks, days, hours, minutes or seconds, e.g. P14D or PT36H');
+export const durationSchema = z
+  .string()
+  .refine((s) => parseDuration(s) !== null, 'must be an ISO 8601 duration in weeks, days, hours, minutes or seconds, e.g. P14D or PT36H');
 
 const fromStep = z.strictObject({ fromStep: stepIdSchema });
 /** A KSK: the operator's current KSK (as the key registry knows it), or the one a step of this script generated or reconstructed. */
@@ -67,7 +69,6 @@ export const algorithmChoiceSchema = z.strictObject({ algorithm: z.enum(algorith
     ctx.addIssue({ code: 'custom', path: ['size'], message: `${value.algorithm} keys are always ${fixed} bits` });
   }
 });
-export type AlgorithmChoice = z.output<typeof algorithmChoiceSchema>;
 
 const signInputs = {
   /** The HSM that holds the signing key. */
@@ -184,7 +185,11 @@ export interface ActionInfo {
 export const actionInfo: Readonly<Record<ActionKind, ActionInfo>> = {
   manual: { title: 'Manual step', phase: 'any', evidence: 'the performer’s confirmation and, if asked, a note' },
   notify: { title: 'Notify', phase: 'any', evidence: 'who was notified, when and how; the printed notification letter' },
-  'schedule-alternate': { title: 'Schedule an alternate date', phase: 'preparation', evidence: 'the deadline from the current SKR, the decision, the new date' },
+  'schedule-alternate': {
+    title: 'Schedule an alternate date',
+    phase: 'preparation',
+    evidence: 'the deadline from the current SKR, the decision, the new date',
+  },
   'courier-keys': { title: 'Courier keys', phase: 'preparation', evidence: 'TEB serials sent and received, the courier reference, attestations' },
   'assess-duration': { title: 'Assess the duration', phase: 'preparation', evidence: 'the assessment, its sources, and the extended period it implies' },
   'approve-plan': { title: 'Approve the plan', phase: 'preparation', evidence: 'the plan, each approval (who, when), the notifications' },
@@ -197,13 +202,21 @@ export const actionInfo: Readonly<Record<ActionKind, ActionInfo>> = {
   'hash-check': { title: 'Check a hash', phase: 'ceremony', evidence: 'the computed SHA-256 (hex and PGP words), the expected value, the result' },
   'teb-check': { title: 'Check a TEB', phase: 'ceremony', evidence: 'the serial read aloud, the expected serial, the state of the bag, the result' },
   'teb-seal': { title: 'Seal a TEB', phase: 'ceremony', evidence: 'the new serial and its contents, which become the custody record' },
-  'drill-safe-deposit-box': { title: 'Drill a safe deposit box', phase: 'ceremony', evidence: 'an exception per box, the witnesses, the serials of what was recovered' },
+  'drill-safe-deposit-box': {
+    title: 'Drill a safe deposit box',
+    phase: 'ceremony',
+    evidence: 'an exception per box, the witnesses, the serials of what was recovered',
+  },
   'hsm-initialize': { title: 'Initialise an HSM', phase: 'ceremony', evidence: 'the HSM’s identity, the quorum, the credentials issued and to whom' },
   'hsm-activate': { title: 'Activate an HSM', phase: 'ceremony', evidence: 'the credentials presented and by whom (M distinct holders)' },
   'hsm-deactivate': { title: 'Deactivate an HSM', phase: 'ceremony', evidence: 'the time the HSM was logged out' },
   'generate-ksk': { title: 'Generate a KSK', phase: 'ceremony', evidence: 'the HSM, the label, the DNSKEY, the key tag, the DS in hex and PGP words' },
   'destroy-ksk': { title: 'Destroy a KSK', phase: 'ceremony', evidence: 'the key destroyed and the search proving it gone, or why it was not possible' },
-  'reconstruct-ksk': { title: 'Reconstruct a KSK', phase: 'ceremony', evidence: 'the backup’s hash, the shares presented (M of N), the public key matching the recorded one' },
+  'reconstruct-ksk': {
+    title: 'Reconstruct a KSK',
+    phase: 'ceremony',
+    evidence: 'the backup’s hash, the shares presented (M of N), the public key matching the recorded one',
+  },
   'backup-ksk': { title: 'Back up a KSK', phase: 'ceremony', evidence: 'the backup’s hash, the shares issued and to whom' },
   'sign-ksr': { title: 'Sign the KSR', phase: 'ceremony', evidence: 'the KSR hash matched against the out-of-band hash, every check, the SKR hash' },
   'sign-additional-ksrs': { title: 'Sign additional KSRs', phase: 'ceremony', evidence: 'each KSR and SKR hash and the validity span covered' },
@@ -231,7 +244,12 @@ type RefFn<K extends ActionKind> = (inputs: ActionInputs<K>) => Reference[];
 const hsm = (id: string): Reference => ({ to: 'hsm', path: ['hsm'], id });
 const quorum = (id: string, field = 'quorum'): Reference => ({ to: 'quorum', path: [field], id });
 const roles = (ids: readonly string[], field: string): Reference[] => ids.map((id, i) => ({ to: 'role', path: [field, i], id }));
-const step = (path: (string | number)[], ref: { fromStep: string }, kinds: readonly ActionKind[]): Reference => ({ to: 'step', path: [...path, 'fromStep'], id: ref.fromStep, kinds });
+const step = (path: (string | number)[], ref: { fromStep: string }, kinds: readonly ActionKind[]): Reference => ({
+  to: 'step',
+  path: [...path, 'fromStep'],
+  id: ref.fromStep,
+  kinds,
+});
 const key = (field: string, ref: 'current' | { fromStep: string }): Reference[] => (ref === 'current' ? [] : [step([field], ref, keySources)]);
 
 const signRefs = (i: ActionInputs<'sign-ksr'>): Reference[] => [
@@ -273,7 +291,15 @@ export function actionReferences(action: Action): Reference[] {
   return fn ? fn(action.inputs) : [];
 }
 
-const activeHsmKinds: ReadonlySet<ActionKind> = new Set(['hsm-deactivate', 'generate-ksk', 'destroy-ksk', 'reconstruct-ksk', 'backup-ksk', 'sign-ksr', 'sign-additional-ksrs']);
+const activeHsmKinds: ReadonlySet<ActionKind> = new Set([
+  'hsm-deactivate',
+  'generate-ksk',
+  'destroy-ksk',
+  'reconstruct-ksk',
+  'backup-ksk',
+  'sign-ksr',
+  'sign-additional-ksrs',
+]);
 
 /** The HSM a step works on, which must be active (activated and not yet deactivated) when it runs; null if none. */
 export function activeHsmOf(action: Action): string | null {

@@ -59,7 +59,11 @@ export function actApplies(act: Act, path: readonly { id: string }[]): boolean {
 
 /** The steps of the acts written for the other branches of the decision made at `stepId`: not applicable once `taken` is decided. */
 export function notApplicableWhen(script: Script, stepId: string, taken: BranchId): Step[] {
-  const others = new Set(branchesOf(script).filter((b) => b.decidedAt === stepId && b.id !== taken).map((b) => b.id as string));
+  const others = new Set(
+    branchesOf(script)
+      .filter((b) => b.decidedAt === stepId && b.id !== taken)
+      .map((b) => b.id as string),
+  );
   return script.acts.filter((act) => act.branch !== undefined && others.has(act.branch)).flatMap((act) => act.steps);
 }
 

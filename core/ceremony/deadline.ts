@@ -51,13 +51,15 @@ export interface DeadlineStatus {
 /** A time as the command line and files give it: ISO 8601 with Z or an explicit offset, never local time. */
 export function parseTime(text: string, name: string): Date {
   const date = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})$/.test(text) ? new Date(text) : new Date(Number.NaN);
-  if (Number.isNaN(date.getTime())) throw new KskError('BAD_REQUEST', `The ${name} "${text}" is not a time in ISO 8601 with its zone, e.g. 2024-01-11T00:00:00Z.`);
+  if (Number.isNaN(date.getTime()))
+    throw new KskError('BAD_REQUEST', `The ${name} "${text}" is not a time in ISO 8601 with its zone, e.g. 2024-01-11T00:00:00Z.`);
   return date;
 }
 
 function durationMs(text: string, name: string): number {
   const ms = parseDuration(text);
-  if (ms === null) throw new KskError('BAD_REQUEST', `The ${name} "${text}" is not an ISO 8601 duration in weeks, days, hours, minutes or seconds (e.g. P14D).`);
+  if (ms === null)
+    throw new KskError('BAD_REQUEST', `The ${name} "${text}" is not an ISO 8601 duration in weeks, days, hours, minutes or seconds (e.g. P14D).`);
   return ms;
 }
 

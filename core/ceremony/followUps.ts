@@ -48,7 +48,10 @@ export const obligationSchema = z
     status: z.enum(['open', 'discharged']),
     discharge: z.strictObject({ ceremonyId: z.string().min(1), stepId: z.string().min(1), at: isoTime, note: z.string().min(1) }).optional(),
   })
-  .refine((o) => (o.status === 'discharged') === (o.discharge !== undefined), { message: 'a discharged obligation records its discharge, an open one none', path: ['discharge'] });
+  .refine((o) => (o.status === 'discharged') === (o.discharge !== undefined), {
+    message: 'a discharged obligation records its discharge, an open one none',
+    path: ['discharge'],
+  });
 export type Obligation = z.infer<typeof obligationSchema>;
 
 function stepById(script: Script, stepId: string): Step {
@@ -62,7 +65,8 @@ const signAhead: FollowUpDeclaration = {
   id: 'dr-4.1.3-plan',
   kind: 'sign-ahead',
   title: 'DR 4.1.3: assess the duration of the impairment, have the plan approved, and sign additional KSRs ahead to span it',
-  condition: 'now: triage found a high risk of prolonged unavailability of necessary personnel or facilities; the additional KSRs are signed at the next ceremony that can be held',
+  condition:
+    'now: triage found a high risk of prolonged unavailability of necessary personnel or facilities; the additional KSRs are signed at the next ceremony that can be held',
 };
 
 export interface OpenContext {
@@ -131,14 +135,19 @@ export function dischargeObligation(
   obligation: Obligation,
   ctx: { script: Script; stepId: string; ceremonyId: string; at: Date; note: string; retiredSerials: readonly string[] },
 ): Obligation {
-  if (obligation.status !== 'open') throw new KskError('CONFLICT', `Obligation ${obligation.id} was already discharged by ceremony ${obligation.discharge?.ceremonyId}.`);
+  if (obligation.status !== 'open')
+    throw new KskError('CONFLICT', `Obligation ${obligation.id} was already discharged by ceremony ${obligation.discharge?.ceremonyId}.`);
   const step = stepById(ctx.script, ctx.stepId);
   if (step.action.kind !== 'discharge-follow-up' || !step.action.inputs.kinds.includes(obligation.kind)) {
     throw new KskError('BAD_REQUEST', `Step ${step.number} (${step.id}) of ${ctx.script.id} cannot discharge a ${obligation.kind} obligation.`);
   }
   if (ctx.note.trim() === '') throw new KskError('BAD_REQUEST', `Discharging ${obligation.id} needs a note saying how it was done.`);
   const unmet = unmetCondition(obligation, ctx);
-  if (unmet) throw new KskError('POLICY_FAILURE', `Obligation ${obligation.id} (${obligation.title}) stays open: ${unmet} in this ceremony. Retire ${obligation.subjects && obligation.subjects.length > 1 ? 'them' : 'it'} at the replace-hardware step first.`);
+  if (unmet)
+    throw new KskError(
+      'POLICY_FAILURE',
+      `Obligation ${obligation.id} (${obligation.title}) stays open: ${unmet} in this ceremony. Retire ${obligation.subjects && obligation.subjects.length > 1 ? 'them' : 'it'} at the replace-hardware step first.`,
+    );
   return { ...obligation, status: 'discharged', discharge: { ceremonyId: ctx.ceremonyId, stepId: step.id, at: utcIso(ctx.at), note: ctx.note.trim() } };
 }
 

@@ -28,7 +28,10 @@ export interface StepNeed {
 
 function keyNeeds(choice: AlgorithmChoice): HsmNeed[] {
   const algorithm = choice.algorithm as KskAlgorithm;
-  return [{ capability: `generate:${algorithm}`, ...(choice.size !== undefined && algorithm === 'RSASHA256' ? { rsaBits: choice.size } : {}) }, { capability: `sign:${algorithm}` }];
+  return [
+    { capability: `generate:${algorithm}`, ...(choice.size !== undefined && algorithm === 'RSASHA256' ? { rsaBits: choice.size } : {}) },
+    { capability: `sign:${algorithm}` },
+  ];
 }
 
 function choicesOf(script: Script, algorithm: AlgorithmChoice | { fromStep: string }): AlgorithmChoice[] {
@@ -59,7 +62,12 @@ export function hsmNeeds(script: Script, options: { currentKsk: KskAlgorithm | n
       case 'sign-additional-ksrs': {
         const ref = a.inputs.signWith;
         const choices = ref === 'current' ? (options.currentKsk ? [{ algorithm: options.currentKsk }] : []) : (keyAlgorithms.get(ref.fromStep) ?? []);
-        if (choices.length > 0) need(a.inputs.hsm, 'signs the KSR', choices.map((c) => [{ capability: `sign:${c.algorithm as KskAlgorithm}` }]));
+        if (choices.length > 0)
+          need(
+            a.inputs.hsm,
+            'signs the KSR',
+            choices.map((c) => [{ capability: `sign:${c.algorithm as KskAlgorithm}` }]),
+          );
         break;
       }
       case 'backup-ksk':
@@ -69,7 +77,8 @@ export function hsmNeeds(script: Script, options: { currentKsk: KskAlgorithm | n
         need(a.inputs.hsm, 'restores the KSK from its backup', [[{ capability: 'restore-from-backup' }]]);
         break;
       case 'hsm-initialize':
-        if (options.activation.get(a.inputs.hsm) === 'split-pin') need(a.inputs.hsm, 'commissions split-PIN activation', [[{ capability: 'split-pin-activation' }]]);
+        if (options.activation.get(a.inputs.hsm) === 'split-pin')
+          need(a.inputs.hsm, 'commissions split-PIN activation', [[{ capability: 'split-pin-activation' }]]);
         break;
       default:
         break;
@@ -82,7 +91,8 @@ export function hsmNeeds(script: Script, options: { currentKsk: KskAlgorithm | n
 function meets(profile: HsmProfile, need: HsmNeed): string | null {
   const capability = capabilitiesOf(profile).find((c) => c.id === need.capability);
   if (!capability?.supported) return `${need.capability} (${capability?.detail ?? 'unknown to the app'})`;
-  if (need.rsaBits !== undefined && !rsaSizesOf(profile).includes(need.rsaBits)) return `${need.capability} with ${need.rsaBits} bits (the token makes ${rsaSizesOf(profile).join(' or ')} bits)`;
+  if (need.rsaBits !== undefined && !rsaSizesOf(profile).includes(need.rsaBits))
+    return `${need.capability} with ${need.rsaBits} bits (the token makes ${rsaSizesOf(profile).join(' or ')} bits)`;
   return null;
 }
 
@@ -95,7 +105,9 @@ export function unmetNeeds(needs: readonly StepNeed[], profiles: ReadonlyMap<str
     const failures = n.anyOf.map((choice) => choice.map((need) => meets(profile, need)).filter((x): x is string => x !== null));
     if (failures.some((f) => f.length === 0)) continue;
     const missing = [...new Set(failures.flat())];
-    lines.push(`${n.hsmId} (token "${profile.token.label}", ${profile.module.description} ${profile.module.libraryVersion}) ${n.what} at step ${n.stepId} but lacks ${n.anyOf.length > 1 ? 'for every algorithm it may be given: ' : ''}${missing.join(', ')}`);
+    lines.push(
+      `${n.hsmId} (token "${profile.token.label}", ${profile.module.description} ${profile.module.libraryVersion}) ${n.what} at step ${n.stepId} but lacks ${n.anyOf.length > 1 ? 'for every algorithm it may be given: ' : ''}${missing.join(', ')}`,
+    );
   }
   return lines;
 }

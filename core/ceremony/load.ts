@@ -42,7 +42,10 @@ export class InvalidScriptError extends KskError {
     readonly issues: ScriptIssue[],
   ) {
     const errors = issues.filter((i) => i.severity === 'error');
-    super('BAD_INPUT_FILE', `The ceremony script ${file} is not valid (${errors.length} problem${errors.length === 1 ? '' : 's'}):\n${errors.map((i) => `  ${formatIssue(i)}`).join('\n')}`);
+    super(
+      'BAD_INPUT_FILE',
+      `The ceremony script ${file} is not valid (${errors.length} problem${errors.length === 1 ? '' : 's'}):\n${errors.map((i) => `  ${formatIssue(i)}`).join('\n')}`,
+    );
     this.name = 'InvalidScriptError';
   }
 }
@@ -67,7 +70,11 @@ function get(value: unknown, at: Path): unknown {
 
 /** 'step 4.3 (generate-ksk): action.inputs.quorum' from a path in the resolved document. */
 function describePath(value: unknown, at: Path): string {
-  const dotted = (parts: Path) => parts.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('').replace(/^\./, '');
+  const dotted = (parts: Path) =>
+    parts
+      .map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`))
+      .join('')
+      .replace(/^\./, '');
   if (at[0] === 'acts' && typeof at[1] === 'number') {
     if (at[2] === 'steps' && typeof at[3] === 'number') {
       const step = get(value, at.slice(0, 4)) as { id?: unknown; number?: unknown } | undefined;
@@ -81,9 +88,17 @@ function describePath(value: unknown, at: Path): string {
   return dotted(at);
 }
 
-const typeName = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'a mapping' : typeof v === 'string' ? `"${v}"` : String(v));
+const typeName = (v: unknown): string =>
+  v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'a mapping' : typeof v === 'string' ? `"${v}"` : String(v);
 
-const typeWords: Record<string, string> = { array: 'a list', object: 'a mapping', string: 'text', boolean: 'true or false', int: 'a whole number', number: 'a number' };
+const typeWords: Record<string, string> = {
+  array: 'a list',
+  object: 'a mapping',
+  string: 'text',
+  boolean: 'true or false',
+  int: 'a whole number',
+  number: 'a number',
+};
 const typeWord = (expected: string): string => typeWords[expected] ?? expected;
 
 type ZodIssue = z.core.$ZodIssue;
@@ -91,7 +106,11 @@ type ZodIssue = z.core.$ZodIssue;
 /** What a union accepts, from the failures of its options at their root: '"current" or a mapping'. */
 function forms(options: ZodIssue[][]): string {
   return options
-    .flatMap((errors) => errors.map((e) => (e.code === 'invalid_value' ? e.values.map((v) => JSON.stringify(v)).join(' or ') : e.code === 'invalid_type' ? typeWord(e.expected) : e.message)))
+    .flatMap((errors) =>
+      errors.map((e) =>
+        e.code === 'invalid_value' ? e.values.map((v) => JSON.stringify(v)).join(' or ') : e.code === 'invalid_type' ? typeWord(e.expected) : e.message,
+      ),
+    )
     .join(' or ');
 }
 
@@ -106,17 +125,26 @@ function describeZodIssue(issue: ZodIssue, value: unknown, prefix: (string | num
       if (issue.expected === 'string' && typeof found === 'number') return [{ path: at, message: `must be text, not the number ${found}: write it in quotes` }];
       return [{ path: at, message: `must be ${typeWord(issue.expected)}, not ${typeName(found)}` }];
     case 'unrecognized_keys':
-      return [{ path: [...at, issue.keys[0] as string], message: `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')} (a typo?)` }];
+      return [
+        {
+          path: [...at, issue.keys[0] as string],
+          message: `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')} (a typo?)`,
+        },
+      ];
     case 'invalid_union': {
       if (at[at.length - 1] === 'kind') return [{ path: at, message: `unknown action kind ${typeName(found)}; the kinds are: ${actionKinds.join(', ')}` }];
       // An option that failed below its root is the form the value was meant to have: report its problems.
-      const meant = issue.errors.filter((errors) => errors.some((e) => e.path.length > 0 || e.code === 'unrecognized_keys')).sort((a, b) => a.length - b.length)[0];
+      const meant = issue.errors
+        .filter((errors) => errors.some((e) => e.path.length > 0 || e.code === 'unrecognized_keys'))
+        .sort((a, b) => a.length - b.length)[0];
       if (meant) return meant.flatMap((e) => describeZodIssue(e, value, at));
       return [{ path: at, message: `must be ${forms(issue.errors)}, not ${typeName(found)}` }];
     }
     case 'invalid_value': {
       const allowed = issue.values.length === 1 ? JSON.stringify(issue.values[0]) : `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
-      return [{ path: at, message: found === undefined ? `${at[at.length - 1] ?? 'a value'} is required: ${allowed}` : `must be ${allowed}, not ${typeName(found)}` }];
+      return [
+        { path: at, message: found === undefined ? `${at[at.length - 1] ?? 'a value'} is required: ${allowed}` : `must be ${allowed}, not ${typeName(found)}` },
+      ];
     }
     case 'too_small':
       return [{ path: at, message: issue.origin === 'array' ? `needs at least ${issue.minimum} item${issue.minimum === 1 ? '' : 's'}` : issue.message }];
@@ -131,7 +159,8 @@ function checkResolved(resolution: Resolution): { script: Script | null; issues:
     issues.push({ severity, ...place(locate(resolution, resolvedPath)), where: describePath(resolution.value, resolvedPath), message });
   const parsed = scriptSchema.safeParse(resolution.value);
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) for (const { path: issuePath, message } of describeZodIssue(issue, resolution.value)) at('error', issuePath, message);
+    for (const issue of parsed.error.issues)
+      for (const { path: issuePath, message } of describeZodIssue(issue, resolution.value)) at('error', issuePath, message);
     return { script: null, issues };
   }
   for (const finding of validateScript(parsed.data)) at(finding.severity, finding.path, finding.message);
@@ -141,7 +170,20 @@ function checkResolved(resolution: Resolution): { script: Script | null; issues:
 /** Resolves and validates a script's text; never throws for a bad script, it reports. */
 export function checkScript(text: string, file: string, parts: PartLoader = shippedParts): ScriptCheck {
   if (Buffer.byteLength(text) > maxScriptBytes) {
-    return { script: null, sha256: null, issues: [{ severity: 'error', file, line: null, where: '', message: `the file is larger than ${maxScriptBytes} bytes: not a ceremony script`, includedFrom: null }] };
+    return {
+      script: null,
+      sha256: null,
+      issues: [
+        {
+          severity: 'error',
+          file,
+          line: null,
+          where: '',
+          message: `the file is larger than ${maxScriptBytes} bytes: not a ceremony script`,
+          includedFrom: null,
+        },
+      ],
+    };
   }
   const { source, issues: syntax } = parseSource(text, file);
   const fromSource = (list: { origin: Origin; message: string }[]): ScriptIssue[] =>

@@ -8,7 +8,21 @@
 export const disasters = ['signing', 'compromise', 'lost'] as const;
 export type Disaster = (typeof disasters)[number];
 
-export const drProcedureIds = ['4.1.1', '4.1.2A', '4.1.2B', '4.1.3', '4.2.1A', '4.2.1B', '4.2.2A', '4.2.2B', '4.3.1A', '4.3.1B', '4.3.1C', '4.3.2A', '4.3.2B'] as const;
+export const drProcedureIds = [
+  '4.1.1',
+  '4.1.2A',
+  '4.1.2B',
+  '4.1.3',
+  '4.2.1A',
+  '4.2.1B',
+  '4.2.2A',
+  '4.2.2B',
+  '4.3.1A',
+  '4.3.1B',
+  '4.3.1C',
+  '4.3.2A',
+  '4.3.2B',
+] as const;
 export type DrProcedureId = (typeof drProcedureIds)[number];
 
 /** Which KSK signs the SKR the procedure produces (the last column of the decision table). */

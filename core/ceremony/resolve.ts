@@ -150,15 +150,22 @@ function includePart(entry: Record<string, unknown>, at: Origin, parts: PartLoad
   for (const [param, spec] of Object.entries(declared)) {
     if (param in given) params[param] = given[param];
     else if (isRecord(spec) && 'default' in spec) params[param] = spec.default;
-    else fail(`part "${name}" needs the parameter "${param}"${isRecord(spec) && typeof spec.description === 'string' ? ` (${spec.description})` : ''}`, ['with']);
+    else
+      fail(`part "${name}" needs the parameter "${param}"${isRecord(spec) && typeof spec.description === 'string' ? ` (${spec.description})` : ''}`, ['with']);
   }
-  for (const param of Object.keys(given)) if (!(param in declared)) fail(`part "${name}" has no parameter "${param}" (it has: ${Object.keys(declared).join(', ') || 'none'})`, ['with', param]);
+  for (const param of Object.keys(given))
+    if (!(param in declared)) fail(`part "${name}" has no parameter "${param}" (it has: ${Object.keys(declared).join(', ') || 'none'})`, ['with', param]);
   if (issues.length > before) return null;
 
   const unknown = new Set<string>();
-  const acts = part.acts.map((act) => substitute(act, params, unknown)).map((act) => (entry.branch !== undefined && isRecord(act) ? { ...act, branch: entry.branch } : act));
-  for (const param of unknown) issues.push({ origin: partAt, message: `part "${name}" uses {{${param}}} but declares no such parameter, or its value is not text` });
-  for (const [i, act] of acts.entries()) if (isRecord(act) && 'include' in act) issues.push({ origin: { source, path: ['acts', i], via: at }, message: 'a shared part cannot include another part' });
+  const acts = part.acts
+    .map((act) => substitute(act, params, unknown))
+    .map((act) => (entry.branch !== undefined && isRecord(act) ? { ...act, branch: entry.branch } : act));
+  for (const param of unknown)
+    issues.push({ origin: partAt, message: `part "${name}" uses {{${param}}} but declares no such parameter, or its value is not text` });
+  for (const [i, act] of acts.entries())
+    if (isRecord(act) && 'include' in act)
+      issues.push({ origin: { source, path: ['acts', i], via: at }, message: 'a shared part cannot include another part' });
   return { acts, origins: acts.map((_, i) => ({ source, path: ['acts', i], via: at })) };
 }
 
@@ -187,7 +194,12 @@ export function resolveScript(root: Source, parts: PartLoader): Resolution {
   const raw = toValue(root, issues);
   if (raw === unreadable) return { value: null, actOrigins: [], root: rootOrigin, issues };
   if (!isRecord(raw)) {
-    return { value: raw, actOrigins: [], root: rootOrigin, issues: [{ origin: rootOrigin, message: 'a ceremony script is a mapping (format, id, version, title, acts, ...)' }] };
+    return {
+      value: raw,
+      actOrigins: [],
+      root: rootOrigin,
+      issues: [{ origin: rootOrigin, message: 'a ceremony script is a mapping (format, id, version, title, acts, ...)' }],
+    };
   }
   const value: Record<string, unknown> = { ...raw };
   value.roles ??= standardRoles;

@@ -9,7 +9,11 @@ export const requiredRoles = ['CA', 'IW'] as const;
 
 export const standardRoles: readonly Role[] = [
   { id: 'CA', title: 'Ceremony Administrator', description: 'Runs the script at the keyboard and performs most steps.' },
-  { id: 'IW', title: 'Internal Witness', description: 'Checks the script is followed, initials and times each step, records every exception, attests at the end.' },
+  {
+    id: 'IW',
+    title: 'Internal Witness',
+    description: 'Checks the script is followed, initials and times each step, records every exception, attests at the end.',
+  },
   { id: 'SSC1', title: 'Safe Security Controller 1', description: 'Opens the credential safe.' },
   { id: 'SSC2', title: 'Safe Security Controller 2', description: 'Opens the equipment safe.' },
   { id: 'SA', title: 'System Administrator', description: 'Cameras, the facility log, the ceremony laptop and its operating-system media.' },

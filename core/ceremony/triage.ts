@@ -90,7 +90,10 @@ const clauses: Record<QuestionId, Record<string, string>> = {
   kmfAvailable: { yes: 'at least one Key Management Facility is available', no: 'no Key Management Facility is available' },
   backupAvailable: { yes: 'the KSK backup is available', no: 'the KSK backup is not available' },
   rkshsAvailable: { yes: 'the Recovery Key Share Holders are available', no: 'the Recovery Key Share Holders are not available' },
-  timeSufficient: { yes: 'there is sufficient time to reschedule or repair before the SKR is due', no: 'there is not sufficient time to reschedule or repair before the SKR is due' },
+  timeSufficient: {
+    yes: 'there is sufficient time to reschedule or repair before the SKR is due',
+    no: 'there is not sufficient time to reschedule or repair before the SKR is due',
+  },
 };
 
 export type TriageProcedure = DrProcedureId | 'ksr-signing';
@@ -101,8 +104,18 @@ type Leaf =
   | { now: 'reschedule'; what: string; then: string; interpretation?: string };
 type Node = Leaf | { ask: QuestionId; branches: Record<string, Node> };
 
-const run = (procedure: TriageProcedure, interpretation?: string, branch?: BranchId): Leaf => ({ now: 'procedure', procedure, ...(branch ? { branch } : {}), ...(interpretation ? { interpretation } : {}) });
-const reschedule = (what: string, then: string, interpretation?: string): Leaf => ({ now: 'reschedule', what, then, ...(interpretation ? { interpretation } : {}) });
+const run = (procedure: TriageProcedure, interpretation?: string, branch?: BranchId): Leaf => ({
+  now: 'procedure',
+  procedure,
+  ...(branch ? { branch } : {}),
+  ...(interpretation ? { interpretation } : {}),
+});
+const reschedule = (what: string, then: string, interpretation?: string): Leaf => ({
+  now: 'reschedule',
+  what,
+  then,
+  ...(interpretation ? { interpretation } : {}),
+});
 const ask = (question: QuestionId, yes: Node, no: Node): Node => ({ ask: question, branches: { yes, no } });
 /** Time decides: with sufficient time, reschedule or repair; without, the procedure. */
 const unlessTime = (what: string, then: string, otherwise: Node): Node => ask('timeSufficient', reschedule(what, then), otherwise);
@@ -136,8 +149,12 @@ const signingNeeds = (prolonged: boolean): Node =>
 const lostWithoutRkshs = (interpretation?: string): Node =>
   ask(
     'kmfAvailable',
-    interpretation ? run('4.3.2A', interpretation, 'cos-absent') : ask('cosAvailable', run('4.3.2A', undefined, 'cos-present'), run('4.3.2A', undefined, 'cos-absent')),
-    interpretation ? run('4.3.2B', interpretation, 'cos-absent') : ask('cosAvailable', run('4.3.2B', undefined, 'cos-present'), run('4.3.2B', undefined, 'cos-absent')),
+    interpretation
+      ? run('4.3.2A', interpretation, 'cos-absent')
+      : ask('cosAvailable', run('4.3.2A', undefined, 'cos-present'), run('4.3.2A', undefined, 'cos-absent')),
+    interpretation
+      ? run('4.3.2B', interpretation, 'cos-absent')
+      : ask('cosAvailable', run('4.3.2B', undefined, 'cos-present'), run('4.3.2B', undefined, 'cos-absent')),
   );
 
 const tree: Node = {
@@ -147,13 +164,21 @@ const tree: Node = {
     compromise: ask(
       'cosAvailable',
       ask('kmfAvailable', run('4.2.1A'), run('4.2.1B', compromiseNow)),
-      ask('kmfAvailable', ask('timeSufficient', run('4.2.2A', stepTwoWeighsTime, 'alternate-date'), run('4.2.2A', stepTwoWeighsTime, 'proceed-now')), run('4.2.2B', compromiseNow)),
+      ask(
+        'kmfAvailable',
+        ask('timeSufficient', run('4.2.2A', stepTwoWeighsTime, 'alternate-date'), run('4.2.2A', stepTwoWeighsTime, 'proceed-now')),
+        run('4.2.2B', compromiseNow),
+      ),
     ),
     lost: ask(
       'rkshsAvailable',
       ask(
         'cosAvailable',
-        ask('kmfAvailable', ask('backupAvailable', run('4.3.1A'), run('4.3.1B')), unlessTime(kmfRepair, 'DR 4.3.1 A or B at that facility', run('4.3.1C', noKmfNoBackup))),
+        ask(
+          'kmfAvailable',
+          ask('backupAvailable', run('4.3.1A'), run('4.3.1B')),
+          unlessTime(kmfRepair, 'DR 4.3.1 A or B at that facility', run('4.3.1C', noKmfNoBackup)),
+        ),
         unlessTime('reschedule with the Crypto Officers', 'DR 4.3.1 with them', lostWithoutRkshs(noCosLost)),
       ),
       unlessTime('reschedule with the Recovery Key Share Holders', 'DR 4.3.1 with them', lostWithoutRkshs()),
@@ -187,7 +212,8 @@ function walk(answers: TriageAnswers, context: TriageContext): Walk {
     const answer = answerOf(answers, node.ask, context);
     if (answer === undefined) return { next: questions[node.ask], path };
     const branch = node.branches[answer];
-    if (!branch) throw new KskError('BAD_REQUEST', `"${answer}" is not an answer to "${questions[node.ask].text}" (answers: ${Object.keys(node.branches).join(', ')}).`);
+    if (!branch)
+      throw new KskError('BAD_REQUEST', `"${answer}" is not an answer to "${questions[node.ask].text}" (answers: ${Object.keys(node.branches).join(', ')}).`);
     path.push({ question: node.ask, answer });
     node = branch;
   }
@@ -256,9 +282,15 @@ export function triage(answers: TriageAnswers, context: TriageContext = {}): Tri
   const because = capitalise(path.map((p) => clauses[p.question][p.answer]).join('; '));
   const deadline = context.deadline ?? null;
   const time: TriageTime | null = asked.includes('timeSufficient')
-    ? { sufficient: recorded.timeSufficient === 'yes', source: deadline ? 'deadline' : 'answer', holdBy: deadline?.skrDue ?? null, unavoidableAt: deadline?.unavoidableAt ?? null }
+    ? {
+        sufficient: recorded.timeSufficient === 'yes',
+        source: deadline ? 'deadline' : 'answer',
+        holdBy: deadline?.skrDue ?? null,
+        unavoidableAt: deadline?.unavoidableAt ?? null,
+      }
     : null;
-  const plan = answers.disaster === 'signing' && recorded.prolonged === 'yes' && !(decided.now === 'procedure' && decided.procedure === '4.1.3') ? '4.1.3' : null;
+  const plan =
+    answers.disaster === 'signing' && recorded.prolonged === 'yes' && !(decided.now === 'procedure' && decided.procedure === '4.1.3') ? '4.1.3' : null;
   const common = { questionsAsked: asked, answers: recorded, ignored, time, plan, interpretation: decided.interpretation ?? null } as const;
 
   if (decided.now === 'reschedule') {

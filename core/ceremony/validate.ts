@@ -26,7 +26,13 @@ export interface StepAt {
 }
 
 export function stepsOf(script: Script): StepAt[] {
-  return [...scriptSteps(script)].map(({ act, step, actIndex, stepIndex }, index) => ({ step, index, path: ['acts', actIndex, 'steps', stepIndex], phase: act.phase, act }));
+  return [...scriptSteps(script)].map(({ act, step, actIndex, stepIndex }, index) => ({
+    step,
+    index,
+    path: ['acts', actIndex, 'steps', stepIndex],
+    phase: act.phase,
+    act,
+  }));
 }
 
 export function validateScript(script: Script): Finding[] {
@@ -45,7 +51,8 @@ export function validateScript(script: Script): Finding[] {
   for (const { step, path } of steps) {
     if (step.action.kind !== 'sign-ksr' && step.action.kind !== 'sign-additional-ksrs') continue;
     for (const [i, check] of step.action.inputs.overridableChecks.entries()) {
-      if (neverOverridable.has(check)) error([...path, 'action', 'inputs', 'overridableChecks', i], `${check} can never be overridden: no disaster explains a KSR or an SKR that fails it`);
+      if (neverOverridable.has(check))
+        error([...path, 'action', 'inputs', 'overridableChecks', i], `${check} can never be overridden: no disaster explains a KSR or an SKR that fails it`);
     }
   }
   validateSeedRules(script, steps, error);
@@ -65,10 +72,23 @@ function duplicates<T>(items: readonly T[], key: (item: T) => string, onDuplicat
 }
 
 function checkDeclarations(script: Script, error: Report, warn: Report): void {
-  const roles = duplicates(script.roles, (r) => r.id, (i, id) => error(['roles', i, 'id'], `role ${id} is declared twice`));
-  for (const role of requiredRoles) if (!roles.has(role)) error(['roles'], `the ${role} role must be declared: the engine needs a CA to perform and an IW to initial and attest`);
-  duplicates(script.hsms, (h) => h.id, (i, id) => error(['hsms', i, 'id'], `HSM ${id} is declared twice`));
-  duplicates(script.followUps, (f) => f.id, (i, id) => error(['followUps', i, 'id'], `follow-up ${id} is declared twice`));
+  const roles = duplicates(
+    script.roles,
+    (r) => r.id,
+    (i, id) => error(['roles', i, 'id'], `role ${id} is declared twice`),
+  );
+  for (const role of requiredRoles)
+    if (!roles.has(role)) error(['roles'], `the ${role} role must be declared: the engine needs a CA to perform and an IW to initial and attest`);
+  duplicates(
+    script.hsms,
+    (h) => h.id,
+    (i, id) => error(['hsms', i, 'id'], `HSM ${id} is declared twice`),
+  );
+  duplicates(
+    script.followUps,
+    (f) => f.id,
+    (i, id) => error(['followUps', i, 'id'], `follow-up ${id} is declared twice`),
+  );
   for (const [id, quorum] of Object.entries(script.quorums)) {
     if (!roles.has(quorum.role)) error(['quorums', id, 'role'], `quorum ${id} names role ${quorum.role}, which is not declared`);
     if (quorum.m > quorum.n) error(['quorums', id, 'm'], `quorum ${id} asks for ${quorum.m} of ${quorum.n}: m cannot exceed n`);
@@ -85,7 +105,8 @@ function checkNumbering(script: Script, error: Report): void {
     else if (ceremonySeen) error(['acts', a, 'phase'], `act ${a + 1} "${act.title}" is preparation but comes after the ceremony has begun`);
     act.steps.forEach((step, s) => {
       const expected = `${a + 1}.${s + 1}`;
-      if (step.number !== expected) error(['acts', a, 'steps', s, 'number'], `step ${step.number} stands at position ${expected}: steps are numbered act.step in order`);
+      if (step.number !== expected)
+        error(['acts', a, 'steps', s, 'number'], `step ${step.number} stands at position ${expected}: steps are numbered act.step in order`);
     });
   });
 }
@@ -104,7 +125,8 @@ function checkSteps(script: Script, steps: StepAt[], error: Report, warn: Report
       if (!roles.has(role)) error([...path, 'roles', i], `role ${role} is not declared in the script's roles`);
     });
     const allowed = actionInfo[step.action.kind].phase;
-    if (allowed !== 'any' && allowed !== phase) error([...path, 'action', 'kind'], `a ${step.action.kind} step belongs in a ${allowed} act, not in a ${phase} act`);
+    if (allowed !== 'any' && allowed !== phase)
+      error([...path, 'action', 'kind'], `a ${step.action.kind} step belongs in a ${allowed} act, not in a ${phase} act`);
     if (phase === 'ceremony' && !step.initial) warn([...path, 'initial'], `the IW does not initial step ${step.number}`);
 
     for (const ref of actionReferences(step.action)) {
@@ -112,9 +134,11 @@ function checkSteps(script: Script, steps: StepAt[], error: Report, warn: Report
       if (ref.to === 'step') {
         const target = byId.get(ref.id);
         if (!target) error(refPath, `no earlier step has the id "${ref.id}"${steps.some((s) => s.step.id === ref.id) ? ' (it comes later)' : ''}`);
-        else if (!ref.kinds.includes(target.step.action.kind)) error(refPath, `step ${target.step.number} ("${ref.id}") is a ${target.step.action.kind} step; this needs a ${ref.kinds.join(' or ')} step`);
+        else if (!ref.kinds.includes(target.step.action.kind))
+          error(refPath, `step ${target.step.number} ("${ref.id}") is a ${target.step.action.kind} step; this needs a ${ref.kinds.join(' or ')} step`);
       } else if (ref.to === 'role' && !roles.has(ref.id)) error(refPath, `role ${ref.id} is not declared in the script's roles`);
-      else if (ref.to === 'quorum' && !(ref.id in script.quorums)) error(refPath, `no quorum "${ref.id}" is declared (declared: ${Object.keys(script.quorums).join(', ') || 'none'})`);
+      else if (ref.to === 'quorum' && !(ref.id in script.quorums))
+        error(refPath, `no quorum "${ref.id}" is declared (declared: ${Object.keys(script.quorums).join(', ') || 'none'})`);
       else if (ref.to === 'hsm' && !hsms.has(ref.id)) error(refPath, `no HSM ${ref.id} is declared in the script's hsms`);
       else if (ref.to === 'follow-up' && !followUps.has(ref.id)) error(refPath, `no follow-up "${ref.id}" is declared in the script's followUps`);
     }
@@ -128,7 +152,11 @@ function checkSteps(script: Script, steps: StepAt[], error: Report, warn: Report
  */
 function checkBranches(script: Script, steps: StepAt[], error: Report): void {
   const declared = branchesOf(script);
-  duplicates(declared, (b) => b.id, (i, id) => error(['branches', i, 'id'], `branch ${id} is declared twice`));
+  duplicates(
+    declared,
+    (b) => b.id,
+    (i, id) => error(['branches', i, 'id'], `branch ${id} is declared twice`),
+  );
   const byId = new Map(steps.map((s) => [s.step.id, s]));
   for (const decision of decisionsOf(script)) {
     const at = byId.get(decision.stepId);
@@ -139,16 +167,33 @@ function checkBranches(script: Script, steps: StepAt[], error: Report): void {
     }
     const decides = decidingKinds[at.step.action.kind];
     if (!decides) {
-      error(['branches', first, 'decidedAt'], `step ${at.step.number} is a ${at.step.action.kind} step, which decides no branch (the deciding kinds: ${Object.keys(decidingKinds).join(', ')})`);
+      error(
+        ['branches', first, 'decidedAt'],
+        `step ${at.step.number} is a ${at.step.action.kind} step, which decides no branch (the deciding kinds: ${Object.keys(decidingKinds).join(', ')})`,
+      );
       continue;
     }
-    for (const b of decision.branches) if (!decides.includes(b.id)) error(['branches', declared.indexOf(b), 'id'], `a ${at.step.action.kind} step decides between ${decides.join(' and ')}, not ${b.id}`);
+    for (const b of decision.branches)
+      if (!decides.includes(b.id))
+        error(['branches', declared.indexOf(b), 'id'], `a ${at.step.action.kind} step decides between ${decides.join(' and ')}, not ${b.id}`);
     const missing = decides.filter((id) => !decision.branches.some((b) => b.id === id));
-    if (missing.length > 0) error(['branches', first], `step ${at.step.number} decides between ${decides.join(' and ')}: declare ${missing.join(' and ')} too, so that every outcome has its acts`);
-    if (at.act.branch !== undefined) error([...at.path, 'action', 'kind'], `step ${at.step.number} decides a branch but is itself on the branch ${at.act.branch}: a decision stands on every branch`);
+    if (missing.length > 0)
+      error(
+        ['branches', first],
+        `step ${at.step.number} decides between ${decides.join(' and ')}: declare ${missing.join(' and ')} too, so that every outcome has its acts`,
+      );
+    if (at.act.branch !== undefined)
+      error(
+        [...at.path, 'action', 'kind'],
+        `step ${at.step.number} decides a branch but is itself on the branch ${at.act.branch}: a decision stands on every branch`,
+      );
     for (const b of decision.branches.filter((x) => x.ends)) {
       const common = steps.find((s) => s.index > at.index && s.act.branch === undefined);
-      if (common) error([...common.path], `step ${common.step.number} applies on every branch, but the branch ${b.id} ends the ceremony at step ${at.step.number}: put its act on a branch`);
+      if (common)
+        error(
+          [...common.path],
+          `step ${common.step.number} applies on every branch, but the branch ${b.id} ends the ceremony at step ${at.step.number}: put its act on a branch`,
+        );
     }
   }
   for (const s of steps) {
@@ -160,7 +205,11 @@ function checkBranches(script: Script, steps: StepAt[], error: Report): void {
       continue;
     }
     const decision = byId.get(branch.decidedAt);
-    if (decision && decision.index > s.index) error([...actPath, 'branch'], `act "${s.act.title}" is on the branch ${branch.id}, decided later at step ${decision.step.number}: the decision comes first`);
+    if (decision && decision.index > s.index)
+      error(
+        [...actPath, 'branch'],
+        `act "${s.act.title}" is on the branch ${branch.id}, decided later at step ${decision.step.number}: the decision comes first`,
+      );
   }
 }
 
@@ -203,7 +252,11 @@ function checkHsmLifecycle(steps: StepAt[], error: Report): void {
     if (hsm !== null && !active.has(hsm)) error(inputsPath, `${hsm} is not active at step ${at.step.number}: an earlier hsm-activate step must activate it`);
     if (action.kind === 'hsm-deactivate') active.delete(action.inputs.hsm);
   }
-  for (const [hsm, at] of active) error([...at.path, 'action', 'inputs', 'hsm'], `${hsm}, activated at step ${at.step.number}, is still active when the script ends: add an hsm-deactivate step`);
+  for (const [hsm, at] of active)
+    error(
+      [...at.path, 'action', 'inputs', 'hsm'],
+      `${hsm}, activated at step ${at.step.number}, is still active when the script ends: add an hsm-deactivate step`,
+    );
 }
 
 /**
@@ -229,27 +282,47 @@ function checkCeremonyFrame(steps: StepAt[], error: Report, { heldCeremony }: { 
   if (heldCeremony) {
     const cameraStart = only('camera-start');
     const cameraStop = only('camera-stop');
-    if (cameraStart && cameraStart !== first) error([...cameraStart.path, 'action', 'kind'], `the cameras must start at the first step of the ceremony (step ${first.step.number}), so that all of it is filmed`);
-    if (cameraStop && cameraStop !== last) error([...cameraStop.path, 'action', 'kind'], `the cameras must stop at the last step of the ceremony (step ${last.step.number}), so that all of it is filmed`);
+    if (cameraStart && cameraStart !== first)
+      error(
+        [...cameraStart.path, 'action', 'kind'],
+        `the cameras must start at the first step of the ceremony (step ${first.step.number}), so that all of it is filmed`,
+      );
+    if (cameraStop && cameraStop !== last)
+      error(
+        [...cameraStop.path, 'action', 'kind'],
+        `the cameras must stop at the last step of the ceremony (step ${last.step.number}), so that all of it is filmed`,
+      );
   } else {
     for (const s of work) error([...s.path, 'action', 'kind'], `step ${s.step.number} uses an HSM on a branch that ends the ceremony before it is held`);
   }
 
   const lastWork = work[work.length - 1];
-  if (signIn) for (const s of work.filter((w) => w.index < signIn.index)) error([...s.path, 'action', 'kind'], `step ${s.step.number} uses an HSM before the participants sign in (step ${signIn.step.number})`);
-  if (signOut) for (const s of work.filter((w) => w.index > signOut.index)) error([...s.path, 'action', 'kind'], `step ${s.step.number} uses an HSM after the participants sign out (step ${signOut.step.number})`);
+  if (signIn)
+    for (const s of work.filter((w) => w.index < signIn.index))
+      error([...s.path, 'action', 'kind'], `step ${s.step.number} uses an HSM before the participants sign in (step ${signIn.step.number})`);
+  if (signOut)
+    for (const s of work.filter((w) => w.index > signOut.index))
+      error([...s.path, 'action', 'kind'], `step ${s.step.number} uses an HSM after the participants sign out (step ${signOut.step.number})`);
 
   const reviews = ceremony.filter((s) => s.step.action.kind === 'exceptions-review');
   const review = reviews[reviews.length - 1];
   if (!review) error(['acts'], 'the ceremony has no exceptions-review step');
-  else if (lastWork && review.index < lastWork.index) error([...review.path, 'action', 'kind'], `the exceptions are reviewed before the last HSM step (${lastWork.step.number}): review them after it`);
-  const iwAttests = ceremony.some((s) => s.step.action.kind === 'attestation' && s.step.action.inputs.by !== 'all-participants' && s.step.action.inputs.by.includes('IW') && (!review || s.index > review.index));
+  else if (lastWork && review.index < lastWork.index)
+    error([...review.path, 'action', 'kind'], `the exceptions are reviewed before the last HSM step (${lastWork.step.number}): review them after it`);
+  const iwAttests = ceremony.some(
+    (s) =>
+      s.step.action.kind === 'attestation' &&
+      s.step.action.inputs.by !== 'all-participants' &&
+      s.step.action.inputs.by.includes('IW') &&
+      (!review || s.index > review.index),
+  );
   if (!iwAttests) error(['acts'], 'the ceremony needs an attestation by the IW after the exceptions review');
 }
 
 function openers(steps: StepAt[]): Map<string, StepAt[]> {
   const openedBy = new Map<string, StepAt[]>();
-  for (const at of steps) if (at.step.action.kind === 'follow-up') for (const id of at.step.action.inputs.create) openedBy.set(id, [...(openedBy.get(id) ?? []), at]);
+  for (const at of steps)
+    if (at.step.action.kind === 'follow-up') for (const id of at.step.action.inputs.create) openedBy.set(id, [...(openedBy.get(id) ?? []), at]);
   return openedBy;
 }
 
@@ -263,6 +336,10 @@ function checkFollowUps(script: Script, steps: StepAt[], error: Report): void {
 /** On one path, a follow-up is opened once. */
 function checkFollowUpsOpenedOnce(steps: StepAt[], error: Report): void {
   for (const [id, at] of openers(steps)) {
-    if (at.length > 1) error([...(at[1] as StepAt).path, 'action', 'inputs', 'create'], `follow-up "${id}" is opened by steps ${at.map((o) => o.step.number).join(' and ')}: open it once`);
+    if (at.length > 1)
+      error(
+        [...(at[1] as StepAt).path, 'action', 'inputs', 'create'],
+        `follow-up "${id}" is opened by steps ${at.map((o) => o.step.number).join(' and ')}: open it once`,
+      );
   }
 }

@@ -21,12 +21,14 @@ export function validateSeedRules(script: Script, steps: StepAt[], error: (path:
   }
   const label = procedureLabel(dr.id);
   if (script.disaster !== dr.disaster) error(['disaster'], `${label} is a ${dr.disaster} disaster procedure: disaster must be ${dr.disaster}`);
-  if (!script.seedReference) error(['seedReference'], `a DR script names the section of the DR document it carries out (here ${dr.section}${dr.variant ? ` ${dr.variant}` : ''})`);
+  if (!script.seedReference)
+    error(['seedReference'], `a DR script names the section of the DR document it carries out (here ${dr.section}${dr.variant ? ` ${dr.variant}` : ''})`);
 
   const first = new Map<number, StepAt>();
   for (const { ref, path, at } of seedSteps) {
     const parsed = parseSeedStep(ref);
-    if (!parsed || parsed.procedure !== dr.id) error(path, `${ref} is not a step of ${label} (its steps are ${seedStepRef(dr.id, 1)} to ${seedStepRef(dr.id, dr.steps.length)})`);
+    if (!parsed || parsed.procedure !== dr.id)
+      error(path, `${ref} is not a step of ${label} (its steps are ${seedStepRef(dr.id, 1)} to ${seedStepRef(dr.id, dr.steps.length)})`);
     else if (at && !first.has(parsed.number)) first.set(parsed.number, at);
   }
   let previous: { at: StepAt; number: number } | undefined;
@@ -34,7 +36,10 @@ export function validateSeedRules(script: Script, steps: StepAt[], error: (path:
     const at = first.get(i + 1);
     if (!at) return error(['acts'], `seed step ${seedStepRef(dr.id, i + 1)} is carried out by no step: "${text}"`);
     if (previous && at.index < previous.at.index) {
-      error([...at.path, 'seedStep'], `step ${at.step.number} is the first for seed step ${seedStepRef(dr.id, i + 1)} but comes before step ${previous.at.step.number}, the first for seed step ${seedStepRef(dr.id, previous.number)}: keep the seed's order`);
+      error(
+        [...at.path, 'seedStep'],
+        `step ${at.step.number} is the first for seed step ${seedStepRef(dr.id, i + 1)} but comes before step ${previous.at.step.number}, the first for seed step ${seedStepRef(dr.id, previous.number)}: keep the seed's order`,
+      );
     }
     previous = { at, number: i + 1 };
   });
@@ -68,7 +73,10 @@ function checkSigningKey(dr: DrProcedure, steps: StepAt[], error: (path: Path, m
     if (signWith !== 'current') signingSteps.add(signWith.fromStep);
     const actual = signingKeyOf(signWith, steps);
     if (actual !== null && actual !== dr.signingKey) {
-      error([...at.path, 'action', 'inputs', 'signWith'], `in ${label} the SKR is signed with ${keyWords[dr.signingKey]}; this step signs with ${keyWords[actual]}`);
+      error(
+        [...at.path, 'action', 'inputs', 'signWith'],
+        `in ${label} the SKR is signed with ${keyWords[dr.signingKey]}; this step signs with ${keyWords[actual]}`,
+      );
     }
   }
   for (const at of steps) {

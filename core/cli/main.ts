@@ -68,7 +68,12 @@ export async function runCli(argv: string[], io: Io): Promise<ExitCodeNumber> {
   }
   const found = findCommand(argv);
   if (!found) {
-    return reportError(io, json, { code: 'BAD_REQUEST', message: `unknown command "${argv.slice(0, 2).join(' ')}". Run ksk-ceremony --help for the list.` }, ExitCode.USAGE);
+    return reportError(
+      io,
+      json,
+      { code: 'BAD_REQUEST', message: `unknown command "${argv.slice(0, 2).join(' ')}". Run ksk-ceremony --help for the list.` },
+      ExitCode.USAGE,
+    );
   }
   try {
     const command = await loaded(found.entry);

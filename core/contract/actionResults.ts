@@ -67,7 +67,13 @@ export const actionResultSchemas = {
   manual: z.strictObject({ note: z.string().optional() }),
   notify: z.strictObject({
     notified: z.array(
-      z.strictObject({ name: z.string(), role: z.string(), channel: z.enum(['in-person', 'phone', 'email', 'letter', 'secure-message']), at: isoTimeSchema, reference: z.string().optional() }),
+      z.strictObject({
+        name: z.string(),
+        role: z.string(),
+        channel: z.enum(['in-person', 'phone', 'email', 'letter', 'secure-message']),
+        at: isoTimeSchema,
+        reference: z.string().optional(),
+      }),
     ),
     lettersRequested: z.boolean(),
   }),
@@ -80,7 +86,10 @@ export const actionResultSchemas = {
     branch: z.enum(['alternate-date', 'proceed-now']),
     outcome: z.string(),
   }),
-  'courier-keys': z.strictObject({ packages: z.array(z.strictObject({ holder: z.string(), tebSerial: z.string(), courierReference: z.string() })), notPossible: z.string().optional() }),
+  'courier-keys': z.strictObject({
+    packages: z.array(z.strictObject({ holder: z.string(), tebSerial: z.string(), courierReference: z.string() })),
+    notPossible: z.string().optional(),
+  }),
   'assess-duration': z.strictObject({ assessment: z.string(), sources: ids, coverUntil: isoTimeSchema }),
   'approve-plan': z.strictObject({
     plan: z.string(),
@@ -109,7 +118,9 @@ export const actionResultSchemas = {
   'hash-check': z.strictObject({ subject: z.string(), hex: sha256HexSchema, pgpWords: words, form: z.enum(['hex', 'words']) }),
   'teb-check': z.strictObject({
     contents: z.string(),
-    bags: z.array(z.strictObject({ purpose: z.string(), serial: z.string(), expected: z.string().nullable(), matched: z.boolean(), exceptionId: z.string().nullable() })),
+    bags: z.array(
+      z.strictObject({ purpose: z.string(), serial: z.string(), expected: z.string().nullable(), matched: z.boolean(), exceptionId: z.string().nullable() }),
+    ),
     none: z.string().optional(),
   }),
   'teb-seal': z.strictObject({ bags: z.array(z.strictObject({ purpose: z.string(), serial: z.string(), contents: z.string() })) }),
@@ -132,7 +143,14 @@ export const actionResultSchemas = {
   'hsm-activate': z.strictObject({ hsmId: id, activation: activationSchema, set: id, presented: ids, threshold: z.number().int(), reactivation: z.boolean() }),
   'hsm-deactivate': z.strictObject({ hsmId: id, loggedOut: z.boolean() }),
   /** After a restart the HSM showed the key made: generatedAt and backupByWrapping are then unknown. */
-  'generate-ksk': z.strictObject({ hsmId: id, keyType: z.enum(['new', 'temporary']), key: kskSchema, backupByWrapping: z.boolean().optional(), generatedAt: isoTimeSchema.optional(), ...reconciled }),
+  'generate-ksk': z.strictObject({
+    hsmId: id,
+    keyType: z.enum(['new', 'temporary']),
+    key: kskSchema,
+    backupByWrapping: z.boolean().optional(),
+    generatedAt: isoTimeSchema.optional(),
+    ...reconciled,
+  }),
   'destroy-ksk': z.union([
     z.strictObject({ hsmId: id, destroyed: z.literal(false), key: z.strictObject({ label: id }), reason: z.string(), exceptionId: id }),
     z.strictObject({
@@ -172,7 +190,13 @@ export const actionResultSchemas = {
     issued: z.array(issuedSchema),
   }),
   'sign-ksr': z.strictObject({ ...signedSchema, current: id }),
-  'sign-additional-ksrs': z.strictObject({ hsmId: id, skrs: z.array(additionalSkrSchema), coverUntil: isoTimeSchema.nullable(), covered: z.boolean(), overridden: ids }),
+  'sign-additional-ksrs': z.strictObject({
+    hsmId: id,
+    skrs: z.array(additionalSkrSchema),
+    coverUntil: isoTimeSchema.nullable(),
+    covered: z.boolean(),
+    overridden: ids,
+  }),
   'store-rrsigs': z.strictObject({ custody: z.string(), tebSerial: z.string(), stored: z.array(additionalSkrSchema) }),
   'release-rrsigs': z.strictObject({ released: additionalSkrSchema, to: id, remaining: z.number().int() }),
   'publish-trust-anchor': z.strictObject({
@@ -222,7 +246,8 @@ export type ActionResultOf<K extends ActionKind> = z.output<(typeof actionResult
 export function readResult<K extends ActionKind>(kind: K, result: unknown): ActionResultOf<K> {
   const schema: z.ZodType = actionResultSchemas[kind];
   const parsed = schema.safeParse(result);
-  if (!parsed.success) throw new Error(`The result of a ${kind} step is not what the app records for one: ${z.prettifyError(parsed.error).replace(/\n/g, '; ')}`);
+  if (!parsed.success)
+    throw new Error(`The result of a ${kind} step is not what the app records for one: ${z.prettifyError(parsed.error).replace(/\n/g, '; ')}`);
   // The schema of kind K parsed it: its output is ActionResultOf<K> (TypeScript cannot follow the generic index).
   return parsed.data as ActionResultOf<K>;
 }

@@ -82,7 +82,13 @@ export const scriptViewSchema = scriptSummarySchema.extend({
     }),
   ),
   acts: z.array(
-    z.object({ number: z.number().int(), title: z.string(), phase: z.enum(['preparation', 'ceremony']), branch: z.string().optional(), steps: z.array(scriptStepViewSchema) }),
+    z.object({
+      number: z.number().int(),
+      title: z.string(),
+      phase: z.enum(['preparation', 'ceremony']),
+      branch: z.string().optional(),
+      steps: z.array(scriptStepViewSchema),
+    }),
   ),
   followUps: z.array(z.object({ id: z.string(), kind: z.string(), title: z.string(), condition: z.string(), seedStep: z.string().optional() })),
   /** Where the DR document says "if ... otherwise": the step that decides each branch; acts name the branch they belong to. */
@@ -179,12 +185,21 @@ export const obligationViewSchema = z.object({
   kind: z.string(),
   title: z.string(),
   condition: z.string(),
-  origin: z.object({ ceremonyId: z.string(), scriptId: z.string(), procedure: z.string(), stepId: z.string(), followUpId: z.string(), seedStep: z.string().optional() }),
+  origin: z.object({
+    ceremonyId: z.string(),
+    scriptId: z.string(),
+    procedure: z.string(),
+    stepId: z.string(),
+    followUpId: z.string(),
+    seedStep: z.string().optional(),
+  }),
   openedAt: isoTimeSchema,
   /** What the opening ceremony decided, where it says more than the script (e.g. "Rescheduled to <date>"). */
   detail: z.string().optional(),
   /** The HSMs a replace-hardware obligation names (the compromised ones), which must be retired before it is discharged. */
-  subjects: z.array(z.object({ hsmId: z.string(), serialNumber: z.string(), model: z.string(), tokenLabel: z.string().optional(), reason: z.string() })).optional(),
+  subjects: z
+    .array(z.object({ hsmId: z.string(), serialNumber: z.string(), model: z.string(), tokenLabel: z.string().optional(), reason: z.string() }))
+    .optional(),
   status: z.enum(['open', 'discharged']),
   discharge: z.object({ ceremonyId: z.string(), stepId: z.string(), at: isoTimeSchema, note: z.string() }).optional(),
   /** In a ceremony's state: what this ceremony has not done that the obligation needs (e.g. a compromised HSM not retired), if anything. */
@@ -410,7 +425,14 @@ export const ceremonyStateSchema = z.object({
   hsms: z.array(hsmStateSchema),
   /** branch, branchTitle: the branch an act belongs to (it applies only if its decision takes it). */
   acts: z.array(
-    z.object({ number: z.number().int(), title: z.string(), phase: z.enum(['preparation', 'ceremony']), branch: z.string().optional(), branchTitle: z.string().optional(), steps: z.array(stepStateSchema) }),
+    z.object({
+      number: z.number().int(),
+      title: z.string(),
+      phase: z.enum(['preparation', 'ceremony']),
+      branch: z.string().optional(),
+      branchTitle: z.string().optional(),
+      steps: z.array(stepStateSchema),
+    }),
   ),
   /** The first step in script order that is neither completed, skipped nor not applicable; null when all are. */
   currentStepId: z.string().nullable(),
@@ -426,7 +448,9 @@ export const ceremonyStateSchema = z.object({
     outstanding: z.array(obligationViewSchema),
   }),
   /** HSM operations whose outcome the log lacks (a crash): ceremony.resume reconciles them with the HSM. */
-  interrupted: z.array(z.object({ opId: z.string(), operation: z.string(), stepId: z.string().optional(), label: z.string().optional(), since: isoTimeSchema })),
+  interrupted: z.array(
+    z.object({ opId: z.string(), operation: z.string(), stepId: z.string().optional(), label: z.string().optional(), since: isoTimeSchema }),
+  ),
   log: z.object({
     head: logHeadSchema,
     events: z.number().int(),

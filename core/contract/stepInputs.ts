@@ -25,7 +25,17 @@ export const stepInputSchemas = {
   manual: z.strictObject({ kind: z.literal('manual'), note: text.optional() }),
   notify: z.strictObject({
     kind: z.literal('notify'),
-    notified: z.array(z.strictObject({ name: text, role: text, channel: z.enum(['in-person', 'phone', 'email', 'letter', 'secure-message']), at: isoTimeSchema.optional(), reference: text.optional() })).min(1),
+    notified: z
+      .array(
+        z.strictObject({
+          name: text,
+          role: text,
+          channel: z.enum(['in-person', 'phone', 'email', 'letter', 'secure-message']),
+          at: isoTimeSchema.optional(),
+          reference: text.optional(),
+        }),
+      )
+      .min(1),
   }),
   'schedule-alternate': z.strictObject({
     kind: z.literal('schedule-alternate'),
@@ -83,11 +93,16 @@ export const stepInputSchemas = {
     /** No bag to check, and why: only at a step checking couriered bags, when the courier record lists none. */
     none: text.optional(),
   }),
-  'teb-seal': z.strictObject({ kind: z.literal('teb-seal'), bags: z.array(z.strictObject({ serial, holder: text.optional(), contents: text.optional() })).min(1) }),
+  'teb-seal': z.strictObject({
+    kind: z.literal('teb-seal'),
+    bags: z.array(z.strictObject({ serial, holder: text.optional(), contents: text.optional() })).min(1),
+  }),
   'drill-safe-deposit-box': z.strictObject({
     kind: z.literal('drill-safe-deposit-box'),
     /** The boxes drilled; none when every box needed was opened with its key. despiteKey: why a box is drilled although its key is here. */
-    boxes: z.array(z.strictObject({ holder: text, reason: text, recovered: z.array(z.strictObject({ serial, contents: text })).min(1), despiteKey: text.optional() })).default([]),
+    boxes: z
+      .array(z.strictObject({ holder: text, reason: text, recovered: z.array(z.strictObject({ serial, contents: text })).min(1), despiteKey: text.optional() }))
+      .default([]),
   }),
   'hsm-initialize': z.strictObject({
     kind: z.literal('hsm-initialize'),

@@ -65,7 +65,9 @@ export async function checkKsr(ksr: Ksr, options: CheckOptions): Promise<CheckRe
     await run('KSR-ID', previous ? null : NO_PREVIOUS, () => checkId(ksr, previous as Skr)),
     await run('KSR-CHAIN-KEYS', previous ? null : NO_PREVIOUS, () => checkChainKeys(ksr, previous as Skr)),
     await run('KSR-CHAIN-OVERLAP', previous ? null : NO_PREVIOUS, () => checkChainOverlap(ksr, previous as Skr)),
-    await run('KSR-CHAIN-KEYS-HSM', previous ? (hsm ? null : 'no HSM is connected') : NO_PREVIOUS, () => checkChainKeysInHsm(previous as Skr, hsm as Pick<KeySigner, 'findKey'>)),
+    await run('KSR-CHAIN-KEYS-HSM', previous ? (hsm ? null : 'no HSM is connected') : NO_PREVIOUS, () =>
+      checkChainKeysInHsm(previous as Skr, hsm as Pick<KeySigner, 'findKey'>),
+    ),
     await run('KSK-KEY-USE', schema ? null : 'no schema was chosen', () => checkKeyUse(ksr, policy, schema as Schema, hsm)),
     await run('KSR-POLICY-SAFETY', schema ? null : 'no schema was chosen', () => safetyOf(policy, previous, slotsFromSchema(ksr, schema as Schema, policy))),
   ];
@@ -98,7 +100,12 @@ function skrVerifyOutcome(skr: Skr): CheckOutcome {
     const bundle = { index: b.index + 1, id: b.id };
     for (const problem of b.problems) failures.push({ bundle, message: `bundle ${b.index + 1} (${b.id}): ${problem}` });
     for (const s of b.signatures) {
-      if (!s.ok) failures.push({ bundle, message: `bundle ${b.index + 1} (${b.id}): the signature by ${s.keyIdentifier} fails: ${s.reason}`, values: { keyIdentifier: s.keyIdentifier } });
+      if (!s.ok)
+        failures.push({
+          bundle,
+          message: `bundle ${b.index + 1} (${b.id}): the signature by ${s.keyIdentifier} fails: ${s.reason}`,
+          values: { keyIdentifier: s.keyIdentifier },
+        });
     }
   }
   const count = skr.bundles.reduce((n, b) => n + b.signatures.length, 0);
@@ -109,7 +116,10 @@ function skrVerifyOutcome(skr: Skr): CheckOutcome {
 async function checkKeyUse(ksr: Ksr, policy: SigningPolicy, schema: Schema, hsm: Pick<KeySigner, 'findKey'> | undefined): Promise<CheckOutcome> {
   const failures: Finding[] = [];
   if (schema.slots.length !== ksr.bundles.length) {
-    failures.push({ message: `schema "${schema.name}" has ${schema.slots.length} slots but the KSR has ${ksr.bundles.length} bundles`, values: { slots: schema.slots.length, bundles: ksr.bundles.length } });
+    failures.push({
+      message: `schema "${schema.name}" has ${schema.slots.length} slots but the KSR has ${ksr.bundles.length} bundles`,
+      values: { slots: schema.slots.length, bundles: ksr.bundles.length },
+    });
   }
   const used = new Set<string>();
   ksr.bundles.forEach((bundle, i) => {

@@ -33,7 +33,8 @@ export function checkPrevious(previous: Skr): CheckOutcome {
 
 export function checkId(ksr: Ksr, previous: Skr): CheckOutcome {
   const failures: Finding[] = [];
-  if (ksr.id === previous.id) failures.push({ message: `the KSR id ${ksr.id} is the id of the previous SKR: a resent or replayed request`, values: { id: ksr.id } });
+  if (ksr.id === previous.id)
+    failures.push({ message: `the KSR id ${ksr.id} is the id of the previous SKR: a resent or replayed request`, values: { id: ksr.id } });
   const old = new Set(previous.bundles.map((b) => b.id));
   ksr.bundles.forEach((b, i) => {
     if (old.has(b.id)) failures.push({ bundle: at(i, b), message: `${bundleLabel(i, b)} reuses a bundle id of the previous SKR`, values: { id: b.id } });
@@ -49,7 +50,11 @@ export function checkChainKeys(ksr: Ksr, previous: Skr): CheckOutcome {
     const values = { keyIdentifier: key.keyIdentifier, keyTag: key.keyTag };
     const same = last.keys.filter((k) => k.keyIdentifier === key.keyIdentifier);
     if (same.length === 0) {
-      failures.push({ bundle: { index: 1, id: first?.id ?? '' }, message: `key ${key.keyIdentifier} (tag ${key.keyTag}) of the first KSR bundle is not in the last bundle of the previous SKR`, values });
+      failures.push({
+        bundle: { index: 1, id: first?.id ?? '' },
+        message: `key ${key.keyIdentifier} (tag ${key.keyTag}) of the first KSR bundle is not in the last bundle of the previous SKR`,
+        values,
+      });
       continue;
     }
     const diffs = same.map((k) => keyDifferences(k, key));

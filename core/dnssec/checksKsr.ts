@@ -12,7 +12,9 @@ export function checkDomain(ksr: Ksr, policy: RequestPolicy): CheckOutcome {
   const normal = (d: string) => d.toLowerCase().replace(/(.)\.$/, '$1');
   const ok = policy.acceptableDomains.some((d) => normal(d) === normal(ksr.domain));
   return {
-    failures: ok ? [] : [{ message: `domain "${ksr.domain}" is not one of the acceptable domains (${policy.acceptableDomains.join(', ')})`, values: { domain: ksr.domain } }],
+    failures: ok
+      ? []
+      : [{ message: `domain "${ksr.domain}" is not one of the acceptable domains (${policy.acceptableDomains.join(', ')})`, values: { domain: ksr.domain } }],
     passed: `domain "${ksr.domain}" accepted`,
   };
 }
@@ -41,7 +43,11 @@ function matchesZskPolicy(key: BundleKey, policies: readonly AlgorithmPolicy[], 
   return policies.some((p) => {
     if (p.algorithm !== key.algorithm) return false;
     if (p.kind === 'RSA') {
-      return key.algorithm === Algorithm.RSASHA256 && keySizeBits(key.algorithm, key.publicKey) === p.size && (ignoreExponent || rsaExponent(key.publicKey) === p.exponent);
+      return (
+        key.algorithm === Algorithm.RSASHA256 &&
+        keySizeBits(key.algorithm, key.publicKey) === p.size &&
+        (ignoreExponent || rsaExponent(key.publicKey) === p.exponent)
+      );
     }
     return (p.kind === 'ECDSA' || p.kind === 'EdDSA') && keySizeBits(key.algorithm, key.publicKey) === p.size;
   });
@@ -118,7 +124,8 @@ export function checkProofOfPossession(ksr: Ksr): CheckOutcome {
 export function checkBundleCount(ksr: Ksr, policy: RequestPolicy): CheckOutcome {
   const n = ksr.bundles.length;
   return {
-    failures: n === policy.numBundles ? [] : [{ message: `the KSR has ${n} bundles, not ${policy.numBundles}`, values: { bundles: n, expected: policy.numBundles } }],
+    failures:
+      n === policy.numBundles ? [] : [{ message: `the KSR has ${n} bundles, not ${policy.numBundles}`, values: { bundles: n, expected: policy.numBundles } }],
     passed: `${n} bundles, as configured`,
   };
 }
@@ -143,7 +150,11 @@ export function checkCycleDuration(ksr: Ksr, policy: RequestPolicy): CheckOutcom
       : [
           {
             message: `first to last inception is ${describeSpan(length)}, outside ${range(policy.minCycleInceptionLength, policy.maxCycleInceptionLength)}`,
-            values: { length: formatDuration(length), min: formatDuration(policy.minCycleInceptionLength), max: formatDuration(policy.maxCycleInceptionLength) },
+            values: {
+              length: formatDuration(length),
+              min: formatDuration(policy.minCycleInceptionLength),
+              max: formatDuration(policy.maxCycleInceptionLength),
+            },
           },
         ],
     passed: `first to last inception ${describeSpan(length)}, within ${range(policy.minCycleInceptionLength, policy.maxCycleInceptionLength)}`,
@@ -164,7 +175,11 @@ export function checkPolicyKeys(ksr: Ksr, policy: RequestPolicy, ksk: KskPolicy)
   ksr.bundles.forEach((bundle, i) => {
     const want = expected[i];
     if (want !== undefined && bundle.keys.length !== want) {
-      failures.push({ bundle: at(i, bundle), message: `${bundleLabel(i, bundle)} has ${bundle.keys.length} keys, not ${want}`, values: { keys: bundle.keys.length, expected: want } });
+      failures.push({
+        bundle: at(i, bundle),
+        message: `${bundleLabel(i, bundle)} has ${bundle.keys.length} keys, not ${want}`,
+        values: { keys: bundle.keys.length, expected: want },
+      });
     }
     for (const key of bundle.keys) {
       distinct.add(key.keyIdentifier);
@@ -195,11 +210,13 @@ export function checkPolicyAlgorithms(ksr: Ksr, policy: RequestPolicy): CheckOut
   const approved = new Set(policy.approvedAlgorithms.map((a) => a.toUpperCase()));
   const checkAlgorithm = (algorithm: number, where: string) => {
     const name = algorithmName(algorithm);
-    if (deprecatedAlgorithms.includes(algorithm)) failures.push({ message: `${where} uses algorithm ${algorithm}, which is deprecated`, values: { algorithm } });
+    if (deprecatedAlgorithms.includes(algorithm))
+      failures.push({ message: `${where} uses algorithm ${algorithm}, which is deprecated`, values: { algorithm } });
     else if (name === null) failures.push({ message: `${where} uses algorithm ${algorithm}, which is not supported`, values: { algorithm } });
     else if ((algorithm === Algorithm.ECDSAP256SHA256 || algorithm === Algorithm.ECDSAP384SHA384) && !policy.enableUnsupportedEcdsa) {
       failures.push({ message: `${where} uses ${name}, and ECDSA is not enabled (request_policy.enable_unsupported_ecdsa)`, values: { algorithm } });
-    } else if (!approved.has(name)) failures.push({ message: `${where} uses ${name}, which is not approved (${[...approved].join(', ')})`, values: { algorithm } });
+    } else if (!approved.has(name))
+      failures.push({ message: `${where} uses ${name}, which is not approved (${[...approved].join(', ')})`, values: { algorithm } });
   };
   for (const a of ksr.zskPolicy.algorithms) {
     const where = `the ZSK policy's ${describePolicyAlgorithm(a)}`;
@@ -209,7 +226,10 @@ export function checkPolicyAlgorithms(ksr: Ksr, policy: RequestPolicy): CheckOut
         failures.push({ message: `the ZSK policy has RSA-${a.size}; approved sizes are ${policy.rsaApprovedKeySizes.join(', ')}`, values: { size: a.size } });
       }
       if (!policy.rsaApprovedExponents.includes(a.exponent)) {
-        failures.push({ message: `the ZSK policy has RSA exponent ${a.exponent}; approved exponents are ${policy.rsaApprovedExponents.join(', ')}`, values: { exponent: a.exponent } });
+        failures.push({
+          message: `the ZSK policy has RSA exponent ${a.exponent}; approved exponents are ${policy.rsaApprovedExponents.join(', ')}`,
+          values: { exponent: a.exponent },
+        });
       }
     }
   }
@@ -229,9 +249,17 @@ export function checkSignatureOverlap(ksr: Ksr): CheckOutcome {
     const overlap = previous.expiration - bundle.inception;
     const values = { overlap: formatDuration(Math.max(overlap, 0)), min: formatDuration(min), max: formatDuration(max) };
     if (overlap < 0) {
-      failures.push({ bundle: at(i, bundle), message: `${bundleLabel(i, bundle)} starts ${describeSpan(-overlap)} after bundle ${i} expires: a gap with no valid signature`, values });
+      failures.push({
+        bundle: at(i, bundle),
+        message: `${bundleLabel(i, bundle)} starts ${describeSpan(-overlap)} after bundle ${i} expires: a gap with no valid signature`,
+        values,
+      });
     } else if (!within(overlap, min, max)) {
-      failures.push({ bundle: at(i, bundle), message: `${bundleLabel(i, bundle)} overlaps bundle ${i} by ${describeSpan(overlap)}, outside the KSR's ${range(min, max)}`, values });
+      failures.push({
+        bundle: at(i, bundle),
+        message: `${bundleLabel(i, bundle)} overlaps bundle ${i} by ${describeSpan(overlap)}, outside the KSR's ${range(min, max)}`,
+        values,
+      });
     }
   });
   return { failures, passed: `consecutive bundles overlap within ${range(min, max)}` };
@@ -249,9 +277,17 @@ export function checkSignatureValidity(ksr: Ksr): CheckOutcome {
     const validity = bundle.expiration - bundle.inception;
     const values = { validity: formatDuration(validity), min: formatDuration(min), max: formatDuration(max) };
     if (validity < min) {
-      failures.push({ bundle: at(i, bundle), message: `${bundleLabel(i, bundle)} is valid ${describeSpan(validity)}, shorter than the KSR's MinSignatureValidity ${formatDuration(min)}`, values });
+      failures.push({
+        bundle: at(i, bundle),
+        message: `${bundleLabel(i, bundle)} is valid ${describeSpan(validity)}, shorter than the KSR's MinSignatureValidity ${formatDuration(min)}`,
+        values,
+      });
     } else if (validity > max) {
-      failures.push({ bundle: at(i, bundle), message: `${bundleLabel(i, bundle)} is valid ${describeSpan(validity)}, longer than the KSR's MaxSignatureValidity ${formatDuration(max)}`, values });
+      failures.push({
+        bundle: at(i, bundle),
+        message: `${bundleLabel(i, bundle)} is valid ${describeSpan(validity)}, longer than the KSR's MaxSignatureValidity ${formatDuration(max)}`,
+        values,
+      });
     }
   });
   return { failures, passed: `every bundle's validity within ${range(min, max)}` };
@@ -264,7 +300,11 @@ export function checkSignatureHorizon(ksr: Ksr, policy: RequestPolicy, now: UtcS
     const ahead = bundle.expiration - now;
     const values = { expiration: isoTime(bundle.expiration), now: isoTime(now), horizonDays: policy.signatureHorizonDays };
     if (ahead < 0) {
-      failures.push({ bundle: at(i, bundle), message: `${bundleLabel(i, bundle)} expired ${describeSpan(-ahead)} ago (${isoTime(bundle.expiration)}; now is ${isoTime(now)})`, values });
+      failures.push({
+        bundle: at(i, bundle),
+        message: `${bundleLabel(i, bundle)} expired ${describeSpan(-ahead)} ago (${isoTime(bundle.expiration)}; now is ${isoTime(now)})`,
+        values,
+      });
     } else if (ahead > horizon) {
       failures.push({
         bundle: at(i, bundle),

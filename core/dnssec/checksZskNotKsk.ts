@@ -10,7 +10,12 @@ import type { SigningPolicy } from './policy.js';
  * duplicate of the KSK. A KSK is known by its public key in the HSM, by the DS its policy entry
  * states (so the check runs without an HSM too), and by the previous SKR's KSKs.
  */
-export async function checkZskNotKsk(ksr: Ksr, policy: SigningPolicy, hsm: Pick<KeySigner, 'findKey'> | undefined, previous: Skr | undefined): Promise<CheckOutcome> {
+export async function checkZskNotKsk(
+  ksr: Ksr,
+  policy: SigningPolicy,
+  hsm: Pick<KeySigner, 'findKey'> | undefined,
+  previous: Skr | undefined,
+): Promise<CheckOutcome> {
   const known: { name: string; publicKey: Buffer }[] = [];
   if (hsm) {
     for (const config of Object.values(policy.keys)) {
@@ -29,8 +34,11 @@ export async function checkZskNotKsk(ksr: Ksr, policy: SigningPolicy, hsm: Pick<
     for (const zsk of bundle.keys) {
       const match =
         known.find((k) => k.publicKey.equals(zsk.publicKey))?.name ??
-        stated.find((c) => dsDigest(owner, { flags: KSK_FLAGS, protocol: 3, algorithm: zsk.algorithm, publicKey: zsk.publicKey }).toString('hex').toUpperCase() === c.dsSha256?.toUpperCase())
-          ?.name;
+        stated.find(
+          (c) =>
+            dsDigest(owner, { flags: KSK_FLAGS, protocol: 3, algorithm: zsk.algorithm, publicKey: zsk.publicKey }).toString('hex').toUpperCase() ===
+            c.dsSha256?.toUpperCase(),
+        )?.name;
       if (match === undefined || reported.has(`${zsk.keyIdentifier}/${match}`)) continue;
       reported.add(`${zsk.keyIdentifier}/${match}`);
       failures.push({
@@ -40,6 +48,11 @@ export async function checkZskNotKsk(ksr: Ksr, policy: SigningPolicy, hsm: Pick<
       });
     }
   });
-  const sources = [hsm ? 'the HSM' : null, stated.length > 0 ? 'the configured DS records' : null, previous ? 'the previous SKR' : null].filter((x) => x !== null);
-  return { failures, passed: `no ZSK is a KSK of the policy (compared with ${sources.length > 0 ? sources.join(', ') : 'nothing: no HSM, DS or previous SKR was given'})` };
+  const sources = [hsm ? 'the HSM' : null, stated.length > 0 ? 'the configured DS records' : null, previous ? 'the previous SKR' : null].filter(
+    (x) => x !== null,
+  );
+  return {
+    failures,
+    passed: `no ZSK is a KSK of the policy (compared with ${sources.length > 0 ? sources.join(', ') : 'nothing: no HSM, DS or previous SKR was given'})`,
+  };
 }

@@ -39,7 +39,10 @@ export function nameToWire(name: string): Buffer {
 
 export function dnskeyRdata(key: Dnskey): Buffer {
   if (key.publicKey.length > MAX_DNSKEY_PUBLIC_KEY_BYTES) {
-    throw new KskError('BAD_INPUT_FILE', `A DNSKEY public key of ${key.publicKey.length} bytes does not fit the DNS wire format (at most ${MAX_DNSKEY_PUBLIC_KEY_BYTES}).`);
+    throw new KskError(
+      'BAD_INPUT_FILE',
+      `A DNSKEY public key of ${key.publicKey.length} bytes does not fit the DNS wire format (at most ${MAX_DNSKEY_PUBLIC_KEY_BYTES}).`,
+    );
   }
   const head = Buffer.alloc(4);
   head.writeUInt16BE(key.flags, 0);

@@ -38,7 +38,14 @@ export async function writeFileAtomic(filePath: string, data: string | Uint8Arra
     await unlink(temp).catch(() => undefined);
     if (e instanceof KskError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'EROFS' ? 'its folder or disk is read-only (EROFS)' : code === 'EACCES' || code === 'EPERM' ? `permission denied (${code})` : code === 'ENOSPC' ? 'the disk is full (ENOSPC)' : (code ?? messageOf(e));
+    const why =
+      code === 'EROFS'
+        ? 'its folder or disk is read-only (EROFS)'
+        : code === 'EACCES' || code === 'EPERM'
+          ? `permission denied (${code})`
+          : code === 'ENOSPC'
+            ? 'the disk is full (ENOSPC)'
+            : (code ?? messageOf(e));
     throw new KskError('STORAGE_ERROR', `Cannot write ${filePath}: ${why}. Nothing was written there.`);
   }
 }

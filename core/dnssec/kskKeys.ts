@@ -30,7 +30,8 @@ export async function resolveKsk(config: KskKeyConfig, hsm: Pick<KeySigner, 'fin
     const bits = keySizeBits(config.algorithm, hsmKey.publicKey);
     const exponent = rsaExponent(hsmKey.publicKey);
     if (config.rsaSize !== undefined && bits !== config.rsaSize) problems.push(`${name} is RSA-${bits} in the HSM, not RSA-${config.rsaSize}`);
-    if (config.rsaExponent !== undefined && exponent !== config.rsaExponent) problems.push(`${name} has exponent ${exponent} in the HSM, not ${config.rsaExponent}`);
+    if (config.rsaExponent !== undefined && exponent !== config.rsaExponent)
+      problems.push(`${name} has exponent ${exponent} in the HSM, not ${config.rsaExponent}`);
   }
   const tag = keyTag(dnskey);
   if (config.keyTag !== undefined && tag !== config.keyTag) problems.push(`${name} has key tag ${tag} in the HSM, not ${config.keyTag}`);

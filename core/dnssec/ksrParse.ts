@@ -82,7 +82,8 @@ class Shape {
       this.fail(child, `<${name}> is not valid base64`);
     }
     const bytes = Buffer.from(compact, 'base64');
-    if (bytes.length > maxBytes) this.fail(child, `<${name}> has ${bytes.length} bytes; the DNS wire format holds at most ${maxBytes} here (RDATA is at most 65535 bytes)`);
+    if (bytes.length > maxBytes)
+      this.fail(child, `<${name}> has ${bytes.length} bytes; the DNS wire format holds at most ${maxBytes} here (RDATA is at most 65535 bytes)`);
     return bytes;
   }
 }

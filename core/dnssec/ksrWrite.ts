@@ -18,15 +18,19 @@ function algorithmNode(a: AlgorithmPolicy): XmlNode {
 }
 
 function policyNode(name: 'KSK' | 'ZSK', p: SignaturePolicy): XmlNode {
-  return el(name, [], [
-    el('PublishSafety', [], formatDuration(p.publishSafety)),
-    el('RetireSafety', [], formatDuration(p.retireSafety)),
-    el('MaxSignatureValidity', [], formatDuration(p.maxSignatureValidity)),
-    el('MinSignatureValidity', [], formatDuration(p.minSignatureValidity)),
-    el('MaxValidityOverlap', [], formatDuration(p.maxValidityOverlap)),
-    el('MinValidityOverlap', [], formatDuration(p.minValidityOverlap)),
-    ...p.algorithms.map(algorithmNode),
-  ]);
+  return el(
+    name,
+    [],
+    [
+      el('PublishSafety', [], formatDuration(p.publishSafety)),
+      el('RetireSafety', [], formatDuration(p.retireSafety)),
+      el('MaxSignatureValidity', [], formatDuration(p.maxSignatureValidity)),
+      el('MinSignatureValidity', [], formatDuration(p.minSignatureValidity)),
+      el('MaxValidityOverlap', [], formatDuration(p.maxValidityOverlap)),
+      el('MinValidityOverlap', [], formatDuration(p.minValidityOverlap)),
+      ...p.algorithms.map(algorithmNode),
+    ],
+  );
 }
 
 function keyNode(k: BundleKey): XmlNode {
@@ -105,10 +109,7 @@ export function skrToXml(skr: Skr): string {
 export function ksrToXml(ksr: Ksr): string {
   return xmlDocument(
     el('KSR', header(ksr), [
-      el('Request', timestamp(ksr), [
-        el('RequestPolicy', [], [policyNode('ZSK', ksr.zskPolicy)]),
-        ...ksr.bundles.map((b) => bundleNode('RequestBundle', b)),
-      ]),
+      el('Request', timestamp(ksr), [el('RequestPolicy', [], [policyNode('ZSK', ksr.zskPolicy)]), ...ksr.bundles.map((b) => bundleNode('RequestBundle', b))]),
     ]),
   );
 }

@@ -208,7 +208,8 @@ export function validateSchema(schema: Schema, keys: Record<string, KskKeyConfig
   if (schema.slots.length === 0) throw new KskError('BAD_REQUEST', `Schema "${schema.name}" has no slots.`);
   schema.slots.forEach((slot, i) => {
     for (const name of [...slot.publish, ...slot.revoke, ...slot.sign]) {
-      if (!keys[name]) throw new KskError('BAD_REQUEST', `Schema "${schema.name}" slot ${i + 1} names the key "${name}", which the policy's keys do not define.`);
+      if (!keys[name])
+        throw new KskError('BAD_REQUEST', `Schema "${schema.name}" slot ${i + 1} names the key "${name}", which the policy's keys do not define.`);
     }
     if (slot.sign.length === 0) {
       throw new KskError('BAD_REQUEST', `Schema "${schema.name}" slot ${i + 1} signs with no key.`);
@@ -218,7 +219,10 @@ export function validateSchema(schema: Schema, keys: Record<string, KskKeyConfig
 
 /** A schema that does the same in every slot. */
 export function uniformSchema(name: string, slot: Partial<SchemaSlot>, slots = 9): Schema {
-  return schemaFromSlots(name, Array.from({ length: slots }, () => slot));
+  return schemaFromSlots(
+    name,
+    Array.from({ length: slots }, () => slot),
+  );
 }
 
 export function schemaFromSlots(name: string, slots: ReadonlyArray<Partial<SchemaSlot>>): Schema {

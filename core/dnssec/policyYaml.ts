@@ -79,7 +79,10 @@ const keySchema = z.strictObject({
   valid_until: timestamp.optional(),
   rsa_size: int(1, 65535).optional(),
   rsa_exponent: int(1).optional(),
-  ds_sha256: z.string().regex(/^[0-9a-fA-F]+$/, 'a DS digest is hex').optional(),
+  ds_sha256: z
+    .string()
+    .regex(/^[0-9a-fA-F]+$/, 'a DS digest is hex')
+    .optional(),
 });
 
 const requestPolicySchema = z.strictObject({
@@ -122,7 +125,10 @@ const kskPolicySchema = z.strictObject({
   max_validity_overlap: duration.optional(),
   min_validity_overlap: duration.optional(),
   ttl: int(0).optional(),
-  signers_name: z.string().regex(/^[\w.]+$/, 'a domain name').optional(),
+  signers_name: z
+    .string()
+    .regex(/^[\w.]+$/, 'a domain name')
+    .optional(),
 });
 
 const slotSchema = z.strictObject({ publish: names, sign: names, revoke: names.optional() });
@@ -155,7 +161,10 @@ function toKey(name: string, k: z.output<typeof keySchema>, where: (path: string
   try {
     algorithm = algorithmNumber(k.algorithm);
   } catch {
-    throw new KskError('BAD_INPUT_FILE', `${where(['keys', name, 'algorithm'])}: keys.${name}.algorithm "${k.algorithm}" is not one of RSASHA256, ECDSAP256SHA256, ECDSAP384SHA384, ED25519.`);
+    throw new KskError(
+      'BAD_INPUT_FILE',
+      `${where(['keys', name, 'algorithm'])}: keys.${name}.algorithm "${k.algorithm}" is not one of RSASHA256, ECDSAP256SHA256, ECDSAP384SHA384, ED25519.`,
+    );
   }
   const key: KskKeyConfig = { name, description: k.description ?? '', label: k.label, algorithm, validFrom: k.valid_from };
   if (k.key_tag !== undefined) key.keyTag = k.key_tag;
@@ -192,7 +201,10 @@ export function parseSigningPolicy(yamlText: string, source = 'ksrsigner.yaml'):
     if (issue.code === 'unrecognized_keys') {
       const key = issue.keys[0] as string;
       const full = [...path, key].join('.');
-      throw new KskError('BAD_INPUT_FILE', `${where([...path, key])}: "${full}" is not a setting of ksrsigner.yaml (unknown keys are refused, so a typo cannot switch a check off).`);
+      throw new KskError(
+        'BAD_INPUT_FILE',
+        `${where([...path, key])}: "${full}" is not a setting of ksrsigner.yaml (unknown keys are refused, so a typo cannot switch a check off).`,
+      );
     }
     throw new KskError('BAD_INPUT_FILE', `${where(path)}: ${path.join('.') || 'the file'}: ${issue.message}.`);
   }
@@ -211,9 +223,15 @@ export function parseSigningPolicy(yamlText: string, source = 'ksrsigner.yaml'):
 
   const schemas: SigningPolicy['schemas'] = {};
   for (const [name, slotMap] of Object.entries(file.schemas ?? {})) {
-    const numbers = Object.keys(slotMap).map(Number).sort((a, b) => a - b);
+    const numbers = Object.keys(slotMap)
+      .map(Number)
+      .sort((a, b) => a - b);
     numbers.forEach((n, i) => {
-      if (n !== i + 1) throw new KskError('BAD_INPUT_FILE', `${where(['schemas', name])}: schema "${name}" must number its slots 1, 2, 3 ... without gaps (found ${numbers.join(', ')}).`);
+      if (n !== i + 1)
+        throw new KskError(
+          'BAD_INPUT_FILE',
+          `${where(['schemas', name])}: schema "${name}" must number its slots 1, 2, 3 ... without gaps (found ${numbers.join(', ')}).`,
+        );
     });
     const slots = numbers.map((n): SchemaSlot => {
       const s = slotMap[String(n)] as z.output<typeof slotSchema>;
@@ -235,7 +253,10 @@ export function parseSigningPolicy(yamlText: string, source = 'ksrsigner.yaml'):
     try {
       algorithmNumber(name);
     } catch {
-      throw new KskError('BAD_INPUT_FILE', `${where(['request_policy', 'approved_algorithms'])}: approved algorithm "${name}" is not one of RSASHA256, ECDSAP256SHA256, ECDSAP384SHA384, ED25519.`);
+      throw new KskError(
+        'BAD_INPUT_FILE',
+        `${where(['request_policy', 'approved_algorithms'])}: approved algorithm "${name}" is not one of RSASHA256, ECDSAP256SHA256, ECDSAP384SHA384, ED25519.`,
+      );
     }
   }
   return {

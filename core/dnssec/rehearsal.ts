@@ -103,7 +103,10 @@ export async function generateRehearsalKsr(options: RehearsalKsrOptions): Promis
   const next = await generate('next');
   for (const k of [retiring, current, next]) {
     if (k && k.algorithm !== algorithmNumber(algorithm)) {
-      throw new KskError('BAD_REQUEST', `The ZSK ${k.label} is algorithm ${k.algorithm}; this rehearsal asks for ${algorithm}. Generate with the algorithm of the previous rehearsal.`);
+      throw new KskError(
+        'BAD_REQUEST',
+        `The ZSK ${k.label} is algorithm ${k.algorithm}; this rehearsal asks for ${algorithm}. Generate with the algorithm of the previous rehearsal.`,
+      );
     }
   }
 
@@ -129,7 +132,8 @@ export async function generateRehearsalKsr(options: RehearsalKsrOptions): Promis
       };
       const signature = await token.sign(key.keyIdentifier, rrsigSignedData(fields, domain, keys));
       const check = verifyDnskeyRrsig(fields, signature, domain, keys, key);
-      if (!check.ok) throw new KskError('HSM_ERROR', `The rehearsal token's proof-of-possession signature by ${key.keyIdentifier} does not verify: ${check.reason}.`);
+      if (!check.ok)
+        throw new KskError('HSM_ERROR', `The rehearsal token's proof-of-possession signature by ${key.keyIdentifier} does not verify: ${check.reason}.`);
       signatures.push({ ...fields, keyIdentifier: key.keyIdentifier, ttl, signatureData: Buffer.from(signature) });
     }
     bundles.push({ id: randomUUID(), inception: slotInception(quarter, slot), expiration: slotExpiration(quarter, slot), keys, signatures, signers: [] });

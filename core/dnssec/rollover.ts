@@ -84,15 +84,17 @@ export function planRollover(input: RolloverInput): RolloverPlan {
   const revokedAt = slotInception(revoke, 2);
   const removedAt = slotInception(revoke, 9);
 
-  const steps: RolloverStep[] = [
-    step(prePublish, 'pre-publish', s('pre-publish'), `publish ${next} beside ${current} from slot 2; ${current} keeps signing`),
-  ];
+  const steps: RolloverStep[] = [step(prePublish, 'pre-publish', s('pre-publish'), `publish ${next} beside ${current} from slot 2; ${current} keeps signing`)];
   for (let q = nextQuarter(prePublish); compareQuarters(q, roll) < 0; q = nextQuarter(q)) {
     steps.push(step(q, 'publish+', s('publish+'), `keep ${next} in publication; ${current} signs`));
   }
   steps.push(
     step(roll, 'rollover', s('rollover'), `${next} signs from slot 2; ${current} signs slot 1 for the last time`, [
-      constraint(`${next} signs alone only after the add hold-down (${addHoldDown / SECONDS_PER_DAY} days) since its publication`, slotInception(roll, 2), rollAllowed),
+      constraint(
+        `${next} signs alone only after the add hold-down (${addHoldDown / SECONDS_PER_DAY} days) since its publication`,
+        slotInception(roll, 2),
+        rollAllowed,
+      ),
     ]),
   );
   for (let q = nextQuarter(roll); compareQuarters(q, revoke) < 0; q = nextQuarter(q)) {
@@ -101,7 +103,11 @@ export function planRollover(input: RolloverInput): RolloverPlan {
   steps.push(
     step(revoke, 'revoke', s('revoke'), `${current} published revoked (flags 385) and self-signed in slots 2 to 8, removed in slot 9`, [
       constraint(`${current} is revoked only after its last signature has expired`, revokedAt, lastOldSignature),
-      constraint(`${current} is removed only after the remove hold-down (${removeHoldDown / SECONDS_PER_DAY} days) since its revocation`, removedAt, revokedAt + removeHoldDown),
+      constraint(
+        `${current} is removed only after the remove hold-down (${removeHoldDown / SECONDS_PER_DAY} days) since its revocation`,
+        removedAt,
+        revokedAt + removeHoldDown,
+      ),
     ]),
     step(nextQuarter(revoke), 'normal', uniformSchema('normal', { publish: [next], sign: [next] }), `${next} alone, as the current KSK`),
   );

@@ -59,13 +59,7 @@ export interface RrsigCheck {
  * Verifies one RRSIG over a DNSKEY RRset with the key it names, as a validator would: the key must
  * be in the set, its tag and algorithm must match the RRSIG's, and the signature must verify.
  */
-export function verifyDnskeyRrsig(
-  fields: RrsigFields,
-  signature: Uint8Array,
-  owner: string,
-  rrset: readonly Dnskey[],
-  signingKey: Dnskey,
-): RrsigCheck {
+export function verifyDnskeyRrsig(fields: RrsigFields, signature: Uint8Array, owner: string, rrset: readonly Dnskey[], signingKey: Dnskey): RrsigCheck {
   if (fields.typeCovered !== TYPE_DNSKEY) return { ok: false, reason: `the RRSIG covers type ${fields.typeCovered}, not DNSKEY` };
   if (fields.algorithm !== signingKey.algorithm) {
     return { ok: false, reason: `the RRSIG says algorithm ${fields.algorithm} but the key is algorithm ${signingKey.algorithm}` };
@@ -75,7 +69,8 @@ export function verifyDnskeyRrsig(
   if (!rrset.some((k) => dnskeyRdata(k).equals(dnskeyRdata(signingKey)))) {
     return { ok: false, reason: 'the signing key is not in the DNSKEY RRset it signs' };
   }
-  if (fields.labels !== labelCount(owner)) return { ok: false, reason: `the RRSIG says ${fields.labels} labels but the owner "${owner}" has ${labelCount(owner)}` };
+  if (fields.labels !== labelCount(owner))
+    return { ok: false, reason: `the RRSIG says ${fields.labels} labels but the owner "${owner}" has ${labelCount(owner)}` };
   if (algorithmName(signingKey.algorithm) === null) {
     return { ok: false, reason: `algorithm ${signingKey.algorithm} is not one this app verifies (8, 13, 14, 15)` };
   }

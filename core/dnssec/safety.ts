@@ -97,9 +97,14 @@ export function checkSafety(
         const later = timeline[j] as TimelineSlot;
         if (later.inception >= slot.expiration) break;
         if (later.bundle && !later.published.has(label)) {
-          report(`vanish:${label}:${j}`, later, `KSK ${label} signed ${where(slot, i)} but is not published in ${where(later, j)}, while that signature is still valid`, {
-            key: label,
-          });
+          report(
+            `vanish:${label}:${j}`,
+            later,
+            `KSK ${label} signed ${where(slot, i)} but is not published in ${where(later, j)}, while that signature is still valid`,
+            {
+              key: label,
+            },
+          );
         }
       }
       if (!options.checkRetire || !next || next.signers.has(label)) continue;

@@ -39,7 +39,10 @@ class KeySet {
   addZsk(zsk: BundleKey, where: string): void {
     const same = this.keys[this.indexOf(zsk.publicKey)];
     if (same && isKsk(same)) {
-      throw new KskError('POLICY_FAILURE', `KSR-ZSK-NOT-KSK: key ${zsk.keyIdentifier} in ${where} has the public key of the KSK ${same.keyIdentifier}: a KSK is never signed as a ZSK. Nothing was signed.`);
+      throw new KskError(
+        'POLICY_FAILURE',
+        `KSR-ZSK-NOT-KSK: key ${zsk.keyIdentifier} in ${where} has the public key of the KSK ${same.keyIdentifier}: a KSK is never signed as a ZSK. Nothing was signed.`,
+      );
     }
     // The same ZSK twice in one bundle is one DNSKEY record (an RRset has no duplicates, RFC 4034 §6.3).
     this.add(zsk.keyIdentifier, zsk);
@@ -137,12 +140,23 @@ export async function signKsr(ksr: Ksr, options: SignOptions): Promise<Skr> {
       };
       const signature = await signer.sign(config.label, rrsigSignedData(fields, signersName, set.keys));
       const check = verifyDnskeyRrsig(fields, signature, signersName, set.keys, published);
-      if (!check.ok) throw new KskError('HSM_ERROR', `SKR-VERIFY: the HSM's signature by ${config.label} over ${bundleLabel(i, bundle)} does not verify: ${check.reason}. Nothing was written.`);
+      if (!check.ok)
+        throw new KskError(
+          'HSM_ERROR',
+          `SKR-VERIFY: the HSM's signature by ${config.label} over ${bundleLabel(i, bundle)} does not verify: ${check.reason}. Nothing was written.`,
+        );
       signatures.push({ ...fields, keyIdentifier: config.label, ttl, signatureData: Buffer.from(signature) });
       options.onProgress?.(++done, total);
     }
     const sortedKeys = [...set.keys].sort((a, b) => byTagThenIdentifier(a, b) || Buffer.compare(dnskeyRdata(a), dnskeyRdata(b)));
-    bundles.push({ id: bundle.id, inception: bundle.inception, expiration: bundle.expiration, keys: sortedKeys, signatures: signatures.sort(byTagThenIdentifier), signers: [] });
+    bundles.push({
+      id: bundle.id,
+      inception: bundle.inception,
+      expiration: bundle.expiration,
+      keys: sortedKeys,
+      signatures: signatures.sort(byTagThenIdentifier),
+      signers: [],
+    });
   }
 
   const kskAlgorithms = new Map<string, AlgorithmPolicy>();

@@ -26,7 +26,8 @@ const IANA_SOURCE = 'http://data.iana.org/root-anchors/root-anchors.xml';
 
 function sorted(keys: readonly TrustAnchorKey[]): TrustAnchorKey[] {
   for (const k of keys) {
-    if (k.dnskey.flags !== KSK_FLAGS) throw new KskError('BAD_REQUEST', `Key ${k.id} has flags ${k.dnskey.flags}: a trust anchor is an unrevoked KSK (flags 257).`);
+    if (k.dnskey.flags !== KSK_FLAGS)
+      throw new KskError('BAD_REQUEST', `Key ${k.id} has flags ${k.dnskey.flags}: a trust anchor is an unrevoked KSK (flags 257).`);
   }
   return [...keys].sort((a, b) => a.validFrom - b.validFrom || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
@@ -51,11 +52,7 @@ export function trustAnchorXml(keys: readonly TrustAnchorKey[], options: TrustAn
     const ds = dsRecord(zone, k.dnskey, DigestType.SHA256);
     return el(
       'KeyDigest',
-      [
-        ['id', k.id],
-        ['validFrom', formatKsrTime(k.validFrom)],
-        ...(k.validUntil === undefined ? [] : [['validUntil', formatKsrTime(k.validUntil)] as const]),
-      ],
+      [['id', k.id], ['validFrom', formatKsrTime(k.validFrom)], ...(k.validUntil === undefined ? [] : [['validUntil', formatKsrTime(k.validUntil)] as const])],
       [
         el('KeyTag', [], ds.keyTag),
         el('Algorithm', [], ds.algorithm),

@@ -44,7 +44,10 @@ export function readXml(bytes: Uint8Array, what: string, limits: XmlLimits = def
   let root: XmlElement | null = null;
 
   parser.on('doctype', () => {
-    fail(what, `a document type declaration (DTD) at line ${parser.line} is refused: KSRs and SKRs never carry one, and a DTD can define entities or fetch external files.`);
+    fail(
+      what,
+      `a document type declaration (DTD) at line ${parser.line} is refused: KSRs and SKRs never carry one, and a DTD can define entities or fetch external files.`,
+    );
   });
   parser.on('processinginstruction', (pi) => {
     fail(what, `the processing instruction <?${pi.target}?> at line ${parser.line} is not allowed.`);

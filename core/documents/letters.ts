@@ -24,9 +24,7 @@ export async function renderLetterPdf(input: LettersInput): Promise<Buffer> {
     pdf.paragraph([recipient.name, roleNames[recipient.role], ...(recipient.address ?? [])].join('\n'), { gap: 18 });
     pdf.paragraph(`Notice of a ${rehearsal}key ceremony: ${ceremony.title}`, { font: 'bold', size: 11, gap: 12 });
     pdf.paragraph(`Dear ${recipient.name},`);
-    pdf.paragraph(
-      `As a ${roleNames[recipient.role]}, you are asked to attend the following ${rehearsal.toLowerCase()}key ceremony in person. ${input.reason}`,
-    );
+    pdf.paragraph(`As a ${roleNames[recipient.role]}, you are asked to attend the following ${rehearsal.toLowerCase()}key ceremony in person. ${input.reason}`);
     keyValues(pdf, ceremonyRows(ceremony));
     pdf.paragraph('Please bring:', { font: 'bold' });
     bullets(pdf, letter.bring.length > 0 ? letter.bring : ['nothing but an identity document with your photograph']);

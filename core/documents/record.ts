@@ -5,7 +5,13 @@ import { table } from './table.js';
 import { chunk, groupedLines, requireHex, utcDisplay } from './text.js';
 import type { RecordAct, RecordDocumentInput, RecordStep } from './types.js';
 
-const statusText: Record<RecordStep['status'], string> = { done: 'done', skipped: 'SKIPPED', failed: 'FAILED', 'not-done': 'NOT DONE', 'not-applicable': 'not applicable' };
+const statusText: Record<RecordStep['status'], string> = {
+  done: 'done',
+  skipped: 'SKIPPED',
+  failed: 'FAILED',
+  'not-done': 'NOT DONE',
+  'not-applicable': 'not applicable',
+};
 
 /** A time cell: the date above the time, so the column stays narrow. */
 function timeCell(value: string | undefined, field: string): string {
@@ -88,7 +94,9 @@ function airGap(pdf: Pdf, input: RecordDocumentInput): void {
       { header: 'Air gap', weight: 16 },
       { header: 'Network up (besides loopback)', weight: 48 },
     ],
-    input.airGap.map((a) => ({ cells: [timeCell(a.at, 'The time the network was recorded'), airGapWhen[a.when], a.isolated ? 'isolated' : 'NOT ISOLATED', a.up.join(', ') || 'nothing'] })),
+    input.airGap.map((a) => ({
+      cells: [timeCell(a.at, 'The time the network was recorded'), airGapWhen[a.when], a.isolated ? 'isolated' : 'NOT ISOLATED', a.up.join(', ') || 'nothing'],
+    })),
     { caption: 'The air gap', heading: true },
   );
 }
@@ -169,7 +177,10 @@ function recordAct(pdf: Pdf, act: RecordAct): void {
       { header: 'Time (UTC)', weight: 12 },
     ],
     act.steps.map((step) => {
-      const activity = [step.activity, ...(step.exceptions?.length ? [`Exception${step.exceptions.length > 1 ? 's' : ''}: ${step.exceptions.join(', ')}`] : [])].join('\n');
+      const activity = [
+        step.activity,
+        ...(step.exceptions?.length ? [`Exception${step.exceptions.length > 1 ? 's' : ''}: ${step.exceptions.join(', ')}`] : []),
+      ].join('\n');
       return {
         cells: [
           step.number,

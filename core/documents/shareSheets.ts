@@ -31,11 +31,14 @@ export async function renderShareSheetPdf(input: ShareSheetsInput): Promise<Buff
   for (const sheet of input.sheets) {
     pdf.startSection(`Share ${sheet.shareNumber} of ${sheet.total}, ${sheet.holder.name}`);
     pdf.heading('Recovery key share', 1);
-    pdf.paragraph(`Share ${sheet.shareNumber} of ${sheet.total}: any ${sheet.threshold} of the ${sheet.total} shares recover the secret; fewer reveal nothing.`, {
-      font: 'bold',
-      size: 11,
-      gap: 12,
-    });
+    pdf.paragraph(
+      `Share ${sheet.shareNumber} of ${sheet.total}: any ${sheet.threshold} of the ${sheet.total} shares recover the secret; fewer reveal nothing.`,
+      {
+        font: 'bold',
+        size: 11,
+        gap: 12,
+      },
+    );
     keyValues(pdf, [
       ['Holder', `${sheet.holder.name} (${sheet.holder.role})`],
       ['Recovers', sheet.secret],

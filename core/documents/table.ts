@@ -80,15 +80,13 @@ export function table(pdf: Pdf, columns: readonly TableColumn[], rows: readonly 
         });
       },
     };
-    const details = (row.details ?? []).map(
-      (d): Item => ({
-        height: pdf.heightOf(d.text, pdf.width - 2 * pad, d.font ?? 'regular', size) + 2 * pad,
-        draw(y) {
-          cellBorder(pdf, pdf.left, y, pdf.width, this.height);
-          pdf.textBox(d.text, pdf.left + pad, y + pad, pdf.width - 2 * pad, d.font ?? 'regular', size);
-        },
-      }),
-    );
+    const details = (row.details ?? []).map((d): Item => ({
+      height: pdf.heightOf(d.text, pdf.width - 2 * pad, d.font ?? 'regular', size) + 2 * pad,
+      draw(y) {
+        cellBorder(pdf, pdf.left, y, pdf.width, this.height);
+        pdf.textBox(d.text, pdf.left + pad, y + pad, pdf.width - 2 * pad, d.font ?? 'regular', size);
+      },
+    }));
     return [main, ...details];
   };
 

@@ -53,7 +53,10 @@ export function parseAuditKeyPin(value: string): AuditKeyPin {
       parsed = keyFileSchema.parse(JSON.parse(readRegularFileSync(value, 'audit key file', 1024 * 1024).toString('utf8')));
     } catch (e) {
       if (e instanceof KskError) throw e;
-      throw new KskError('BAD_INPUT_FILE', `The audit key file ${value} holds no audit key (a workspace config or {"algorithm", "publicKey"}): ${messageOf(e).split('\n')[0]}`);
+      throw new KskError(
+        'BAD_INPUT_FILE',
+        `The audit key file ${value} holds no audit key (a workspace config or {"algorithm", "publicKey"}): ${messageOf(e).split('\n')[0]}`,
+      );
     }
     const key: AuditPublicKey = 'auditKey' in parsed ? parsed.auditKey : parsed;
     return { fingerprints: [auditKeyFingerprint({ algorithm: key.algorithm, publicKey: key.publicKey }).hex], source: `the audit key in ${value}` };
@@ -62,8 +65,12 @@ export function parseAuditKeyPin(value: string): AuditKeyPin {
   try {
     bytes = parseTypedHash(value).bytes;
   } catch (e) {
-    throw new KskError('BAD_REQUEST', `--audit-key takes the audit key's fingerprint (64 hex digits or 32 PGP words) or a file that holds the key; "${value.slice(0, 80)}" is neither (${messageOf(e)}).`);
+    throw new KskError(
+      'BAD_REQUEST',
+      `--audit-key takes the audit key's fingerprint (64 hex digits or 32 PGP words) or a file that holds the key; "${value.slice(0, 80)}" is neither (${messageOf(e)}).`,
+    );
   }
-  if (bytes.length !== 32) throw new KskError('BAD_REQUEST', `An audit key fingerprint is 32 bytes (64 hex digits or 32 PGP words); "${value.slice(0, 80)}" has ${bytes.length}.`);
+  if (bytes.length !== 32)
+    throw new KskError('BAD_REQUEST', `An audit key fingerprint is 32 bytes (64 hex digits or 32 PGP words); "${value.slice(0, 80)}" has ${bytes.length}.`);
   return { fingerprints: [bytes.toString('hex')], source: '--audit-key' };
 }

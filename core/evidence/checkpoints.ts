@@ -131,11 +131,19 @@ export function compareWithCheckpoints(log: LogHeads, checkpoints: readonly Sign
   for (const signed of checkpoints) {
     const c = signed.checkpoint;
     if (!checkpointSignatureValid(signed)) {
-      findings.push({ ceremonyId: c.ceremonyId, seq: null, message: `A checkpoint of ceremony ${c.ceremonyId} (event ${c.headSeq}) in ${signed.source ?? 'the checkpoint file'} does not verify: it was altered or forged.` });
+      findings.push({
+        ceremonyId: c.ceremonyId,
+        seq: null,
+        message: `A checkpoint of ceremony ${c.ceremonyId} (event ${c.headSeq}) in ${signed.source ?? 'the checkpoint file'} does not verify: it was altered or forged.`,
+      });
       continue;
     }
     if (pin && !pinAccepts(pin, c.key)) {
-      findings.push({ ceremonyId: c.ceremonyId, seq: null, message: `A checkpoint of ceremony ${c.ceremonyId} (event ${c.headSeq}) is signed by an audit key that is not pinned (${auditKeyFingerprint(c.key).hex}): it is not the workspace's.` });
+      findings.push({
+        ceremonyId: c.ceremonyId,
+        seq: null,
+        message: `A checkpoint of ceremony ${c.ceremonyId} (event ${c.headSeq}) is signed by an audit key that is not pinned (${auditKeyFingerprint(c.key).hex}): it is not the workspace's.`,
+      });
       continue;
     }
     const before = newest.get(c.ceremonyId);
@@ -155,7 +163,11 @@ export function compareWithCheckpoints(log: LogHeads, checkpoints: readonly Sign
             : `The log of ceremony ${ceremonyId} ends at event ${end}, but ${witnessed}: events ${end + 1} to ${c.headSeq} were lost (the tail was cut, or the -wal file was lost).`,
       });
     } else if (stored !== c.headHash) {
-      findings.push({ ceremonyId, seq: c.headSeq, message: `Event ${c.headSeq} of ceremony ${ceremonyId} has hash ${stored}, but ${witnessed}: the log was rewritten.` });
+      findings.push({
+        ceremonyId,
+        seq: c.headSeq,
+        message: `Event ${c.headSeq} of ceremony ${ceremonyId} has hash ${stored}, but ${witnessed}: the log was rewritten.`,
+      });
     }
   }
   return findings;

@@ -33,7 +33,12 @@ export function openDatabase(file: string, options: DatabaseOptions = {}): Datab
   const nativeBinding = sqliteBinding();
   let db: Database.Database | undefined;
   try {
-    db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false, timeout: options.busyTimeoutMs ?? 5000, nativeBinding });
+    db = new Database(file, {
+      readonly: options.readonly ?? false,
+      fileMustExist: options.readonly ?? false,
+      timeout: options.busyTimeoutMs ?? 5000,
+      nativeBinding,
+    });
     db.pragma('trusted_schema = OFF');
     db.pragma('cell_size_check = ON');
     db.pragma('foreign_keys = ON');

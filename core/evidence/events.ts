@@ -26,7 +26,26 @@ const stepId = ident.optional();
 export const ceremonyIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,25}$/, 'letters, digits, dot, dash or underscore (at most 26)');
 
 /** The people of a ceremony (ceremony.md "People", DR procedure roles). */
-export const roles = ['CA', 'CA2', 'IW', 'IW2', 'SSC', 'SA', 'CO', 'RKSH', 'TCR', 'RZM', 'RKOS', 'witness', 'SSC1', 'SSC2', 'PMA', 'EXEC', 'COMMS', 'EW'] as const;
+export const roles = [
+  'CA',
+  'CA2',
+  'IW',
+  'IW2',
+  'SSC',
+  'SA',
+  'CO',
+  'RKSH',
+  'TCR',
+  'RZM',
+  'RKOS',
+  'witness',
+  'SSC1',
+  'SSC2',
+  'PMA',
+  'EXEC',
+  'COMMS',
+  'EW',
+] as const;
 export const roleSchema = z.enum(roles);
 export type Role = z.infer<typeof roleSchema>;
 
@@ -81,7 +100,9 @@ const hsmProfileShape = {
     maxPinLength: count,
     rng: z.boolean(),
   }),
-  mechanisms: z.array(z.strictObject({ name: z.string().min(1).max(64), code: count, minKeySize: count, maxKeySize: count, flags: z.array(z.string().min(1).max(32)) })).max(2000),
+  mechanisms: z
+    .array(z.strictObject({ name: z.string().min(1).max(64), code: count, minKeySize: count, maxKeySize: count, flags: z.array(z.string().min(1).max(32)) }))
+    .max(2000),
   capabilities: z.array(z.strictObject({ id: z.string().min(1).max(64), title: text(200), supported: z.boolean(), detail: text(1000) })),
 };
 
@@ -104,7 +125,13 @@ export const eventSchema = z.discriminatedUnion('type', [
   event('ceremony.closed', { sealKey: sealKeySchema, summary: text().optional() }),
 
   /** signatureSha256: the signature drawn at sign-in (or sign-out), stored as a signature-image artifact; absent in logs before it was asked for. */
-  event('participant.signed-in', { personId: ident, name: text(200), roles: z.array(roleSchema).min(1), organisation: text(200).optional(), signatureSha256: hashHex.optional() }),
+  event('participant.signed-in', {
+    personId: ident,
+    name: text(200),
+    roles: z.array(roleSchema).min(1),
+    organisation: text(200).optional(),
+    signatureSha256: hashHex.optional(),
+  }),
   event('participant.signed-out', { personId: ident, signatureSha256: hashHex.optional() }),
 
   event('script.loaded', { scriptId: ident, title: text(200), version: text(64).optional(), sha256: hashHex }),
@@ -293,10 +320,19 @@ export const eventSchema = z.discriminatedUnion('type', [
     record: json,
   }),
   /** The step's action was carried out; result is what it produced (kind-specific). */
-  event('action.performed', { stepId: ident, kind: ident, performer: z.strictObject({ personId: ident.optional(), name: text(200), role: text(64) }), result: json }),
+  event('action.performed', {
+    stepId: ident,
+    kind: ident,
+    performer: z.strictObject({ personId: ident.optional(), name: text(200), role: text(64) }),
+    result: json,
+  }),
   event('action.failed', { stepId: ident, kind: ident, error: text() }),
   /** The performer of a manual step says the work was done. */
-  event('step.confirmed', { stepId: ident, performer: z.strictObject({ personId: ident.optional(), name: text(200), role: text(64) }), note: text().optional() }),
+  event('step.confirmed', {
+    stepId: ident,
+    performer: z.strictObject({ personId: ident.optional(), name: text(200), role: text(64) }),
+    note: text().optional(),
+  }),
   /** The policy checks run on a file at a step, each with its result (core/dnssec CheckResult). */
   event('checks.run', {
     stepId: ident,

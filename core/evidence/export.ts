@@ -27,11 +27,18 @@ export function exportCeremony(sourceFile: string, ceremonyId: string, destFile:
     migrate(db, tmp);
     const target = db;
     target.transaction(() => {
-      const insertEvent = target.prepare('INSERT INTO events (ceremony_id, seq, time, type, prev_hash, hash, canonical) VALUES (@ceremony_id, @seq, @time, @type, @prev_hash, @hash, @canonical)');
+      const insertEvent = target.prepare(
+        'INSERT INTO events (ceremony_id, seq, time, type, prev_hash, hash, canonical) VALUES (@ceremony_id, @seq, @time, @type, @prev_hash, @hash, @canonical)',
+      );
       rows.events.forEach((e) => insertEvent.run(e));
       const insertArtifact = target.prepare('INSERT INTO artifacts (sha256, size, bytes) VALUES (@sha256, @size, @bytes)');
       rows.artifacts.forEach((a) => insertArtifact.run(a));
-      if (rows.seal) target.prepare('INSERT INTO seals (ceremony_id, head_seq, head_hash, statement, signature) VALUES (@ceremony_id, @head_seq, @head_hash, @statement, @signature)').run(rows.seal);
+      if (rows.seal)
+        target
+          .prepare(
+            'INSERT INTO seals (ceremony_id, head_seq, head_hash, statement, signature) VALUES (@ceremony_id, @head_seq, @head_hash, @statement, @signature)',
+          )
+          .run(rows.seal);
     })();
     // A single self-contained file: no -wal beside it on the removable medium.
     target.pragma('journal_mode = DELETE');
@@ -45,7 +52,10 @@ export function exportCeremony(sourceFile: string, ceremonyId: string, destFile:
   }
   if (!report.ok) {
     rmSync(tmp, { force: true });
-    throw new KskError(report.problems.some((p) => p.check === 'seal' && /not sealed/.test(p.message)) ? 'CONFLICT' : 'TAMPERED', `Ceremony ${ceremonyId} was not exported: ${report.message}`);
+    throw new KskError(
+      report.problems.some((p) => p.check === 'seal' && /not sealed/.test(p.message)) ? 'CONFLICT' : 'TAMPERED',
+      `Ceremony ${ceremonyId} was not exported: ${report.message}`,
+    );
   }
   renameSync(tmp, destFile);
   fsyncPath(path.dirname(destFile));
@@ -67,7 +77,9 @@ function readCeremony(sourceFile: string, ceremonyId: string): { events: Row[]; 
   const { db, dispose } = openForReading(sourceFile);
   try {
     return db.transaction(() => {
-      const events = db.prepare('SELECT ceremony_id, seq, time, type, prev_hash, hash, canonical FROM events WHERE ceremony_id = ? ORDER BY seq').all(ceremonyId) as (Row & { canonical: Buffer })[];
+      const events = db
+        .prepare('SELECT ceremony_id, seq, time, type, prev_hash, hash, canonical FROM events WHERE ceremony_id = ? ORDER BY seq')
+        .all(ceremonyId) as (Row & { canonical: Buffer })[];
       if (events.length === 0) throw new KskError('NOT_FOUND', `No ceremony "${ceremonyId}" in ${sourceFile}.`);
       const named = new Set<string>();
       for (const e of events) {
@@ -81,7 +93,8 @@ function readCeremony(sourceFile: string, ceremonyId: string): { events: Row[]; 
         const row = artifact.get(Buffer.from(hex, 'hex')) as Row | undefined;
         return row ? [row] : [];
       });
-      const seal = db.prepare('SELECT ceremony_id, head_seq, head_hash, statement, signature FROM seals WHERE ceremony_id = ?').get(ceremonyId) as Row | undefined;
+      const seal = db.prepare('SELECT ceremony_id, head_seq, head_hash, statement, signature FROM seals WHERE ceremony_id = ?').get(ceremonyId) as
+        Row | undefined;
       return { events, artifacts, seal };
     })();
   } catch (e) {

@@ -61,7 +61,13 @@ export function probeData(label: string): Buffer {
  * module, the token, the session, the PIN) is not a finding about the key: reconciliation stops
  * and can be run again.
  */
-const keyFaults: ReadonlySet<HsmErrorReason> = new Set<HsmErrorReason>(['KEY_NOT_FOUND', 'DUPLICATE_LABEL', 'MECHANISM_NOT_SUPPORTED', 'SIGNATURE_MISMATCH', 'DEVICE_ERROR']);
+const keyFaults: ReadonlySet<HsmErrorReason> = new Set<HsmErrorReason>([
+  'KEY_NOT_FOUND',
+  'DUPLICATE_LABEL',
+  'MECHANISM_NOT_SUPPORTED',
+  'SIGNATURE_MISMATCH',
+  'DEVICE_ERROR',
+]);
 
 function brokenKey(e: unknown): boolean {
   return isHsmError(e) && keyFaults.has(e.reason);
@@ -108,7 +114,11 @@ export async function reconcileInterrupted(store: EvidenceStore, hsm: KeySigner,
   }
   const found = await keyState(hsm, op.label);
   if (found.state === 'partial') {
-    return record('incomplete', `The HSM holds part of the key "${op.label}" (${found.why}): the ${op.operation} operation did not complete. Destroy what is left before making the key again.`, found.key);
+    return record(
+      'incomplete',
+      `The HSM holds part of the key "${op.label}" (${found.why}): the ${op.operation} operation did not complete. Destroy what is left before making the key again.`,
+      found.key,
+    );
   }
   if (op.operation === 'destroy-key') {
     return found.state === 'usable'

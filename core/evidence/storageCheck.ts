@@ -25,12 +25,30 @@ const MAX_REPORTED = 5;
 export function checkStorage(db: Database.Database): { damage: StorageFinding[]; references: StorageFinding[] } {
   const integrity = (db.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check);
   if (integrity.length !== 1 || integrity[0] !== 'ok') {
-    return { damage: [{ check: 'integrity_check', message: `SQLite's integrity check reports: ${integrity.slice(0, MAX_REPORTED).join('; ')}${integrity.length > MAX_REPORTED ? `; and ${integrity.length - MAX_REPORTED} more` : ''}` }], references: [] };
+    return {
+      damage: [
+        {
+          check: 'integrity_check',
+          message: `SQLite's integrity check reports: ${integrity.slice(0, MAX_REPORTED).join('; ')}${integrity.length > MAX_REPORTED ? `; and ${integrity.length - MAX_REPORTED} more` : ''}`,
+        },
+      ],
+      references: [],
+    };
   }
   const damage = TABLES.filter((t) => tableExists(db, t)).flatMap((t) => crossCheckIndexes(db, t));
   const orphans = db.pragma('foreign_key_check') as { table: string; rowid: number; parent: string }[];
   const references: StorageFinding[] =
-    orphans.length > 0 ? [{ check: 'foreign_key_check', message: `${orphans.length} row(s) name a row that does not exist (${orphans.slice(0, MAX_REPORTED).map((o) => `${o.table} row ${o.rowid} -> ${o.parent}`).join(', ')}): rows were deleted` }] : [];
+    orphans.length > 0
+      ? [
+          {
+            check: 'foreign_key_check',
+            message: `${orphans.length} row(s) name a row that does not exist (${orphans
+              .slice(0, MAX_REPORTED)
+              .map((o) => `${o.table} row ${o.rowid} -> ${o.parent}`)
+              .join(', ')}): rows were deleted`,
+          },
+        ]
+      : [];
   return { damage, references };
 }
 
@@ -47,7 +65,9 @@ function crossCheckIndexes(db: Database.Database, table: string): StorageFinding
   const columns = new Set(indexes.flatMap((i) => db.prepare('SELECT name FROM pragma_index_info(?)').pluck().all(i) as string[]));
   const list = [...columns].map(quote).join(', ');
   const rows = new Map<number, Record<string, unknown>>();
-  for (const row of db.prepare(`SELECT rowid AS _rowid_, ${list} FROM ${quote(table)} NOT INDEXED ORDER BY rowid`).iterate() as IterableIterator<Record<string, unknown>>) {
+  for (const row of db.prepare(`SELECT rowid AS _rowid_, ${list} FROM ${quote(table)} NOT INDEXED ORDER BY rowid`).iterate() as IterableIterator<
+    Record<string, unknown>
+  >) {
     rows.set(row._rowid_ as number, row);
   }
   const findings: StorageFinding[] = [];
@@ -56,7 +76,9 @@ function crossCheckIndexes(db: Database.Database, table: string): StorageFinding
     const seen = new Set<number>();
     let bad = 0;
     let first = '';
-    for (const entry of db.prepare(`SELECT rowid AS _rowid_, ${cols.map(quote).join(', ')} FROM ${quote(table)} INDEXED BY ${quote(index)} ORDER BY ${cols.map(quote).join(', ')}`).iterate() as IterableIterator<Record<string, unknown>>) {
+    for (const entry of db
+      .prepare(`SELECT rowid AS _rowid_, ${cols.map(quote).join(', ')} FROM ${quote(table)} INDEXED BY ${quote(index)} ORDER BY ${cols.map(quote).join(', ')}`)
+      .iterate() as IterableIterator<Record<string, unknown>>) {
       const rowid = entry._rowid_ as number;
       const row = rows.get(rowid);
       const differs = !row || seen.has(rowid) || cols.some((c) => !same(row[c], entry[c]));
@@ -68,7 +90,10 @@ function crossCheckIndexes(db: Database.Database, table: string): StorageFinding
     }
     const missing = rows.size - [...seen].filter((r) => rows.has(r)).length;
     if (bad > 0 || missing > 0) {
-      findings.push({ check: 'index', message: `the index ${index} of ${table} disagrees with the table read without it (${[bad > 0 ? `${bad} entr${bad === 1 ? 'y differs' : 'ies differ'}, first: ${first}` : '', missing > 0 ? `${missing} row(s) missing from the index` : ''].filter(Boolean).join('; ')})` });
+      findings.push({
+        check: 'index',
+        message: `the index ${index} of ${table} disagrees with the table read without it (${[bad > 0 ? `${bad} entr${bad === 1 ? 'y differs' : 'ies differ'}, first: ${first}` : '', missing > 0 ? `${missing} row(s) missing from the index` : ''].filter(Boolean).join('; ')})`,
+      });
     }
   }
   return findings;

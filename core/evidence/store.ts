@@ -147,7 +147,9 @@ export class EvidenceStore implements EventSource, LogHeads {
   /** Starts a ceremony's chain; links it to the last sealed ceremony of the same kind (rehearsal or not). */
   openCeremony(ceremonyId: string, opening: Omit<PayloadOf<'ceremony.opened'>, 'previousCeremony'>): StoredEvent<'ceremony.opened'> {
     return this.#write(() => {
-      const previous = this.ceremonies().filter((c) => c.rehearsal === opening.rehearsal && c.sealed).at(-1);
+      const previous = this.ceremonies()
+        .filter((c) => c.rehearsal === opening.rehearsal && c.sealed)
+        .at(-1);
       const seal = previous ? this.seal(previous.ceremonyId) : null;
       const previousCeremony = previous && seal ? { ceremonyId: previous.ceremonyId, headHash: seal.statement.headHash } : null;
       return this.#append(ceremonyId, 'ceremony.opened', { ...opening, previousCeremony });
@@ -169,9 +171,20 @@ export class EvidenceStore implements EventSource, LogHeads {
     return this.#write(() => {
       const existing = this.#sql('SELECT bytes FROM artifacts WHERE sha256 = ?').pluck().get(digest) as Buffer | undefined;
       if (existing === undefined) this.#sql('INSERT INTO artifacts (sha256, size, bytes) VALUES (?, ?, ?)').run(digest, bytes.length, bytes);
-      else if (!existing.equals(bytes)) throw new KskError('TAMPERED', `The artifact stored under SHA-256 ${digest.toString('hex')} no longer has those bytes: the log was altered. Run "ksk-ceremony log verify".`);
+      else if (!existing.equals(bytes))
+        throw new KskError(
+          'TAMPERED',
+          `The artifact stored under SHA-256 ${digest.toString('hex')} no longer has those bytes: the log was altered. Run "ksk-ceremony log verify".`,
+        );
       const { stepId, name, kind, mediaType } = artifact;
-      return this.#append(ceremonyId, 'artifact.stored', { sha256: digest.toString('hex'), name, kind, mediaType, size: bytes.length, ...(stepId ? { stepId } : {}) });
+      return this.#append(ceremonyId, 'artifact.stored', {
+        sha256: digest.toString('hex'),
+        name,
+        kind,
+        mediaType,
+        size: bytes.length,
+        ...(stepId ? { stepId } : {}),
+      });
     });
   }
 
@@ -179,7 +192,8 @@ export class EvidenceStore implements EventSource, LogHeads {
   readArtifact(sha256Hex: string): Buffer {
     const bytes = this.#read(() => this.#sql('SELECT bytes FROM artifacts WHERE sha256 = ?').pluck().get(Buffer.from(sha256Hex, 'hex')) as Buffer | undefined);
     if (bytes === undefined) throw new KskError('NOT_FOUND', `No artifact with SHA-256 ${sha256Hex} in the evidence log.`);
-    if (!sha256(bytes).equals(Buffer.from(sha256Hex, 'hex'))) throw new KskError('TAMPERED', `The artifact ${sha256Hex} does not have the bytes it was stored with: the log was altered.`);
+    if (!sha256(bytes).equals(Buffer.from(sha256Hex, 'hex')))
+      throw new KskError('TAMPERED', `The artifact ${sha256Hex} does not have the bytes it was stored with: the log was altered.`);
     return bytes;
   }
 
@@ -187,12 +201,21 @@ export class EvidenceStore implements EventSource, LogHeads {
    * A TEB's serial as read aloud, checked against the serial it was last sealed with. A mismatch (or
    * a bag with no serial on record) is recorded as an exception in the same transaction.
    */
-  checkTeb(ceremonyId: string, check: { purpose: string; serialRead: string; stepId?: string }): { check: StoredEvent<'teb.checked'>; exception: StoredEvent<'exception'> | null } {
+  checkTeb(
+    ceremonyId: string,
+    check: { purpose: string; serialRead: string; stepId?: string },
+  ): { check: StoredEvent<'teb.checked'>; exception: StoredEvent<'exception'> | null } {
     return this.#write(() => {
       const expected = expectedTeb(this, check.purpose, { rehearsal: this.#rehearsal(ceremonyId) });
       const matched = expected !== null && normalizeSerial(expected.serial) === normalizeSerial(check.serialRead);
       const stepId = check.stepId ? { stepId: check.stepId } : {};
-      const recorded = this.#append(ceremonyId, 'teb.checked', { ...stepId, purpose: check.purpose, serialRead: check.serialRead, expectedSerial: expected?.serial ?? null, matched });
+      const recorded = this.#append(ceremonyId, 'teb.checked', {
+        ...stepId,
+        purpose: check.purpose,
+        serialRead: check.serialRead,
+        expectedSerial: expected?.serial ?? null,
+        matched,
+      });
       if (matched) return { check: recorded, exception: null };
       const exception = this.#append(ceremonyId, 'exception', {
         exceptionId: `teb-check-${recorded.seq}`,
@@ -214,8 +237,20 @@ export class EvidenceStore implements EventSource, LogHeads {
   attest(ceremonyId: string, input: AttestationInput & { signatureImage: { bytes: Uint8Array; mediaType: string } }): StoredEvent<'attestation.signed'> {
     return this.#write(() => {
       const { personId, name, role, statement, headHashShown } = this.#checkAttestation(ceremonyId, input);
-      const picture = this.storeArtifact(ceremonyId, { name: `signature of ${name} (${role})`, kind: 'signature-image', mediaType: input.signatureImage.mediaType, bytes: input.signatureImage.bytes });
-      return this.#append(ceremonyId, 'attestation.signed', { personId, name, role, statement, logHeadHash: headHashShown, signatureSha256: picture.payload.sha256 });
+      const picture = this.storeArtifact(ceremonyId, {
+        name: `signature of ${name} (${role})`,
+        kind: 'signature-image',
+        mediaType: input.signatureImage.mediaType,
+        bytes: input.signatureImage.bytes,
+      });
+      return this.#append(ceremonyId, 'attestation.signed', {
+        personId,
+        name,
+        role,
+        statement,
+        logHeadHash: headHashShown,
+        signatureSha256: picture.payload.sha256,
+      });
     });
   }
 
@@ -247,9 +282,11 @@ export class EvidenceStore implements EventSource, LogHeads {
       key: sealer.key,
     };
     const signature = await sealer.sign(sealStatementBytes(statement));
-    if (!sealSignatureValid(statement, signature)) throw new KskError('HSM_ERROR', `The seal signature made with ${sealer.key.label ?? 'the software key'} does not verify; the ceremony was not closed.`);
+    if (!sealSignatureValid(statement, signature))
+      throw new KskError('HSM_ERROR', `The seal signature made with ${sealer.key.label ?? 'the software key'} does not verify; the ceremony was not closed.`);
     const event = this.#write(() => {
-      if (this.head(ceremonyId)?.hash !== prepared.doc.prevHash) throw new KskError('CONFLICT', `Ceremony ${ceremonyId} recorded more events while its seal was being signed; close it again.`);
+      if (this.head(ceremonyId)?.hash !== prepared.doc.prevHash)
+        throw new KskError('CONFLICT', `Ceremony ${ceremonyId} recorded more events while its seal was being signed; close it again.`);
       const stored = this.#insert(prepared);
       const insertSeal = this.#sql('INSERT INTO seals (ceremony_id, head_seq, head_hash, statement, signature) VALUES (?, ?, ?, ?, ?)');
       insertSeal.run(ceremonyId, statement.headSeq, prepared.hash, sealStatementBytes(statement), signature);
@@ -264,18 +301,24 @@ export class EvidenceStore implements EventSource, LogHeads {
 
   /** The hash of one event (hex), read without decoding it; undefined when there is no such event. */
   hashAt(ceremonyId: string, seq: number): string | undefined {
-    return (this.#read(() => this.#sql('SELECT hash FROM events WHERE ceremony_id = ? AND seq = ?').pluck().get(ceremonyId, seq)) as Buffer | undefined)?.toString('hex');
+    return (
+      this.#read(() => this.#sql('SELECT hash FROM events WHERE ceremony_id = ? AND seq = ?').pluck().get(ceremonyId, seq)) as Buffer | undefined
+    )?.toString('hex');
   }
 
   head(ceremonyId: string): Head | null {
     const row = this.#read(
-      () => this.#sql('SELECT seq, hash, type FROM events WHERE ceremony_id = ? ORDER BY seq DESC LIMIT 1').get(ceremonyId) as { seq: number; hash: Buffer; type: EventType } | undefined,
+      () =>
+        this.#sql('SELECT seq, hash, type FROM events WHERE ceremony_id = ? ORDER BY seq DESC LIMIT 1').get(ceremonyId) as
+          { seq: number; hash: Buffer; type: EventType } | undefined,
     );
     return row ? { seq: row.seq, hash: row.hash.toString('hex'), type: row.type } : null;
   }
 
   seal(ceremonyId: string): SealRecord | null {
-    const row = this.#read(() => this.#sql('SELECT statement, signature FROM seals WHERE ceremony_id = ?').get(ceremonyId) as { statement: Buffer; signature: Buffer } | undefined);
+    const row = this.#read(
+      () => this.#sql('SELECT statement, signature FROM seals WHERE ceremony_id = ?').get(ceremonyId) as { statement: Buffer; signature: Buffer } | undefined,
+    );
     return row ? { statement: JSON.parse(row.statement.toString('utf8')) as SealStatement, signature: row.signature } : null;
   }
 
@@ -287,10 +330,16 @@ export class EvidenceStore implements EventSource, LogHeads {
                  FROM events o
                  JOIN events h ON h.ceremony_id = o.ceremony_id AND h.seq = (SELECT max(seq) FROM events m WHERE m.ceremony_id = o.ceremony_id)
                  WHERE o.seq = 1 ORDER BY o.time, o.ceremony_id`;
-    const rows = this.#read(() => this.#sql(sql).all() as (EventRow & { head_seq: number; head_hash: Buffer; head_type: EventType; head_time: string; sealed: number })[]);
+    const rows = this.#read(
+      () => this.#sql(sql).all() as (EventRow & { head_seq: number; head_hash: Buffer; head_type: EventType; head_time: string; sealed: number })[],
+    );
     return rows.map((row) => {
       const opened = this.#decode(row);
-      if (opened.type !== 'ceremony.opened') throw new KskError('TAMPERED', `The first event of ceremony ${row.ceremony_id} is not its opening: the log was altered. Run "ksk-ceremony log verify".`);
+      if (opened.type !== 'ceremony.opened')
+        throw new KskError(
+          'TAMPERED',
+          `The first event of ceremony ${row.ceremony_id} is not its opening: the log was altered. Run "ksk-ceremony log verify".`,
+        );
       const { title, kind, site, rehearsal, previousCeremony } = opened.payload;
       return {
         ceremonyId: row.ceremony_id,
@@ -310,12 +359,18 @@ export class EvidenceStore implements EventSource, LogHeads {
   /** Events of one ceremony in chain order; `afterSeq` reads only those after it (a reader that keeps what it read). */
   events<T extends EventType>(ceremonyId: string, types?: readonly T[], afterSeq = 0): StoredEvent<T>[] {
     const filter = types ? ` AND type IN (${types.map(() => '?').join(', ')})` : '';
-    const rows = this.#read(() => this.#sql(`SELECT * FROM events WHERE ceremony_id = ? AND seq > ?${filter} ORDER BY seq`).all(ceremonyId, afterSeq, ...(types ?? [])) as EventRow[]);
+    const rows = this.#read(
+      () => this.#sql(`SELECT * FROM events WHERE ceremony_id = ? AND seq > ?${filter} ORDER BY seq`).all(ceremonyId, afterSeq, ...(types ?? [])) as EventRow[],
+    );
     return rows.map((row) => this.#decode(row) as StoredEvent<T>);
   }
 
   workspaceEvents<T extends EventType>(types: readonly T[], scope: { rehearsal: boolean }): StoredEvent<T>[] {
-    const inScope = new Set(this.ceremonies().filter((c) => c.rehearsal === scope.rehearsal).map((c) => c.ceremonyId));
+    const inScope = new Set(
+      this.ceremonies()
+        .filter((c) => c.rehearsal === scope.rehearsal)
+        .map((c) => c.ceremonyId),
+    );
     const sql = `SELECT e.* FROM events e JOIN events o ON o.ceremony_id = e.ceremony_id AND o.seq = 1
                  WHERE e.type IN (${types.map(() => '?').join(', ')}) ORDER BY o.time, o.ceremony_id, e.seq`;
     const rows = this.#read(() => this.#sql(sql).all(...types) as EventRow[]);
@@ -331,7 +386,10 @@ export class EvidenceStore implements EventSource, LogHeads {
   #checkAttestation(ceremonyId: string, input: AttestationInput): AttestationInput {
     const head = this.head(ceremonyId);
     if (head && head.hash !== input.headHashShown) {
-      throw new KskError('CONFLICT', `The log of ceremony ${ceremonyId} has moved on since the statement was shown (its head is now ${head.hash.slice(0, 16)}…): show the statement again with the current head.`);
+      throw new KskError(
+        'CONFLICT',
+        `The log of ceremony ${ceremonyId} has moved on since the statement was shown (its head is now ${head.hash.slice(0, 16)}…): show the statement again with the current head.`,
+      );
     }
     return input;
   }
@@ -360,8 +418,15 @@ export class EvidenceStore implements EventSource, LogHeads {
   }
 
   #insert({ doc, bytes, hash }: { doc: EventDocument; bytes: Buffer; hash: Buffer }): StoredEvent {
-    this.#sql('INSERT INTO events (ceremony_id, seq, time, type, prev_hash, hash, canonical) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(doc.ceremonyId, doc.seq, doc.time, doc.type, Buffer.from(doc.prevHash, 'hex'), hash, bytes);
+    this.#sql('INSERT INTO events (ceremony_id, seq, time, type, prev_hash, hash, canonical) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+      doc.ceremonyId,
+      doc.seq,
+      doc.time,
+      doc.type,
+      Buffer.from(doc.prevHash, 'hex'),
+      hash,
+      bytes,
+    );
     return storedOf(doc, hash);
   }
 
@@ -387,8 +452,10 @@ export class EvidenceStore implements EventSource, LogHeads {
       case 'attestation.signed':
       case 'attestation.declined':
         requirePresent(event.payload.personId);
-        if (!this.#hashInChain(ceremonyId, event.payload.logHeadHash)) throw new KskError('CONFLICT', `The head hash ${event.payload.logHeadHash} is not an event of ceremony ${ceremonyId}.`);
-        if (event.type === 'attestation.signed' && !this.#artifactExists(event.payload.signatureSha256)) throw new KskError('NOT_FOUND', `The signature picture ${event.payload.signatureSha256} is not stored.`);
+        if (!this.#hashInChain(ceremonyId, event.payload.logHeadHash))
+          throw new KskError('CONFLICT', `The head hash ${event.payload.logHeadHash} is not an event of ceremony ${ceremonyId}.`);
+        if (event.type === 'attestation.signed' && !this.#artifactExists(event.payload.signatureSha256))
+          throw new KskError('NOT_FOUND', `The signature picture ${event.payload.signatureSha256} is not stored.`);
         return;
       case 'artifact.stored':
         if (!this.#artifactExists(event.payload.sha256)) throw new KskError('NOT_FOUND', `No artifact with SHA-256 ${event.payload.sha256} is stored.`);
@@ -404,17 +471,21 @@ export class EvidenceStore implements EventSource, LogHeads {
         return;
       }
       case 'exception':
-        if (exceptions(this, ceremonyId).some((x) => x.exceptionId === event.payload.exceptionId)) throw new KskError('CONFLICT', `Exception "${event.payload.exceptionId}" is already recorded.`);
+        if (exceptions(this, ceremonyId).some((x) => x.exceptionId === event.payload.exceptionId))
+          throw new KskError('CONFLICT', `Exception "${event.payload.exceptionId}" is already recorded.`);
         return;
       case 'exception.resolved':
-        if (!exceptions(this, ceremonyId).some((x) => x.exceptionId === event.payload.exceptionId)) throw new KskError('NOT_FOUND', `No exception "${event.payload.exceptionId}" in ceremony ${ceremonyId}.`);
+        if (!exceptions(this, ceremonyId).some((x) => x.exceptionId === event.payload.exceptionId))
+          throw new KskError('NOT_FOUND', `No exception "${event.payload.exceptionId}" in ceremony ${ceremonyId}.`);
         return;
       case 'credential.issued':
-        if (activeCredential(this, scope(), event.payload.credentialId)) throw new KskError('CONFLICT', `Credential "${event.payload.credentialId}" is already issued and not retired.`);
+        if (activeCredential(this, scope(), event.payload.credentialId))
+          throw new KskError('CONFLICT', `Credential "${event.payload.credentialId}" is already issued and not retired.`);
         return;
       case 'credential.presented':
       case 'credential.retired':
-        if (!activeCredential(this, scope(), event.payload.credentialId)) throw new KskError('NOT_FOUND', `No active credential "${event.payload.credentialId}" is on record.`);
+        if (!activeCredential(this, scope(), event.payload.credentialId))
+          throw new KskError('NOT_FOUND', `No active credential "${event.payload.credentialId}" is on record.`);
         return;
       default:
         return;
@@ -431,8 +502,10 @@ export class EvidenceStore implements EventSource, LogHeads {
         `HSM operation "${open.opId}" (${open.operation}${open.label ? ` ${open.label}` : ''}, event ${open.intent.seq}) has no recorded outcome: reconcile it with the HSM before starting another.`,
       );
     }
-    if (ops.some((o) => o.opId === opId)) throw new KskError('CONFLICT', `An HSM operation "${opId}" was already started in ceremony ${ceremonyId}; a repeat needs its own id and retryOf.`);
-    if (retryOf !== undefined && !ops.some((o) => o.opId === retryOf)) throw new KskError('NOT_FOUND', `The operation being retried, "${retryOf}", is not in ceremony ${ceremonyId}.`);
+    if (ops.some((o) => o.opId === opId))
+      throw new KskError('CONFLICT', `An HSM operation "${opId}" was already started in ceremony ${ceremonyId}; a repeat needs its own id and retryOf.`);
+    if (retryOf !== undefined && !ops.some((o) => o.opId === retryOf))
+      throw new KskError('NOT_FOUND', `The operation being retried, "${retryOf}", is not in ceremony ${ceremonyId}.`);
   }
 
   #hashInChain(ceremonyId: string, hashHex: string): boolean {
@@ -446,7 +519,10 @@ export class EvidenceStore implements EventSource, LogHeads {
   #decode(row: EventRow): StoredEvent {
     const decoded = decodeEvent(row.canonical);
     if (!decoded.ok || !sha256(row.canonical).equals(row.hash)) {
-      throw new KskError('TAMPERED', `Event ${row.seq} of ceremony ${row.ceremony_id} is damaged${decoded.ok ? '' : `: ${decoded.reason}`}. Run "ksk-ceremony log verify".`);
+      throw new KskError(
+        'TAMPERED',
+        `Event ${row.seq} of ceremony ${row.ceremony_id} is damaged${decoded.ok ? '' : `: ${decoded.reason}`}. Run "ksk-ceremony log verify".`,
+      );
     }
     return storedOf(decoded.doc, row.hash);
   }

@@ -102,7 +102,8 @@ export function verifyEvidence(file: string, options: VerifyOptions = {}): Verif
   } catch (e) {
     const code = sqliteCode(e instanceof KskError ? e.cause : e);
     if (code === 'SQLITE_CANTOPEN') return verifyCopy(file, options);
-    if (code === 'SQLITE_NOTADB' || code?.startsWith('SQLITE_CORRUPT')) throw new KskError('BAD_INPUT_FILE', `${file} is not an SQLite database, or its header is damaged (${code}).`);
+    if (code === 'SQLITE_NOTADB' || code?.startsWith('SQLITE_CORRUPT'))
+      throw new KskError('BAD_INPUT_FILE', `${file} is not an SQLite database, or its header is damaged (${code}).`);
     throw new KskError('BAD_INPUT_FILE', messageOf(e));
   }
   try {
@@ -139,7 +140,9 @@ function verifyCopy(file: string, options: VerifyOptions): VerifyReport {
       db.close();
     }
   } catch (e) {
-    throw e instanceof KskError && e.code !== 'STORAGE_ERROR' ? e : new KskError('BAD_INPUT_FILE', `${file} cannot be read as an evidence log: ${messageOf(e)}`);
+    throw e instanceof KskError && e.code !== 'STORAGE_ERROR'
+      ? e
+      : new KskError('BAD_INPUT_FILE', `${file} cannot be read as an evidence log: ${messageOf(e)}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -156,16 +159,38 @@ export function verifyDatabase(db: Database.Database, file: string, options: Ver
 
 function damagedReport(file: string, options: VerifyOptions, message: string): VerifyReport {
   const problem: VerifyProblem = { check: 'damaged', ceremonyId: null, seq: null, message };
-  return { ok: false, file, events: 0, artifacts: 0, ceremonies: [], problem: message, problems: [problem], message, pin: options.pin ?? null, limits: verificationLimits(options.pin ?? null) };
+  return {
+    ok: false,
+    file,
+    events: 0,
+    artifacts: 0,
+    ceremonies: [],
+    problem: message,
+    problems: [problem],
+    message,
+    pin: options.pin ?? null,
+    limits: verificationLimits(options.pin ?? null),
+  };
 }
 
 function verifyContents(db: Database.Database, file: string, options: VerifyOptions): VerifyReport {
   const schemaProblems = checkSchema(db, file);
   const storage = checkStorage(db);
   if (storage.damage.length > 0) {
-    return damagedReport(file, options, `The database file is damaged: ${storage.damage.map((f) => f.message).join('; ')}. Nothing read from it can be trusted: restore the last good copy (or the replica on the export medium) and verify that.`);
+    return damagedReport(
+      file,
+      options,
+      `The database file is damaged: ${storage.damage.map((f) => f.message).join('; ')}. Nothing read from it can be trusted: restore the last good copy (or the replica on the export medium) and verify that.`,
+    );
   }
-  schemaProblems.push(...storage.references.map((f): VerifyProblem => ({ check: 'damaged', ceremonyId: null, seq: null, message: `The foreign key check reports ${f.message}.` })));
+  schemaProblems.push(
+    ...storage.references.map((f): VerifyProblem => ({
+      check: 'damaged',
+      ceremonyId: null,
+      seq: null,
+      message: `The foreign key check reports ${f.message}.`,
+    })),
+  );
   const walks = ceremonyIds(db).map((id) => walkCeremony(db, id));
   const byId = new Map(walks.map((w) => [w.ceremonyId, w]));
   const seals = tableExists(db, 'seals') ? (db.prepare('SELECT * FROM seals ORDER BY ceremony_id').all() as SealRow[]) : [];
@@ -173,7 +198,13 @@ function verifyContents(db: Database.Database, file: string, options: VerifyOpti
   for (const seal of seals) {
     const walk = byId.get(seal.ceremony_id);
     if (walk) checkSeal(db, walk, seal, options.pin ?? null);
-    else orphanProblems.push({ check: 'seal', ceremonyId: seal.ceremony_id, seq: null, message: `There is a seal for ceremony ${seal.ceremony_id}, which has no events in this log: its events were removed.` });
+    else
+      orphanProblems.push({
+        check: 'seal',
+        ceremonyId: seal.ceremony_id,
+        seq: null,
+        message: `There is a seal for ceremony ${seal.ceremony_id}, which has no events in this log: its events were removed.`,
+      });
   }
   const sealed = new Map(seals.map((s) => [s.ceremony_id, s]));
   for (const walk of walks) {
@@ -235,8 +266,13 @@ function checkSchema(db: Database.Database, file: string): VerifyProblem[] {
   } catch (e) {
     throw new KskError('BAD_INPUT_FILE', `${file} is not an SQLite database${sqliteCode(e) ? ` (${sqliteCode(e)})` : ''}.`);
   }
-  if (appId !== APPLICATION_ID || version < 1 || !tableExists(db, 'events')) throw new KskError('BAD_INPUT_FILE', `${file} is not a KSK Ceremony evidence log.`);
-  if (version > SCHEMA_VERSION) throw new KskError('BAD_INPUT_FILE', `${file} was written by a newer version of KSK Ceremony (schema ${version}; this verifier reads up to ${SCHEMA_VERSION}).`);
+  if (appId !== APPLICATION_ID || version < 1 || !tableExists(db, 'events'))
+    throw new KskError('BAD_INPUT_FILE', `${file} is not a KSK Ceremony evidence log.`);
+  if (version > SCHEMA_VERSION)
+    throw new KskError(
+      'BAD_INPUT_FILE',
+      `${file} was written by a newer version of KSK Ceremony (schema ${version}; this verifier reads up to ${SCHEMA_VERSION}).`,
+    );
   const normalize = (sql: string) => sql.replace(/\s+/g, ' ').replace(/;$/, '').trim();
   const expected = migrations
     .slice(0, version)
@@ -246,15 +282,19 @@ function checkSchema(db: Database.Database, file: string): VerifyProblem[] {
   const missing = expected.filter((sql) => !actual.has(sql)).map((sql) => /CREATE TRIGGER (\S+)/.exec(sql)?.[1]);
   return missing.length === 0
     ? []
-    : [{ check: 'schema', ceremonyId: null, seq: null, message: `The append-only triggers ${missing.join(', ')} were removed or altered: someone edited the database outside the app.` }];
+    : [
+        {
+          check: 'schema',
+          ceremonyId: null,
+          seq: null,
+          message: `The append-only triggers ${missing.join(', ')} were removed or altered: someone edited the database outside the app.`,
+        },
+      ];
 }
 
 /** Ceremonies in the order they were opened (by the time their first stored row claims). */
 function ceremonyIds(db: Database.Database): string[] {
-  return db
-    .prepare('SELECT ceremony_id FROM events GROUP BY ceremony_id ORDER BY min(time), ceremony_id')
-    .pluck()
-    .all() as string[];
+  return db.prepare('SELECT ceremony_id FROM events GROUP BY ceremony_id ORDER BY min(time), ceremony_id').pluck().all() as string[];
 }
 
 function walkCeremony(db: Database.Database, ceremonyId: string): Walk {
@@ -265,7 +305,9 @@ function walkCeremony(db: Database.Database, ceremonyId: string): Walk {
   const intents = new Set<string>();
   let failure: { seq: number; check: VerifyCheck; message: string; doc?: EventDocument } | null = null;
   try {
-    for (const row of db.prepare('SELECT seq, time, type, prev_hash, hash, canonical FROM events WHERE ceremony_id = ? ORDER BY seq').iterate(ceremonyId) as IterableIterator<Omit<EventRow, 'ceremony_id'>>) {
+    for (const row of db
+      .prepare('SELECT seq, time, type, prev_hash, hash, canonical FROM events WHERE ceremony_id = ? ORDER BY seq')
+      .iterate(ceremonyId) as IterableIterator<Omit<EventRow, 'ceremony_id'>>) {
       const p = expected;
       const fail = (check: VerifyCheck, message: string, doc?: EventDocument) => {
         failure = { seq: p, check, message, ...(doc ? { doc } : {}) };
@@ -319,7 +361,10 @@ function walkCeremony(db: Database.Database, ceremonyId: string): Walk {
   if (failure) {
     const f = failure as { seq: number; check: VerifyCheck; message: string; doc?: EventDocument };
     const firstBad = f.doc && (f.check === 'chain' || f.check === 'sequence') ? locateBreak(db, ceremonyId, f.seq, f.doc) : f.seq;
-    const message = firstBad === f.seq ? f.message : `It is not part of the chain that was written (event ${f.seq} ${f.message.replace(/^It /, '').replace(/^its /, 'has its ')}`;
+    const message =
+      firstBad === f.seq
+        ? f.message
+        : `It is not part of the chain that was written (event ${f.seq} ${f.message.replace(/^It /, '').replace(/^its /, 'has its ')}`;
     report(walk, f.check, firstBad, message);
   }
   return walk;
@@ -338,7 +383,8 @@ function editedColumn(row: Pick<EventRow, 'type' | 'time' | 'prev_hash'>, doc: E
  * HSM outcome answers an intent before it.
  */
 function storyProblem(doc: EventDocument, walk: Walk, openIntents: Set<string>, intents: Set<string>): string | null {
-  if ((doc.seq === 1) !== (doc.type === 'ceremony.opened')) return doc.seq === 1 ? `It should open the ceremony but is a "${doc.type}" event.` : 'It opens the ceremony a second time.';
+  if ((doc.seq === 1) !== (doc.type === 'ceremony.opened'))
+    return doc.seq === 1 ? `It should open the ceremony but is a "${doc.type}" event.` : 'It opens the ceremony a second time.';
   if (walk.last?.doc.type === 'ceremony.closed') return `It was recorded after the ceremony was closed (event ${walk.last.seq}).`;
   switch (doc.type) {
     case 'ceremony.opened':
@@ -379,13 +425,21 @@ function storyProblem(doc: EventDocument, walk: Walk, openIntents: Set<string>, 
  */
 function locateBreak(db: Database.Database, ceremonyId: string, p: number, doc: EventDocument): number {
   const seqOfHash = (hex: string): number | null =>
-    hex === GENESIS_PREV_HASH ? 0 : ((db.prepare('SELECT seq FROM events WHERE ceremony_id = ? AND hash = ?').pluck().get(ceremonyId, Buffer.from(hex, 'hex')) as number | undefined) ?? null);
+    hex === GENESIS_PREV_HASH
+      ? 0
+      : ((db.prepare('SELECT seq FROM events WHERE ceremony_id = ? AND hash = ?').pluck().get(ceremonyId, Buffer.from(hex, 'hex')) as number | undefined) ??
+        null);
   const q = seqOfHash(doc.prevHash);
   if (q !== null && q < p - 1) return q + 1;
   if (doc.seq !== p || q !== null || p === 1) return p;
-  const next = db.prepare('SELECT prev_hash FROM events WHERE ceremony_id = ? AND seq = ?').pluck().get(ceremonyId, p + 1) as Buffer | undefined;
+  const next = db
+    .prepare('SELECT prev_hash FROM events WHERE ceremony_id = ? AND seq = ?')
+    .pluck()
+    .get(ceremonyId, p + 1) as Buffer | undefined;
   const ownHash = db.prepare('SELECT hash FROM events WHERE ceremony_id = ? AND seq = ?').pluck().get(ceremonyId, p) as Buffer;
-  const seal = tableExists(db, 'seals') ? (db.prepare('SELECT head_seq, head_hash FROM seals WHERE ceremony_id = ?').get(ceremonyId) as { head_seq: number; head_hash: Buffer } | undefined) : undefined;
+  const seal = tableExists(db, 'seals')
+    ? (db.prepare('SELECT head_seq, head_hash FROM seals WHERE ceremony_id = ?').get(ceremonyId) as { head_seq: number; head_hash: Buffer } | undefined)
+    : undefined;
   const successorFollows = next ? next.equals(ownHash) : seal?.head_seq === p && Buffer.isBuffer(seal.head_hash) && seal.head_hash.equals(ownHash);
   return successorFollows ? p - 1 : p;
 }
@@ -393,8 +447,10 @@ function locateBreak(db: Database.Database, ceremonyId: string, p: number, doc: 
 /** Attestations must name a head that is an earlier event of the same chain. */
 function checkReferences(db: Database.Database, walk: Walk): void {
   for (const ref of walk.headRefs) {
-    const seq = db.prepare('SELECT seq FROM events WHERE ceremony_id = ? AND hash = ?').pluck().get(walk.ceremonyId, Buffer.from(ref.hash, 'hex')) as number | undefined;
-    if (seq === undefined || seq >= ref.seq) report(walk, 'story', ref.seq, `The attestation names the log head ${ref.hash}, which is not an earlier event of this ceremony.`);
+    const seq = db.prepare('SELECT seq FROM events WHERE ceremony_id = ? AND hash = ?').pluck().get(walk.ceremonyId, Buffer.from(ref.hash, 'hex')) as
+      number | undefined;
+    if (seq === undefined || seq >= ref.seq)
+      report(walk, 'story', ref.seq, `The attestation names the log head ${ref.hash}, which is not an earlier event of this ceremony.`);
   }
 }
 
@@ -409,17 +465,25 @@ function checkSeal(db: Database.Database, walk: Walk, row: SealRow, pin: AuditKe
     return bad(typeof row.head_seq === 'number' ? row.head_seq : null, 'The seal statement is not a valid, canonical seal: the seal was altered or replaced.');
   }
   const headSeq = statement.headSeq;
-  if (statement.ceremonyId !== walk.ceremonyId || row.head_seq !== headSeq || !Buffer.isBuffer(row.head_hash) || row.head_hash.toString('hex') !== statement.headHash) {
+  if (
+    statement.ceremonyId !== walk.ceremonyId ||
+    row.head_seq !== headSeq ||
+    !Buffer.isBuffer(row.head_hash) ||
+    row.head_hash.toString('hex') !== statement.headHash
+  ) {
     return bad(headSeq, 'The seal row does not agree with its signed statement: the seal was altered.');
   }
-  if (!Buffer.isBuffer(row.signature) || !sealSignatureValid(statement, row.signature)) return bad(headSeq, 'The seal signature does not verify: the seal was altered or replaced.');
+  if (!Buffer.isBuffer(row.signature) || !sealSignatureValid(statement, row.signature))
+    return bad(headSeq, 'The seal signature does not verify: the seal was altered or replaced.');
   if (walk.problems.length > 0 || !walk.last) return;
-  if (walk.last.seq < headSeq) return bad(walk.last.seq + 1, `The seal covers events up to ${headSeq}, but the log ends at ${walk.last.seq}: events were deleted.`);
+  if (walk.last.seq < headSeq)
+    return bad(walk.last.seq + 1, `The seal covers events up to ${headSeq}, but the log ends at ${walk.last.seq}: events were deleted.`);
   if (walk.last.seq > headSeq) return bad(headSeq + 1, `It was added after the seal, which covers events up to ${headSeq}.`);
   if (walk.last.hash !== statement.headHash) return bad(headSeq, `Its hash is not the head hash the seal signed (${statement.headHash}).`);
   const closed = walk.last.doc;
   if (closed.type !== 'ceremony.closed') return bad(headSeq, `The seal covers a "${closed.type}" event, not the closing of the ceremony.`);
-  if (!sameSealKey(closed.payload.sealKey, statement.key)) return bad(headSeq, 'The seal was made with another key than the one declared when the ceremony closed: the seal was replaced.');
+  if (!sameSealKey(closed.payload.sealKey, statement.key))
+    return bad(headSeq, 'The seal was made with another key than the one declared when the ceremony closed: the seal was replaced.');
   checkSealKeyPinned(walk, statement, pin);
 }
 
@@ -441,7 +505,12 @@ function checkSealKeyPinned(walk: Walk, statement: SealStatement, pin: AuditKeyP
   }
   const declared = walk.opened?.type === 'ceremony.opened' ? walk.opened.payload.auditKey : undefined;
   if (declared && !sameSealKey(declared, statement.key)) {
-    report(walk, 'pin', statement.headSeq, `The seal is by another key (fingerprint ${fingerprint}) than the audit key the ceremony named when it opened (${auditKeyFingerprint(declared).hex}).`);
+    report(
+      walk,
+      'pin',
+      statement.headSeq,
+      `The seal is by another key (fingerprint ${fingerprint}) than the audit key the ceremony named when it opened (${auditKeyFingerprint(declared).hex}).`,
+    );
   }
 }
 
@@ -473,7 +542,12 @@ function checkPreviousCeremony(walk: Walk, byId: Map<string, Walk>, seals: Map<s
   const seal = seals.get(previous.ceremonyId);
   const head = seal && Buffer.isBuffer(seal.head_hash) ? seal.head_hash.toString('hex') : null;
   if (head !== previous.headHash) {
-    report(walk, 'link', 1, `It was opened after ceremony ${previous.ceremonyId} was sealed with head ${previous.headHash}, but that ceremony in this log ${head ? `is sealed with head ${head}` : 'has no seal'}: it was replaced.`);
+    report(
+      walk,
+      'link',
+      1,
+      `It was opened after ceremony ${previous.ceremonyId} was sealed with head ${previous.headHash}, but that ceremony in this log ${head ? `is sealed with head ${head}` : 'has no seal'}: it was replaced.`,
+    );
   }
 }
 
@@ -491,12 +565,19 @@ function checkArtifacts(db: Database.Database, walks: Walk[], orphanProblems: Ve
     seen.add(key);
     const intact = Buffer.isBuffer(row.bytes) && sha256(row.bytes).toString('hex') === key && row.size === row.bytes.length;
     if (!named.has(key)) {
-      if (walks.every((w) => w.complete)) orphanProblems.push({ check: 'artifact', ceremonyId: null, seq: null, message: `The artifact ${key} is stored but no event records it: it was added outside the app.` });
+      if (walks.every((w) => w.complete))
+        orphanProblems.push({
+          check: 'artifact',
+          ceremonyId: null,
+          seq: null,
+          message: `The artifact ${key} is stored but no event records it: it was added outside the app.`,
+        });
       continue;
     }
     for (const ref of refsOf(key)) {
       if (!intact) report(ref.walk, 'artifact', ref.seq, `The artifact it records (SHA-256 ${key}) no longer has those bytes: the artifact was changed.`);
-      else if (ref.size !== null && ref.size !== row.bytes.length) report(ref.walk, 'artifact', ref.seq, `The artifact it records has ${row.bytes.length} bytes, not ${ref.size}.`);
+      else if (ref.size !== null && ref.size !== row.bytes.length)
+        report(ref.walk, 'artifact', ref.seq, `The artifact it records has ${row.bytes.length} bytes, not ${ref.size}.`);
     }
   }
   for (const [key, refs] of named) {

@@ -87,7 +87,11 @@ export async function buildManifest(files: readonly BundleFile[], meta: Record<s
 
 /** The manifest's bytes: keys in a fixed order, meta keys and files sorted, two-space indent, final newline. */
 export function manifestBytes(manifest: Manifest): Buffer {
-  const meta = Object.fromEntries(Object.keys(manifest.meta).sort().map((k) => [k, manifest.meta[k] as string]));
+  const meta = Object.fromEntries(
+    Object.keys(manifest.meta)
+      .sort()
+      .map((k) => [k, manifest.meta[k] as string]),
+  );
   const files = [...manifest.files].sort(byPath).map((f) => ({ path: f.path, size: f.size, sha256: f.sha256 }));
   return Buffer.from(`${JSON.stringify({ format: manifest.format, meta, files }, null, 2)}\n`, 'utf8');
 }
@@ -145,7 +149,10 @@ async function readManifest(dir: string): Promise<{ manifest: Manifest; bytes: B
     parsed = manifestSchema.parse(JSON.parse(bytes.toString('utf8')));
     checkPaths(parsed.files.map((f) => f.path));
   } catch (e) {
-    throw new KskError('TAMPERED', `${path.join(dir, MANIFEST_FILE)} is not a bundle manifest this program wrote (${e instanceof KskError ? e.message : 'malformed'}).`);
+    throw new KskError(
+      'TAMPERED',
+      `${path.join(dir, MANIFEST_FILE)} is not a bundle manifest this program wrote (${e instanceof KskError ? e.message : 'malformed'}).`,
+    );
   }
   return { manifest: parsed, bytes };
 }
@@ -184,7 +191,8 @@ export async function verifyBundleFiles(dir: string): Promise<BundleVerification
     }
     const { digest, size } = await sha256File(full);
     if (size !== entry.size) problems.push({ path: entry.path, problem: 'changed', detail: `${size} bytes, the manifest says ${entry.size}` });
-    else if (digest.toString('hex') !== entry.sha256) problems.push({ path: entry.path, problem: 'changed', detail: `SHA-256 ${digest.toString('hex')}, the manifest says ${entry.sha256}` });
+    else if (digest.toString('hex') !== entry.sha256)
+      problems.push({ path: entry.path, problem: 'changed', detail: `SHA-256 ${digest.toString('hex')}, the manifest says ${entry.sha256}` });
   }
   for (const [extra, kind] of found) problems.push({ path: extra, problem: kind === 'file' ? 'extra' : 'not-a-file', detail: 'not listed in the manifest' });
   problems.sort(byPath);

@@ -66,7 +66,13 @@ export async function writeBundle(options: WriteBundleOptions): Promise<WrittenB
   const manifestFile = manifestBytes(manifest);
   const sums = sumsBytes(manifest);
   const space = await spaceAt(target);
-  const attempt: Attempt = { target, final, needed: neededBytes(manifest, manifestFile.length + sums.length, space.blockSize), free: space.freeBytes, writing: false };
+  const attempt: Attempt = {
+    target,
+    final,
+    needed: neededBytes(manifest, manifestFile.length + sums.length, space.blockSize),
+    free: space.freeBytes,
+    writing: false,
+  };
   if (attempt.needed > attempt.free) throw fullError(attempt);
 
   // A partial folder a killed export left here is removed first; it is never taken for a bundle.
@@ -104,7 +110,10 @@ export async function writeBundle(options: WriteBundleOptions): Promise<WrittenB
     const expectedHash = sha256Hex(manifestFile);
     if (!check.ok || check.manifestSha256 !== expectedHash) {
       const first = check.problems[0];
-      throw new KskError('STORAGE_ERROR', `Reading the bundle back from ${target} found ${first ? `${first.path} ${first.problem} (${first.detail})` : 'a different manifest'}; the medium may be failing.`);
+      throw new KskError(
+        'STORAGE_ERROR',
+        `Reading the bundle back from ${target} found ${first ? `${first.path} ${first.problem} (${first.detail})` : 'a different manifest'}; the medium may be failing.`,
+      );
     }
     await options.onProgress?.({ phase: 'verify', path: MANIFEST_FILE, done: total, total });
 
@@ -114,7 +123,11 @@ export async function writeBundle(options: WriteBundleOptions): Promise<WrittenB
     return { path: final, manifestSha256: expectedHash, files: manifest.files.length, bytes: manifest.files.reduce((sum, f) => sum + f.size, 0) };
   } catch (e) {
     const removed = await removePartial(partial);
-    if ((e as NodeJS.ErrnoException).code === 'ENOSPC') attempt.free = await spaceAt(target).then((s) => s.freeBytes, () => attempt.free);
+    if ((e as NodeJS.ErrnoException).code === 'ENOSPC')
+      attempt.free = await spaceAt(target).then(
+        (s) => s.freeBytes,
+        () => attempt.free,
+      );
     throw explain(e, attempt, partial, removed);
   }
 }
@@ -125,7 +138,10 @@ function checkFilesMatchManifest(files: readonly BundleFile[], manifest: Manifes
   const unlisted = files.find((f) => !listed.has(f.path));
   const absent = manifest.files.find((f) => !sources.has(f.path));
   if (unlisted || absent || sources.size !== files.length) {
-    throw new KskError('INTERNAL', `The bundle's files and its manifest differ (${unlisted ? `${unlisted.path} is not in the manifest` : absent ? `${absent.path} has no file` : 'a path is given twice'}).`);
+    throw new KskError(
+      'INTERNAL',
+      `The bundle's files and its manifest differ (${unlisted ? `${unlisted.path} is not in the manifest` : absent ? `${absent.path} has no file` : 'a path is given twice'}).`,
+    );
   }
   return sources;
 }
@@ -227,7 +243,8 @@ async function moveIntoPlace(partial: string, final: string, replace: boolean): 
   const existing = await stat(final).catch(() => null);
   if (!existing) {
     await rename(partial, final).catch((e: NodeJS.ErrnoException) => {
-      if (e.code === 'EEXIST' || e.code === 'ENOTEMPTY') throw new KskError('CONFLICT', `${final} appeared while the bundle was written; nothing was replaced.`);
+      if (e.code === 'EEXIST' || e.code === 'ENOTEMPTY')
+        throw new KskError('CONFLICT', `${final} appeared while the bundle was written; nothing was replaced.`);
       throw e;
     });
     return;
@@ -255,7 +272,10 @@ async function removePartial(partial: string): Promise<boolean> {
 }
 
 function fullError(attempt: Attempt): KskError {
-  return new KskError('STORAGE_ERROR', `The medium at ${attempt.target} is full: ${formatBytes(attempt.needed)} needed, ${formatBytes(attempt.free)} free. Nothing was exported.`);
+  return new KskError(
+    'STORAGE_ERROR',
+    `The medium at ${attempt.target} is full: ${formatBytes(attempt.needed)} needed, ${formatBytes(attempt.free)} free. Nothing was exported.`,
+  );
 }
 
 function explain(e: unknown, attempt: Attempt, partial: string, removed: boolean): KskError {
@@ -269,7 +289,11 @@ function explain(e: unknown, attempt: Attempt, partial: string, removed: boolean
     case 'EDQUOT':
       if (attempt.free >= attempt.needed) {
         // The filesystem still has the room: the device beneath it refused the write.
-        return new KskError('STORAGE_ERROR', `The medium at ${attempt.target} refused the write as full although ${formatBytes(attempt.free)} are free: it may be failing. ${incomplete}${trail}`, { cause: e });
+        return new KskError(
+          'STORAGE_ERROR',
+          `The medium at ${attempt.target} refused the write as full although ${formatBytes(attempt.free)} are free: it may be failing. ${incomplete}${trail}`,
+          { cause: e },
+        );
       }
       return new KskError('STORAGE_ERROR', `${fullError(attempt).message}${trail}`, { cause: e });
     case 'EROFS':
@@ -290,10 +314,18 @@ function explain(e: unknown, attempt: Attempt, partial: string, removed: boolean
     case 'ESTALE':
     case 'ENOTCONN':
       // A medium that went away keeps whatever it had: the removal above could not reach it.
-      return new KskError('STORAGE_ERROR', `The medium at ${attempt.target} stopped responding while the bundle was written (was it removed?). ${incomplete}${leftover}`, {
-        cause: e,
-      });
+      return new KskError(
+        'STORAGE_ERROR',
+        `The medium at ${attempt.target} stopped responding while the bundle was written (was it removed?). ${incomplete}${leftover}`,
+        {
+          cause: e,
+        },
+      );
     default:
-      return new KskError('STORAGE_ERROR', `The export to ${attempt.target} failed (${code ?? (e instanceof Error ? e.message : String(e))}). ${incomplete}${trail}`, { cause: e });
+      return new KskError(
+        'STORAGE_ERROR',
+        `The export to ${attempt.target} failed (${code ?? (e instanceof Error ? e.message : String(e))}). ${incomplete}${trail}`,
+        { cause: e },
+      );
   }
 }

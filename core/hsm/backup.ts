@@ -43,7 +43,10 @@ export function backupKeyCommitment(backupId: string, key: Uint8Array): string {
 export function checkBackupKey(backup: KeyBackup, key: Uint8Array): void {
   const expected = Buffer.from(backup.wrapping.keyCommitment, 'hex');
   if (!timingSafeEqual(Buffer.from(backupKeyCommitment(backup.backupId, key), 'hex'), expected)) {
-    throw new KskError('BAD_INPUT_FILE', `The shares do not rebuild the key-backup key of backup ${backup.backupId.toUpperCase()}; nothing was sent to the HSM.`);
+    throw new KskError(
+      'BAD_INPUT_FILE',
+      `The shares do not rebuild the key-backup key of backup ${backup.backupId.toUpperCase()}; nothing was sent to the HSM.`,
+    );
   }
 }
 

@@ -84,12 +84,7 @@ export interface HsmProfile {
 }
 
 /** What the app may ask of a token, by name: what a ceremony needs and a refusal names. */
-export type CapabilityId =
-  | `generate:${KskAlgorithm}`
-  | `sign:${KskAlgorithm}`
-  | 'backup-by-wrapping'
-  | 'restore-from-backup'
-  | 'split-pin-activation';
+export type CapabilityId = `generate:${KskAlgorithm}` | `sign:${KskAlgorithm}` | 'backup-by-wrapping' | 'restore-from-backup' | 'split-pin-activation';
 
 export interface Capability {
   id: CapabilityId;
@@ -160,7 +155,8 @@ function generation(profile: HsmProfile, algorithm: KskAlgorithm): { supported: 
     const gen = find(profile, 'CKM_RSA_PKCS_KEY_PAIR_GEN', 'generate-key-pair');
     if (!gen) return { supported: false, detail: 'the token offers no CKM_RSA_PKCS_KEY_PAIR_GEN' };
     const sizes = rsaSizesOf(profile);
-    if (sizes.length === 0) return { supported: false, detail: `the token makes RSA keys of ${gen.minKeySize} to ${gen.maxKeySize} bits, none of ${rsaKeySizes.join(', ')}` };
+    if (sizes.length === 0)
+      return { supported: false, detail: `the token makes RSA keys of ${gen.minKeySize} to ${gen.maxKeySize} bits, none of ${rsaKeySizes.join(', ')}` };
     return { supported: true, detail: `CKM_RSA_PKCS_KEY_PAIR_GEN, ${sizes.join(', ')} bits (the token: ${gen.minKeySize} to ${gen.maxKeySize})` };
   }
   if (algorithm === 'ED25519') {
@@ -187,7 +183,12 @@ function signing(profile: HsmProfile, algorithm: KskAlgorithm): { supported: boo
     }[algorithm];
     return { supported: false, detail: `the token signs with ${wanted}` };
   }
-  const how = { message: 'over the signed data', sha256: 'over a SHA-256 digest made by the app', sha384: 'over a SHA-384 digest made by the app', 'sha256-digest-info': 'over the DigestInfo of a SHA-256 digest made by the app (no CKM_SHA256_RSA_PKCS)' }[method.input];
+  const how = {
+    message: 'over the signed data',
+    sha256: 'over a SHA-256 digest made by the app',
+    sha384: 'over a SHA-384 digest made by the app',
+    'sha256-digest-info': 'over the DigestInfo of a SHA-256 digest made by the app (no CKM_SHA256_RSA_PKCS)',
+  }[method.input];
   return { supported: true, detail: `${mechanismName(method.mechanism)} ${how}` };
 }
 
@@ -205,7 +206,9 @@ export function capabilitiesOf(profile: HsmProfile): Capability[] {
     id: 'backup-by-wrapping',
     title: 'Back a KSK up by wrapping it',
     supported: !!wrap && profile.token.rng,
-    detail: wrap ? `CKM_AES_KEY_WRAP_PAD under a trusted AES-256 key-backup key${rng}` : `the token offers no CKM_AES_KEY_WRAP_PAD to wrap with${rng}: KSKs made on it are not extractable, and a backup is the HSM vendor's own`,
+    detail: wrap
+      ? `CKM_AES_KEY_WRAP_PAD under a trusted AES-256 key-backup key${rng}`
+      : `the token offers no CKM_AES_KEY_WRAP_PAD to wrap with${rng}: KSKs made on it are not extractable, and a backup is the HSM vendor's own`,
   });
   out.push({
     id: 'restore-from-backup',
@@ -219,7 +222,9 @@ export function capabilitiesOf(profile: HsmProfile): Capability[] {
     id: 'split-pin-activation',
     title: 'Activate by a PIN split among the Crypto Officers',
     supported: pinFits,
-    detail: pinFits ? `a ${SPLIT_PIN_LENGTH}-character user PIN (the token takes ${min} to ${max})` : `the token takes user PINs of ${min} to ${max} characters, not the ${SPLIT_PIN_LENGTH} split-PIN activation sets`,
+    detail: pinFits
+      ? `a ${SPLIT_PIN_LENGTH}-character user PIN (the token takes ${min} to ${max})`
+      : `the token takes user PINs of ${min} to ${max} characters, not the ${SPLIT_PIN_LENGTH} split-PIN activation sets`,
   });
   return out;
 }

@@ -109,7 +109,12 @@ export async function commissionSplitPinOnToken(
   options: ({ soPin: string } | { currentPin: string }) & { threshold?: number; total?: number; clock: Clock },
 ): Promise<{ record: SplitPinCommissioning; shares: Share[] }> {
   const { token } = await session.identity();
-  const { pin, shares, record } = await commissionSplitPin({ threshold: options.threshold, total: options.total, clock: options.clock, token: { label: token.label, serial: token.serial } });
+  const { pin, shares, record } = await commissionSplitPin({
+    threshold: options.threshold,
+    total: options.total,
+    clock: options.clock,
+    token: { label: token.label, serial: token.serial },
+  });
   if ('soPin' in options) await session.initUserPin(options.soPin, pin);
   else await session.changeUserPin(options.currentPin, pin);
   await session.logout();
@@ -143,7 +148,12 @@ export async function activateWithShares(session: LoginPort, record: SplitPinCom
  * path); the app records which cards the COs say they presented, and refuses a short list before
  * asking the HSM.
  */
-export async function activateNative(session: LoginPort, presented: { holder: string; credential: string }[], threshold: number, clock: Clock): Promise<ActivationRecord> {
+export async function activateNative(
+  session: LoginPort,
+  presented: { holder: string; credential: string }[],
+  threshold: number,
+  clock: Clock,
+): Promise<ActivationRecord> {
   const holders = new Set(presented.map((p) => p.holder));
   if (holders.size !== presented.length) throw new KskError('BAD_REQUEST', 'A Crypto Officer is listed twice among the presented credentials.');
   if (presented.length < threshold) {

@@ -56,7 +56,12 @@ export async function combineShares(shares: readonly Share[]): Promise<Buffer> {
 export function encodeShare(share: Share): Buffer {
   const setId = Buffer.from(share.setId, 'hex');
   if (setId.length !== 8) throw new KskError('BAD_REQUEST', 'A share set id has 8 bytes.');
-  const body = Buffer.concat([Buffer.from([VERSION, kinds[share.kind], share.threshold, share.total, share.index]), setId, Buffer.from([share.data.length]), share.data]);
+  const body = Buffer.concat([
+    Buffer.from([VERSION, kinds[share.kind], share.threshold, share.total, share.index]),
+    setId,
+    Buffer.from([share.data.length]),
+    share.data,
+  ]);
   return Buffer.concat([body, sha256(body).subarray(0, 4)]);
 }
 
@@ -64,7 +69,11 @@ export function decodeShare(bytes: Uint8Array): Share {
   const buf = Buffer.from(bytes);
   if (buf.length < 19) throw new ShareError(`This share is too short (${buf.length} bytes): part of it is missing.`);
   const body = buf.subarray(0, buf.length - 4);
-  if (!sha256(body).subarray(0, 4).equals(buf.subarray(buf.length - 4))) {
+  if (
+    !sha256(body)
+      .subarray(0, 4)
+      .equals(buf.subarray(buf.length - 4))
+  ) {
     throw new ShareError('This share does not match its checksum: it is corrupted or was mistyped.');
   }
   if (body[0] !== VERSION) throw new ShareError(`This share has format version ${body[0]}, which this app does not read.`);
@@ -162,7 +171,10 @@ export function shareSheet(share: Share, context: { title?: string; createdAt?: 
 export function parseShareText(text: string): Share {
   const lines = new Map<number, { chars: string; check: string }>();
   for (const raw of text.split(/\r?\n/)) {
-    const tokens = raw.trim().split(/[\s-]+/).filter(Boolean);
+    const tokens = raw
+      .trim()
+      .split(/[\s-]+/)
+      .filter(Boolean);
     if (tokens.length < 3 || !/^\d{1,2}$/.test(tokens[0] as string)) continue;
     const middle = tokens.slice(1, -1);
     const check = tokens[tokens.length - 1] as string;
@@ -176,7 +188,8 @@ export function parseShareText(text: string): Share {
   for (let n = 1; n <= Math.max(...lines.keys()); n++) {
     const line = lines.get(n);
     if (!line) throw new ShareError(`Line ${n} of the share is missing.`);
-    if (lineCheck(n, line.chars) !== line.check) throw new ShareError(`Line ${n} of the share does not match its check "${line.check}": a character on that line is mistyped.`);
+    if (lineCheck(n, line.chars) !== line.check)
+      throw new ShareError(`Line ${n} of the share does not match its check "${line.check}": a character on that line is mistyped.`);
     chars += line.chars;
   }
   return decodeShare(fromBase32(chars));
@@ -195,9 +208,12 @@ export function checkShareSet(
   const seen = new Set<number>();
   for (const share of shares) {
     const who = `Share ${share.index}`;
-    if (share.kind !== expected.kind) throw new ShareError(`${who} is a ${share.kind === 'pin' ? 'PIN' : 'backup'} share, not a ${expected.kind === 'pin' ? 'PIN' : 'backup'} share.`);
+    if (share.kind !== expected.kind)
+      throw new ShareError(`${who} is a ${share.kind === 'pin' ? 'PIN' : 'backup'} share, not a ${expected.kind === 'pin' ? 'PIN' : 'backup'} share.`);
     if (share.setId !== expected.setId) {
-      throw new ShareError(`${who} belongs to ${setName} ${share.setId.toUpperCase()}, not to ${setName} ${expected.setId.toUpperCase()}: it is from another ${setName}.`);
+      throw new ShareError(
+        `${who} belongs to ${setName} ${share.setId.toUpperCase()}, not to ${setName} ${expected.setId.toUpperCase()}: it is from another ${setName}.`,
+      );
     }
     if (share.threshold !== expected.threshold || share.total !== expected.total) {
       throw new ShareError(`${who} says ${share.threshold} of ${share.total}, but the ${setName} is ${expected.threshold} of ${expected.total}.`);

@@ -30,7 +30,11 @@ export function auditSealerFor(workspace: Workspace, mode: 'rehearsal' | 'produc
     if (mode === 'rehearsal') return rehearsalSessionOptions(await provisionRehearsalToken(workspace.root));
     const { KSK_AUDIT_MODULE: modulePath, KSK_AUDIT_TOKEN: tokenLabel, KSK_AUDIT_PIN_ENV: pinVar } = env;
     if (!modulePath || !tokenLabel) return null;
-    if (!pinVar) throw new KskError('HSM_ERROR', `The audit token "${tokenLabel}" is configured but KSK_AUDIT_PIN_ENV is not set: set it to the name of the variable that holds the PIN.`);
+    if (!pinVar)
+      throw new KskError(
+        'HSM_ERROR',
+        `The audit token "${tokenLabel}" is configured but KSK_AUDIT_PIN_ENV is not set: set it to the name of the variable that holds the PIN.`,
+      );
     const pin = env[pinVar];
     if (pin === undefined) throw new KskError('HSM_ERROR', `The audit token's PIN variable ${pinVar} (named by KSK_AUDIT_PIN_ENV) is not set.`);
     if (pin === '') throw new KskError('HSM_ERROR', `The audit token's PIN variable ${pinVar} (named by KSK_AUDIT_PIN_ENV) is set but empty.`);

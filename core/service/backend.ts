@@ -74,7 +74,8 @@ export class Backend {
     const emit = (event: ContractEvent) => this.emitter.emit('event', event);
     const modulePaths = options.modulePaths ?? configuredModulePaths();
     // A workspace on a read-only disk is still read (ceremony list, export, verify); its writers are told "read-only".
-    const openStore = () => (this.store ??= workspaceWritable(workspace) ? openEvidenceStore(workspace.database, clock) : EvidenceStore.openReadOnly(workspace.database, clock));
+    const openStore = () =>
+      (this.store ??= workspaceWritable(workspace) ? openEvidenceStore(workspace.database, clock) : EvidenceStore.openReadOnly(workspace.database, clock));
     this.context = {
       workspace,
       clock,
@@ -82,7 +83,16 @@ export class Backend {
       modulePaths,
       emit,
       engine: () => {
-        this.ceremonies ??= new CeremonyEngine({ store: openStore(), clock, mode, workspace, hsm: provider, auditSealer: auditSealerFor(workspace, mode, clock), emit, ...(overrides.network ? { network: overrides.network } : {}) });
+        this.ceremonies ??= new CeremonyEngine({
+          store: openStore(),
+          clock,
+          mode,
+          workspace,
+          hsm: provider,
+          auditSealer: auditSealerFor(workspace, mode, clock),
+          emit,
+          ...(overrides.network ? { network: overrides.network } : {}),
+        });
         this.airGapWatch ??= setInterval(() => {
           try {
             this.ceremonies?.noteNetwork();
@@ -97,14 +107,21 @@ export class Backend {
     this.handlers = createHandlers(this.context);
     if (options.sqliteAddon) selectSqliteAddon(options.sqliteAddon);
     const sqlite = checkSqlite(workspace, openStore);
-    this.startup = checkPkcs11(workspace, mode, modulePaths).then((pkcs11) => ({ ok: sqlite.ok && pkcs11.ok, runtime: runtimeDescription, checks: [sqlite, pkcs11] }));
+    this.startup = checkPkcs11(workspace, mode, modulePaths).then((pkcs11) => ({
+      ok: sqlite.ok && pkcs11.ok,
+      runtime: runtimeDescription,
+      checks: [sqlite, pkcs11],
+    }));
   }
 
   async call(channel: unknown, request: unknown): Promise<Envelope<unknown>> {
     const startup = await this.startup;
     const failure = startup.checks.find((check) => !check.ok);
     if (failure && channel !== 'app.startup' && channel !== 'app.status') {
-      return { ok: false, error: { code: failure.part === 'sqlite' ? 'STORAGE_ERROR' : 'HSM_ERROR', message: `KSK Ceremony did not start: ${failure.detail}` } };
+      return {
+        ok: false,
+        error: { code: failure.part === 'sqlite' ? 'STORAGE_ERROR' : 'HSM_ERROR', message: `KSK Ceremony did not start: ${failure.detail}` },
+      };
     }
     return dispatch(this.handlers, channel, request);
   }

@@ -8,9 +8,7 @@ export type Handler<C extends Channel> = (request: ValidRequestOf<C>) => Promise
 export type Handlers = { [C in Channel]: Handler<C> };
 
 function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
-    .join('; ');
+  return error.issues.map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message)).join('; ');
 }
 
 /**

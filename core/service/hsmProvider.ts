@@ -53,7 +53,8 @@ export class NativeHsmProvider implements HsmProvider {
   }
 
   private readTokens(): TokensFile {
-    if (!existsSync(this.file)) return { warning: 'REHEARSAL ONLY: SoftHSM2 tokens standing for the HSMs of rehearsal ceremonies; their SO PINs are stored here in clear.', tokens: {} };
+    if (!existsSync(this.file))
+      return { warning: 'REHEARSAL ONLY: SoftHSM2 tokens standing for the HSMs of rehearsal ceremonies; their SO PINs are stored here in clear.', tokens: {} };
     try {
       return tokensFileSchema.parse(JSON.parse(readFileSync(this.file, 'utf8')));
     } catch (e) {
@@ -79,7 +80,11 @@ export class NativeHsmProvider implements HsmProvider {
     const binding: HsmBindingSpec = { modulePath, tokenLabel: rehearsalHsmLabel(hsmId), activation: 'split-pin', rehearsal: true };
     const present = await this.tokenPresent(binding);
     if (known && present) return { binding, soPin: known.soPin };
-    if (present) throw new KskError('STORAGE_ERROR', `The rehearsal token "${binding.tokenLabel}" exists but ${this.file} has no PIN for it; remove it with softhsm2-util to start again.`);
+    if (present)
+      throw new KskError(
+        'STORAGE_ERROR',
+        `The rehearsal token "${binding.tokenLabel}" exists but ${this.file} has no PIN for it; remove it with softhsm2-util to start again.`,
+      );
     const soPin = randomBytes(12).toString('hex');
     const env = this.env(binding);
     const token = await initializeToken({ modulePath, ...(env ? { env } : {}), label: binding.tokenLabel, soPin, userPin: randomBytes(12).toString('hex') });
@@ -121,9 +126,15 @@ export class NativeHsmProvider implements HsmProvider {
     const tokens = this.readTokens();
     const known = tokens.tokens[hsmId];
     if (!known) throw new KskError('NOT_FOUND', `The workspace has no rehearsal token for ${hsmId}.`);
-    if (known.modulePath && !isSoftHsm(known.modulePath)) throw new KskError('CONFLICT', `The rehearsal token "${known.tokenLabel}" of ${hsmId} is in ${known.modulePath}, not SoftHSM2: the app cannot remove it to stand for a lost HSM; rehearse that disaster on SoftHSM2.`);
+    if (known.modulePath && !isSoftHsm(known.modulePath))
+      throw new KskError(
+        'CONFLICT',
+        `The rehearsal token "${known.tokenLabel}" of ${hsmId} is in ${known.modulePath}, not SoftHSM2: the app cannot remove it to stand for a lost HSM; rehearse that disaster on SoftHSM2.`,
+      );
     try {
-      await promisify(execFile)('softhsm2-util', ['--delete-token', '--token', known.tokenLabel], { env: { ...process.env, SOFTHSM2_CONF: this.workspace.softhsmConf } });
+      await promisify(execFile)('softhsm2-util', ['--delete-token', '--token', known.tokenLabel], {
+        env: { ...process.env, SOFTHSM2_CONF: this.workspace.softhsmConf },
+      });
     } catch (e) {
       throw new KskError('HSM_ERROR', `softhsm2-util could not delete the rehearsal token "${known.tokenLabel}": ${messageOf(e)}`);
     }

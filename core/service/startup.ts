@@ -62,7 +62,12 @@ export async function checkPkcs11(workspace: Workspace, mode: Mode, modulePaths:
       const module = await describeModule(options);
       opened.push(`${module.path} (${module.manufacturer} ${module.libraryVersion}, ${module.slots.length} slot${module.slots.length === 1 ? '' : 's'})`);
     }
-    return passed('pkcs11', opened.length > 0 ? `pkcs11js is loaded; initialised ${opened.join(', ')}.` : 'pkcs11js is loaded; no PKCS#11 module is configured in KSK_PKCS11_MODULES (each HSM opens its module when a ceremony binds it).');
+    return passed(
+      'pkcs11',
+      opened.length > 0
+        ? `pkcs11js is loaded; initialised ${opened.join(', ')}.`
+        : 'pkcs11js is loaded; no PKCS#11 module is configured in KSK_PKCS11_MODULES (each HSM opens its module when a ceremony binds it).',
+    );
   } catch (e) {
     return failed('pkcs11', e, fix);
   }

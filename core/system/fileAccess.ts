@@ -42,6 +42,9 @@ export function requireAllowedPath(p: string, what: string): void {
   }
   const resolved = real ?? path.resolve(p);
   if (!roots.some((root) => inside(root, resolved))) {
-    throw new KskError('BAD_REQUEST', `The ${what} ${p} is outside the folders this app may use (the workspace, removable media, and any folder named when the host started): it is refused.`);
+    throw new KskError(
+      'BAD_REQUEST',
+      `The ${what} ${p} is outside the folders this app may use (the workspace, removable media, and any folder named when the host started): it is refused.`,
+    );
   }
 }

@@ -36,7 +36,10 @@ function unreadable(filePath: string, what: string, e: unknown): KskError {
 
 /** `size` is what stat said; without it, more than the limit was read. */
 function tooLarge(filePath: string, what: string, maxBytes: number, size?: number): KskError {
-  return new KskError('BAD_INPUT_FILE', `The ${what} ${filePath} is too large (${size === undefined ? `more than ${maxBytes} bytes were read` : `${size} bytes`}; the limit is ${maxBytes}).`);
+  return new KskError(
+    'BAD_INPUT_FILE',
+    `The ${what} ${filePath} is too large (${size === undefined ? `more than ${maxBytes} bytes were read` : `${size} bytes`}; the limit is ${maxBytes}).`,
+  );
 }
 
 /** Throws unless `filePath` is a regular file; returns what stat said of it. */

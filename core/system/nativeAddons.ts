@@ -90,7 +90,10 @@ export class NativeAddonError extends KskError {
     code: ErrorCode,
     readonly failure: AddonFailure,
   ) {
-    super(code, `${failure.addon} cannot be loaded: ${failure.reason} ${failure.file} is ${failure.found}; needed is ${failure.needed}. To fix it, ${failure.fix}`);
+    super(
+      code,
+      `${failure.addon} cannot be loaded: ${failure.reason} ${failure.file} is ${failure.found}; needed is ${failure.needed}. To fix it, ${failure.fix}`,
+    );
   }
 }
 
@@ -150,7 +153,8 @@ let sqliteLoaded: NativeAddonError | true | null = null;
  * the first database is opened (a backend told so at its start; tests that need a wrong binary).
  */
 export function selectSqliteAddon(file: string): void {
-  if (sqliteLoaded !== null && path.resolve(file) !== sqliteFile) throw new KskError('INTERNAL', `The SQLite module ${sqliteFile} is already loaded in this thread.`);
+  if (sqliteLoaded !== null && path.resolve(file) !== sqliteFile)
+    throw new KskError('INTERNAL', `The SQLite module ${sqliteFile} is already loaded in this thread.`);
   sqliteFile = path.resolve(file);
 }
 

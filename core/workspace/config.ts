@@ -60,7 +60,13 @@ export async function pinAuditKey(root: string, key: SealKey, now: Date): Promis
       `The audit key offered (fingerprint ${auditKeyFingerprint(key).hex}) is not the one pinned when the workspace was commissioned (${existing.auditKeyFingerprint}, in ${workspaceConfigPath(root)}): nothing is sealed or checkpointed with another key.`,
     );
   }
-  const config: WorkspaceConfig = { format: 'ksk-ceremony.workspace', v: 1, commissionedAt: now.toISOString(), auditKey: key, auditKeyFingerprint: auditKeyFingerprint(key).hex };
+  const config: WorkspaceConfig = {
+    format: 'ksk-ceremony.workspace',
+    v: 1,
+    commissionedAt: now.toISOString(),
+    auditKey: key,
+    auditKeyFingerprint: auditKeyFingerprint(key).hex,
+  };
   await writeFileAtomic(workspaceConfigPath(root), `${JSON.stringify(config, null, 2)}\n`);
   return config;
 }

@@ -32,7 +32,10 @@ export function readSettings(ws: Workspace): Settings {
   const parsed = settingsSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new KskError('STORAGE_ERROR', `${settingsFile(ws)} is damaged (${issue?.path.join('.') || 'the file'}: ${issue?.message ?? 'not settings'}); remove it to choose again.`);
+    throw new KskError(
+      'STORAGE_ERROR',
+      `${settingsFile(ws)} is damaged (${issue?.path.join('.') || 'the file'}: ${issue?.message ?? 'not settings'}); remove it to choose again.`,
+    );
   }
   return parsed.data;
 }

@@ -15,7 +15,12 @@ const STALE_FOLDER_AFTER_MS = 10 * 60_000;
 const patterns = [/^\..+\.[0-9a-f]{12}\.tmp$/, /^\..+\.partial-[0-9a-f]{12}$/, /^\..+\.\d+\.partial$/];
 
 /** Removes the stale leftovers in each folder (not recursively); returns what was removed. */
-export function removeStaleTemporaries(folders: readonly string[], now = Date.now(), olderThanMs = STALE_AFTER_MS, extra: (name: string) => boolean = () => false): string[] {
+export function removeStaleTemporaries(
+  folders: readonly string[],
+  now = Date.now(),
+  olderThanMs = STALE_AFTER_MS,
+  extra: (name: string) => boolean = () => false,
+): string[] {
   const removed: string[] = [];
   for (const folder of folders) {
     let names: string[];

@@ -71,7 +71,9 @@ export async function backupKey(
     s.logout();
     s.loginSecurityOfficer(args.soPin);
     try {
-      kbkObject = call({ operation: 'install the key-backup key as a trusted key', token: s.tokenLabel }, () => p11.C_CreateObject(handle, backupKeyTemplate(kbk, 'wrap')));
+      kbkObject = call({ operation: 'install the key-backup key as a trusted key', token: s.tokenLabel }, () =>
+        p11.C_CreateObject(handle, backupKeyTemplate(kbk, 'wrap')),
+      );
     } finally {
       s.logout();
     }
@@ -87,7 +89,11 @@ export async function backupKey(
     } catch (e) {
       // SoftHSM2 2.6 wraps RSA and EC private keys but not Edwards-curve ones, and says only "not wrappable".
       if ((e as Error).message === 'CKR_KEY_NOT_WRAPPABLE' && pair.keyType === CK.CKK_EC_EDWARDS) {
-        throw new HsmError('MECHANISM_NOT_SUPPORTED', `Token "${s.tokenLabel}" cannot wrap Ed25519 private keys, so key "${args.label}" cannot be backed up this way; use the HSM's own backup.`, 'CKR_KEY_NOT_WRAPPABLE');
+        throw new HsmError(
+          'MECHANISM_NOT_SUPPORTED',
+          `Token "${s.tokenLabel}" cannot wrap Ed25519 private keys, so key "${args.label}" cannot be backed up this way; use the HSM's own backup.`,
+          'CKR_KEY_NOT_WRAPPABLE',
+        );
       }
       throw ckrError(e, { operation: `wrap key "${args.label}" under the key-backup key`, token: s.tokenLabel, key: args.label });
     }
@@ -132,7 +138,12 @@ async function unwrap(s: BackupSession, kbkObject: Handle, backup: KeyBackup, te
   } catch (e) {
     const ckr = (e as Error).message;
     if (ckr === 'CKR_GENERAL_ERROR' || ckr === 'CKR_FUNCTION_FAILED') {
-      throw new HsmError('WRAPPED_KEY_INVALID', `Token "${s.tokenLabel}" could not unwrap the key of backup ${backup.backupId.toUpperCase()} (${ckr}): the wrapped key in the file is damaged or is not the one this backup's shares protect.`, ckr, { cause: e });
+      throw new HsmError(
+        'WRAPPED_KEY_INVALID',
+        `Token "${s.tokenLabel}" could not unwrap the key of backup ${backup.backupId.toUpperCase()} (${ckr}): the wrapped key in the file is damaged or is not the one this backup's shares protect.`,
+        ckr,
+        { cause: e },
+      );
     }
     throw ckrError(e, ctx);
   }
@@ -150,7 +161,13 @@ export async function restoreKey(
 ): Promise<RestoredKey> {
   const { backup } = args;
   requireCapability(s, 'restore-from-backup');
-  checkShareSet(args.shares, { kind: 'backup', setId: backup.backupId, threshold: backup.recovery.threshold, total: backup.recovery.total, shareHashes: backup.recovery.shareHashes });
+  checkShareSet(args.shares, {
+    kind: 'backup',
+    setId: backup.backupId,
+    threshold: backup.recovery.threshold,
+    total: backup.recovery.total,
+    shareHashes: backup.recovery.shareHashes,
+  });
   const kbk = await combineShares(args.shares);
   let kbkObject: Handle | null = null;
   try {
@@ -172,16 +189,27 @@ export async function restoreKey(
     try {
       created.push(call(ctx, () => p11.C_CreateObject(handle, kskPublicTemplate(keyType, label, id, publicKeyAttributes(algorithm, recorded)))));
       const found = findKeyPair(p11, handle, label);
-      if (!found?.privateKey || !found.dnskeyKey || found.algorithm !== algorithm) throw new HsmError('DEVICE_ERROR', `The restored key "${label}" cannot be read back.`);
+      if (!found?.privateKey || !found.dnskeyKey || found.algorithm !== algorithm)
+        throw new HsmError('DEVICE_ERROR', `The restored key "${label}" cannot be read back.`);
       let matches = found.dnskeyKey.equals(recorded);
       if (keyType === CK.CKK_RSA) {
         const modulus = readAttributes(p11, handle, found.privateKey, [CK.CKA_MODULUS]).get(CK.CKA_MODULUS);
         matches &&= !!modulus && recorded.subarray(recorded.length - modulus.length).equals(modulus);
       }
-      if (!matches) throw new HsmError('WRAPPED_KEY_INVALID', `The key unwrapped from backup ${backup.backupId.toUpperCase()} is not the recorded ${backup.key.dnskey.split(' ').slice(0, 7).join(' ')} key.`);
+      if (!matches)
+        throw new HsmError(
+          'WRAPPED_KEY_INVALID',
+          `The key unwrapped from backup ${backup.backupId.toUpperCase()} is not the recorded ${backup.key.dnskey.split(' ').slice(0, 7).join(' ')} key.`,
+        );
       const attributes = readKeyAttributes(p11, handle, found.privateKey);
       checkPolicy(attributes, true);
-      signAndVerify(p11, handle, s.profile(), { label, privateKey: found.privateKey, algorithm, dnskeyKey: recorded }, Buffer.from(`ksk-ceremony restore test ${backup.backupId}`));
+      signAndVerify(
+        p11,
+        handle,
+        s.profile(),
+        { label, privateKey: found.privateKey, algorithm, dnskeyKey: recorded },
+        Buffer.from(`ksk-ceremony restore test ${backup.backupId}`),
+      );
       const token = describeToken(p11, s.slot);
       return {
         key: { label, idHex: id.toString('hex'), algorithm, publicKey: found.dnskeyKey },

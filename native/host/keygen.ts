@@ -63,12 +63,16 @@ function specFor(options: GenerateKskOptions): Spec {
 function checkCapabilities(profile: HsmProfile, options: GenerateKskOptions): void {
   const missing = missingCapabilities(profile, [`generate:${options.algorithm}`, `sign:${options.algorithm}`]);
   if (missing.length > 0) {
-    throw new HsmError('MECHANISM_NOT_SUPPORTED', `Token "${profile.token.label}" cannot make an ${options.algorithm} KSK; it lacks ${missing.map((c) => `${c.id} (${c.detail})`).join(' and ')}.`);
+    throw new HsmError(
+      'MECHANISM_NOT_SUPPORTED',
+      `Token "${profile.token.label}" cannot make an ${options.algorithm} KSK; it lacks ${missing.map((c) => `${c.id} (${c.detail})`).join(' and ')}.`,
+    );
   }
   if (options.algorithm === 'RSASHA256') {
     const bits = options.rsaBits ?? 2048;
     const sizes = rsaSizesOf(profile);
-    if (!sizes.includes(bits)) throw new HsmError('MECHANISM_NOT_SUPPORTED', `Token "${profile.token.label}" generates RSA KSKs of ${sizes.join(' or ')} bits, not ${bits}.`);
+    if (!sizes.includes(bits))
+      throw new HsmError('MECHANISM_NOT_SUPPORTED', `Token "${profile.token.label}" generates RSA KSKs of ${sizes.join(' or ')} bits, not ${bits}.`);
   }
 }
 
@@ -128,7 +132,12 @@ export async function generateKsk(
   const ctx = { operation: `generate the ${options.algorithm} KSK "${label}"`, key: label };
   op.progress(`Generating the ${options.algorithm}${spec.keyType === CK.CKK_RSA ? `-${options.rsaBits ?? 2048}` : ''} key pair in the HSM`, null);
   const generate = (trusted: boolean) =>
-    p11.C_GenerateKeyPairAsync(session, { mechanism: spec.generate }, kskPublicTemplate(spec.keyType, label, id, spec.publicTemplate), kskPrivateTemplate(spec.keyType, label, id, trusted));
+    p11.C_GenerateKeyPairAsync(
+      session,
+      { mechanism: spec.generate },
+      kskPublicTemplate(spec.keyType, label, id, spec.publicTemplate),
+      kskPrivateTemplate(spec.keyType, label, id, trusted),
+    );
   // Extractable (under a trusted key only) where the token can wrap it for a backup; never elsewhere.
   let wrapWithTrusted = capability(profile, 'backup-by-wrapping').supported;
   let pair: pkcs11js.KeyPair;
@@ -150,8 +159,19 @@ export async function generateKsk(
     }
     const attributes = readKeyAttributes(p11, session, found.privateKey);
     checkPolicy(attributes, wrapWithTrusted);
-    signAndVerify(p11, session, profile, { label, privateKey: found.privateKey, algorithm: found.algorithm, dnskeyKey: found.dnskeyKey }, Buffer.from(`ksk-ceremony test signature ${label}`));
-    const summary = summarizeKsk(options.owner ?? '.', options.ttl ?? 172800, { flags: KSK_FLAGS, protocol: 3, algorithm: found.algorithm, publicKey: found.dnskeyKey });
+    signAndVerify(
+      p11,
+      session,
+      profile,
+      { label, privateKey: found.privateKey, algorithm: found.algorithm, dnskeyKey: found.dnskeyKey },
+      Buffer.from(`ksk-ceremony test signature ${label}`),
+    );
+    const summary = summarizeKsk(options.owner ?? '.', options.ttl ?? 172800, {
+      flags: KSK_FLAGS,
+      protocol: 3,
+      algorithm: found.algorithm,
+      publicKey: found.dnskeyKey,
+    });
     op.progress('Key generated', 1);
     return {
       key: { label, idHex: found.id.toString('hex'), algorithm: found.algorithm, publicKey: found.dnskeyKey },

@@ -43,8 +43,18 @@ const ulong = (b: Buffer | null | undefined) => (b && b.length >= 4 ? Number(b.l
 
 export function readKeyAttributes(p11: P11, session: Handle, privateKey: Handle): KeyAttributes {
   const types = [
-    CK.CKA_TOKEN, CK.CKA_PRIVATE, CK.CKA_SENSITIVE, CK.CKA_EXTRACTABLE, CK.CKA_WRAP_WITH_TRUSTED, CK.CKA_ALWAYS_SENSITIVE,
-    CK.CKA_NEVER_EXTRACTABLE, CK.CKA_LOCAL, CK.CKA_SIGN, CK.CKA_DECRYPT, CK.CKA_UNWRAP, CK.CKA_DERIVE,
+    CK.CKA_TOKEN,
+    CK.CKA_PRIVATE,
+    CK.CKA_SENSITIVE,
+    CK.CKA_EXTRACTABLE,
+    CK.CKA_WRAP_WITH_TRUSTED,
+    CK.CKA_ALWAYS_SENSITIVE,
+    CK.CKA_NEVER_EXTRACTABLE,
+    CK.CKA_LOCAL,
+    CK.CKA_SIGN,
+    CK.CKA_DECRYPT,
+    CK.CKA_UNWRAP,
+    CK.CKA_DERIVE,
   ];
   const a = call({ operation: 'read the key attributes' }, () => readAttributes(p11, session, privateKey, types));
   const must = (type: number) => bool(a.get(type)) ?? false;
@@ -102,7 +112,8 @@ function readPair(p11: P11, session: Handle, label: string, privateKey: Handle |
     const canRead = algorithm === Algorithm.RSASHA256 ? a.get(CK.CKA_MODULUS) : ecPoint;
     // A malformed public half (the remains of a generation cut short by a crash) yields no DNSKEY but
     // must stay listable and destroyable; callers that need the key refuse a null dnskeyKey.
-    if (canRead) dnskeyKey = unlessMalformed(() => dnskeyPublicKey(algorithm, { modulus: a.get(CK.CKA_MODULUS), exponent: a.get(CK.CKA_PUBLIC_EXPONENT), ecPoint }));
+    if (canRead)
+      dnskeyKey = unlessMalformed(() => dnskeyPublicKey(algorithm, { modulus: a.get(CK.CKA_MODULUS), exponent: a.get(CK.CKA_PUBLIC_EXPONENT), ecPoint }));
   }
   return { label, id: a.get(CK.CKA_ID) ?? Buffer.alloc(0), privateKey, publicKey, keyType, algorithm, dnskeyKey };
 }
@@ -112,16 +123,34 @@ function readPair(p11: P11, session: Handle, label: string, privateKey: Handle |
  * must never sign with a key picked by chance.
  */
 export function findKeyPair(p11: P11, session: Handle, label: string): KeyPairObjects | null {
-  const privates = findObjects(p11, session, [{ type: CK.CKA_CLASS, value: CK.CKO_PRIVATE_KEY }, { type: CK.CKA_LABEL, value: label }], `search for key "${label}"`);
-  const publics = findObjects(p11, session, [{ type: CK.CKA_CLASS, value: CK.CKO_PUBLIC_KEY }, { type: CK.CKA_LABEL, value: label }], `search for key "${label}"`);
-  if (privates.length > 1) throw new HsmError('DUPLICATE_LABEL', `The token holds ${privates.length} private keys labelled "${label}"; the app will not choose one.`);
+  const privates = findObjects(
+    p11,
+    session,
+    [
+      { type: CK.CKA_CLASS, value: CK.CKO_PRIVATE_KEY },
+      { type: CK.CKA_LABEL, value: label },
+    ],
+    `search for key "${label}"`,
+  );
+  const publics = findObjects(
+    p11,
+    session,
+    [
+      { type: CK.CKA_CLASS, value: CK.CKO_PUBLIC_KEY },
+      { type: CK.CKA_LABEL, value: label },
+    ],
+    `search for key "${label}"`,
+  );
+  if (privates.length > 1)
+    throw new HsmError('DUPLICATE_LABEL', `The token holds ${privates.length} private keys labelled "${label}"; the app will not choose one.`);
   if (privates.length === 0 && publics.length === 0) return null;
   const privateKey = privates[0] ?? null;
   let publicKey = publics[0] ?? null;
   if (privateKey && publics.length > 1) {
     const id = readAttributes(p11, session, privateKey, [CK.CKA_ID]).get(CK.CKA_ID);
     publicKey = publics.find((h) => id && readAttributes(p11, session, h, [CK.CKA_ID]).get(CK.CKA_ID)?.equals(id)) ?? null;
-    if (!publicKey) throw new HsmError('DUPLICATE_LABEL', `The token holds ${publics.length} public keys labelled "${label}" and none has the private key's ID.`);
+    if (!publicKey)
+      throw new HsmError('DUPLICATE_LABEL', `The token holds ${publics.length} public keys labelled "${label}" and none has the private key's ID.`);
   }
   return readPair(p11, session, label, privateKey, publicKey);
 }
@@ -141,9 +170,15 @@ export function listKeyPairs(p11: P11, session: Handle): KeyPairObjects[] {
       if (!(e instanceof HsmError && e.reason === 'DUPLICATE_LABEL')) throw e;
       // An inventory shows everything, even what no ceremony may use: each half on its own.
       return [CK.CKO_PRIVATE_KEY, CK.CKO_PUBLIC_KEY].flatMap((cls) =>
-        findObjects(p11, session, [{ type: CK.CKA_CLASS, value: cls }, { type: CK.CKA_LABEL, value: label }], 'list the keys').map((h) =>
-          cls === CK.CKO_PRIVATE_KEY ? readPair(p11, session, label, h, null) : readPair(p11, session, label, null, h),
-        ),
+        findObjects(
+          p11,
+          session,
+          [
+            { type: CK.CKA_CLASS, value: cls },
+            { type: CK.CKA_LABEL, value: label },
+          ],
+          'list the keys',
+        ).map((h) => (cls === CK.CKO_PRIVATE_KEY ? readPair(p11, session, label, h, null) : readPair(p11, session, label, null, h))),
       );
     }
   });
@@ -157,7 +192,15 @@ export function objectsLabelled(p11: P11, session: Handle, label: string): Handl
 /** The labels of the keys with this CKA_ID (normally one). */
 export function labelsWithId(p11: P11, session: Handle, id: Buffer): string[] {
   const handles = [CK.CKO_PRIVATE_KEY, CK.CKO_PUBLIC_KEY].flatMap((cls) =>
-    findObjects(p11, session, [{ type: CK.CKA_CLASS, value: cls }, { type: CK.CKA_ID, value: id }], `search for key ID ${id.toString('hex')}`),
+    findObjects(
+      p11,
+      session,
+      [
+        { type: CK.CKA_CLASS, value: cls },
+        { type: CK.CKA_ID, value: id },
+      ],
+      `search for key ID ${id.toString('hex')}`,
+    ),
   );
   return [...new Set(handles.map((h) => readAttributes(p11, session, h, [CK.CKA_LABEL]).get(CK.CKA_LABEL)?.toString('utf8') ?? ''))];
 }

@@ -60,7 +60,12 @@ export function loadModule(modulePath: string): P11 {
     if (ckr === 'CKR_CRYPTOKI_ALREADY_INITIALIZED') {
       throw new HsmError('MODULE_BUSY', `The PKCS#11 module ${modulePath} is already in use elsewhere in this process; close its other sessions first.`, ckr);
     }
-    throw new HsmError('MODULE_INIT_FAILED', `The PKCS#11 module ${modulePath} refused to start (${ckr}). Check its configuration and that the HSM is connected.`, ckr, { cause: e });
+    throw new HsmError(
+      'MODULE_INIT_FAILED',
+      `The PKCS#11 module ${modulePath} refused to start (${ckr}). Check its configuration and that the HSM is connected.`,
+      ckr,
+      { cause: e },
+    );
   }
   return p11;
 }
@@ -123,7 +128,13 @@ export function readProfile(p11: P11, slot: Handle): HsmProfile {
       .sort((a, b) => a - b)
       .map((code) => {
         const m = call({ operation: `read what mechanism ${mechanismName(code)} does` }, () => p11.C_GetMechanismInfo(slot, code));
-        return { name: mechanismName(code), code, minKeySize: Number(m.minKeySize), maxKeySize: Number(m.maxKeySize), flags: mechanismFlagNames(Number(m.flags)) };
+        return {
+          name: mechanismName(code),
+          code,
+          minKeySize: Number(m.minKeySize),
+          maxKeySize: Number(m.maxKeySize),
+          flags: mechanismFlagNames(Number(m.flags)),
+        };
       }),
   };
 }
@@ -149,7 +160,12 @@ export function describeSlot(p11: P11, slot: Handle): SlotDescription {
 /** C_GetInfo: who made the library, and its version and the Cryptoki version it implements. */
 export function moduleInfo(p11: P11): { manufacturer: string; description: string; libraryVersion: string; cryptokiVersion: string } {
   const info = call({ operation: 'read the module information' }, () => p11.C_GetInfo());
-  return { manufacturer: trim(info.manufacturerID), description: trim(info.libraryDescription), libraryVersion: version(info.libraryVersion), cryptokiVersion: version(info.cryptokiVersion) };
+  return {
+    manufacturer: trim(info.manufacturerID),
+    description: trim(info.libraryDescription),
+    libraryVersion: version(info.libraryVersion),
+    cryptokiVersion: version(info.cryptokiVersion),
+  };
 }
 
 export function describeModule(p11: P11, modulePath: string): ModuleDescription {
@@ -168,7 +184,10 @@ export function findTokenSlot(p11: P11, tokenLabel: string): Handle {
   const tokens = slots.map((slot) => ({ slot, token: describeToken(p11, slot) }));
   const matches = tokens.filter(({ token }) => token.initialized && token.label === tokenLabel);
   if (matches.length > 1) {
-    throw new HsmError('TOKEN_NOT_FOUND', `${matches.length} tokens are labelled "${tokenLabel}"; the app will not guess which one (serials ${matches.map((m) => m.token.serial).join(', ')}).`);
+    throw new HsmError(
+      'TOKEN_NOT_FOUND',
+      `${matches.length} tokens are labelled "${tokenLabel}"; the app will not guess which one (serials ${matches.map((m) => m.token.serial).join(', ')}).`,
+    );
   }
   const match = matches[0];
   if (match) {

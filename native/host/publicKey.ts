@@ -29,10 +29,7 @@ function unwrapOctetString(value: Buffer, pointLength: number): Buffer {
 }
 
 /** The DNSKEY public key field from the attributes the HSM returns. */
-export function dnskeyPublicKey(
-  algorithm: AlgorithmNumber,
-  attrs: { modulus?: Buffer | null; exponent?: Buffer | null; ecPoint?: Buffer | null },
-): Buffer {
+export function dnskeyPublicKey(algorithm: AlgorithmNumber, attrs: { modulus?: Buffer | null; exponent?: Buffer | null; ecPoint?: Buffer | null }): Buffer {
   if (algorithm === Algorithm.RSASHA256) {
     if (!attrs.modulus || !attrs.exponent) throw new HsmError('DEVICE_ERROR', 'The HSM did not return the RSA modulus and exponent.');
     return rsaPublicKeyRdata(attrs.modulus, attrs.exponent);

@@ -127,9 +127,17 @@ export class TokenSession {
    */
   login(pin: string | undefined): void {
     const token = describeToken(this.p11, this.slot);
-    if (token.userPinLocked) throw new HsmError('PIN_LOCKED', `The user PIN of token "${this.tokenLabel}" is locked; only its Security Officer can unlock it. No login was attempted.`, 'CKR_PIN_LOCKED');
+    if (token.userPinLocked)
+      throw new HsmError(
+        'PIN_LOCKED',
+        `The user PIN of token "${this.tokenLabel}" is locked; only its Security Officer can unlock it. No login was attempted.`,
+        'CKR_PIN_LOCKED',
+      );
     if (pin === undefined && !token.protectedAuthenticationPath) {
-      throw new HsmError('NOT_LOGGED_IN', `Token "${this.tokenLabel}" needs a PIN: it has no protected authentication path (PED or operator cards) for the HSM to collect credentials itself.`);
+      throw new HsmError(
+        'NOT_LOGGED_IN',
+        `Token "${this.tokenLabel}" needs a PIN: it has no protected authentication path (PED or operator cards) for the HSM to collect credentials itself.`,
+      );
     }
     try {
       this.p11.C_Login(this.handle, CK.CKU_USER, pin);
@@ -150,8 +158,20 @@ export class TokenSession {
     const module = describeModule(this.p11, this.modulePath);
     const slot = describeSlot(this.p11, this.slot);
     return {
-      module: { path: module.path, manufacturer: module.manufacturer, description: module.description, libraryVersion: module.libraryVersion, cryptokiVersion: module.cryptokiVersion },
-      slot: { id: slot.id, description: slot.description, manufacturer: slot.manufacturer, hardwareVersion: slot.hardwareVersion, firmwareVersion: slot.firmwareVersion },
+      module: {
+        path: module.path,
+        manufacturer: module.manufacturer,
+        description: module.description,
+        libraryVersion: module.libraryVersion,
+        cryptokiVersion: module.cryptokiVersion,
+      },
+      slot: {
+        id: slot.id,
+        description: slot.description,
+        manufacturer: slot.manufacturer,
+        hardwareVersion: slot.hardwareVersion,
+        firmwareVersion: slot.firmwareVersion,
+      },
       token: slot.token ?? describeToken(this.p11, this.slot),
       // PKCS#11 login is per token and application: another session may have logged in or out.
       loggedIn: USER_STATES.includes(call({ operation: 'read the session state', token: this.tokenLabel }, () => this.p11.C_GetSessionInfo(this.handle)).state),
@@ -164,7 +184,10 @@ export class TokenSession {
     const pair = findKeyPair(this.p11, this.handle, label);
     if (!pair) return null;
     if (pair.algorithm === null || !pair.dnskeyKey) {
-      throw new HsmError('MECHANISM_NOT_SUPPORTED', `Key "${label}" is not of a DNSSEC algorithm the app signs with (RSASHA256, ECDSAP256SHA256, ECDSAP384SHA384, ED25519).`);
+      throw new HsmError(
+        'MECHANISM_NOT_SUPPORTED',
+        `Key "${label}" is not of a DNSSEC algorithm the app signs with (RSASHA256, ECDSAP256SHA256, ECDSAP384SHA384, ED25519).`,
+      );
     }
     const key = {
       label,
@@ -188,7 +211,8 @@ export class TokenSession {
 
   findKeyById(idHex: string): HsmKey | null {
     const labels = labelsWithId(this.p11, this.handle, Buffer.from(idHex, 'hex'));
-    if (labels.length > 1) throw new HsmError('DUPLICATE_LABEL', `Keys with ID ${idHex} carry ${labels.length} labels (${labels.join(', ')}); name the key by label.`);
+    if (labels.length > 1)
+      throw new HsmError('DUPLICATE_LABEL', `Keys with ID ${idHex} carry ${labels.length} labels (${labels.join(', ')}); name the key by label.`);
     if (labels.length === 0) {
       this.assertPresent();
       return null;
@@ -244,7 +268,8 @@ export class TokenSession {
     const remaining = objectsLabelled(this.p11, this.handle, label).length;
     // "Nothing left" only counts if the token still answers.
     this.assertPresent();
-    if (remaining > 0) throw new HsmError('DEVICE_ERROR', `After destroying key "${label}", ${remaining} object(s) with that label are still on token "${this.tokenLabel}".`);
+    if (remaining > 0)
+      throw new HsmError('DEVICE_ERROR', `After destroying key "${label}", ${remaining} object(s) with that label are still on token "${this.tokenLabel}".`);
     return {
       label,
       idHex: pair.id.toString('hex'),
@@ -275,7 +300,10 @@ export class TokenSession {
     if (!this.loggedIn) throw new HsmError('NOT_LOGGED_IN', `Writing a share needs the holder's PIN on token "${this.tokenLabel}".`);
     const label = `ksk-ceremony ${share.kind} share ${share.setId}`;
     if (objectsLabelled(this.p11, this.handle, label).length > 0) {
-      throw new HsmError('DUPLICATE_LABEL', `Token "${this.tokenLabel}" already holds a share of ${share.kind === 'pin' ? 'commissioning' : 'backup'} ${share.setId.toUpperCase()}.`);
+      throw new HsmError(
+        'DUPLICATE_LABEL',
+        `Token "${this.tokenLabel}" already holds a share of ${share.kind === 'pin' ? 'commissioning' : 'backup'} ${share.setId.toUpperCase()}.`,
+      );
     }
     call({ operation: 'write the share', token: this.tokenLabel }, () =>
       this.p11.C_CreateObject(this.handle, [

@@ -78,7 +78,9 @@ export type ActionState<T> = { status: 'idle' } | { status: 'busy' } | { status:
  * cannot be started again, however many times the button or key is pressed, and its outcome stays
  * on screen until the next attempt.
  */
-export function useAction<C extends Channel>(channel: C): {
+export function useAction<C extends Channel>(
+  channel: C,
+): {
   state: ActionState<ResponseOf<C>>;
   busy: boolean;
   run: (request: RequestOf<C>) => Promise<Envelope<ResponseOf<C>> | null>;

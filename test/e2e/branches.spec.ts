@@ -12,7 +12,11 @@ const cli = new URL('../../dist/core/cli/main.js', import.meta.url).pathname;
 // A week before a ceremony can last be convened in time: there is time for an alternate date.
 test.use({ worldTime: 'sufficient' });
 
-test('DR 4.1.2 A through the UI, on its alternate-date branch: the ceremony ends with the decision, sealed, with nothing signed after it', async ({ page, world, worldHost }, testInfo) => {
+test('DR 4.1.2 A through the UI, on its alternate-date branch: the ceremony ends with the decision, sealed, with nothing signed after it', async ({
+  page,
+  world,
+  worldHost,
+}, testInfo) => {
   test.setTimeout(240_000);
   const check = (name: string) => checkScreen(page, testInfo, name);
   const home = new HomePage(page);

@@ -10,7 +10,12 @@ import { HomePage, ProjectorPage, SignInPage, TriagePage } from './pages/AppPage
 const run = promisify(execFile);
 const cli = new URL('../../dist/core/cli/main.js', import.meta.url).pathname;
 
-test('DR 4.2.1 A through the UI, from triage to the exported bundle, which ksk-ceremony verifies; the projector follows', async ({ page, context, world, worldHost }, testInfo) => {
+test('DR 4.2.1 A through the UI, from triage to the exported bundle, which ksk-ceremony verifies; the projector follows', async ({
+  page,
+  context,
+  world,
+  worldHost,
+}, testInfo) => {
   test.setTimeout(360_000);
   const check = (name: string) => checkScreen(page, testInfo, name);
   // Nothing the screens do (pdf.js included) may need more than the app's strict CSP allows.
@@ -126,8 +131,14 @@ test('DR 4.2.1 A through the UI, from triage to the exported bundle, which ksk-c
   expect(verdict.logHead.pgpWords).toEqual(shownWords);
   // The bundle carries what the ceremony produced: the signed SKR and the new trust anchor.
   const artifacts = readdirSync(path.join(bundle, 'artifacts'));
-  expect(artifacts.some((f) => /^\d+-skr-/.test(f)), artifacts.join(', ')).toBe(true);
-  expect(artifacts.some((f) => /^\d+-trust-anchor-/.test(f)), artifacts.join(', ')).toBe(true);
+  expect(
+    artifacts.some((f) => /^\d+-skr-/.test(f)),
+    artifacts.join(', '),
+  ).toBe(true);
+  expect(
+    artifacts.some((f) => /^\d+-trust-anchor-/.test(f)),
+    artifacts.join(', '),
+  ).toBe(true);
 
   // The log: every event, filterable, verified; the attestations with their drawn signatures.
   await page.getByRole('link', { name: 'Log and documents' }).click();
@@ -135,7 +146,10 @@ test('DR 4.2.1 A through the UI, from triage to the exported bundle, which ksk-c
   await expect(page.getByTestId('attestation').locator('img').first()).toBeVisible();
   await page.getByTestId('event-type-filter').selectOption('initials');
   await expect(page.getByTestId('event').first()).toHaveAttribute('data-type', 'initials');
-  await page.getByTestId('document-record').getByRole('button', { name: /^Render/ }).click();
+  await page
+    .getByTestId('document-record')
+    .getByRole('button', { name: /^Render/ })
+    .click();
   const preview = page.getByTestId('document-record').getByTestId('pdf-preview');
   await expect(preview.getByTestId('pdf-page')).toHaveText(/^Page 1 of \d+$/);
   await expect(preview).toHaveAttribute('data-drawn', 'yes');

@@ -31,14 +31,18 @@ test.describe('the Electron app', () => {
   if (binary === null) console.log(skipped);
   test.skip(binary === null, skipped);
 
-  test('starts on the home screen of a workspace with ceremonies, shows the status screen, with kskApi and nothing of Node, and keeps the page where it is', async ({ workspaceDir }) => {
+  test('starts on the home screen of a workspace with ceremonies, shows the status screen, with kskApi and nothing of Node, and keeps the page where it is', async ({
+    workspaceDir,
+  }) => {
     // Two sealed ceremonies in the workspace's evidence log: the home screen reads them through SQLite
     // in the app's own runtime, which is what a binary built for another runtime would break.
     const world = await buildWorld(workspaceDir);
     world.store.close();
     // ELECTRON_RUN_AS_NODE from the environment would start a bare Node instead of the app.
     const env = Object.fromEntries(
-      Object.entries({ ...process.env, KSK_WORKSPACE: workspaceDir }).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[0] !== 'ELECTRON_RUN_AS_NODE'),
+      Object.entries({ ...process.env, KSK_WORKSPACE: workspaceDir }).filter(
+        (entry): entry is [string, string] => entry[1] !== undefined && entry[0] !== 'ELECTRON_RUN_AS_NODE',
+      ),
     );
     const app = await electron.launch({ executablePath: binary ?? '', args: [fileURLToPath(repoRoot)], env });
     try {
@@ -58,7 +62,14 @@ test.describe('the Electron app', () => {
       expect(await shell.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
       expect(await shell.evaluate(() => typeof (globalThis as { process?: unknown }).process)).toBe('undefined');
       expect(await shell.evaluate(() => window.open('app://ksk/index.html'))).toBeNull();
-      expect(await shell.evaluate(() => fetch('https://www.iana.org/').then(() => 'fetched', () => 'refused'))).toBe('refused');
+      expect(
+        await shell.evaluate(() =>
+          fetch('https://www.iana.org/').then(
+            () => 'fetched',
+            () => 'refused',
+          ),
+        ),
+      ).toBe('refused');
       await shell.evaluate(() => {
         window.location.href = 'https://www.iana.org/';
       });
@@ -75,7 +86,7 @@ test.describe('the Electron app', () => {
   });
 });
 
-test('the renderer runs under the shell\'s CSP, served the way app:// serves it, on kskApi instead of the WebSocket', async ({ page, workspaceDir }) => {
+test("the renderer runs under the shell's CSP, served the way app:// serves it, on kskApi instead of the WebSocket", async ({ page, workspaceDir }) => {
   // Chromium without the shell cannot load app://, so an https origin stands in for it: every
   // answer comes from the shell's own readAppFile, CSP header included; any other request is cut.
   const origin = 'https://ksk.test';
@@ -93,7 +104,10 @@ test('the renderer runs under the shell\'s CSP, served the way app:// serves it,
     });
     // The preload's kskApi (tested on its real bundle in test/integration/electron/preload.test.ts),
     // with the main process's sender and channel check in front of the real backend.
-    await page.exposeFunction('kskCall', (channel: unknown, request: unknown) => refuseCall({ url: MAIN_PAGE_URL, parent: null }, channel) ?? backend.call(channel as string, request));
+    await page.exposeFunction(
+      'kskCall',
+      (channel: unknown, request: unknown) => refuseCall({ url: MAIN_PAGE_URL, parent: null }, channel) ?? backend.call(channel as string, request),
+    );
     await page.addInitScript(() => {
       window.cspViolations = [];
       document.addEventListener('securitypolicyviolation', (e) => window.cspViolations.push(`${e.violatedDirective} ${e.blockedURI} [${e.sample}]`));
@@ -114,7 +128,10 @@ test('the renderer runs under the shell\'s CSP, served the way app:// serves it,
     const created = await backend.call('ceremony.create', { template: 'ksr-signing', ceremonyId: 'csp-preview' });
     expect(created.ok).toBe(true);
     await page.goto(`${origin}/index.html#/log/csp-preview`);
-    await page.getByTestId('document-script').getByRole('button', { name: /^Render/ }).click();
+    await page
+      .getByTestId('document-script')
+      .getByRole('button', { name: /^Render/ })
+      .click();
     await expect(page.getByTestId('document-script').getByTestId('pdf-preview')).toHaveAttribute('data-drawn', 'yes', { timeout: 30_000 });
     expect(await violations()).toEqual([]);
     expect(cut).toEqual([]);
@@ -129,7 +146,14 @@ test('the renderer runs under the shell\'s CSP, served the way app:// serves it,
         return window.inlineScriptRan === true;
       }),
     ).toBe(false);
-    expect(await page.evaluate(() => fetch('/index.html').then(() => 'fetched', () => 'refused'))).toBe('refused');
+    expect(
+      await page.evaluate(() =>
+        fetch('/index.html').then(
+          () => 'fetched',
+          () => 'refused',
+        ),
+      ),
+    ).toBe('refused');
     await expect.poll(async () => [...new Set((await violations()).map((v) => v.split(' ')[0]))].sort()).toEqual(['connect-src', 'script-src-elem']);
   } finally {
     await backend.close();

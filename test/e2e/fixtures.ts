@@ -53,13 +53,19 @@ export const test = base.extend<HostFixtures>({
     await host.close();
   },
   world: async ({ workspaceDir, worldTime }, use) => {
-    const { stdout } = await run(process.execPath, [fileURLToPath(new URL('helpers/world.mjs', import.meta.url)), workspaceDir, worldTime], { maxBuffer: 16 * 1024 * 1024 });
+    const { stdout } = await run(process.execPath, [fileURLToPath(new URL('helpers/world.mjs', import.meta.url)), workspaceDir, worldTime], {
+      maxBuffer: 16 * 1024 * 1024,
+    });
     const { time, ksr } = JSON.parse(stdout) as { time: string; ksr: string };
     const state = JSON.parse(readFileSync(path.join(workspaceDir, 'rehearsal', 'world.json'), 'utf8')) as WorldFile;
     await use({ workspaceDir, time, ksr, state });
   },
   worldHost: async ({ world }, use) => {
-    const host = await startBrowserHost({ workspaceDir: world.workspaceDir, mode: 'rehearsal', startAt: new Date(Date.parse(world.time) + 1000).toISOString() });
+    const host = await startBrowserHost({
+      workspaceDir: world.workspaceDir,
+      mode: 'rehearsal',
+      startAt: new Date(Date.parse(world.time) + 1000).toISOString(),
+    });
     await use(host);
     await host.close();
   },

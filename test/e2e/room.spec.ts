@@ -43,7 +43,12 @@ async function triageToDr431A(page: Page, url: string): Promise<TriagePage> {
 async function signInTheRoom(page: Page): Promise<void> {
   const signIn = new SignInPage(page);
   for (const p of people) await signIn.signIn(p.name, p.roles);
-  const holders = (await page.getByTestId('returning').locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))).filter((v) => /^rksh-/.test(v));
+  const holders = (
+    await page
+      .getByTestId('returning')
+      .locator('option')
+      .evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))
+  ).filter((v) => /^rksh-/.test(v));
   for (const id of [...officers, ...holders]) await signIn.signInReturning(id);
 }
 
@@ -72,7 +77,11 @@ function ceremonyIdOf(page: Page): string {
   return decodeURIComponent(/#\/ceremony\/([^/]+)\/sign-in$/.exec(page.url())![1]!);
 }
 
-test('Enter commits every character typed: the ceremony details from triage, the sign-in, and the runner’s fields', async ({ page, world, worldHost }, testInfo) => {
+test('Enter commits every character typed: the ceremony details from triage, the sign-in, and the runner’s fields', async ({
+  page,
+  world,
+  worldHost,
+}, testInfo) => {
   test.setTimeout(240_000);
   const triage = await triageToDr431A(page, worldHost.url);
   await triage.result.getByLabel('Site').pressSequentially('Rehearsal site North');
@@ -153,7 +162,10 @@ test('Enter commits every character typed: the ceremony details from triage, the
   expect(performed.some((p) => p.includes(`"${world.state.bags.laptop!}"`))).toBe(true);
 });
 
-test('the activation sheets survive a reload (the backend holds them until handed over), the page asks before it is left, and after a restart the step says exactly what was lost', async ({ page, world }, testInfo) => {
+test('the activation sheets survive a reload (the backend holds them until handed over), the page asks before it is left, and after a restart the step says exactly what was lost', async ({
+  page,
+  world,
+}, testInfo) => {
   test.setTimeout(300_000);
   const startAt = Date.parse(world.time) + 1000;
   const started = Date.now();
@@ -181,7 +193,11 @@ test('the activation sheets survive a reload (the backend holds them until hande
 
     // The app itself restarts before the CA confirmed the hand-over: the sheets are gone, and the step says which and what to do.
     await host.close();
-    host = await startBrowserHost({ workspaceDir: world.workspaceDir, mode: 'rehearsal', startAt: new Date(startAt + (Date.now() - started) + 60_000).toISOString() });
+    host = await startBrowserHost({
+      workspaceDir: world.workspaceDir,
+      mode: 'rehearsal',
+      startAt: new Date(startAt + (Date.now() - started) + 60_000).toISOString(),
+    });
     await room.runner.open(host.url, ceremonyId);
     const lost = page.getByTestId('lost-sheets');
     await expect(lost.getByRole('heading')).toHaveText(/^The share sheets of step [\d.]+ are lost$/);
@@ -228,7 +244,11 @@ test('sheets confirmed handed over leave the screen and the log says who confirm
   expect(handedOver.map((e) => e.payload.confirmedBy)).toEqual(['ada-administrator']);
 });
 
-test('the final bundle goes on the stick beside the partial one of the export step: the names and READMEs say which is which, and each verifies as what it is', async ({ page, world, worldHost }, testInfo) => {
+test('the final bundle goes on the stick beside the partial one of the export step: the names and READMEs say which is which, and each verifies as what it is', async ({
+  page,
+  world,
+  worldHost,
+}, testInfo) => {
   test.setTimeout(480_000);
   const stick = testInfo.outputPath('stick');
   mkdirSync(stick, { recursive: true });
@@ -247,13 +267,17 @@ test('the final bundle goes on the stick beside the partial one of the export st
   await expect(page.getByTestId('export-result')).toBeVisible({ timeout: 120_000 });
   await checkScreen(page, testInfo, 'room-final-beside-partial');
   // (The SKR handed to the RZM went to the stick's export folder, beside the bundles.)
-  const names = readdirSync(stick).filter((n) => n.endsWith('-bundle')).sort();
+  const names = readdirSync(stick)
+    .filter((n) => n.endsWith('-bundle'))
+    .sort();
   expect(names).toEqual([...partial, `REHEARSAL-${ceremonyId}-final-bundle`].sort());
   const readme = (name: string) => readFileSync(path.join(stick, name, 'README-AUDITOR.txt'), 'utf8');
   expect(readme(partial[0]!)).toMatch(/^PARTIAL bundle: written during the ceremony, before its seal/m);
   expect(readme(`REHEARSAL-${ceremonyId}-final-bundle`)).toMatch(/^FINAL bundle: written after the ceremony was closed and sealed/m);
   const verify = async (name: string, ...flags: string[]) => {
-    const r = await run(process.execPath, [cli, 'bundle', 'verify', path.join(stick, name), '--json', ...flags], { maxBuffer: 64 * 1024 * 1024 }).catch((e: { stdout: string }) => e);
+    const r = await run(process.execPath, [cli, 'bundle', 'verify', path.join(stick, name), '--json', ...flags], { maxBuffer: 64 * 1024 * 1024 }).catch(
+      (e: { stdout: string }) => e,
+    );
     return JSON.parse(r.stdout) as { ok: boolean; sealed: boolean | null; message: string };
   };
   const final = await verify(`REHEARSAL-${ceremonyId}-final-bundle`);
@@ -272,14 +296,19 @@ test('the final bundle goes on the stick beside the partial one of the export st
   const lo = (airGap[0]!.payload.interfaces as { name: string; loopback: boolean }[]).find((i) => i.loopback);
   expect(lo?.name).toBe('lo');
   const finalDir = path.join(stick, `REHEARSAL-${ceremonyId}-final-bundle`);
-  const recordPdf = readdirSync(finalDir, { recursive: true }).map(String).find((f) => f.endsWith('record.pdf'))!;
+  const recordPdf = readdirSync(finalDir, { recursive: true })
+    .map(String)
+    .find((f) => f.endsWith('record.pdf'))!;
   const { stdout: record } = await run('pdftotext', ['-layout', path.join(finalDir, recordPdf), '-']);
   expect(record).toContain('The air gap');
   expect(record).toMatch(/ceremony opened +(isolated|NOT ISOLATED)/);
   expect(record).toMatch(/ceremony closed +(isolated|NOT ISOLATED)/);
 });
 
-test('printing from the room: the printer chosen from CUPS’ list is remembered for the workspace, the job id is in the log, and without a printer the PDF goes on the stick', async ({ page, world }, testInfo) => {
+test('printing from the room: the printer chosen from CUPS’ list is remembered for the workspace, the job id is in the log, and without a printer the PDF goes on the stick', async ({
+  page,
+  world,
+}, testInfo) => {
   test.skip(!cupsAvailable(), 'cupsd is not installed (Debian package cups): printing to a test queue cannot be shown here');
   test.setTimeout(240_000);
   const cups = await startTestCups(['room-other', 'room-test']);
@@ -299,7 +328,11 @@ test('printing from the room: the printer chosen from CUPS’ list is remembered
     await card.getByRole('button', { name: /^Render/ }).click();
     const print = card.getByTestId('print');
     // CUPS' destinations, as lpstat lists them, and the PDF on the stick.
-    await expect(print.getByTestId('print-destination').locator('option')).toHaveText(['room-other', 'room-test', 'A PDF file in a folder (a stick), to print elsewhere']);
+    await expect(print.getByTestId('print-destination').locator('option')).toHaveText([
+      'room-other',
+      'room-test',
+      'A PDF file in a folder (a stick), to print elsewhere',
+    ]);
     await print.getByTestId('print-destination').selectOption('room-test');
     await print.getByTestId('print-button').click();
     await expect(print.getByTestId('print-result')).toContainText(/Sent to room-test: CUPS job room-test-\d+ \(\d+ pages?\)\. The log records it\./);
@@ -307,7 +340,9 @@ test('printing from the room: the printer chosen from CUPS’ list is remembered
     await checkScreen(page, testInfo, 'room-print');
     // CUPS printed it: the job completed, and the queue's device received PostScript.
     await expect.poll(() => completedJobs(cups), { timeout: 30_000 }).toContain(jobId);
-    await expect.poll(() => (existsSync(cups.output('room-test')) ? readFileSync(cups.output('room-test'), 'latin1').slice(0, 4) : ''), { timeout: 30_000 }).toBe('%!PS');
+    await expect
+      .poll(() => (existsSync(cups.output('room-test')) ? readFileSync(cups.output('room-test'), 'latin1').slice(0, 4) : ''), { timeout: 30_000 })
+      .toBe('%!PS');
     // The choice is remembered for the workspace: after a reload, room-test is chosen, not the first in the list.
     await page.reload();
     await card.getByRole('button', { name: /^Render/ }).click();
@@ -323,7 +358,10 @@ test('printing from the room: the printer chosen from CUPS’ list is remembered
     expect(written).toHaveLength(1);
     expect(readFileSync(path.join(stick, written[0]!), 'latin1').slice(0, 5)).toBe('%PDF-');
     const printed = (await eventsOf(world.workspaceDir, ceremonyId)).filter((e) => e.type === 'document.printed').map((e) => e.payload);
-    expect(printed).toEqual([expect.objectContaining({ kind: 'script', printer: 'room-test', jobId }), expect.objectContaining({ kind: 'script', file: path.join(stick, written[0]!) })]);
+    expect(printed).toEqual([
+      expect.objectContaining({ kind: 'script', printer: 'room-test', jobId }),
+      expect.objectContaining({ kind: 'script', file: path.join(stick, written[0]!) }),
+    ]);
   } finally {
     await host.close();
     process.env.CUPS_SERVER = before;
@@ -332,7 +370,11 @@ test('printing from the room: the printer chosen from CUPS’ list is remembered
   }
 });
 
-test('sign-in and sign-out are signed, and the signatures are in the printed record; signing out asks first and says what it blocks; the IW is offered again; nobody signs in twice', async ({ page, world, worldHost }, testInfo) => {
+test('sign-in and sign-out are signed, and the signatures are in the printed record; signing out asks first and says what it blocks; the IW is offered again; nobody signs in twice', async ({
+  page,
+  world,
+  worldHost,
+}, testInfo) => {
   test.setTimeout(240_000);
   const triage = await triageToDr431A(page, worldHost.url);
   await triage.start('Rehearsal site North');
@@ -355,27 +397,39 @@ test('sign-in and sign-out are signed, and the signatures are in the printed rec
   await page.getByRole('checkbox', { name: /\(CO\)/ }).check();
   await signIn.sign();
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await expect(page.getByRole('alert').filter({ hasText: 'Carla Officer 1 (co-1) is already signed in: the same person cannot sign in twice under another id.' })).toBeVisible();
+  await expect(
+    page.getByRole('alert').filter({ hasText: 'Carla Officer 1 (co-1) is already signed in: the same person cannot sign in twice under another id.' }),
+  ).toBeVisible();
   expect(await page.getByTestId('returning').locator('option').allTextContents()).not.toContainEqual(expect.stringContaining('Carla Officer 1'));
 
   // The IW's sign-out: a confirmation that says what leaving blocks; cancelled, the IW stays.
   const iwRow = signIn.participants.filter({ hasText: 'Ines Witness' });
   await iwRow.getByRole('button', { name: 'Sign out Ines Witness…' }).click();
   const dialog = page.getByTestId('sign-out-dialog');
-  await expect(dialog.getByTestId('sign-out-blocks')).toContainText('Ines Witness is the only Internal Witness signed in: until an IW signs in again, no step can be initialled');
+  await expect(dialog.getByTestId('sign-out-blocks')).toContainText(
+    'Ines Witness is the only Internal Witness signed in: until an IW signs in again, no step can be initialled',
+  );
   await checkScreen(page, testInfo, 'room-sign-out-iw');
   await dialog.getByRole('button', { name: 'Cancel: Ines Witness stays' }).click();
   await expect(dialog).toHaveCount(0);
   await expect(iwRow.getByRole('button', { name: 'Sign out Ines Witness…' })).toBeVisible();
   // A Crypto Officer leaving takes the quorum below M for the steps still to come only when too few stay.
-  await signIn.participants.filter({ hasText: 'Carla Officer 1' }).getByRole('button', { name: /^Sign out/ }).click();
+  await signIn.participants
+    .filter({ hasText: 'Carla Officer 1' })
+    .getByRole('button', { name: /^Sign out/ })
+    .click();
   await expect(dialog).toContainText('The ceremony can go on without Carla Officer 1.');
   const padOut = dialog.getByTestId('signature-pad');
   await new RunnerPage(page).drawSignature(padOut);
   await dialog.getByTestId('confirm-sign-out').click();
   await expect(dialog).toHaveCount(0);
-  await signIn.participants.filter({ hasText: 'Chen Officer 2' }).getByRole('button', { name: /^Sign out/ }).click();
-  await expect(dialog.getByTestId('sign-out-blocks')).toContainText(/Only 2 CO would remain of the 3 needed \(Crypto Officers who activate an HSM\) for step [\d.]+ \(/);
+  await signIn.participants
+    .filter({ hasText: 'Chen Officer 2' })
+    .getByRole('button', { name: /^Sign out/ })
+    .click();
+  await expect(dialog.getByTestId('sign-out-blocks')).toContainText(
+    /Only 2 CO would remain of the 3 needed \(Crypto Officers who activate an HSM\) for step [\d.]+ \(/,
+  );
   await dialog.getByRole('button', { name: /^Cancel/ }).click();
   // The IW signs out for good, with a signature, and is offered again from the earlier participants.
   await iwRow.getByRole('button', { name: 'Sign out Ines Witness…' }).click();
@@ -383,7 +437,8 @@ test('sign-in and sign-out are signed, and the signatures are in the printed rec
   await dialog.getByTestId('confirm-sign-out').click();
   await expect(dialog).toHaveCount(0);
   await expect(iwRow).not.toContainText('Sign out');
-  const iwId = (await eventsOf(world.workspaceDir, ceremonyId)).find((e) => e.type === 'participant.signed-in' && e.payload.name === 'Ines Witness')!.payload.personId as string;
+  const iwId = (await eventsOf(world.workspaceDir, ceremonyId)).find((e) => e.type === 'participant.signed-in' && e.payload.name === 'Ines Witness')!.payload
+    .personId as string;
   await page.getByTestId('returning').selectOption(iwId);
   await signIn.sign();
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
@@ -409,7 +464,11 @@ test('sign-in and sign-out are signed, and the signatures are in the printed rec
   expect(images.trim().split('\n').length - 2).toBe(people.size + 1);
 });
 
-test('the OS media hash (step 2.6) as on the KSR step: the computed value in hex and PGP words, matched live as the published value is typed, in a wide entry', async ({ page, world, worldHost }, testInfo) => {
+test('the OS media hash (step 2.6) as on the KSR step: the computed value in hex and PGP words, matched live as the published value is typed, in a wide entry', async ({
+  page,
+  world,
+  worldHost,
+}, testInfo) => {
   test.setTimeout(240_000);
   const room = new Room(page, world, async () => undefined);
   const ceremonyId = await runUntil(page, worldHost.url, room, (s) => s.kind === 'hash-check' && s.status === 'in-progress');

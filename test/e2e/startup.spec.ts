@@ -6,7 +6,10 @@ import { buildAbiAddon } from '../../dist/test/helpers/nativeAddons.js';
 import { expect, test } from './fixtures.js';
 import { checkScreen } from './helpers/screens.js';
 
-test('with an SQLite binary built for another runtime the app shows one screen: what failed, the ABI found and needed, the fix', async ({ page, workspaceDir }, testInfo) => {
+test('with an SQLite binary built for another runtime the app shows one screen: what failed, the ABI found and needed, the fix', async ({
+  page,
+  workspaceDir,
+}, testInfo) => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ksk-e2e-abi-'));
   // A real native addon registered for NODE_MODULE_VERSION 150 (Electron 45's), where the browser host's Node needs its own.
   const wrong = buildAbiAddon(dir, 150);
@@ -14,7 +17,9 @@ test('with an SQLite binary built for another runtime the app shows one screen: 
   try {
     await page.goto(host.url);
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('KSK Ceremony cannot start');
-    await expect(page.getByTestId('startup-runtime')).toHaveText(`Node.js ${process.versions.node} (NODE_MODULE_VERSION ${process.versions.modules}, Node-API ${process.versions.napi})`);
+    await expect(page.getByTestId('startup-runtime')).toHaveText(
+      `Node.js ${process.versions.node} (NODE_MODULE_VERSION ${process.versions.modules}, Node-API ${process.versions.napi})`,
+    );
     const sqlite = page.getByTestId('startup-sqlite');
     await expect(sqlite.getByRole('heading', { level: 2 })).toHaveText('SQLite and the evidence log');
     await expect(sqlite.getByTestId('startup-detail')).toHaveText(`SQLite (better-sqlite3) cannot be loaded: Node.js ${process.versions.node} cannot load it.`);

@@ -37,18 +37,51 @@ export async function startTestCups(printers: string[]): Promise<TestCups> {
   const server = path.join(root, 'cups.sock');
   writeFileSync(
     path.join(etc, 'cupsd.conf'),
-    [`Listen ${server}`, 'LogLevel warn', 'Browsing No', 'WebInterface No', 'DefaultAuthType None', '<Location />', '  Order allow,deny', '  Allow all', '</Location>', '<Policy default>', '  <Limit All>', '    Order deny,allow', '  </Limit>', '</Policy>', ''].join('\n'),
+    [
+      `Listen ${server}`,
+      'LogLevel warn',
+      'Browsing No',
+      'WebInterface No',
+      'DefaultAuthType None',
+      '<Location />',
+      '  Order allow,deny',
+      '  Allow all',
+      '</Location>',
+      '<Policy default>',
+      '  <Limit All>',
+      '    Order deny,allow',
+      '  </Limit>',
+      '</Policy>',
+      '',
+    ].join('\n'),
   );
   writeFileSync(
     path.join(etc, 'cups-files.conf'),
-    ['FileDevice Yes', `ServerRoot ${etc}`, `RequestRoot ${spool}`, `CacheDir ${cache}`, `StateDir ${state}`, `TempDir ${spool}`, `ErrorLog ${log}/error_log`, `AccessLog ${log}/access_log`, `PageLog ${log}/page_log`, 'User lp', 'Group lp', ''].join('\n'),
+    [
+      'FileDevice Yes',
+      `ServerRoot ${etc}`,
+      `RequestRoot ${spool}`,
+      `CacheDir ${cache}`,
+      `StateDir ${state}`,
+      `TempDir ${spool}`,
+      `ErrorLog ${log}/error_log`,
+      `AccessLog ${log}/access_log`,
+      `PageLog ${log}/page_log`,
+      'User lp',
+      'Group lp',
+      '',
+    ].join('\n'),
   );
   const cupsd: ChildProcess = spawn(CUPSD, ['-f', '-c', path.join(etc, 'cupsd.conf'), '-s', path.join(etc, 'cups-files.conf')], { stdio: 'ignore' });
   const env = { ...process.env, CUPS_SERVER: server };
-  for (let i = 0; i < 50 && spawnSync('lpstat', ['-r'], { env, encoding: 'utf8' }).stdout.includes('not running'); i++) await new Promise((r) => setTimeout(r, 100));
+  for (let i = 0; i < 50 && spawnSync('lpstat', ['-r'], { env, encoding: 'utf8' }).stdout.includes('not running'); i++)
+    await new Promise((r) => setTimeout(r, 100));
   const output = (printer: string) => path.join(out, `${printer}.ps`);
   for (const printer of printers) {
-    const added = spawnSync('lpadmin', ['-p', printer, '-E', '-v', `file://${output(printer)}`, '-m', 'drv:///sample.drv/generic.ppd'], { env, encoding: 'utf8' });
+    const added = spawnSync('lpadmin', ['-p', printer, '-E', '-v', `file://${output(printer)}`, '-m', 'drv:///sample.drv/generic.ppd'], {
+      env,
+      encoding: 'utf8',
+    });
     if (added.status !== 0) {
       cupsd.kill();
       throw new Error(`lpadmin could not add the test printer ${printer}: ${added.stderr}`);

@@ -105,7 +105,22 @@ export async function startTpm2(label = 'TEST', userPin = '1234', soPin = '5678'
   }
 
   async function start(): Promise<Tpm2Token> {
-    const swtpm = spawn('swtpm', ['socket', '--tpmstate', `dir=${state}`, '--tpm2', '--server', `type=unixio,path=${socket}`, '--ctrl', `type=unixio,path=${socket}.ctrl`, '--flags', 'not-need-init,startup-clear'], { stdio: 'ignore' });
+    const swtpm = spawn(
+      'swtpm',
+      [
+        'socket',
+        '--tpmstate',
+        `dir=${state}`,
+        '--tpm2',
+        '--server',
+        `type=unixio,path=${socket}`,
+        '--ctrl',
+        `type=unixio,path=${socket}.ctrl`,
+        '--flags',
+        'not-need-init,startup-clear',
+      ],
+      { stdio: 'ignore' },
+    );
     children.push(swtpm);
     await waitFor('swtpm', () => existsSync(socket) && existsSync(`${socket}.ctrl`));
 
@@ -117,7 +132,18 @@ export async function startTpm2(label = 'TEST', userPin = '1234', soPin = '5678'
     children.push(abrmd);
     const tabrmdOnBus = () => {
       try {
-        const reply = execFileSync('dbus-send', ['--session', '--print-reply', '--dest=org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus.NameHasOwner', 'string:com.intel.tss2.Tabrmd'], { env: busEnv, encoding: 'utf8', stdio: 'pipe' });
+        const reply = execFileSync(
+          'dbus-send',
+          [
+            '--session',
+            '--print-reply',
+            '--dest=org.freedesktop.DBus',
+            '/org/freedesktop/DBus',
+            'org.freedesktop.DBus.NameHasOwner',
+            'string:com.intel.tss2.Tabrmd',
+          ],
+          { env: busEnv, encoding: 'utf8', stdio: 'pipe' },
+        );
         return /boolean true/.test(reply);
       } catch {
         return false;
@@ -125,13 +151,24 @@ export async function startTpm2(label = 'TEST', userPin = '1234', soPin = '5678'
     };
     await waitFor('tpm2-abrmd', tabrmdOnBus);
 
-    const env = { DBUS_SESSION_BUS_ADDRESS: address as string, TPM2_PKCS11_TCTI: 'tabrmd:bus_type=session', TPM2TOOLS_TCTI: 'tabrmd:bus_type=session', TPM2_PKCS11_STORE: store };
+    const env = {
+      DBUS_SESSION_BUS_ADDRESS: address as string,
+      TPM2_PKCS11_TCTI: 'tabrmd:bus_type=session',
+      TPM2TOOLS_TCTI: 'tabrmd:bus_type=session',
+      TPM2_PKCS11_STORE: store,
+    };
     const processEnv = { ...process.env, ...env };
     // swtpm's dictionary-attack defaults (3 failures, then 1000 s locked) would let one test's
     // deliberate wrong PIN lock the whole TPM for the next: a test TPM forgives after a second.
-    execFileSync('tpm2_dictionarylockout', ['--clear-lockout', '--setup-parameters', '--max-tries=32', '--recovery-time=1', '--lockout-recovery-time=1'], { env: processEnv, stdio: 'pipe' });
+    execFileSync('tpm2_dictionarylockout', ['--clear-lockout', '--setup-parameters', '--max-tries=32', '--recovery-time=1', '--lockout-recovery-time=1'], {
+      env: processEnv,
+      stdio: 'pipe',
+    });
     execFileSync('tpm2_ptool', ['init', '--path', store], { env: processEnv, stdio: 'pipe' });
-    execFileSync('tpm2_ptool', ['addtoken', '--path', store, '--pid=1', `--label=${label}`, `--sopin=${soPin}`, `--userpin=${userPin}`], { env: processEnv, stdio: 'pipe' });
+    execFileSync('tpm2_ptool', ['addtoken', '--path', store, '--pid=1', `--label=${label}`, `--sopin=${soPin}`, `--userpin=${userPin}`], {
+      env: processEnv,
+      stdio: 'pipe',
+    });
     return { modulePath: TPM2_MODULE, label, soPin, userPin, env, processEnv, dir, stop };
   }
 }

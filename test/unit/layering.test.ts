@@ -28,7 +28,10 @@ const violations: [string, string, RegExp][] = [
 for (const [file, code, expected] of violations) {
   test(`the lint rule refuses a layering violation in ${file}`, async () => {
     const errors = await layeringErrors(file, code);
-    assert.ok(errors.some((m) => expected.test(m)), `expected ${expected} for ${file}, got ${JSON.stringify(errors)}`);
+    assert.ok(
+      errors.some((m) => expected.test(m)),
+      `expected ${expected} for ${file}, got ${JSON.stringify(errors)}`,
+    );
   });
 }
 

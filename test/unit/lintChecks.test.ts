@@ -8,12 +8,14 @@ import { tempDir } from '../helpers/tmp.js';
 
 /** What `npm run lint` checks beyond ESLint: dead exports (knip), the formatting (Prettier), the Markdown links. */
 
-const checkLinks = (root: string) => spawnSync(process.execPath, [path.join(repoRoot, 'scripts', 'check-links.js'), root], { encoding: 'utf8', timeout: 30_000 });
+const checkLinks = (root: string) =>
+  spawnSync(process.execPath, [path.join(repoRoot, 'scripts', 'check-links.js'), root], { encoding: 'utf8', timeout: 30_000 });
 
 test('npm run lint runs ESLint, knip, the Prettier check and the link check; npm test runs lint', () => {
   const scripts = (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
   const lint = scripts.lint ?? '';
-  for (const step of ['eslint --max-warnings 0 .', 'knip', 'npm run format:check', 'node scripts/check-links.js']) assert.ok(lint.includes(step), `lint does not run ${step}: ${lint}`);
+  for (const step of ['eslint --max-warnings 0 .', 'knip', 'npm run format:check', 'node scripts/check-links.js'])
+    assert.ok(lint.includes(step), `lint does not run ${step}: ${lint}`);
   assert.equal(scripts['format:check'], 'prettier --check .');
   assert.match(scripts.test ?? '', /&& npm run lint &&/);
 });
@@ -39,7 +41,10 @@ test('the link check names each relative link that names no file or no heading, 
       '[ref]: docs/gone.md',
     ].join('\n'),
   );
-  writeFileSync(path.join(root, 'docs', 'engine.md'), '# Engine\n\n## The evidence log\n\nBack to [the README](../README.md) and [a folder](../docs).\n\n## KSR/SKR: signing!\n\nSee [above](#ksrskr-signing).\n');
+  writeFileSync(
+    path.join(root, 'docs', 'engine.md'),
+    '# Engine\n\n## The evidence log\n\nBack to [the README](../README.md) and [a folder](../docs).\n\n## KSR/SKR: signing!\n\nSee [above](#ksrskr-signing).\n',
+  );
   const run = checkLinks(root);
   assert.equal(run.status, 1);
   const lines = run.stderr.trim().split('\n');

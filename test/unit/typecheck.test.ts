@@ -35,7 +35,10 @@ test('every TypeScript file of the project is in a config the build checks', () 
     (f) => /\.tsx?$/.test(f) && !f.endsWith('.d.ts') && !skipped.has(f.split(path.sep)[0] ?? ''),
   );
   assert.ok(sources.length > 100, `only ${sources.length} sources found`);
-  assert.deepEqual(sources.filter((f) => !checked.has(path.join(repoRoot, f))), []);
+  assert.deepEqual(
+    sources.filter((f) => !checked.has(path.join(repoRoot, f))),
+    [],
+  );
 });
 
 test('each config type-checks what it holds: a type error in a file of it is reported', () => {
@@ -45,7 +48,8 @@ test('each config type-checks what it holds: a type error in a file of it is rep
     assert.ok(victim, `${config} holds no file`);
     const host = ts.createCompilerHost(options);
     const readFile = host.readFile.bind(host);
-    host.readFile = (file) => (path.resolve(file) === path.resolve(victim) ? `${readFile(file) ?? ''}\nexport const mistyped: number = 'a string';\n` : readFile(file));
+    host.readFile = (file) =>
+      path.resolve(file) === path.resolve(victim) ? `${readFile(file) ?? ''}\nexport const mistyped: number = 'a string';\n` : readFile(file);
     const program = ts.createProgram({ rootNames: [victim], options: { ...options, noEmit: true, composite: false, incremental: false }, host });
     const codes = ts.getPreEmitDiagnostics(program).map((d) => d.code);
     assert.ok(codes.includes(2322), `${config} did not report the type error in ${path.relative(repoRoot, victim)}: ${codes.join(', ')}`);

@@ -41,7 +41,10 @@ export function examineSkr(bytes: Buffer, source: string, loadedAt: string): Cur
   const verdict = verifySkr(skr);
   if (!verdict.ok) {
     const bad = verdict.bundles.find((b) => !b.ok);
-    throw new KskError('BAD_INPUT_FILE', `${source}: the SKR ${skr.id} does not verify (bundle ${(bad?.index ?? 0) + 1}: ${[...(bad?.problems ?? []), ...(bad?.signatures.filter((s) => !s.ok).map((s) => s.reason) ?? [])].join('; ')}).`);
+    throw new KskError(
+      'BAD_INPUT_FILE',
+      `${source}: the SKR ${skr.id} does not verify (bundle ${(bad?.index ?? 0) + 1}: ${[...(bad?.problems ?? []), ...(bad?.signatures.filter((s) => !s.ok).map((s) => s.reason) ?? [])].join('; ')}).`,
+    );
   }
   const tags = new Set<number>();
   for (const b of skr.bundles) {
@@ -78,7 +81,8 @@ export function readCurrentSkr(ws: Workspace): CurrentSkr | null {
   } catch (e) {
     throw new KskError('STORAGE_ERROR', `${meta} is damaged (${messageOf(e)}); load the current SKR again.`);
   }
-  if (sha256(bytes).toString('hex') !== info.sha256) throw new KskError('STORAGE_ERROR', `${xml} is not the SKR recorded in ${meta}; load the current SKR again.`);
+  if (sha256(bytes).toString('hex') !== info.sha256)
+    throw new KskError('STORAGE_ERROR', `${xml} is not the SKR recorded in ${meta}; load the current SKR again.`);
   return examineSkr(bytes, info.source, info.loadedAt);
 }
 
@@ -86,5 +90,8 @@ export function readCurrentSkr(ws: Workspace): CurrentSkr | null {
 export async function setCurrentSkr(ws: Workspace, current: CurrentSkr): Promise<void> {
   const { xml, meta } = files(ws);
   await writeFileAtomic(xml, current.bytes);
-  await writeFileAtomic(meta, `${JSON.stringify({ source: current.view.source, loadedAt: current.view.loadedAt, sha256: current.view.hash.sha256 }, null, 2)}\n`);
+  await writeFileAtomic(
+    meta,
+    `${JSON.stringify({ source: current.view.source, loadedAt: current.view.loadedAt, sha256: current.view.hash.sha256 }, null, 2)}\n`,
+  );
 }

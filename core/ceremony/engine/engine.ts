@@ -114,7 +114,12 @@ export class CeremonyEngine {
   }
 
   #airGapPayload(report: AirGapReport, at: PayloadOf<'airgap.state'>['at']): PayloadOf<'airgap.state'> {
-    return { at, isolated: report.isolated, interfaces: report.interfaces.slice(0, 64).map(({ name, up, loopback }) => ({ name, up, loopback })), defaultRoutes: report.defaultRoutes.slice(0, 16) };
+    return {
+      at,
+      isolated: report.isolated,
+      interfaces: report.interfaces.slice(0, 64).map(({ name, up, loopback }) => ({ name, up, loopback })),
+      defaultRoutes: report.defaultRoutes.slice(0, 16),
+    };
   }
 
   /**
@@ -123,7 +128,12 @@ export class CeremonyEngine {
    */
   noteNetwork(ceremonyId?: string): void {
     const report = this.#network();
-    const ids = ceremonyId ? [ceremonyId] : this.deps.store.ceremonies().filter((c) => !c.sealed).map((c) => c.ceremonyId);
+    const ids = ceremonyId
+      ? [ceremonyId]
+      : this.deps.store
+          .ceremonies()
+          .filter((c) => !c.sealed)
+          .map((c) => c.ceremonyId);
     for (const id of ids) {
       if (this.deps.store.seal(id)) continue;
       const last = this.deps.store.events(id, ['airgap.state']).at(-1);
@@ -174,7 +184,10 @@ export class CeremonyEngine {
       sheetsHeld: this.sessions.sheetsHeld(ceremonyId),
     });
     const newest = this.witness.newest(ceremonyId)?.checkpoint;
-    return { ...state, log: { ...state.log, checkpoint: newest ? { seq: newest.headSeq, hash: newest.headHash, at: newest.at, reason: newest.reason } : null } };
+    return {
+      ...state,
+      log: { ...state.log, checkpoint: newest ? { seq: newest.headSeq, hash: newest.headHash, at: newest.at, reason: newest.reason } : null },
+    };
   }
 
   /** Every ceremony the engine opened in this workspace, oldest first. */
@@ -215,11 +228,14 @@ export class CeremonyEngine {
   async create(request: CreateRequest): Promise<CeremonyState> {
     const { store } = this.deps;
     const mode = this.deps.mode;
-    if (request.mode && request.mode !== mode) throw new KskError('CONFLICT', `This workspace runs ${mode} ceremonies; it cannot create a ${request.mode} ceremony.`);
+    if (request.mode && request.mode !== mode)
+      throw new KskError('CONFLICT', `This workspace runs ${mode} ceremonies; it cannot create a ${request.mode} ceremony.`);
     const current = readCurrentSkr(this.deps.workspace);
     const now = this.deps.clock.now();
     // Triage weighs the time on the deadline of the current SKR as it stands now, with the policy's lead time and margin.
-    const decided = request.triage ? triage(request.triage, { deadline: current ? deadlineStatus(new Date(current.view.lastExpiration), now, defaultDeadlinePolicy) : null }) : null;
+    const decided = request.triage
+      ? triage(request.triage, { deadline: current ? deadlineStatus(new Date(current.view.lastExpiration), now, defaultDeadlinePolicy) : null })
+      : null;
     if (decided && !decided.template) throw new KskError('CONFLICT', `Triage finds no ceremony to hold now. ${decided.next}`);
     const script = this.#scriptFor(request, decided?.template ?? null);
     const triaged = decided ? (decided.procedure ?? decided.plan) : null;
@@ -228,7 +244,8 @@ export class CeremonyEngine {
     }
     const bindings = await this.#bindings(script, request.bindings);
     await this.#checkHsms(script, bindings, current);
-    if (current && !this.rehearsal && current.view.rehearsal) throw new KskError('POLICY_FAILURE', `The workspace's current SKR ${current.view.id} is a rehearsal SKR; a production ceremony cannot start from it.`);
+    if (current && !this.rehearsal && current.view.rehearsal)
+      throw new KskError('POLICY_FAILURE', `The workspace's current SKR ${current.view.id} is a rehearsal SKR; a production ceremony cannot start from it.`);
     const policy = request.policy ? readFileRef(request.policy, 'signing policy') : null;
     // Read now, so a typo in the operator's file stops the ceremony before it opens, not at its signing step.
     if (policy) parseSigningPolicy(policy.bytes.toString('utf8'), policy.name);
@@ -242,7 +259,12 @@ export class CeremonyEngine {
     await audit.release();
     store.atomically(() => {
       store.openCeremony(ceremonyId, { title, kind: script.procedure, ...(request.site ? { site: request.site } : {}), rehearsal: this.rehearsal, auditKey });
-      store.storeArtifact(ceremonyId, { name: `${script.id}-${script.version}.json`, kind: 'script', mediaType: 'application/json', bytes: Buffer.from(canonicalScript(script)) });
+      store.storeArtifact(ceremonyId, {
+        name: `${script.id}-${script.version}.json`,
+        kind: 'script',
+        mediaType: 'application/json',
+        bytes: Buffer.from(canonicalScript(script)),
+      });
       store.append(ceremonyId, 'script.loaded', { scriptId: script.id, title: script.title, version: script.version, sha256 });
       if (decided) {
         store.append(ceremonyId, 'triage.recorded', {
@@ -261,7 +283,12 @@ export class CeremonyEngine {
       for (const [hsmId, b] of bindings) store.append(ceremonyId, 'hsm.bound', { hsmId, ...b });
       store.append(ceremonyId, 'airgap.state', this.#airGapPayload(this.#network(), 'open'));
       if (current) {
-        const stored = store.storeArtifact(ceremonyId, { name: this.fileName(`current-skr-${current.view.id}.xml`), kind: 'skr', mediaType: 'application/xml', bytes: current.bytes });
+        const stored = store.storeArtifact(ceremonyId, {
+          name: this.fileName(`current-skr-${current.view.id}.xml`),
+          kind: 'skr',
+          mediaType: 'application/xml',
+          bytes: current.bytes,
+        });
         const v = current.view;
         store.append(ceremonyId, 'skr.current', {
           sha256: stored.payload.sha256,
@@ -290,26 +317,40 @@ export class CeremonyEngine {
     }
     const id = request.template ?? triaged;
     if (!id) throw new KskError('BAD_REQUEST', 'Say which ceremony to create: a template, a script file, or triage answers.');
-    if (request.template && triaged && request.template !== triaged) throw new KskError('BAD_REQUEST', `The triage answers lead to the template ${triaged}, not ${request.template}.`);
+    if (request.template && triaged && request.template !== triaged)
+      throw new KskError('BAD_REQUEST', `The triage answers lead to the template ${triaged}, not ${request.template}.`);
     return loadTemplate(id);
   }
 
   async #bindings(script: Script, requested: CreateRequest['bindings']): Promise<Map<string, HsmBindingSpec>> {
     const out = new Map<string, HsmBindingSpec>();
     for (const unknown of Object.keys(requested)) {
-      if (!script.hsms.some((h) => h.id === unknown)) throw new KskError('BAD_REQUEST', `The script ${script.id} declares no HSM "${unknown}" (it declares: ${script.hsms.map((h) => h.id).join(', ') || 'none'}).`);
+      if (!script.hsms.some((h) => h.id === unknown))
+        throw new KskError(
+          'BAD_REQUEST',
+          `The script ${script.id} declares no HSM "${unknown}" (it declares: ${script.hsms.map((h) => h.id).join(', ') || 'none'}).`,
+        );
     }
     for (const hsm of script.hsms) {
       const given = requested[hsm.id];
       if (given) {
         const rehearsalToken = REHEARSAL_LABEL.test(given.tokenLabel);
-        if (!this.rehearsal && rehearsalToken) throw new KskError('POLICY_FAILURE', `The token "${given.tokenLabel}" is a rehearsal token; a production ceremony refuses it for ${hsm.id}.`);
-        if (this.rehearsal && !rehearsalToken) throw new KskError('POLICY_FAILURE', `A rehearsal runs on rehearsal tokens only; "${given.tokenLabel}" is not one (bind ${hsm.id} to a token labelled REHEARSAL ..., or leave it to the workspace).`);
+        if (!this.rehearsal && rehearsalToken)
+          throw new KskError('POLICY_FAILURE', `The token "${given.tokenLabel}" is a rehearsal token; a production ceremony refuses it for ${hsm.id}.`);
+        if (this.rehearsal && !rehearsalToken)
+          throw new KskError(
+            'POLICY_FAILURE',
+            `A rehearsal runs on rehearsal tokens only; "${given.tokenLabel}" is not one (bind ${hsm.id} to a token labelled REHEARSAL ..., or leave it to the workspace).`,
+          );
         out.set(hsm.id, { ...given, rehearsal: rehearsalToken });
         continue;
       }
       const token = await this.deps.hsm.rehearsalToken(hsm.id);
-      if (!token) throw new KskError('BAD_REQUEST', `Bind ${hsm.id} (${hsm.title}) to a token: a production ceremony needs the module path and the token label of each HSM.`);
+      if (!token)
+        throw new KskError(
+          'BAD_REQUEST',
+          `Bind ${hsm.id} (${hsm.title}) to a token: a production ceremony needs the module path and the token label of each HSM.`,
+        );
       out.set(hsm.id, token.binding);
     }
     return out;
@@ -318,7 +359,9 @@ export class CeremonyEngine {
   /** What the script asks of each HSM (core/ceremony/hsmNeeds.ts), with the current KSK as the workspace knows it. */
   #needs(script: Script, bindings: ReadonlyMap<string, Pick<HsmBindingSpec, 'activation'>>, current: ReturnType<typeof readCurrentSkr>): StepNeed[] {
     const last = current?.skr.bundles.at(-1);
-    const signer = last?.signatures.map((sig) => last.keys.find((k) => k.keyTag === sig.keyTag && k.keyIdentifier === sig.keyIdentifier && isKsk(k))).find((k) => k !== undefined);
+    const signer = last?.signatures
+      .map((sig) => last.keys.find((k) => k.keyTag === sig.keyTag && k.keyIdentifier === sig.keyIdentifier && isKsk(k)))
+      .find((k) => k !== undefined);
     const currentAlgorithm = signer?.algorithm ?? kskKeys(this.deps.store, { rehearsal: this.rehearsal }).at(-1)?.algorithm ?? null;
     return hsmNeeds(script, {
       currentKsk: currentAlgorithm === null ? null : (algorithmName(currentAlgorithm) as KskAlgorithm | null),
@@ -434,7 +477,12 @@ export class CeremonyEngine {
   /** A drawn signature kept as a signature-image artifact (grayscale over white); its hash goes in the event. */
   #signature(ceremonyId: string, png: string | undefined, caption: string): { signatureSha256?: string } {
     if (png === undefined) return {};
-    const stored = this.deps.store.storeArtifact(ceremonyId, { name: caption, kind: 'signature-image', mediaType: 'image/png', bytes: signaturePicture(Buffer.from(png, 'base64')) });
+    const stored = this.deps.store.storeArtifact(ceremonyId, {
+      name: caption,
+      kind: 'signature-image',
+      mediaType: 'image/png',
+      bytes: signaturePicture(Buffer.from(png, 'base64')),
+    });
     return { signatureSha256: stored.payload.sha256 };
   }
 
@@ -443,14 +491,28 @@ export class CeremonyEngine {
       const state = this.#open(request.ceremonyId);
       const known = new Set(state.roles.map((r) => r.id));
       const unknown = request.roles.filter((r) => !known.has(r));
-      if (unknown.length > 0) throw new KskError('BAD_REQUEST', `${unknown.join(', ')} ${unknown.length === 1 ? 'is not a role' : 'are not roles'} of this script (its roles: ${[...known].join(', ')}).`);
+      if (unknown.length > 0)
+        throw new KskError(
+          'BAD_REQUEST',
+          `${unknown.join(', ')} ${unknown.length === 1 ? 'is not a role' : 'are not roles'} of this script (its roles: ${[...known].join(', ')}).`,
+        );
       const personId = request.personId ?? this.#personId(state, request.name);
       const present = state.participants.find((p) => p.signedOutAt === null && (p.personId === personId || sameName(p.name, request.name)));
-      if (present) throw new KskError('CONFLICT', `${present.name} (${present.personId}) is already signed in${present.personId === personId ? '' : ': the same person cannot sign in twice under another id'}.`);
+      if (present)
+        throw new KskError(
+          'CONFLICT',
+          `${present.name} (${present.personId}) is already signed in${present.personId === personId ? '' : ': the same person cannot sign in twice under another id'}.`,
+        );
       const mapped = [...new Set(request.roles.map((r): Role => ((evidenceRoles as readonly string[]).includes(r) ? (r as Role) : 'witness')))];
       this.deps.store.atomically(() => {
         const signature = this.#signature(request.ceremonyId, request.signaturePng, `signature of ${request.name} at sign-in`);
-        this.deps.store.append(request.ceremonyId, 'participant.signed-in', { personId, name: request.name, roles: mapped, ...(request.organisation ? { organisation: request.organisation } : {}), ...signature });
+        this.deps.store.append(request.ceremonyId, 'participant.signed-in', {
+          personId,
+          name: request.name,
+          roles: mapped,
+          ...(request.organisation ? { organisation: request.organisation } : {}),
+          ...signature,
+        });
         this.deps.store.append(request.ceremonyId, 'participant.script-roles', { personId, roles: [...new Set(request.roles)] });
       });
       return this.#change(request.ceremonyId, { personId });
@@ -485,7 +547,8 @@ export class CeremonyEngine {
   /** The IW (or IW2) present: who initials, witnesses exceptions and signs deviations. */
   #witness(state: CeremonyState, personId: string): CeremonyState['participants'][number] {
     const p = this.#present(state, personId);
-    if (!p.roles.includes('IW') && !p.roles.includes('IW2')) throw new KskError('CONFLICT', `${p.name} is not an Internal Witness: only the IW initials steps and signs exceptions.`);
+    if (!p.roles.includes('IW') && !p.roles.includes('IW2'))
+      throw new KskError('CONFLICT', `${p.name} is not an Internal Witness: only the IW initials steps and signs exceptions.`);
     return p;
   }
 
@@ -500,7 +563,14 @@ export class CeremonyEngine {
   }
 
   /** Records an exception the IW signs and the deviation it allows, in one transaction with `then`. */
-  #deviate(state: CeremonyState, view: StepState, kind: PayloadOf<'step.deviation'>['deviation'], text: { expected: string; happened: string; decision: string }, witnessId: string, extra: { check?: string } = {}): string {
+  #deviate(
+    state: CeremonyState,
+    view: StepState,
+    kind: PayloadOf<'step.deviation'>['deviation'],
+    text: { expected: string; happened: string; decision: string },
+    witnessId: string,
+    extra: { check?: string } = {},
+  ): string {
     this.#witness(state, witnessId);
     const exceptionId = `${kind}-${view.id}-${randomBytes(3).toString('hex')}`;
     this.deps.store.append(state.ceremonyId, 'exception', { exceptionId, stepId: view.id, ...text, signedBy: [witnessId] });
@@ -518,7 +588,12 @@ export class CeremonyEngine {
     this.#onBranchTaken(state, stepId);
     this.#requireAirGap(state, view);
     const steps = state.acts.flatMap((a) => a.steps);
-    const before = steps.slice(0, steps.findIndex((s) => s.id === stepId)).filter((s) => !isDone(s));
+    const before = steps
+      .slice(
+        0,
+        steps.findIndex((s) => s.id === stepId),
+      )
+      .filter((s) => !isDone(s));
     const act = state.acts.find((a) => a.steps.some((s) => s.id === stepId));
     const title = `${view.action.title}: ${view.text}`.slice(0, 500);
     this.deps.store.atomically(() => {
@@ -548,7 +623,11 @@ export class CeremonyEngine {
       // What this step decides on is the deadline as it stands now, recorded once: the decision is checked against this, not a later clock.
       if (view.action.kind === 'schedule-alternate' && state.currentSkr) {
         const { script } = this.scriptOf(state.ceremonyId);
-        this.deps.store.append(state.ceremonyId, 'deadline.assessed', assessment(deadlineStatus(new Date(state.currentSkr.lastExpiration), this.deps.clock.now(), deadlinePolicyOf(script)), stepId));
+        this.deps.store.append(
+          state.ceremonyId,
+          'deadline.assessed',
+          assessment(deadlineStatus(new Date(state.currentSkr.lastExpiration), this.deps.clock.now(), deadlinePolicyOf(script)), stepId),
+        );
       }
     });
     return this.state(state.ceremonyId);
@@ -579,8 +658,13 @@ export class CeremonyEngine {
     const { view } = this.#step(state, stepId);
     const taken = state.branches.find((b) => b.stepId === branch.decidedAt);
     const decider = this.#step(state, branch.decidedAt).view;
-    if (!taken) throw new KskError('CONFLICT', `Step ${view.number} (${view.id}) is on the branch "${branch.title}", which step ${decider.number} (${decider.id}) decides: perform that step first.`);
-    if (view.status === 'not-applicable') throw new KskError('CONFLICT', `Step ${view.number} (${view.id}) is not applicable: step ${decider.number} decided "${taken.title}" (${taken.outcome}).`);
+    if (!taken)
+      throw new KskError(
+        'CONFLICT',
+        `Step ${view.number} (${view.id}) is on the branch "${branch.title}", which step ${decider.number} (${decider.id}) decides: perform that step first.`,
+      );
+    if (view.status === 'not-applicable')
+      throw new KskError('CONFLICT', `Step ${view.number} (${view.id}) is not applicable: step ${decider.number} decided "${taken.title}" (${taken.outcome}).`);
   }
 
   /** After a deciding step is performed: the branch its result takes, and the steps of the others, now not applicable (same transaction). */
@@ -590,11 +674,19 @@ export class CeremonyEngine {
     if (declared.length === 0 || !decidingKinds[step.action.kind]) return;
     const branch = result.branch as BranchId | undefined;
     const chosen = declared.find((b) => b.id === branch);
-    if (!chosen) throw new KskError('INTERNAL', `Step ${step.number} decided "${String(branch)}", which is not one of its branches (${declared.map((b) => b.id).join(', ')}).`);
+    if (!chosen)
+      throw new KskError(
+        'INTERNAL',
+        `Step ${step.number} decided "${String(branch)}", which is not one of its branches (${declared.map((b) => b.id).join(', ')}).`,
+      );
     const state = this.state(ceremonyId);
     const notApplicable = notApplicableWhen(script, step.id, chosen.id).map((s) => s.id);
     const started = state.acts.flatMap((a) => a.steps).filter((s) => notApplicable.includes(s.id) && s.status !== 'pending');
-    if (started.length > 0) throw new KskError('CONFLICT', `Step ${started[0]?.number} is on another branch but has already started: the decision at step ${step.number} cannot be recorded.`);
+    if (started.length > 0)
+      throw new KskError(
+        'CONFLICT',
+        `Step ${started[0]?.number} is on another branch but has already started: the decision at step ${step.number} cannot be recorded.`,
+      );
     const outcome = typeof result.outcome === 'string' ? result.outcome : chosen.title;
     this.deps.store.append(ceremonyId, 'branch.taken', { stepId: step.id, branch: chosen.id, outcome, notApplicable });
   }
@@ -634,27 +726,38 @@ export class CeremonyEngine {
     if ('personId' in ref) {
       const p = this.#present(state, ref.personId);
       const role = step.roles.find((r) => p.roles.includes(r));
-      if (!role) throw new KskError('CONFLICT', `${p.name} (${p.roles.join(', ')}) does not perform step ${view.number}: its roles are ${step.roles.join(', ')}.`);
+      if (!role)
+        throw new KskError('CONFLICT', `${p.name} (${p.roles.join(', ')}) does not perform step ${view.number}: its roles are ${step.roles.join(', ')}.`);
       return { personId: p.personId, name: p.name, role };
     }
-    if (view.phase !== 'preparation') throw new KskError('BAD_REQUEST', `Step ${view.number} is in the ceremony: its performer must be signed in (give a personId).`);
+    if (view.phase !== 'preparation')
+      throw new KskError('BAD_REQUEST', `Step ${view.number} is in the ceremony: its performer must be signed in (give a personId).`);
     if (!step.roles.includes(ref.role)) throw new KskError('BAD_REQUEST', `Step ${view.number} is performed by ${step.roles.join(', ')}, not ${ref.role}.`);
     return { name: ref.name, role: ref.role };
   }
 
   #readyToAct(state: CeremonyState, view: StepState): void {
-    if (view.needs.includes('reconcile')) throw new KskError('CONFLICT', `An HSM operation of step ${view.number} has no recorded outcome: resume the ceremony (reconcile it with the HSM) first.`);
+    if (view.needs.includes('reconcile'))
+      throw new KskError('CONFLICT', `An HSM operation of step ${view.number} has no recorded outcome: resume the ceremony (reconcile it with the HSM) first.`);
     if (view.status !== 'in-progress' || view.performedAt) {
-      throw new KskError('CONFLICT', `Step ${view.number} (${view.id}) is ${view.status === 'in-progress' ? 'already performed' : view.status}${view.status === 'awaiting-initials' ? ': the IW initials it next' : ''}.`);
+      throw new KskError(
+        'CONFLICT',
+        `Step ${view.number} (${view.id}) is ${view.status === 'in-progress' ? 'already performed' : view.status}${view.status === 'awaiting-initials' ? ': the IW initials it next' : ''}.`,
+      );
     }
-    if (state.interrupted.length > 0) throw new KskError('CONFLICT', `HSM operation ${state.interrupted[0]?.opId} has no recorded outcome: resume the ceremony first.`);
+    if (state.interrupted.length > 0)
+      throw new KskError('CONFLICT', `HSM operation ${state.interrupted[0]?.opId} has no recorded outcome: resume the ceremony first.`);
   }
 
   confirm(request: { ceremonyId: string; stepId: string; performer: PerformerRef; note?: string }): Promise<Change> {
     return this.#locked(request.ceremonyId, async () => {
       let state = this.#open(request.ceremonyId);
       const { step } = this.#step(state, request.stepId);
-      if (step.action.kind !== 'manual') throw new KskError('BAD_REQUEST', `Step ${step.number} is a ${step.action.kind} step: the app performs it (step.perform), the performer does not just confirm it.`);
+      if (step.action.kind !== 'manual')
+        throw new KskError(
+          'BAD_REQUEST',
+          `Step ${step.number} is a ${step.action.kind} step: the app performs it (step.perform), the performer does not just confirm it.`,
+        );
       state = this.#ensureStarted(state, request.stepId);
       const { view } = this.#step(state, request.stepId);
       this.#readyToAct(state, view);
@@ -683,12 +786,20 @@ export class CeremonyEngine {
       const { view } = this.#step(state, request.stepId);
       if (isDone(view)) throw new KskError('CONFLICT', `Step ${view.number} is already ${view.status}.`);
       const { script } = this.scriptOf(request.ceremonyId);
-      if (branchesOf(script).some((b) => b.decidedAt === view.id)) throw new KskError('CONFLICT', `Step ${view.number} decides which branch of the script applies: it cannot be skipped.`);
+      if (branchesOf(script).some((b) => b.decidedAt === view.id))
+        throw new KskError('CONFLICT', `Step ${view.number} decides which branch of the script applies: it cannot be skipped.`);
       this.#onBranchTaken(state, view.id);
-      if (view.needs.includes('reconcile')) throw new KskError('CONFLICT', `Step ${view.number} has an HSM operation without a recorded outcome: resume the ceremony first.`);
+      if (view.needs.includes('reconcile'))
+        throw new KskError('CONFLICT', `Step ${view.number} has an HSM operation without a recorded outcome: resume the ceremony first.`);
       this.deps.store.atomically(() => {
         this.deps.store.append(request.ceremonyId, 'step.skipped', { stepId: view.id, reason: request.deviation.reason });
-        this.#deviate(state, view, 'skip', { expected: `step ${view.number} (${view.id}) is carried out`, happened: `step ${view.number} was skipped`, decision: request.deviation.reason }, request.deviation.witnessId);
+        this.#deviate(
+          state,
+          view,
+          'skip',
+          { expected: `step ${view.number} (${view.id}) is carried out`, happened: `step ${view.number} was skipped`, decision: request.deviation.reason },
+          request.deviation.witnessId,
+        );
       });
       this.sessions.drop(request.ceremonyId, view.id);
       return this.#change(request.ceremonyId);
@@ -699,7 +810,8 @@ export class CeremonyEngine {
     return this.#locked(request.ceremonyId, async () => {
       let state = this.#open(request.ceremonyId);
       const { step } = this.#step(state, request.stepId);
-      if (request.input.kind !== step.action.kind) throw new KskError('BAD_REQUEST', `Step ${step.number} is a ${step.action.kind} step, not ${request.input.kind}.`);
+      if (request.input.kind !== step.action.kind)
+        throw new KskError('BAD_REQUEST', `Step ${step.number} is a ${step.action.kind} step, not ${request.input.kind}.`);
       state = this.#ensureStarted(state, request.stepId);
       const { view } = this.#step(state, request.stepId);
       this.#readyToAct(state, view);
@@ -718,7 +830,11 @@ export class CeremonyEngine {
       const { view } = this.#step(state, request.stepId);
       if (!reactivating) this.#readyToAct(state, view);
       const presenter = this.#present(state, request.personId);
-      const outcome = await presentCredential(this.#run(state, step, view, { personId: presenter.personId, name: presenter.name, role: presenter.roles[0] as string }), presenter, request.credential);
+      const outcome = await presentCredential(
+        this.#run(state, step, view, { personId: presenter.personId, name: presenter.name, role: presenter.roles[0] as string }),
+        presenter,
+        request.credential,
+      );
       return this.#change(request.ceremonyId, outcome);
     });
   }
@@ -728,9 +844,11 @@ export class CeremonyEngine {
       let state = this.#open(request.ceremonyId);
       const { step } = this.#step(state, request.stepId);
       const kind = step.action.kind;
-      if (request.input.kind !== kind) throw new KskError('BAD_REQUEST', `Step ${step.number} is a ${kind} step; the input given is for ${request.input.kind}.`);
+      if (request.input.kind !== kind)
+        throw new KskError('BAD_REQUEST', `Step ${step.number} is a ${kind} step; the input given is for ${request.input.kind}.`);
       if (kind === 'manual') throw new KskError('BAD_REQUEST', `Step ${step.number} is a manual step: its performer confirms it (step.confirm).`);
-      if (kind === 'attestation') throw new KskError('BAD_REQUEST', `Step ${step.number} is an attestation: each person signs it (attestation.sign) or declines (attestation.decline).`);
+      if (kind === 'attestation')
+        throw new KskError('BAD_REQUEST', `Step ${step.number} is an attestation: each person signs it (attestation.sign) or declines (attestation.decline).`);
       const reactivating = reactivationAllowed(this, state, step);
       if (!reactivating) state = this.#ensureStarted(state, request.stepId);
       const { view } = this.#step(state, request.stepId);
@@ -751,8 +869,15 @@ export class CeremonyEngine {
       const sheets = issuedSheets(execution.outcome);
       this.deps.store.atomically(() => {
         // The log says the sheets were shown; the backend keeps them in memory until the CA confirms every holder has theirs, so a reload shows them again.
-        if (sheets.length > 0) this.deps.store.append(request.ceremonyId, 'sheets.shown', { stepId: step.id, credentialIds: sheets.map((s) => s.credentialId) });
-        this.#record(request.ceremonyId, step.id, 'action.performed', { stepId: step.id, kind, performer, result: execution.result as PayloadOf<'action.performed'>['result'] }, !reactivating);
+        if (sheets.length > 0)
+          this.deps.store.append(request.ceremonyId, 'sheets.shown', { stepId: step.id, credentialIds: sheets.map((s) => s.credentialId) });
+        this.#record(
+          request.ceremonyId,
+          step.id,
+          'action.performed',
+          { stepId: step.id, kind, performer, result: execution.result as PayloadOf<'action.performed'>['result'] },
+          !reactivating,
+        );
       });
       if (sheets.length > 0) this.sessions.keepSheets(request.ceremonyId, step.id, sheets);
       return this.#change(request.ceremonyId, execution.outcome ?? null);
@@ -783,9 +908,14 @@ export class CeremonyEngine {
       const state = this.#open(request.ceremonyId);
       const { view } = this.#step(state, request.stepId);
       if (!view.sheets) throw new KskError('NOT_FOUND', `Step ${view.number} (${view.id}) issued no share sheets.`);
-      if (view.sheets.handedOver) throw new KskError('CONFLICT', `The sheets of step ${view.number} were confirmed handed over at ${view.sheets.handedOver.at}.`);
+      if (view.sheets.handedOver)
+        throw new KskError('CONFLICT', `The sheets of step ${view.number} were confirmed handed over at ${view.sheets.handedOver.at}.`);
       const ca = this.#present(state, request.personId);
-      this.deps.store.append(request.ceremonyId, 'sheets.handed-over', { stepId: view.id, credentialIds: view.sheets.holders.map((h) => h.credentialId), confirmedBy: ca.personId });
+      this.deps.store.append(request.ceremonyId, 'sheets.handed-over', {
+        stepId: view.id,
+        credentialIds: view.sheets.holders.map((h) => h.credentialId),
+        confirmedBy: ca.personId,
+      });
       this.sessions.dropSheets(request.ceremonyId, view.id);
       return this.#change(request.ceremonyId);
     });
@@ -814,12 +944,19 @@ export class CeremonyEngine {
         const live = sessions.live(ceremonyId, hsmId);
         const logged = stateNow().hsms.find((h) => h.id === hsmId);
         if (!logged?.active) throw new KskError('CONFLICT', `${hsmId} is not active: activate it first (its hsm-activate step).`);
-        if (!live?.loggedIn) throw new KskError('CONFLICT', `${hsmId} was activated before the app restarted: the Crypto Officers present their credentials again at its activation step.`);
+        if (!live?.loggedIn)
+          throw new KskError(
+            'CONFLICT',
+            `${hsmId} was activated before the app restarted: the Crypto Officers present their credentials again at its activation step.`,
+          );
         return live;
       },
       resultOf(stepId) {
-        const found = stateNow().acts.flatMap((a) => a.steps).find((s) => s.id === stepId);
-        if (!found?.result || !found.performedAt) throw new KskError('CONFLICT', `Step ${found?.number ?? stepId} has not been performed: step ${view.number} needs its result.`);
+        const found = stateNow()
+          .acts.flatMap((a) => a.steps)
+          .find((s) => s.id === stepId);
+        if (!found?.result || !found.performedAt)
+          throw new KskError('CONFLICT', `Step ${found?.number ?? stepId} has not been performed: step ${view.number} needs its result.`);
         return found.result as Json;
       },
       outputDir() {
@@ -864,8 +1001,15 @@ export class CeremonyEngine {
         const profile = await session.profile();
         this.deps.store.append(ceremonyId, 'hsm.profiled', { hsmId, ...profile, capabilities: capabilitiesOf(profile) });
         // Checked at creation when the HSM was connected then; if it was not, here, before it is asked to do anything.
-        const needs = this.#needs(this.scriptOf(ceremonyId).script, new Map(state.hsms.flatMap((h) => (h.binding ? [[h.id, h.binding] as const] : []))), readCurrentSkr(this.deps.workspace));
-        assertNeedsMet(needs.filter((n) => n.hsmId === hsmId), new Map([[hsmId, profile]]));
+        const needs = this.#needs(
+          this.scriptOf(ceremonyId).script,
+          new Map(state.hsms.flatMap((h) => (h.binding ? [[h.id, h.binding] as const] : []))),
+          readCurrentSkr(this.deps.workspace),
+        );
+        assertNeedsMet(
+          needs.filter((n) => n.hsmId === hsmId),
+          new Map([[hsmId, profile]]),
+        );
       }
     } catch (e) {
       await session.close();
@@ -878,7 +1022,15 @@ export class CeremonyEngine {
 
   // ---- Exceptions --------------------------------------------------------------------------------
 
-  recordException(request: { ceremonyId: string; stepId?: string; expected: string; happened: string; decision?: string; signedBy: string[]; check?: string }): Promise<Change> {
+  recordException(request: {
+    ceremonyId: string;
+    stepId?: string;
+    expected: string;
+    happened: string;
+    decision?: string;
+    signedBy: string[];
+    check?: string;
+  }): Promise<Change> {
     return this.#locked(request.ceremonyId, async () => {
       const state = this.#open(request.ceremonyId);
       for (const p of request.signedBy) this.#present(state, p);
@@ -886,15 +1038,23 @@ export class CeremonyEngine {
       if (request.check) {
         if (!view) throw new KskError('BAD_REQUEST', 'An exception that overrides a check names the step it belongs to.');
         const { step } = this.#step(state, view.id);
-        const allowed = [...('overridableChecks' in step.action.inputs ? (step.action.inputs.overridableChecks as string[]) : []), ...(this.rehearsal ? [] : [AIR_GAP])];
+        const allowed = [
+          ...('overridableChecks' in step.action.inputs ? (step.action.inputs.overridableChecks as string[]) : []),
+          ...(this.rehearsal ? [] : [AIR_GAP]),
+        ];
         if (!allowed.includes(request.check)) {
-          throw new KskError('POLICY_FAILURE', `Step ${view.number} may not override ${request.check}${allowed.length ? ` (it may override: ${allowed.join(', ')})` : ' (it overrides no check)'}.`);
+          throw new KskError(
+            'POLICY_FAILURE',
+            `Step ${view.number} may not override ${request.check}${allowed.length ? ` (it may override: ${allowed.join(', ')})` : ' (it overrides no check)'}.`,
+          );
         }
         if (!request.signedBy.some((p) => state.participants.find((x) => x.personId === p)?.roles.some((r) => r === 'IW' || r === 'IW2'))) {
           throw new KskError('CONFLICT', `Overriding ${request.check} needs the IW's signature on the exception.`);
         }
       }
-      const exceptionId = request.check ? `override-${request.check}-${view?.id}-${randomBytes(2).toString('hex')}` : `exception-${state.exceptions.length + 1}-${randomBytes(2).toString('hex')}`;
+      const exceptionId = request.check
+        ? `override-${request.check}-${view?.id}-${randomBytes(2).toString('hex')}`
+        : `exception-${state.exceptions.length + 1}-${randomBytes(2).toString('hex')}`;
       this.deps.store.atomically(() => {
         this.deps.store.append(request.ceremonyId, 'exception', {
           exceptionId,
@@ -904,7 +1064,8 @@ export class CeremonyEngine {
           ...(request.decision ? { decision: request.decision } : {}),
           signedBy: request.signedBy,
         });
-        if (request.check && view) this.deps.store.append(request.ceremonyId, 'step.deviation', { stepId: view.id, deviation: 'check-override', exceptionId, check: request.check });
+        if (request.check && view)
+          this.deps.store.append(request.ceremonyId, 'step.deviation', { stepId: view.id, deviation: 'check-override', exceptionId, check: request.check });
       });
       return this.#change(request.ceremonyId, { exceptionId });
     });
@@ -914,7 +1075,11 @@ export class CeremonyEngine {
     return this.#locked(request.ceremonyId, async () => {
       const state = this.#open(request.ceremonyId);
       for (const p of request.signedBy) this.#present(state, p);
-      this.deps.store.append(request.ceremonyId, 'exception.resolved', { exceptionId: request.exceptionId, decision: request.decision, signedBy: request.signedBy });
+      this.deps.store.append(request.ceremonyId, 'exception.resolved', {
+        exceptionId: request.exceptionId,
+        decision: request.decision,
+        signedBy: request.signedBy,
+      });
       return this.#change(request.ceremonyId);
     });
   }
@@ -931,16 +1096,27 @@ export class CeremonyEngine {
     if (!attestorsOf(step, state.participants).some((p) => p.personId === person.personId)) {
       throw new KskError('CONFLICT', `${person.name} is not asked to attest at step ${view.number}.`);
     }
-    if (state.attestations.some((a) => a.stepId === step.id && a.personId === person.personId)) throw new KskError('CONFLICT', `${person.name} has already attested at step ${view.number}.`);
+    if (state.attestations.some((a) => a.stepId === step.id && a.personId === person.personId))
+      throw new KskError('CONFLICT', `${person.name} has already attested at step ${view.number}.`);
     return { state, view, statement: step.action.inputs.statement, person };
   }
 
-  prepareAttestation(request: { ceremonyId: string; stepId: string; personId: string }): Promise<{ statement: string; name: string; role: string; head: { seq: number; hash: string; pgpWords: string[] } }> {
+  prepareAttestation(request: {
+    ceremonyId: string;
+    stepId: string;
+    personId: string;
+  }): Promise<{ statement: string; name: string; role: string; head: { seq: number; hash: string; pgpWords: string[] } }> {
     return this.#locked(request.ceremonyId, async () => {
       const { state, view, statement, person } = this.#attesting(request);
-      if (state.log.head.hash !== this.deps.store.head(request.ceremonyId)?.hash) throw new KskError('INTERNAL', 'The log moved while the attestation was prepared.');
+      if (state.log.head.hash !== this.deps.store.head(request.ceremonyId)?.hash)
+        throw new KskError('INTERNAL', 'The log moved while the attestation was prepared.');
       this.#changed(request.ceremonyId);
-      return { statement, name: person.name, role: this.#attestRole(view, person), head: { seq: state.log.head.seq, hash: state.log.head.hash, pgpWords: state.log.head.pgpWords } };
+      return {
+        statement,
+        name: person.name,
+        role: this.#attestRole(view, person),
+        head: { seq: state.log.head.seq, hash: state.log.head.hash, pgpWords: state.log.head.pgpWords },
+      };
     });
   }
 
@@ -998,14 +1174,32 @@ export class CeremonyEngine {
         if (!hsmId) throw new KskError('INTERNAL', `Interrupted HSM operation ${op.opId} names no HSM.`);
         const live = this.sessions.live(ceremonyId, hsmId);
         if (!live?.loggedIn) {
-          throw new KskError('CONFLICT', `${hsmId} must be active to find out what became of operation ${op.opId} (${op.operation}): present the Crypto Officers' credentials again at its activation step, then resume.`);
+          throw new KskError(
+            'CONFLICT',
+            `${hsmId} must be active to find out what became of operation ${op.opId} (${op.operation}): present the Crypto Officers' credentials again at its activation step, then resume.`,
+          );
         }
         const finding = await reconcileInterrupted(this.deps.store, live.session, op);
-        reconciled.push({ opId: op.opId, operation: op.operation, ...(op.stepId ? { stepId: op.stepId } : {}), finding: finding.payload.finding, detail: finding.payload.detail });
+        reconciled.push({
+          opId: op.opId,
+          operation: op.operation,
+          ...(op.stepId ? { stepId: op.stepId } : {}),
+          finding: finding.payload.finding,
+          detail: finding.payload.detail,
+        });
         if (step && finding.payload.finding === 'completed' && finding.payload.key) {
-          const result = await completeFromReconciled(this.#run(this.state(ceremonyId), step, this.#step(this.state(ceremonyId), step.id).view, { name: 'the app', role: step.roles[0] as string }), op, finding.payload.key);
+          const result = await completeFromReconciled(
+            this.#run(this.state(ceremonyId), step, this.#step(this.state(ceremonyId), step.id).view, { name: 'the app', role: step.roles[0] as string }),
+            op,
+            finding.payload.key,
+          );
           if (result) {
-            this.#record(ceremonyId, step.id, 'action.performed', { stepId: step.id, kind: step.action.kind, performer: result.performer, result: result.result as PayloadOf<'action.performed'>['result'] });
+            this.#record(ceremonyId, step.id, 'action.performed', {
+              stepId: step.id,
+              kind: step.action.kind,
+              performer: result.performer,
+              result: result.result as PayloadOf<'action.performed'>['result'],
+            });
           }
         }
       }
@@ -1018,10 +1212,16 @@ export class CeremonyEngine {
     return this.#locked(ceremonyId, async () => {
       const state = this.#open(ceremonyId);
       const open = state.acts.flatMap((a) => a.steps).filter((s) => !isDone(s));
-      if (open.length > 0) throw new KskError('CONFLICT', `Ceremony ${ceremonyId} cannot close: ${open.length} step(s) are not done, the first is ${open[0]?.number} (${open[0]?.id}).`);
+      if (open.length > 0)
+        throw new KskError(
+          'CONFLICT',
+          `Ceremony ${ceremonyId} cannot close: ${open.length} step(s) are not done, the first is ${open[0]?.number} (${open[0]?.id}).`,
+        );
       const incomplete = state.exceptions.filter((x) => !x.complete);
-      if (incomplete.length > 0) throw new KskError('CONFLICT', `Ceremony ${ceremonyId} cannot close: exception ${incomplete[0]?.exceptionId} has no decision or no signature.`);
-      for (const p of state.participants.filter((x) => x.signedOutAt === null)) this.deps.store.append(ceremonyId, 'participant.signed-out', { personId: p.personId });
+      if (incomplete.length > 0)
+        throw new KskError('CONFLICT', `Ceremony ${ceremonyId} cannot close: exception ${incomplete[0]?.exceptionId} has no decision or no signature.`);
+      for (const p of state.participants.filter((x) => x.signedOutAt === null))
+        this.deps.store.append(ceremonyId, 'participant.signed-out', { personId: p.personId });
       this.deps.store.append(ceremonyId, 'airgap.state', this.#airGapPayload(this.#network(), 'close'));
       await this.sessions.closeAll(ceremonyId);
       const audit = await this.deps.auditSealer(ceremonyId);
@@ -1033,7 +1233,12 @@ export class CeremonyEngine {
       const head = describeHash(Buffer.from(seal.statement.headHash, 'hex'));
       return {
         state: this.state(ceremonyId),
-        seal: { headSeq: seal.statement.headSeq, head: { sha256: head.hex, pgpWords: head.pgpWords }, keyKind: seal.statement.key.kind, keyLabel: seal.statement.key.label },
+        seal: {
+          headSeq: seal.statement.headSeq,
+          head: { sha256: head.hex, pgpWords: head.pgpWords },
+          keyKind: seal.statement.key.kind,
+          keyLabel: seal.statement.key.label,
+        },
       };
     });
   }
@@ -1081,7 +1286,14 @@ function assessment(d: DeadlineStatus, stepId?: string): PayloadOf<'deadline.ass
 function issuedSheets(outcome: Json | null | undefined): IssuedSheet[] {
   const shares = outcome?.shares;
   if (!Array.isArray(shares)) return [];
-  return shares.filter((s): s is Json => typeof s === 'object' && s !== null && !Array.isArray(s) && typeof s.sheet === 'string').map((s) => ({ credentialId: String(s.credentialId), holderId: String(s.holderId), holderName: String(s.holderName ?? s.holderId), sheet: String(s.sheet) }));
+  return shares
+    .filter((s): s is Json => typeof s === 'object' && s !== null && !Array.isArray(s) && typeof s.sheet === 'string')
+    .map((s) => ({
+      credentialId: String(s.credentialId),
+      holderId: String(s.holderId),
+      holderName: String(s.holderName ?? s.holderId),
+      sheet: String(s.sheet),
+    }));
 }
 
 /** The same printed name, whatever the case and spacing: one person signed in once. */

@@ -8,7 +8,8 @@ import { readRegularFileSync } from '../../system/inputFiles.js';
 export function readFileRef(ref: FileRef, what: string, maxBytes = 50 * 1024 * 1024): { name: string; bytes: Buffer } {
   if ('base64' in ref) {
     const bytes = Buffer.from(ref.base64, 'base64');
-    if (bytes.length > maxBytes) throw new KskError('BAD_INPUT_FILE', `The ${what} ${ref.name} is too large (${bytes.length} bytes; the limit is ${maxBytes}).`);
+    if (bytes.length > maxBytes)
+      throw new KskError('BAD_INPUT_FILE', `The ${what} ${ref.name} is too large (${bytes.length} bytes; the limit is ${maxBytes}).`);
     return { name: ref.name, bytes };
   }
   requireAllowedPath(ref.path, what);

@@ -8,7 +8,13 @@ import type { StepRun } from './run.js';
  * media mounted at `out.dir` when one is given. Each write is atomic (temporary name, fsync,
  * rename): a file under its final name is complete. Returns where it was written last.
  */
-export async function writeOutput(run: StepRun, out: { dir: string } | undefined, subfolder: string | null, name: string, bytes: Uint8Array | string): Promise<string> {
+export async function writeOutput(
+  run: StepRun,
+  out: { dir: string } | undefined,
+  subfolder: string | null,
+  name: string,
+  bytes: Uint8Array | string,
+): Promise<string> {
   const targets = [run.outputDir(), ...(out ? [out.dir] : [])].map((dir) => (subfolder ? path.join(dir, subfolder) : dir));
   let written = '';
   for (const dir of targets) {

@@ -64,7 +64,11 @@ interface Track {
   shown: StepState['shown'];
   presented: QuorumProgress['presented'];
   prepared: boolean;
-  sheets: { shownAt: string; holders: { credentialId: string; holderId: string; holderName: string }[]; handedOver: { at: string; personId: string } | null } | null;
+  sheets: {
+    shownAt: string;
+    holders: { credentialId: string; holderId: string; holderName: string }[];
+    handedOver: { at: string; personId: string } | null;
+  } | null;
 }
 
 const emptyTrack = (): Track => ({
@@ -110,7 +114,8 @@ function triageView(recorded: StoredEvent<'triage.recorded'>['payload'], atCreat
   const decision = recorded.decision ?? 'procedure';
   const procedure = decision === 'reschedule' ? null : recorded.procedure;
   const dr = procedure && isDrProcedureId(procedure) ? drProcedures[procedure] : null;
-  const label = decision === 'reschedule' ? 'No DR procedure yet' : dr ? procedureLabel(dr.id) : procedure === 'ksr-signing' ? 'KSR signing ceremony' : recorded.procedure;
+  const label =
+    decision === 'reschedule' ? 'No DR procedure yet' : dr ? procedureLabel(dr.id) : procedure === 'ksr-signing' ? 'KSR signing ceremony' : recorded.procedure;
   const time = recorded.answers.timeSufficient;
   return {
     decision,
@@ -125,7 +130,12 @@ function triageView(recorded: StoredEvent<'triage.recorded'>['payload'], atCreat
     next: recorded.next ?? `Run ${label}.`,
     interpretation: recorded.interpretation ?? null,
     time: time
-      ? { sufficient: time === 'yes', source: atCreation ? 'deadline' : 'answer', holdBy: atCreation?.skrDue ?? null, unavoidableAt: atCreation?.unavoidableAt ?? null }
+      ? {
+          sufficient: time === 'yes',
+          source: atCreation ? 'deadline' : 'answer',
+          holdBy: atCreation?.skrDue ?? null,
+          unavoidableAt: atCreation?.unavoidableAt ?? null,
+        }
       : null,
     questionsAsked: recorded.questionsAsked as QuestionId[],
     answers: recorded.answers,
@@ -162,7 +172,20 @@ export function ceremonyState(input: ProjectionInput): CeremonyState {
   const tracks = new Map(steps.map((s) => [s.step.id, emptyTrack()]));
   const participants = new Map<string, ParticipantState>();
   const hsms = new Map<string, HsmState>(
-    script.hsms.map((h) => [h.id, { id: h.id, title: h.title, location: h.location, provenance: h.provenance, binding: null, identity: null, active: false, sessionOpen: input.liveHsms?.has(h.id) ?? false, keys: [] }]),
+    script.hsms.map((h) => [
+      h.id,
+      {
+        id: h.id,
+        title: h.title,
+        location: h.location,
+        provenance: h.provenance,
+        binding: null,
+        identity: null,
+        active: false,
+        sessionOpen: input.liveHsms?.has(h.id) ?? false,
+        keys: [],
+      },
+    ]),
   );
   const exceptions: ExceptionState[] = [];
   const checkOf = new Map<string, string>();
@@ -196,10 +219,18 @@ export function ceremonyState(input: ProjectionInput): CeremonyState {
         break;
       case 'branch.taken': {
         const declared = branchesOf(script).find((b) => b.id === e.payload.branch);
-        branchesTaken.push({ stepId: e.payload.stepId, branch: e.payload.branch, title: declared?.title ?? e.payload.branch, outcome: e.payload.outcome, ends: declared?.ends ?? false, at: e.time });
+        branchesTaken.push({
+          stepId: e.payload.stepId,
+          branch: e.payload.branch,
+          title: declared?.title ?? e.payload.branch,
+          outcome: e.payload.outcome,
+          ends: declared?.ends ?? false,
+          at: e.time,
+        });
         for (const id of e.payload.notApplicable) {
           const t = tracks.get(id);
-          if (t) t.notApplicable = { at: e.time, branch: branchOfStep(script, id)?.id ?? 'another branch', decidedAt: e.payload.stepId, outcome: e.payload.outcome };
+          if (t)
+            t.notApplicable = { at: e.time, branch: branchOfStep(script, id)?.id ?? 'another branch', decidedAt: e.payload.stepId, outcome: e.payload.outcome };
         }
         break;
       }
@@ -262,7 +293,12 @@ export function ceremonyState(input: ProjectionInput): CeremonyState {
         issuedTo.set(e.payload.credentialId, { holderId: e.payload.holderId, holderName: e.payload.holderName });
         break;
       case 'sheets.shown':
-        if (track) track.sheets = { shownAt: e.time, holders: e.payload.credentialIds.map((credentialId) => ({ credentialId, ...(issuedTo.get(credentialId) ?? { holderId: '?', holderName: '?' }) })), handedOver: null };
+        if (track)
+          track.sheets = {
+            shownAt: e.time,
+            holders: e.payload.credentialIds.map((credentialId) => ({ credentialId, ...(issuedTo.get(credentialId) ?? { holderId: '?', holderName: '?' }) })),
+            handedOver: null,
+          };
         break;
       case 'sheets.handed-over':
         if (track?.sheets) track.sheets.handedOver = { at: e.time, personId: e.payload.confirmedBy };
@@ -280,7 +316,8 @@ export function ceremonyState(input: ProjectionInput): CeremonyState {
         }
         if (e.type === 'action.performed') applyHsmEffect(hsms, e.payload.kind, e.payload.result as Json);
         if (e.type === 'action.performed' && e.payload.kind === 'replace-hardware') {
-          for (const r of ((e.payload.result as Json).retired as { serial?: unknown }[] | undefined) ?? []) if (typeof r.serial === 'string') retiredSerials.push(r.serial);
+          for (const r of ((e.payload.result as Json).retired as { serial?: unknown }[] | undefined) ?? [])
+            if (typeof r.serial === 'string') retiredSerials.push(r.serial);
         }
         break;
       case 'action.failed':
@@ -308,7 +345,18 @@ export function ceremonyState(input: ProjectionInput): CeremonyState {
         break;
       case 'exception': {
         const { exceptionId, stepId, expected, happened, decision, signedBy } = e.payload;
-        exceptions.push({ exceptionId, ...(stepId ? { stepId } : {}), expected, happened, decision: decision ?? null, signedBy: [...signedBy], check: null, at: e.time, seq: e.seq, complete: false });
+        exceptions.push({
+          exceptionId,
+          ...(stepId ? { stepId } : {}),
+          expected,
+          happened,
+          decision: decision ?? null,
+          signedBy: [...signedBy],
+          check: null,
+          at: e.time,
+          seq: e.seq,
+          complete: false,
+        });
         if (stepId && tracks.has(stepId)) tracks.get(stepId)?.exceptionIds.push(exceptionId);
         break;
       }
@@ -365,9 +413,17 @@ export function ceremonyState(input: ProjectionInput): CeremonyState {
   const last = events[events.length - 1] as StoredEvent;
   const byId = new Map(input.obligations.map((o) => [o.id, o]));
   const obligationsOf = (ids: readonly string[]) => ids.flatMap((id) => (byId.get(id) ? [obligationView(byId.get(id) as Obligation)] : []));
-  const interrupted = hsmOperationsOf(events.filter((e): e is StoredEvent<(typeof hsmOperationTypes)[number]> => (hsmOperationTypes as readonly string[]).includes(e.type)))
+  const interrupted = hsmOperationsOf(
+    events.filter((e): e is StoredEvent<(typeof hsmOperationTypes)[number]> => (hsmOperationTypes as readonly string[]).includes(e.type)),
+  )
     .filter((op) => op.outcome === null)
-    .map((op) => ({ opId: op.opId, operation: op.operation, ...(op.stepId ? { stepId: op.stepId } : {}), ...(op.label ? { label: op.label } : {}), since: op.intent.time }));
+    .map((op) => ({
+      opId: op.opId,
+      operation: op.operation,
+      ...(op.stepId ? { stepId: op.stepId } : {}),
+      ...(op.label ? { label: op.label } : {}),
+      since: op.intent.time,
+    }));
 
   return {
     ceremonyId: opened.ceremonyId,
@@ -381,7 +437,11 @@ export function ceremonyState(input: ProjectionInput): CeremonyState {
     triage: triageRecorded ? triageView(triageRecorded, deadlineAtCreation) : null,
     currentSkr,
     // A closed ceremony shows the deadline its decisions were made on, never today's countdown.
-    deadline: !currentSkr ? null : closedAt ? (deadlineRecorded ?? deadlineStatus(new Date(currentSkr.lastExpiration), new Date(closedAt), deadlinePolicyOf(script))) : deadlineStatus(new Date(currentSkr.lastExpiration), input.now, deadlinePolicyOf(script)),
+    deadline: !currentSkr
+      ? null
+      : closedAt
+        ? (deadlineRecorded ?? deadlineStatus(new Date(currentSkr.lastExpiration), new Date(closedAt), deadlinePolicyOf(script)))
+        : deadlineStatus(new Date(currentSkr.lastExpiration), input.now, deadlinePolicyOf(script)),
     deadlineRecorded,
     branches: branchesTaken,
     outcome: branchesTaken.find((b) => b.ends)?.outcome ?? null,
@@ -471,11 +531,11 @@ function stepState(
       ? 'skipped'
       : t.notApplicable
         ? 'not-applicable'
-      : t.performedAt && step.initial && !t.initials
-        ? 'awaiting-initials'
-        : t.startedAt || t.performedAt
-          ? 'in-progress'
-          : 'pending';
+        : t.performedAt && step.initial && !t.initials
+          ? 'awaiting-initials'
+          : t.startedAt || t.performedAt
+            ? 'in-progress'
+            : 'pending';
   const quorum = quorumOf(step, t, input.held?.get(step.id) ?? 0, input.script);
   const needs: string[] = [];
   if (status === 'pending') needs.push('start');
@@ -515,7 +575,9 @@ function stepState(
     shown: t.shown,
     needs,
     quorum,
-    decides: branchesOf(input.script).filter((b) => b.decidedAt === step.id).map((b) => b.id),
+    decides: branchesOf(input.script)
+      .filter((b) => b.decidedAt === step.id)
+      .map((b) => b.id),
     sheets: t.sheets ? { ...t.sheets, held: input.sheetsHeld?.has(step.id) ?? false } : null,
   };
 }
@@ -529,4 +591,3 @@ function quorumOf(step: Step, t: Track, held: number, script: Script): QuorumPro
   const set = distinct[0] ? distinct[0].credentialId.slice(0, distinct[0].credentialId.lastIndexOf(':')) : null;
   return { quorum: id, set, m: q.m, n: q.n, presented: distinct, held, met: distinct.length >= q.m && held >= q.m };
 }
-

@@ -27,7 +27,12 @@ export function stepView(step: Step): ScriptView['acts'][number]['steps'][number
     roles: [...step.roles],
     initial: step.initial,
     ...(step.seedStep ? { seedStep: step.seedStep } : {}),
-    action: { kind: step.action.kind, title: info.title, evidence: info.evidence, inputs: JSON.parse(JSON.stringify(step.action.inputs)) as Record<string, never> },
+    action: {
+      kind: step.action.kind,
+      title: info.title,
+      evidence: info.evidence,
+      inputs: JSON.parse(JSON.stringify(step.action.inputs)) as Record<string, never>,
+    },
   };
 }
 
@@ -39,7 +44,13 @@ export function scriptView(script: Script, sha256: string): ScriptView {
     roles: script.roles.map((r) => ({ ...r })),
     quorums: Object.fromEntries(Object.entries(script.quorums).map(([id, q]) => [id, { ...q }])),
     hsms: script.hsms.map((h) => ({ ...h })),
-    acts: script.acts.map((act) => ({ number: act.number, title: act.title, phase: act.phase, ...(act.branch ? { branch: act.branch } : {}), steps: act.steps.map(stepView) })),
+    acts: script.acts.map((act) => ({
+      number: act.number,
+      title: act.title,
+      phase: act.phase,
+      ...(act.branch ? { branch: act.branch } : {}),
+      steps: act.steps.map(stepView),
+    })),
     followUps: script.followUps.map((f) => ({ ...f })),
     branches: branchesOf(script).map((b) => ({ id: b.id, title: b.title, decidedAt: b.decidedAt, ends: b.ends ?? false })),
   };

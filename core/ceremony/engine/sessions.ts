@@ -101,7 +101,8 @@ export class Sessions {
 
   heldCounts(ceremonyId: string): Map<string, number> {
     const counts = new Map<string, number>();
-    for (const [key, held] of this.#held) if (key.startsWith(`${ceremonyId}\0`)) counts.set(key.slice(ceremonyId.length + 1), held.shares.size + held.cards.size);
+    for (const [key, held] of this.#held)
+      if (key.startsWith(`${ceremonyId}\0`)) counts.set(key.slice(ceremonyId.length + 1), held.shares.size + held.cards.size);
     return counts;
   }
 }

@@ -2,7 +2,15 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { utcIso, type Clock } from '../../clock.js';
 import { KskError } from '../../errors.js';
-import { appendCheckpoint, checkpointFiles, compareWithCheckpoints, MIRROR_FOLDER, readCheckpoints, signCheckpoint, type SignedCheckpoint } from '../../evidence/checkpoints.js';
+import {
+  appendCheckpoint,
+  checkpointFiles,
+  compareWithCheckpoints,
+  MIRROR_FOLDER,
+  readCheckpoints,
+  signCheckpoint,
+  type SignedCheckpoint,
+} from '../../evidence/checkpoints.js';
 import type { EvidenceStore } from '../../evidence/store.js';
 import { findRemovableMedia } from '../../export/media.js';
 import { workspacePin } from '../../workspace/config.js';
@@ -46,7 +54,10 @@ export class CheckpointWitness {
   async #mirrors(): Promise<string[]> {
     const named = (this.env.KSK_CHECKPOINT_MIRROR ?? '').split(':').filter((d) => d.length > 0);
     const media = await findRemovableMedia().catch(() => []);
-    const marked = media.filter((m) => !m.readOnly).map((m) => path.join(m.mountPoint, MIRROR_FOLDER)).filter((d) => existsSync(d));
+    const marked = media
+      .filter((m) => !m.readOnly)
+      .map((m) => path.join(m.mountPoint, MIRROR_FOLDER))
+      .filter((d) => existsSync(d));
     return [...named, ...marked];
   }
 
@@ -64,7 +75,10 @@ export class CheckpointWitness {
     const files = checkpointFiles(this.workspace.root, await this.#mirrors());
     const failed = appendCheckpoint(files, signed);
     if (failed.includes(files[0] as string)) {
-      throw new KskError('STORAGE_ERROR', `The checkpoint of ceremony ${ceremonyId} at event ${head.seq} could not be written to ${files[0]}: the ceremony's events are recorded, but are not witnessed outside the log. Free space or fix the workspace, then go on.`);
+      throw new KskError(
+        'STORAGE_ERROR',
+        `The checkpoint of ceremony ${ceremonyId} at event ${head.seq} could not be written to ${files[0]}: the ceremony's events are recorded, but are not witnessed outside the log. Free space or fix the workspace, then go on.`,
+      );
     }
     this.#signed.set(ceremonyId, head.seq);
     this.#newest.set(ceremonyId, signed);
@@ -80,7 +94,10 @@ export class CheckpointWitness {
     const checkpoints = files.flatMap((f) => readCheckpoints(f)).filter((s) => s.checkpoint.ceremonyId === ceremonyId);
     const findings = compareWithCheckpoints(this.store, checkpoints, workspacePin(this.workspace.root));
     if (findings.length > 0) {
-      throw new KskError('TAMPERED', `${findings[0]?.message} The ceremony cannot go on from this log: verify it (ksk-ceremony log verify), restore the replica on the export medium, or record what happened as a witnessed exception in a new ceremony.`);
+      throw new KskError(
+        'TAMPERED',
+        `${findings[0]?.message} The ceremony cannot go on from this log: verify it (ksk-ceremony log verify), restore the replica on the export medium, or record what happened as a witnessed exception in a new ceremony.`,
+      );
     }
     for (const s of checkpoints) {
       if (s.checkpoint.headSeq <= (this.#signed.get(ceremonyId) ?? 0)) continue;

@@ -12,7 +12,11 @@ const words = (w: readonly string[]) => [w.slice(0, 8), w.slice(8, 16), w.slice(
 export const bundleExportCommand: CommandImpl = {
   usage: 'ksk-ceremony bundle export --ceremony ID --to DIR [--workspace DIR] [--recording-start ISO] [--replace] [--json]',
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(argv, { ceremony: { type: 'string' }, to: { type: 'string' }, 'recording-start': { type: 'string' }, replace: { type: 'boolean', default: false } }, this);
+    const { values, positionals } = parseCommandArgs(
+      argv,
+      { ceremony: { type: 'string' }, to: { type: 'string' }, 'recording-start': { type: 'string' }, replace: { type: 'boolean', default: false } },
+      this,
+    );
     if (positionals.length > 0) throw new UsageError(`bundle export takes no positional argument.\nusage: ${this.usage}`);
     const recordingStart = values['recording-start'];
     if (recordingStart !== undefined) requireUtc(recordingStart, '--recording-start');
@@ -67,7 +71,12 @@ export const bundleMediaCommand: CommandImpl = {
     output(io, values.json, media, () =>
       media.length === 0
         ? 'No removable medium is mounted under /media or /run/media.'
-        : media.map((m) => `${m.mountPoint}  ${m.fsType}  ${formatBytes(m.freeBytes)} free of ${formatBytes(m.totalBytes)}${m.readOnly ? '  READ-ONLY' : ''}  (${m.device})`).join('\n'),
+        : media
+            .map(
+              (m) =>
+                `${m.mountPoint}  ${m.fsType}  ${formatBytes(m.freeBytes)} free of ${formatBytes(m.totalBytes)}${m.readOnly ? '  READ-ONLY' : ''}  (${m.device})`,
+            )
+            .join('\n'),
     );
     return ExitCode.OK;
   },

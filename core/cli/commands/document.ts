@@ -1,7 +1,13 @@
 import { existsSync } from 'node:fs';
 import { loadTemplate } from '../../ceremony/templates.js';
 import { readInputFile, writeFileAtomic } from '../../dnssec/files.js';
-import { ceremonyDocumentKinds, renderCeremonyDocument, renderScriptDocument, type CeremonyDocumentKind, type RenderedPdf } from '../../documents/compose/render.js';
+import {
+  ceremonyDocumentKinds,
+  renderCeremonyDocument,
+  renderScriptDocument,
+  type CeremonyDocumentKind,
+  type RenderedPdf,
+} from '../../documents/compose/render.js';
 import { withWorkspaceLog } from '../../documents/compose/workspaceLog.js';
 import type { Paper } from '../../documents/pdf.js';
 import { printPdf } from '../../documents/print.js';
@@ -92,7 +98,8 @@ async function fromLog(kind: CeremonyDocumentKind, values: Values, workspace: st
     ...(values['respond-by'] ? { respondBy: utcOption(values['respond-by'], 'respond-by') as string } : {}),
   };
   const shares = await Promise.all((values.share ?? []).map(async (file) => parseShareText((await readInputFile(file, 'share', 64 * 1024)).toString('utf8'))));
-  if (kind === 'share-sheets' && shares.length === 0) throw new UsageError('share-sheets needs each share to print, with --share FILE: shares are never in the log.');
+  if (kind === 'share-sheets' && shares.length === 0)
+    throw new UsageError('share-sheets needs each share to print, with --share FILE: shares are never in the log.');
   return withWorkspaceLog(workspace, (store) => renderCeremonyDocument(store, ceremonyId, kind, { ...(paper ? { paper } : {}), letters, shares }));
 }
 
@@ -107,18 +114,26 @@ export const documentCommand: CommandImpl = {
     const out = requireString(values.out, 'out', this);
     if (existsSync(out)) throw new KskError('CONFLICT', `${out} already exists; choose another --out.`);
     const paper = paperOf(values.paper);
-    const doc = kind === 'script' && values.template ? await templateScript(values, paper) : await fromLog(kind, values, workspaceOption(values.workspace, io), paper);
+    const doc =
+      kind === 'script' && values.template ? await templateScript(values, paper) : await fromLog(kind, values, workspaceOption(values.workspace, io), paper);
     await writeFileAtomic(out, doc.pdf);
-    const job = values.print || values.printer ? await printPdf(doc.pdf, { title: doc.fileName, env: io.env, ...(values.printer ? { printer: values.printer } : {}) }) : null;
+    const job =
+      values.print || values.printer
+        ? await printPdf(doc.pdf, { title: doc.fileName, env: io.env, ...(values.printer ? { printer: values.printer } : {}) })
+        : null;
     const pgpWords = toPgpWords(Buffer.from(doc.sha256, 'hex'));
-    output(io, values.json, { file: out, kind, pages: doc.pages, bytes: doc.pdf.length, sha256: doc.sha256, pgpWords, pageHash: doc.pageHash, printJob: job?.jobId ?? null }, () =>
-      [
-        `${kind} written: ${out} (${doc.pages} page${doc.pages === 1 ? '' : 's'}, ${doc.pdf.length} bytes)`,
-        `  SHA-256: ${doc.sha256}`,
-        `  words:   ${pgpWords.join(' ')}`,
-        ...(doc.pageHash ? [`  on every page, ${doc.pageHash.label}: ${doc.pageHash.hex}`] : []),
-        ...(job ? [`  sent to the printer: job ${job.jobId}`] : []),
-      ].join('\n'),
+    output(
+      io,
+      values.json,
+      { file: out, kind, pages: doc.pages, bytes: doc.pdf.length, sha256: doc.sha256, pgpWords, pageHash: doc.pageHash, printJob: job?.jobId ?? null },
+      () =>
+        [
+          `${kind} written: ${out} (${doc.pages} page${doc.pages === 1 ? '' : 's'}, ${doc.pdf.length} bytes)`,
+          `  SHA-256: ${doc.sha256}`,
+          `  words:   ${pgpWords.join(' ')}`,
+          ...(doc.pageHash ? [`  on every page, ${doc.pageHash.label}: ${doc.pageHash.hex}`] : []),
+          ...(job ? [`  sent to the printer: job ${job.jobId}`] : []),
+        ].join('\n'),
     );
     return ExitCode.OK;
   },

@@ -111,7 +111,11 @@ export const hsmListCommand: CommandImpl = {
       }
     }
     // JSON carries the derived capabilities beside each token's profile, as the screen shows them.
-    const json = results.map((r) => ('module' in r ? { ...r, module: { ...r.module, slots: r.module.slots.map((s) => ({ ...s, capabilities: s.profile ? capabilitiesOf(s.profile) : null })) } } : r));
+    const json = results.map((r) =>
+      'module' in r
+        ? { ...r, module: { ...r.module, slots: r.module.slots.map((s) => ({ ...s, capabilities: s.profile ? capabilitiesOf(s.profile) : null })) } }
+        : r,
+    );
     output(io, values.json, { modules: json }, () =>
       results.length === 0
         ? 'No PKCS#11 module found; name one with --module PATH (or list them in KSK_PKCS11_MODULES).'

@@ -73,7 +73,8 @@ export const commands: readonly CommandEntry[] = [
   },
   {
     path: ['triage'],
-    summary: 'what the DR document prescribes now, and why: the procedure (and its branch), or no DR procedure yet while a reschedule or repair fits before the SKR is due',
+    summary:
+      'what the DR document prescribes now, and why: the procedure (and its branch), or no DR procedure yet while a reschedule or repair fits before the SKR is due',
     load: async () => (await import('./triage.js')).triageCommand,
   },
   {

@@ -13,7 +13,11 @@ const tokenOptions = {
 } as const;
 
 /** Opens a logged-in session from --module, --token and the PIN; the caller closes it. */
-async function sessionFrom(values: { module?: unknown; token?: unknown; 'pin-env'?: unknown; workspace?: unknown }, io: Io, command: Pick<Command, 'usage'>): Promise<HsmSession> {
+async function sessionFrom(
+  values: { module?: unknown; token?: unknown; 'pin-env'?: unknown; workspace?: unknown },
+  io: Io,
+  command: Pick<Command, 'usage'>,
+): Promise<HsmSession> {
   const modulePath = requireString(values.module, 'module', command);
   const tokenLabel = requireString(values.token, 'token', command);
   const workspace = workspaceOption(values.workspace as string | undefined, io);
@@ -43,7 +47,9 @@ export const keyListCommand: CommandImpl = {
             .map((k) => {
               const halves = k.hasPrivateKey && k.hasPublicKey ? 'pair' : k.hasPrivateKey ? 'private half only' : 'public half only';
               const a = k.attributes;
-              const policy = a ? `, ${a.sensitive ? 'sensitive' : 'NOT SENSITIVE'}, ${a.extractable ? (a.wrapWithTrusted ? 'extractable only under a trusted key' : 'EXTRACTABLE') : 'not extractable'}` : '';
+              const policy = a
+                ? `, ${a.sensitive ? 'sensitive' : 'NOT SENSITIVE'}, ${a.extractable ? (a.wrapWithTrusted ? 'extractable only under a trusted key' : 'EXTRACTABLE') : 'not extractable'}`
+                : '';
               return `${k.label}  id ${k.idHex || '-'}  ${k.algorithmName ?? 'not a DNSSEC algorithm'}${k.keySizeBits ? ` ${k.keySizeBits} bits` : ''}  key tag ${k.keyTag ?? '-'}  (${halves}${policy})`;
             })
             .join('\n'),
@@ -66,9 +72,14 @@ function generatedLines(g: GeneratedKsk, tokenLabel: string): string {
 }
 
 export const keyGenerateCommand: CommandImpl = {
-  usage: 'ksk-ceremony key generate --module PATH --token LABEL [--pin-env VAR] [--algorithm RSASHA256|ECDSAP256SHA256|ECDSAP384SHA384|ED25519] [--size 2048|3072|4096] [--label LABEL] [--workspace DIR] [--json]',
+  usage:
+    'ksk-ceremony key generate --module PATH --token LABEL [--pin-env VAR] [--algorithm RSASHA256|ECDSAP256SHA256|ECDSAP384SHA384|ED25519] [--size 2048|3072|4096] [--label LABEL] [--workspace DIR] [--json]',
   async run(argv, io) {
-    const { values } = parseCommandArgs(argv, { ...tokenOptions, algorithm: { type: 'string', default: 'RSASHA256' }, size: { type: 'string' }, label: { type: 'string' } }, this);
+    const { values } = parseCommandArgs(
+      argv,
+      { ...tokenOptions, algorithm: { type: 'string', default: 'RSASHA256' }, size: { type: 'string' }, label: { type: 'string' } },
+      this,
+    );
     const algorithm = values.algorithm.toUpperCase().replace(/[-_]/g, '') as KskAlgorithm;
     algorithmNumber(algorithm);
     if (values.size !== undefined && algorithm !== 'RSASHA256') throw new UsageError(`--size applies to RSASHA256 only; ${algorithm} has a fixed size.`);
@@ -80,7 +91,9 @@ export const keyGenerateCommand: CommandImpl = {
         { onProgress: (p) => (values.json ? undefined : io.stderr.write(`${p.stage}...\n`)) },
       ),
     );
-    output(io, values.json, { ...generated, key: { ...generated.key, publicKey: generated.key.publicKey.toString('base64') } }, () => generatedLines(generated, values.token as string));
+    output(io, values.json, { ...generated, key: { ...generated.key, publicKey: generated.key.publicKey.toString('base64') } }, () =>
+      generatedLines(generated, values.token as string),
+    );
     return ExitCode.OK;
   },
 };

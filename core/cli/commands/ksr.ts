@@ -107,9 +107,14 @@ export async function openPolicyHsm(policy: SigningPolicy, io: Io): Promise<Poli
       const release = await holdModule({ modulePath: module.module, env: module.env });
       try {
         const description = await describeModule({ modulePath: module.module, env: module.env });
-        const tokens = description.slots.flatMap((s) => (s.token?.initialized && (module.tokenLabel ?? s.token.label) === s.token.label ? [s.token.label] : []));
+        const tokens = description.slots.flatMap((s) =>
+          s.token?.initialized && (module.tokenLabel ?? s.token.label) === s.token.label ? [s.token.label] : [],
+        );
         if (tokens.length === 0) {
-          throw new KskError('HSM_ERROR', `The HSM "${module.name}" (${module.module}) has no initialised token${module.tokenLabel ? ` labelled "${module.tokenLabel}"` : ''}.`);
+          throw new KskError(
+            'HSM_ERROR',
+            `The HSM "${module.name}" (${module.module}) has no initialised token${module.tokenLabel ? ` labelled "${module.tokenLabel}"` : ''}.`,
+          );
         }
         let pin = module.pin;
         if (pin === undefined) {
@@ -225,7 +230,10 @@ export const ksrSignCommand: CommandImpl = {
       if (values['ksr-hash'] !== undefined) {
         const match = matchHash(Buffer.from(ksr.sha256, 'hex'), values['ksr-hash']);
         if (!match.matches) {
-          throw new KskError('POLICY_FAILURE', `The KSR's SHA-256 does not match the hash given out of band (${match.form}; first difference at byte ${match.firstDifference}). Nothing was signed.`);
+          throw new KskError(
+            'POLICY_FAILURE',
+            `The KSR's SHA-256 does not match the hash given out of band (${match.form}; first difference at byte ${match.firstDifference}). Nothing was signed.`,
+          );
         }
         log(`the KSR's SHA-256 matches the hash given out of band (${match.form})`);
       }
@@ -247,7 +255,12 @@ export const ksrSignCommand: CommandImpl = {
         log(describeResults(after));
         const all = [...results, ...after];
         if (failuresOf(after).length > 0) {
-          output(io, values.json, { ok: false, signed: true, written: false, results: all }, () => 'The SKR was not written: a check of the signed SKR failed.');
+          output(
+            io,
+            values.json,
+            { ok: false, signed: true, written: false, results: all },
+            () => 'The SKR was not written: a check of the signed SKR failed.',
+          );
           return ExitCode.CHECK_FAILED;
         }
         const written = await writeSkrAtomic(out, skr);
@@ -255,7 +268,12 @@ export const ksrSignCommand: CommandImpl = {
         output(
           io,
           values.json,
-          { ok: true, ksr: { file: ksr.file, sha256: ksr.sha256, pgpWords: ksr.pgpWords }, skr: { file: out, sha256: hex, pgpWords, lastExpiration: lastExpiration(skr) }, results: all },
+          {
+            ok: true,
+            ksr: { file: ksr.file, sha256: ksr.sha256, pgpWords: ksr.pgpWords },
+            skr: { file: out, sha256: hex, pgpWords, lastExpiration: lastExpiration(skr) },
+            results: all,
+          },
           () => [...fileLines('SKR written', { file: out, sha256: hex, pgpWords }), `last signature expires: ${lastExpiration(skr)}`].join('\n'),
         );
         return ExitCode.OK;
@@ -269,7 +287,8 @@ export const ksrSignCommand: CommandImpl = {
 };
 
 export const ksrGenerateCommand: CommandImpl = {
-  usage: 'ksk-ceremony ksr generate --workspace DIR --quarter 2027Q2 [--previous-skr SKR] [--algorithm RSASHA256|ECDSAP256SHA256|ECDSAP384SHA384|ED25519] [--now ISO] --out KSR [--json]',
+  usage:
+    'ksk-ceremony ksr generate --workspace DIR --quarter 2027Q2 [--previous-skr SKR] [--algorithm RSASHA256|ECDSAP256SHA256|ECDSAP384SHA384|ED25519] [--now ISO] --out KSR [--json]',
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(
       argv,
@@ -281,7 +300,8 @@ export const ksrGenerateCommand: CommandImpl = {
     const out = requireString(values.out, 'out', this);
     if (existsSync(out)) throw new KskError('CONFLICT', `${out} already exists; choose another --out.`);
     const algorithm = (values.algorithm ?? 'RSASHA256').toUpperCase();
-    if (!['RSASHA256', 'ECDSAP256SHA256', 'ECDSAP384SHA384', 'ED25519'].includes(algorithm)) throw new UsageError(`--algorithm "${values.algorithm}" is not one of RSASHA256, ECDSAP256SHA256, ECDSAP384SHA384, ED25519.`);
+    if (!['RSASHA256', 'ECDSAP256SHA256', 'ECDSAP384SHA384', 'ED25519'].includes(algorithm))
+      throw new UsageError(`--algorithm "${values.algorithm}" is not one of RSASHA256, ECDSAP256SHA256, ECDSAP384SHA384, ED25519.`);
     const previous = values['previous-skr'] ? await loadSkr(values['previous-skr']) : undefined;
     const token = await openSession(rehearsalSessionOptions(await provisionRehearsalToken(workspaceOption(values.workspace, io))));
     try {

@@ -8,7 +8,8 @@ import { ExitCode } from '../exitCodes.js';
 import { verificationCheckpoints, verificationPin } from '../../workspace/config.js';
 
 function requireArgs(args: string[], count: number, command: Command): string[] {
-  if (args.length !== count) throw new UsageError(`${command.path.join(' ')} takes ${count === 1 ? 'one argument' : `${count} arguments`}.\nusage: ${command.usage}`);
+  if (args.length !== count)
+    throw new UsageError(`${command.path.join(' ')} takes ${count === 1 ? 'one argument' : `${count} arguments`}.\nusage: ${command.usage}`);
   return args;
 }
 
@@ -19,20 +20,32 @@ const pinWords = { true: 'pinned', false: 'NOT the pinned key', null: 'no key pi
 export function describeVerification(report: VerifyReport): string {
   const lines = [report.ok ? `OK: ${report.message}` : `TAMPERED: ${report.message}`];
   for (const c of report.ceremonies) {
-    const seal = c.seal ? `sealed ${c.seal.sealedAt} by ${c.seal.key.kind === 'hsm' ? `HSM key ${c.seal.key.label}` : 'a software key'} (${algorithmName(c.seal.key.algorithm) ?? c.seal.key.algorithm})` : 'not sealed';
+    const seal = c.seal
+      ? `sealed ${c.seal.sealedAt} by ${c.seal.key.kind === 'hsm' ? `HSM key ${c.seal.key.label}` : 'a software key'} (${algorithmName(c.seal.key.algorithm) ?? c.seal.key.algorithm})`
+      : 'not sealed';
     lines.push('', `ceremony ${c.ceremonyId}: ${plural(c.events, 'event')} verified, ${seal}${c.ok ? '' : ' - FAILED'}`);
     if (c.head && c.ok) lines.push(`  head ${c.head.seq}: ${c.head.hash}`, `  words:  ${c.head.pgpWords.join(' ')}`);
-    if (c.seal) lines.push(`  audit key ${c.seal.fingerprint.hex} (${pinWords[String(c.seal.pinned) as 'true' | 'false' | 'null']})`, `  words:  ${c.seal.fingerprint.pgpWords.join(' ')}`);
+    if (c.seal)
+      lines.push(
+        `  audit key ${c.seal.fingerprint.hex} (${pinWords[String(c.seal.pinned) as 'true' | 'false' | 'null']})`,
+        `  words:  ${c.seal.fingerprint.pgpWords.join(' ')}`,
+      );
   }
-  for (const p of report.problems.slice(1)) lines.push('', `also: ${p.ceremonyId ? `ceremony ${p.ceremonyId}${p.seq !== null ? ` event ${p.seq}` : ''}: ` : ''}${p.message}`);
+  for (const p of report.problems.slice(1))
+    lines.push('', `also: ${p.ceremonyId ? `ceremony ${p.ceremonyId}${p.seq !== null ? ` event ${p.seq}` : ''}: ` : ''}${p.message}`);
   lines.push('', ...report.limits.map((l) => `- ${l}`));
   return lines.join('\n');
 }
 
 export const logVerifyCommand: CommandImpl = {
-  usage: 'ksk-ceremony log verify DB [--audit-key FINGERPRINT|FILE] [--workspace DIR] [--checkpoints FILE]... [--require-seal] [--json]   (exit 0 verified, 1 tampered, 3 not an evidence log)',
+  usage:
+    'ksk-ceremony log verify DB [--audit-key FINGERPRINT|FILE] [--workspace DIR] [--checkpoints FILE]... [--require-seal] [--json]   (exit 0 verified, 1 tampered, 3 not an evidence log)',
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(argv, { 'require-seal': { type: 'boolean', default: false }, 'audit-key': { type: 'string' }, checkpoints: { type: 'string', multiple: true } }, this);
+    const { values, positionals } = parseCommandArgs(
+      argv,
+      { 'require-seal': { type: 'boolean', default: false }, 'audit-key': { type: 'string' }, checkpoints: { type: 'string', multiple: true } },
+      this,
+    );
     const [file] = requireArgs(positionals, 1, this) as [string];
     const pin = verificationPin(values['audit-key'], file, values.workspace);
     const checkpoints = verificationCheckpoints(file, values.workspace, values.checkpoints ?? []);
@@ -52,12 +65,28 @@ export const logShowCommand: CommandImpl = {
       const ceremonyId = values.ceremony;
       if (ceremonyId === undefined) {
         const ceremonies = store.ceremonies();
-        output(io, values.json, ceremonies, () =>
-          ceremonies.map((c) => `${c.ceremonyId}  ${c.openedAt}  ${c.closedAt ? 'closed' : 'open'}${c.sealed ? ', sealed' : ''}  ${plural(c.head.seq, 'event')}  ${c.title}`).join('\n') || 'No ceremonies.',
+        output(
+          io,
+          values.json,
+          ceremonies,
+          () =>
+            ceremonies
+              .map(
+                (c) =>
+                  `${c.ceremonyId}  ${c.openedAt}  ${c.closedAt ? 'closed' : 'open'}${c.sealed ? ', sealed' : ''}  ${plural(c.head.seq, 'event')}  ${c.title}`,
+              )
+              .join('\n') || 'No ceremonies.',
         );
       } else {
         const events = store.events(ceremonyId);
-        output(io, values.json, events, () => events.map((e) => `${String(e.seq).padStart(5)}  ${e.time}  ${e.type.padEnd(22)}  ${JSON.stringify(e.payload)}`).join('\n') || `No ceremony "${ceremonyId}".`);
+        output(
+          io,
+          values.json,
+          events,
+          () =>
+            events.map((e) => `${String(e.seq).padStart(5)}  ${e.time}  ${e.type.padEnd(22)}  ${JSON.stringify(e.payload)}`).join('\n') ||
+            `No ceremony "${ceremonyId}".`,
+        );
       }
       return ExitCode.OK;
     } finally {

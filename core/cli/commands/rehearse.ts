@@ -45,16 +45,21 @@ export const rehearseCommand: CommandImpl = {
     );
     if (positionals.length > 0) throw new UsageError(`rehearse takes no arguments, only options.\nusage: ${this.usage}`);
     if (values.resume === (values.procedure !== undefined)) throw new UsageError(`Give either --procedure or --resume.\nusage: ${this.usage}`);
-    if (values.procedure !== undefined && !isRehearsableProcedure(values.procedure)) throw new UsageError(`--procedure "${values.procedure}" is not one of ${procedureKinds.join(', ')}.`);
+    if (values.procedure !== undefined && !isRehearsableProcedure(values.procedure))
+      throw new UsageError(`--procedure "${values.procedure}" is not one of ${procedureKinds.join(', ')}.`);
     if (values.branches) {
       const list = rehearsalBranches(values.procedure as Parameters<typeof rehearsalBranches>[0]);
       output(io, values.json, list, () => list.map((b, i) => `${b.id.padEnd(18)} ${b.title}${i === 0 ? '  (default)' : ''}`).join('\n'));
       return ExitCode.OK;
     }
-    if (values.resume && (values.branch !== undefined || values.prolonged)) throw new UsageError(`--branch and --prolonged belong to --procedure; --resume continues what was started.\nusage: ${this.usage}`);
+    if (values.resume && (values.branch !== undefined || values.prolonged))
+      throw new UsageError(`--branch and --prolonged belong to --procedure; --resume continues what was started.\nusage: ${this.usage}`);
     const root = path.resolve(workspaceOption(values.workspace, io));
     const clock = new RehearsalClock(rehearsalStartTime(root));
-    const backend = new Backend({ workspaceDir: root, mode: 'rehearsal', ...(values['hsm-module'] ? { rehearsalHsmModule: path.resolve(values['hsm-module']) } : {}) }, { clock });
+    const backend = new Backend(
+      { workspaceDir: root, mode: 'rehearsal', ...(values['hsm-module'] ? { rehearsalHsmModule: path.resolve(values['hsm-module']) } : {}) },
+      { clock },
+    );
     try {
       const rehearsal = new Rehearsal({
         api: (channel, request) => backend.call(channel, request),
@@ -75,8 +80,11 @@ export const rehearseCommand: CommandImpl = {
             ...(values.branch !== undefined ? { branch: values.branch } : {}),
             ...(values.prolonged ? { prolonged: true } : {}),
           });
-      output(io, values.json, { rehearsal: true, ceremonies: run.ceremonies, ceremonyId: run.state.ceremonyId, status: run.state.status, head: run.state.log.head, state: run.state }, () =>
-        describeRun(run.ceremonies, run.state, root),
+      output(
+        io,
+        values.json,
+        { rehearsal: true, ceremonies: run.ceremonies, ceremonyId: run.state.ceremonyId, status: run.state.status, head: run.state.log.head, state: run.state },
+        () => describeRun(run.ceremonies, run.state, root),
       );
       return ExitCode.OK;
     } finally {

@@ -12,13 +12,15 @@ import { ExitCode } from '../exitCodes.js';
 
 /** A template id, or the path of a script file. */
 function check(ref: string): ScriptCheck & { source: string } {
-  if (isTemplateId(ref)) return { ...checkScript(readScriptFile(resourcePath('scripts', `${ref}.yaml`)), `resources/scripts/${ref}.yaml`), source: `template ${ref}` };
+  if (isTemplateId(ref))
+    return { ...checkScript(readScriptFile(resourcePath('scripts', `${ref}.yaml`)), `resources/scripts/${ref}.yaml`), source: `template ${ref}` };
   return { ...checkScript(readScriptFile(ref), ref), source: ref };
 }
 
 function loadRef(ref: string): Script {
   const result = check(ref);
-  if (!result.script) throw new KskError('BAD_INPUT_FILE', `${result.source} is not a valid ceremony script:\n${result.issues.map((i) => `  ${formatIssue(i)}`).join('\n')}`);
+  if (!result.script)
+    throw new KskError('BAD_INPUT_FILE', `${result.source} is not a valid ceremony script:\n${result.issues.map((i) => `  ${formatIssue(i)}`).join('\n')}`);
   return result.script;
 }
 
@@ -141,7 +143,12 @@ export const scriptAdaptCommand: CommandImpl = {
     const text = adaptation(template, scriptHash(template));
     if (values.out) {
       writeNewFile(values.out, text);
-      output(io, values.json, { file: values.out, basedOn: id }, () => `Wrote ${values.out}, adapted from ${id}. Edit it, then: ksk-ceremony script validate ${values.out}`);
+      output(
+        io,
+        values.json,
+        { file: values.out, basedOn: id },
+        () => `Wrote ${values.out}, adapted from ${id}. Edit it, then: ksk-ceremony script validate ${values.out}`,
+      );
     } else io.stdout.write(text);
     return ExitCode.OK;
   },

@@ -53,9 +53,11 @@ export const triageCommand: CommandImpl = {
     if (values.disaster !== undefined && !(disasters as readonly string[]).includes(values.disaster)) {
       throw new UsageError(`--disaster takes ${disasters.join(', ')}, not "${values.disaster}".\nusage: ${this.usage}`);
     }
-    if (values.time !== undefined && values.time !== 'sufficient' && values.time !== 'insufficient') throw new UsageError(`--time takes sufficient or insufficient, not "${values.time}".\nusage: ${this.usage}`);
+    if (values.time !== undefined && values.time !== 'sufficient' && values.time !== 'insufficient')
+      throw new UsageError(`--time takes sufficient or insufficient, not "${values.time}".\nusage: ${this.usage}`);
     const sources = (['skr', 'deadline', 'workspace', 'time'] as const).filter((k) => values[k] !== undefined);
-    if (sources.length > 1) throw new UsageError(`Give the time once: --${sources.join(', --')} are ${sources.length} answers to the same question.\nusage: ${this.usage}`);
+    if (sources.length > 1)
+      throw new UsageError(`Give the time once: --${sources.join(', --')} are ${sources.length} answers to the same question.\nusage: ${this.usage}`);
 
     // The deadline is the expiry of the last RRSIG of the current SKR: the SKR given, the workspace's, or a time.
     let current: { id: string; sha256: string; lastExpiration: string } | null = null;
@@ -65,7 +67,10 @@ export const triageCommand: CommandImpl = {
       current = { id: view.id, sha256: view.hash.sha256, lastExpiration: view.lastExpiration };
     } else if (values.workspace !== undefined) {
       const found = readCurrentSkr(workspaceAt(path.resolve(values.workspace)));
-      if (!found) throw new UsageError(`The workspace ${values.workspace} has no current SKR: load one (workspace.loadCurrentSkr), or give --skr, --deadline or --time.\nusage: ${this.usage}`);
+      if (!found)
+        throw new UsageError(
+          `The workspace ${values.workspace} has no current SKR: load one (workspace.loadCurrentSkr), or give --skr, --deadline or --time.\nusage: ${this.usage}`,
+        );
       current = { id: found.view.id, sha256: found.view.hash.sha256, lastExpiration: found.view.lastExpiration };
     }
     const deadlineAt = current?.lastExpiration ?? values.deadline;
@@ -77,7 +82,9 @@ export const triageCommand: CommandImpl = {
         publicationMargin: values['publication-margin'] ?? defaultDeadlinePolicy.publicationMargin,
       });
     } else if (values.now !== undefined || values['lead-time'] !== undefined || values['publication-margin'] !== undefined) {
-      throw new UsageError(`--now, --lead-time and --publication-margin apply to the deadline (--deadline, --skr or --workspace), which is missing.\nusage: ${this.usage}`);
+      throw new UsageError(
+        `--now, --lead-time and --publication-margin apply to the deadline (--deadline, --skr or --workspace), which is missing.\nusage: ${this.usage}`,
+      );
     }
 
     const answers: TriageAnswers = {
@@ -92,7 +99,10 @@ export const triageCommand: CommandImpl = {
     };
     const context = { deadline };
     const missing = nextQuestion(answers, context);
-    if (missing) throw new UsageError(`${missing.id === 'timeSufficient' ? 'Whether there is time to reschedule or repair decides here.' : missing.text} Answer with ${flags[missing.id]}.\nusage: ${this.usage}`);
+    if (missing)
+      throw new UsageError(
+        `${missing.id === 'timeSufficient' ? 'Whether there is time to reschedule or repair decides here.' : missing.text} Answer with ${flags[missing.id]}.\nusage: ${this.usage}`,
+      );
     const result = triage(answers, context);
 
     output(io, values.json, { ...result, deadline, ...(current ? { currentSkr: current } : {}) }, () =>

@@ -14,14 +14,26 @@ export const trustAnchorCommand: CommandImpl = {
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(
       argv,
-      { policy: { type: 'string' }, out: { type: 'string' }, keys: { type: 'string' }, id: { type: 'string' }, source: { type: 'string' }, rfc7958: { type: 'boolean', default: false } },
+      {
+        policy: { type: 'string' },
+        out: { type: 'string' },
+        keys: { type: 'string' },
+        id: { type: 'string' },
+        source: { type: 'string' },
+        rfc7958: { type: 'boolean', default: false },
+      },
       this,
     );
     if (positionals.length > 0) throw new UsageError(`trust-anchor takes no positional argument.\nusage: ${this.usage}`);
     const out = requireString(values.out, 'out', this);
     if (existsSync(out)) throw new KskError('CONFLICT', `${out} already exists; choose another --out.`);
     const policy = await loadPolicy(requireString(values.policy, 'policy', this));
-    const names = values.keys ? values.keys.split(',').map((n) => n.trim()).filter((n) => n.length > 0) : Object.keys(policy.keys);
+    const names = values.keys
+      ? values.keys
+          .split(',')
+          .map((n) => n.trim())
+          .filter((n) => n.length > 0)
+      : Object.keys(policy.keys);
     if (names.length === 0) throw new UsageError('The policy defines no keys (its keys section is empty).');
     for (const name of names) if (!policy.keys[name]) throw new UsageError(`The policy has no key "${name}" (it has: ${Object.keys(policy.keys).join(', ')}).`);
     const zone = policy.kskPolicy.signersName;
@@ -37,7 +49,12 @@ export const trustAnchorCommand: CommandImpl = {
     } finally {
       await hsm.close();
     }
-    const xml = trustAnchorXml(anchors, { zone, includePublicKey: !values.rfc7958, ...(values.id ? { id: values.id } : {}), ...(values.source ? { source: values.source } : {}) });
+    const xml = trustAnchorXml(anchors, {
+      zone,
+      includePublicKey: !values.rfc7958,
+      ...(values.id ? { id: values.id } : {}),
+      ...(values.source ? { source: values.source } : {}),
+    });
     await writeFileAtomic(out, xml);
     const entries = trustAnchorEntries(anchors, zone, policy.kskPolicy.ttl);
     const { hex, pgpWords } = describeHash(sha256(xml));

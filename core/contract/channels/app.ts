@@ -74,7 +74,16 @@ export const hsmTokensSchema = z.object({
       /** Manufacturer, description and version from C_GetInfo; null when the module could not be used. */
       library: z.string().nullable(),
       error: z.string().nullable(),
-      tokens: z.array(z.object({ slotId: z.string(), label: z.string(), serial: z.string(), model: z.string(), manufacturer: z.string(), capabilities: z.array(hsmCapabilitySchema) })),
+      tokens: z.array(
+        z.object({
+          slotId: z.string(),
+          label: z.string(),
+          serial: z.string(),
+          model: z.string(),
+          manufacturer: z.string(),
+          capabilities: z.array(hsmCapabilitySchema),
+        }),
+      ),
     }),
   ),
 });

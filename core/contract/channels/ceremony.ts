@@ -63,7 +63,10 @@ export const ceremonyChannels = {
       script: fileRefSchema.optional(),
       triage: triageAnswersSchema.optional(),
       /** Defaults to a readable id made from the procedure and the date; at most 26 characters. */
-      ceremonyId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,25}$/, 'letters, digits, dot, dash or underscore (at most 26)').optional(),
+      ceremonyId: z
+        .string()
+        .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,25}$/, 'letters, digits, dot, dash or underscore (at most 26)')
+        .optional(),
       title: z.string().trim().min(1).max(200).optional(),
       site: z.string().trim().min(1).max(200).optional(),
       /** Must equal the workspace's mode when given (a rehearsal workspace runs rehearsals only). */
@@ -96,7 +99,10 @@ export const ceremonyChannels = {
   'ceremony.signIn': channel(
     z.strictObject({
       ceremonyId,
-      personId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}$/).optional(),
+      personId: z
+        .string()
+        .regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}$/)
+        .optional(),
       name: z.string().trim().min(1).max(200),
       roles: z.array(z.string().min(1)).min(1),
       organisation: z.string().trim().min(1).max(200).optional(),
@@ -179,7 +185,12 @@ export const ceremonyChannels = {
   /** The statement to show before someone attests, with the log head it is bound to (show both, then sign). */
   'attestation.prepare': channel(
     z.strictObject({ ...stepRef, personId }),
-    z.object({ statement: z.string(), name: z.string(), role: z.string(), head: z.object({ seq: z.number().int(), hash: sha256HexSchema, pgpWords: z.array(z.string()) }) }),
+    z.object({
+      statement: z.string(),
+      name: z.string(),
+      role: z.string(),
+      head: z.object({ seq: z.number().int(), hash: sha256HexSchema, pgpWords: z.array(z.string()) }),
+    }),
   ),
   /** Signs: the drawn signature (PNG) is stored; refused if the log moved on since the head was shown. */
   'attestation.sign': channel(z.strictObject({ ...stepRef, personId, headHashShown: sha256HexSchema, signaturePng: z.string().min(1) }), changeSchema),
@@ -192,6 +203,9 @@ export const ceremonyChannels = {
    */
   'ceremony.close': channel(
     z.strictObject({ ceremonyId, summary: z.string().trim().min(1).optional() }),
-    z.object({ state: ceremonyStateSchema, seal: z.object({ headSeq: z.number().int(), head: hashViewSchema, keyKind: z.enum(['hsm', 'software']), keyLabel: z.string().nullable() }) }),
+    z.object({
+      state: ceremonyStateSchema,
+      seal: z.object({ headSeq: z.number().int(), head: hashViewSchema, keyKind: z.enum(['hsm', 'software']), keyLabel: z.string().nullable() }),
+    }),
   ),
 };

@@ -33,7 +33,10 @@ export const letterOptionsSchema = z.object({
   date: utc.optional(),
   respondBy: utc.optional(),
   /** Recipients named by the CA; by default the holders of CO and RKSH credentials the log has on record. */
-  recipients: z.array(z.object({ name: z.string().min(1), role: z.enum(['CO', 'RKSH']), address: z.array(z.string().min(1)).optional() })).min(1).optional(),
+  recipients: z
+    .array(z.object({ name: z.string().min(1), role: z.enum(['CO', 'RKSH']), address: z.array(z.string().min(1)).optional() }))
+    .min(1)
+    .optional(),
 });
 export type LetterOptions = z.input<typeof letterOptionsSchema>;
 
@@ -175,7 +178,12 @@ export const documentsChannels = {
   /** The printers CUPS knows (lpstat), its default, and the destination this workspace chose last. */
   'documents.printers': channel(
     z.object({}),
-    z.object({ printers: z.array(printerSchema), defaultPrinter: z.string().nullable(), chosen: printDestinationSchema.nullable(), cups: z.string().nullable() }),
+    z.object({
+      printers: z.array(printerSchema),
+      defaultPrinter: z.string().nullable(),
+      chosen: printDestinationSchema.nullable(),
+      cups: z.string().nullable(),
+    }),
   ),
   /** The removable media mounted now (under /media and /run/media), with free space and read-only flag. */
   'export.media': channel(z.object({}), z.object({ media: z.array(removableMediumSchema) })),

@@ -29,7 +29,8 @@ export function readCeremonyLog(store: EvidenceStore, ceremonyId: string): Cerem
   if (!summary) throw new KskError('NOT_FOUND', `No ceremony "${ceremonyId}" in the evidence log ${store.file}.`);
   const events = store.events(ceremonyId);
   const opened = events[0];
-  if (opened?.type !== 'ceremony.opened') throw new KskError('TAMPERED', `The first event of ceremony ${ceremonyId} is not its opening. Run "ksk-ceremony log verify".`);
+  if (opened?.type !== 'ceremony.opened')
+    throw new KskError('TAMPERED', `The first event of ceremony ${ceremonyId} is not its opening. Run "ksk-ceremony log verify".`);
   const seal = store.seal(ceremonyId);
   const head = seal ? { seq: seal.statement.headSeq, hash: seal.statement.headHash } : { seq: summary.head.seq, hash: summary.head.hash };
   return { store, summary, opened, events, script: loggedScript(store, events), seal, head };
@@ -57,12 +58,19 @@ function loggedScript(store: EvidenceStore, events: readonly StoredEvent[]): Cer
     // The engine validated the script before loading it and the log holds its exact bytes (the hash
     // is checked below): reading its shape is enough, and cheap even for a script of hundreds of steps.
     const parsed = scriptSchema.safeParse(value);
-    if (!parsed.success) throw new KskError('BAD_INPUT_FILE', `The script stored for ceremony ${loaded.ceremonyId} (SHA-256 ${sha256}) is not a ceremony script: ${parsed.error.issues[0]?.message ?? 'malformed'}.`);
+    if (!parsed.success)
+      throw new KskError(
+        'BAD_INPUT_FILE',
+        `The script stored for ceremony ${loaded.ceremonyId} (SHA-256 ${sha256}) is not a ceremony script: ${parsed.error.issues[0]?.message ?? 'malformed'}.`,
+      );
     script = parsed.data;
   } else if (isTemplateId(scriptId)) {
     script = loadTemplate(scriptId);
   } else {
-    throw new KskError('NOT_FOUND', `Ceremony ${loaded.ceremonyId} loaded script "${scriptId}" (SHA-256 ${sha256}), but the log does not hold its text and no shipped template has that id.`);
+    throw new KskError(
+      'NOT_FOUND',
+      `Ceremony ${loaded.ceremonyId} loaded script "${scriptId}" (SHA-256 ${sha256}), but the log does not hold its text and no shipped template has that id.`,
+    );
   }
   const actual = scriptHash(script);
   if (actual !== sha256) {

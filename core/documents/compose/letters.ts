@@ -89,10 +89,9 @@ export function lettersInputOf(log: CeremonyLog, options: LettersOptions = {}): 
   const ceremonyId = log.summary.ceremonyId;
   const ceremony = ceremonyInfoOf(log, options.paper);
   const roles = letterRoles(log.script?.script ?? null);
-  if (roles.length === 0 && !options.recipients) throw new KskError('NOT_FOUND', `The script of ceremony ${ceremonyId} sends no letter to Crypto Officers or Recovery Key Share Holders.`);
-  const letters = options.recipients
-    ? options.recipients.map((recipient) => ({ recipient, bring: [] as string[] }))
-    : lettersFromRecord(log, roles);
+  if (roles.length === 0 && !options.recipients)
+    throw new KskError('NOT_FOUND', `The script of ceremony ${ceremonyId} sends no letter to Crypto Officers or Recovery Key Share Holders.`);
+  const letters = options.recipients ? options.recipients.map((recipient) => ({ recipient, bring: [] as string[] })) : lettersFromRecord(log, roles);
   if (letters.length === 0) {
     throw new KskError('NOT_FOUND', `No ${roles.join(' or ')} is on record in this workspace to write to for ceremony ${ceremonyId}: name the recipients.`);
   }

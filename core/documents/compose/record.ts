@@ -33,7 +33,11 @@ function recordTebs(log: CeremonyLog, stepNumbers: ReadonlyMap<string, string>, 
     switch (e.type) {
       case 'teb.checked': {
         const { serialRead, expectedSerial, matched, purpose } = e.payload;
-        const note = matched ? `matches the serial on record (${expectedSerial})` : expectedSerial ? `MISMATCH: the record says ${expectedSerial}` : 'no serial on record';
+        const note = matched
+          ? `matches the serial on record (${expectedSerial})`
+          : expectedSerial
+            ? `MISMATCH: the record says ${expectedSerial}`
+            : 'no serial on record';
         return { serial: serialRead, contents: sealedWith.get(normalizeSerial(serialRead)) ?? purpose, action: 'checked', ...where, note };
       }
       case 'teb.sealed':
@@ -42,7 +46,13 @@ function recordTebs(log: CeremonyLog, stepNumbers: ReadonlyMap<string, string>, 
         return { serial: e.payload.serial, contents: sealedWith.get(normalizeSerial(e.payload.serial)) ?? e.payload.purpose, action: 'opened', ...where };
       case 'teb.handed-over': {
         const { serial, purpose, from, to, reference } = e.payload;
-        return { serial, contents: sealedWith.get(normalizeSerial(serial)) ?? purpose, action: 'handed over', ...where, note: `from ${from} to ${to}${reference ? ` (${reference})` : ''}` };
+        return {
+          serial,
+          contents: sealedWith.get(normalizeSerial(serial)) ?? purpose,
+          action: 'handed over',
+          ...where,
+          note: `from ${from} to ${to}${reference ? ` (${reference})` : ''}`,
+        };
       }
     }
   });
@@ -53,7 +63,10 @@ function recordExceptions(log: CeremonyLog, people: People, stepNumbers: Readonl
   return eventsOf(log, 'exception').map((e) => {
     const { exceptionId, stepId, expected, happened, decision, signedBy } = e.payload;
     const resolved = resolutions.filter((r) => r.payload.exceptionId === exceptionId);
-    const decisions = [...(decision ? [decision] : []), ...resolved.map((r) => `${r.payload.decision} (decided ${utcDisplay(r.time, `the resolution of exception ${exceptionId}`)})`)];
+    const decisions = [
+      ...(decision ? [decision] : []),
+      ...resolved.map((r) => `${r.payload.decision} (decided ${utcDisplay(r.time, `the resolution of exception ${exceptionId}`)})`),
+    ];
     const signers = [...new Set([...signedBy, ...resolved.flatMap((r) => r.payload.signedBy)])];
     return {
       number: exceptionId,
@@ -122,8 +135,16 @@ function recordHsms(log: CeremonyLog): RecordDocumentInput['hsms'] {
   const bound = new Map(eventsOf(log, 'hsm.bound').map((e) => [e.payload.hsmId, e.payload]));
   return [...new Map(eventsOf(log, 'hsm.identified').map((e) => [e.payload.hsmId, e.payload])).values()].map((h) => {
     const binding = bound.get(h.hsmId);
-    const note = [h.tokenLabel ? `token ${h.tokenLabel}` : '', binding ? `through ${binding.modulePath} (${binding.activation})` : '', h.location ?? ''].filter(Boolean).join('; ');
-    return { label: h.hsmId, model: `${h.manufacturer} ${h.model}`, serial: h.serialNumber, ...(h.firmware ? { firmware: h.firmware } : {}), ...(note ? { note } : {}) };
+    const note = [h.tokenLabel ? `token ${h.tokenLabel}` : '', binding ? `through ${binding.modulePath} (${binding.activation})` : '', h.location ?? '']
+      .filter(Boolean)
+      .join('; ');
+    return {
+      label: h.hsmId,
+      model: `${h.manufacturer} ${h.model}`,
+      serial: h.serialNumber,
+      ...(h.firmware ? { firmware: h.firmware } : {}),
+      ...(note ? { note } : {}),
+    };
   });
 }
 
@@ -132,8 +153,16 @@ function recordHsmCapabilities(log: CeremonyLog): NonNullable<RecordDocumentInpu
   return [...new Map(eventsOf(log, 'hsm.profiled').map((e) => [e.payload.hsmId, e.payload])).values()].map((p) => ({
     label: p.hsmId,
     library: `${p.module.manufacturer} ${p.module.description} ${p.module.libraryVersion} (Cryptoki ${p.module.cryptokiVersion})`,
-    can: p.capabilities.filter((c) => c.supported).map((c) => c.id).join(', ') || 'nothing the app uses',
-    cannot: p.capabilities.filter((c) => !c.supported).map((c) => `${c.id}: ${c.detail}`).join('; ') || 'everything the app uses is offered',
+    can:
+      p.capabilities
+        .filter((c) => c.supported)
+        .map((c) => c.id)
+        .join(', ') || 'nothing the app uses',
+    cannot:
+      p.capabilities
+        .filter((c) => !c.supported)
+        .map((c) => `${c.id}: ${c.detail}`)
+        .join('; ') || 'everything the app uses is offered',
   }));
 }
 
@@ -142,12 +171,16 @@ function recordFacts(log: CeremonyLog): { label: string; value: string }[] {
   const triage = eventsOf(log, 'triage.recorded').at(-1)?.payload;
   const skr = eventsOf(log, 'skr.current').at(-1)?.payload;
   const decided = eventsOf(log, 'deadline.assessed').at(-1)?.payload;
-  const ending = eventsOf(log, 'branch.taken').find((e) => log.script && branchesOf(log.script.script).some((b) => b.id === e.payload.branch && b.ends))?.payload;
+  const ending = eventsOf(log, 'branch.taken').find(
+    (e) => log.script && branchesOf(log.script.script).some((b) => b.id === e.payload.branch && b.ends),
+  )?.payload;
   return [
     ...(triage ? [{ label: 'Chosen by triage', value: `${triage.procedure}${triage.branch ? ` (${triage.branch})` : ''}: ${triage.reason}` }] : []),
     ...(triage?.next ? [{ label: 'What triage said to do', value: triage.next }] : []),
     ...(ending ? [{ label: 'Outcome', value: ending.outcome }] : []),
-    ...(decided ? [{ label: 'Deadline as decided', value: `${decided.state} at ${utcDisplay(decided.at, 'the time the deadline was assessed')}: ${decided.consequence}` }] : []),
+    ...(decided
+      ? [{ label: 'Deadline as decided', value: `${decided.state} at ${utcDisplay(decided.at, 'the time the deadline was assessed')}: ${decided.consequence}` }]
+      : []),
     ...(skr ? [{ label: 'Current SKR', value: `${skr.skrId}, last RRSIG expires ${utcDisplay(skr.lastExpiration, 'the expiry of the current SKR')}` }] : []),
   ];
 }
@@ -185,7 +218,10 @@ export function recordInputOf(log: CeremonyLog, paper?: RecordDocumentInput['cer
     tebs: recordTebs(log, stepNumbers, stepRoles),
     acts: recordActs(log, script.script, people, byStep),
     exceptions: recordExceptions(log, people, stepNumbers),
-    hashes: mergeHashes([{ label: `SHA-256 of the script ${script.script.id} version ${script.script.version}`, hex: script.sha256 }, ...stepHashes(byStep.get('') ?? [], people)]),
+    hashes: mergeHashes([
+      { label: `SHA-256 of the script ${script.script.id} version ${script.script.version}`, hex: script.sha256 },
+      ...stepHashes(byStep.get('') ?? [], people),
+    ]),
     attestations: recordAttestations(log),
     ...(seal ? { seal } : {}),
     logHead: { hex: log.head.hash, sequence: log.head.seq },

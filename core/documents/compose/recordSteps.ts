@@ -19,7 +19,10 @@ export function nameOf(people: People, personId: string): string {
 
 /** "Ivan Witness" → "I.W.": what the IW's initials stand for in the record. */
 export function initialsOf(name: string): string {
-  const letters = name.split(/[\s.-]+/).filter(Boolean).map((part) => (Array.from(part)[0] as string).toUpperCase());
+  const letters = name
+    .split(/[\s.-]+/)
+    .filter(Boolean)
+    .map((part) => (Array.from(part)[0] as string).toUpperCase());
   return letters.length > 0 ? `${letters.join('.')}.` : name;
 }
 
@@ -31,7 +34,12 @@ export function eventsByStep(log: CeremonyLog): Map<string, StoredEvent[]> {
   const intents = new Map(eventsOf(log, 'hsm.intent').map((e) => [e.payload.opId, e.payload.stepId]));
   const byStep = new Map<string, StoredEvent[]>();
   for (const e of log.events) {
-    const stepId = (e.type === 'hsm.done' || e.type === 'hsm.failed' || e.type === 'hsm.reconciled' ? intents.get(e.payload.opId) : 'stepId' in e.payload ? e.payload.stepId : undefined) ?? '';
+    const stepId =
+      (e.type === 'hsm.done' || e.type === 'hsm.failed' || e.type === 'hsm.reconciled'
+        ? intents.get(e.payload.opId)
+        : 'stepId' in e.payload
+          ? e.payload.stepId
+          : undefined) ?? '';
     const list = byStep.get(stepId);
     if (list) list.push(e);
     else byStep.set(stepId, [e]);
@@ -44,13 +52,19 @@ function hashEventValue(e: StoredEvent<'hash.shown' | 'hash.matched' | 'hash.mis
   if (e.type === 'hash.shown') return { label: `${subject} (shown)`, hex: sha256 };
   const reader = e.payload.readBy ? `, read by ${nameOf(people, e.payload.readBy)}` : '';
   if (e.type === 'hash.matched') return { label: `${subject}: matched in ${e.payload.form}${reader}`, hex: sha256 };
-  return { label: `${subject}: MISMATCH in ${e.payload.form} at ${e.payload.form === 'words' ? 'word' : 'byte'} ${e.payload.firstDifference}${reader}`, hex: sha256 };
+  return {
+    label: `${subject}: MISMATCH in ${e.payload.form} at ${e.payload.form === 'words' ? 'word' : 'byte'} ${e.payload.firstDifference}${reader}`,
+    hex: sha256,
+  };
 }
 
 /** The DS digest of a key an HSM operation made or found: read aloud like any hash. */
 function keyHash(key: NonNullable<StoredEvent<'hsm.done'>['payload']['key']>): HashValue {
   const summary = summarizeKsk('.', 172800, { flags: 257, protocol: 3, algorithm: key.algorithm, publicKey: Buffer.from(key.publicKey, 'base64') });
-  return { label: `DS digest (SHA-256) of key ${key.label}, key tag ${summary.keyTag}, ${algorithmName(key.algorithm) ?? `algorithm ${key.algorithm}`}`, hex: summary.dsDigestHex };
+  return {
+    label: `DS digest (SHA-256) of key ${key.label}, key tag ${summary.keyTag}, ${algorithmName(key.algorithm) ?? `algorithm ${key.algorithm}`}`,
+    hex: summary.dsDigestHex,
+  };
 }
 
 /** Hashes with the same value printed once, with everything the log says of it. */
@@ -73,7 +87,9 @@ export function stepHashes(events: readonly StoredEvent[], people: People): Hash
     if (e.type === 'hash.shown' || e.type === 'hash.matched' || e.type === 'hash.mismatched') hashes.push(hashEventValue(e, people));
     else if (e.type === 'artifact.stored' && e.payload.kind !== 'signature-image') {
       const skr = current.get(e.payload.sha256);
-      const what = skr ? `; the SKR current when the ceremony began (${skr.skrId}), its last RRSIG expiring ${utcDisplay(skr.lastExpiration, 'the expiry of the current SKR')}` : '';
+      const what = skr
+        ? `; the SKR current when the ceremony began (${skr.skrId}), its last RRSIG expiring ${utcDisplay(skr.lastExpiration, 'the expiry of the current SKR')}`
+        : '';
       hashes.push({ label: `SHA-256 of ${e.payload.name} (${e.payload.kind}, ${e.payload.size} bytes)${what}`, hex: e.payload.sha256 });
     } else if ((e.type === 'hsm.done' || e.type === 'hsm.reconciled') && e.payload.key && !auditOps.has(e.payload.opId)) hashes.push(keyHash(e.payload.key));
   }
@@ -86,7 +102,10 @@ function checkNotes(events: readonly StoredEvent[]): string[] {
     if (e.type !== 'checks.run') return [];
     const count = (status: string) => e.payload.results.filter((r) => r.status === status).length;
     const failed = e.payload.results.filter((r) => r.status === 'fail');
-    return [`Checks on ${e.payload.subject}: ${count('pass')} passed, ${failed.length} failed, ${count('skipped')} skipped.`, ...failed.map((r) => `FAILED ${r.message}`)];
+    return [
+      `Checks on ${e.payload.subject}: ${count('pass')} passed, ${failed.length} failed, ${count('skipped')} skipped.`,
+      ...failed.map((r) => `FAILED ${r.message}`),
+    ];
   });
 }
 
@@ -109,7 +128,9 @@ const recordLines: { readonly [K in ActionKind]: RecordLines<K> } = {
   'sign-out': none,
   'camera-start': cameras,
   'camera-stop': cameras,
-  'clock-check': (r) => [`The app's clock was ${Math.abs(r.skewSeconds)} s ${r.skewSeconds > 0 ? 'ahead of' : 'behind'} the UTC reference (limit ${r.maxSkewSeconds} s).`],
+  'clock-check': (r) => [
+    `The app's clock was ${Math.abs(r.skewSeconds)} s ${r.skewSeconds > 0 ? 'ahead of' : 'behind'} the UTC reference (limit ${r.maxSkewSeconds} s).`,
+  ],
   'hash-check': none,
   'teb-check': none,
   'teb-seal': none,
@@ -206,8 +227,15 @@ export function recordActs(log: CeremonyLog, script: Script, people: People, byS
     const hashes = stepHashes(events, people);
     const decided = notApplicable.get(step.id);
     const { notes, ...status } = decided
-      ? { status: 'not-applicable' as const, at: decided.time, notes: [`Not applicable: the decision at step ${decided.payload.stepId} took the branch ${decided.payload.branch}.`] }
-      : stepStatus(steps.get(step.id), events.some((e) => e.type === 'hsm.failed' || e.type === 'action.failed'));
+      ? {
+          status: 'not-applicable' as const,
+          at: decided.time,
+          notes: [`Not applicable: the decision at step ${decided.payload.stepId} took the branch ${decided.payload.branch}.`],
+        }
+      : stepStatus(
+          steps.get(step.id),
+          events.some((e) => e.type === 'hsm.failed' || e.type === 'action.failed'),
+        );
     const allNotes = [...notes, ...stepNotes(events), ...checkNotes(events)];
     record.steps.push({
       number: step.number,

@@ -52,7 +52,12 @@ export async function renderScriptDocument(script: Script, ceremony: CeremonyInf
  * One document of a ceremony, composed from its log and rendered. The same log gives the same
  * bytes: the bundle carries these PDFs, and its verification renders them again to compare.
  */
-export async function renderCeremonyDocument(store: EvidenceStore, ceremonyId: string, kind: CeremonyDocumentKind, options: RenderOptions = {}): Promise<RenderedPdf> {
+export async function renderCeremonyDocument(
+  store: EvidenceStore,
+  ceremonyId: string,
+  kind: CeremonyDocumentKind,
+  options: RenderOptions = {},
+): Promise<RenderedPdf> {
   return renderLogDocument(readCeremonyLog(store, ceremonyId), kind, options);
 }
 

@@ -24,9 +24,17 @@ function keysOf(xml: string, known: readonly { algorithm: number; publicKey: str
       const algorithm = Number(child(digest, 'Algorithm'));
       const publicKey = child(digest, 'PublicKey')?.replace(/\s+/g, '');
       const digestHex = (child(digest, 'Digest') ?? '').toUpperCase();
-      const fromLog = known.find((k) => k.algorithm === algorithm && summarizeKsk(zone, DNSKEY_TTL, { flags: 257, protocol: 3, algorithm, publicKey: Buffer.from(k.publicKey, 'base64') }).dsDigestHex === digestHex);
+      const fromLog = known.find(
+        (k) =>
+          k.algorithm === algorithm &&
+          summarizeKsk(zone, DNSKEY_TTL, { flags: 257, protocol: 3, algorithm, publicKey: Buffer.from(k.publicKey, 'base64') }).dsDigestHex === digestHex,
+      );
       const key = publicKey ?? fromLog?.publicKey;
-      if (!key) throw new KskError('NOT_FOUND', `${what}: the KeyDigest ${digest.attrs.id ?? ''} (line ${digest.line}) has no public key, and the log records no KSK with its digest.`);
+      if (!key)
+        throw new KskError(
+          'NOT_FOUND',
+          `${what}: the KeyDigest ${digest.attrs.id ?? ''} (line ${digest.line}) has no public key, and the log records no KSK with its digest.`,
+        );
       const { id, validFrom, validUntil } = digest.attrs;
       return {
         owner: zone,
@@ -45,7 +53,9 @@ function keysOf(xml: string, known: readonly { algorithm: number; publicKey: str
 export function trustAnchorSheetInputOf(log: CeremonyLog, paper?: TrustAnchorSheetInput['ceremony']['paper']): TrustAnchorSheetInput {
   const { store } = log;
   const ceremonyId = log.summary.ceremonyId;
-  const stored = eventsOf(log, 'artifact.stored').filter((e) => e.payload.kind === 'trust-anchor').at(-1);
+  const stored = eventsOf(log, 'artifact.stored')
+    .filter((e) => e.payload.kind === 'trust-anchor')
+    .at(-1);
   if (!stored) throw new KskError('NOT_FOUND', `Ceremony ${ceremonyId} stored no trust anchor.`);
   const xml = store.readArtifact(stored.payload.sha256).toString('utf8');
   const known = kskKeys(store, { rehearsal: log.opened.payload.rehearsal });

@@ -32,7 +32,17 @@ export function hsmOperationsOf(events: readonly HsmOpEvent[]): HsmOperationReco
     const id = keyOf(e.ceremonyId, e.payload.opId);
     if (e.type === 'hsm.intent') {
       const { opId, operation, label, hsmId, stepId, retryOf } = e.payload;
-      byId.set(id, { ceremonyId: e.ceremonyId, opId, operation, ...(label ? { label } : {}), ...(hsmId ? { hsmId } : {}), ...(stepId ? { stepId } : {}), ...(retryOf ? { retryOf } : {}), intent: placeOf(e), outcome: null });
+      byId.set(id, {
+        ceremonyId: e.ceremonyId,
+        opId,
+        operation,
+        ...(label ? { label } : {}),
+        ...(hsmId ? { hsmId } : {}),
+        ...(stepId ? { stepId } : {}),
+        ...(retryOf ? { retryOf } : {}),
+        intent: placeOf(e),
+        outcome: null,
+      });
       continue;
     }
     const op = byId.get(id);
@@ -57,7 +67,9 @@ export function hsmOperations(source: EventSource, ceremonyId: string): HsmOpera
 export function kskKeys(source: EventSource, scope: { rehearsal: boolean }): HsmKeyRecord[] {
   return hsmOperationsOf(source.workspaceEvents(hsmOperationTypes, scope))
     .filter((op) => kskOperations.includes(op.operation))
-    .flatMap((op) => (op.outcome && 'key' in op.outcome && op.outcome.key && (op.outcome.type === 'hsm.done' || op.outcome.finding === 'completed') ? [op.outcome.key] : []));
+    .flatMap((op) =>
+      op.outcome && 'key' in op.outcome && op.outcome.key && (op.outcome.type === 'hsm.done' || op.outcome.finding === 'completed') ? [op.outcome.key] : [],
+    );
 }
 
 /** An HSM as identified in a ceremony (model, serial number, firmware), and every ceremony it was seen in. */

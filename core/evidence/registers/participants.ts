@@ -23,10 +23,19 @@ export function participantsOf(events: readonly PresenceEvent[]): Participant[] 
   for (const e of events) {
     if (e.type === 'participant.signed-in') {
       const { personId, name, roles, organisation, signatureSha256 } = e.payload;
-      byId.set(personId, { personId, name, roles, ...(organisation ? { organisation } : {}), signedInAt: e.time, signedOutAt: null, ...(signatureSha256 ? { signatureIn: signatureSha256 } : {}) });
+      byId.set(personId, {
+        personId,
+        name,
+        roles,
+        ...(organisation ? { organisation } : {}),
+        signedInAt: e.time,
+        signedOutAt: null,
+        ...(signatureSha256 ? { signatureIn: signatureSha256 } : {}),
+      });
     } else {
       const current = byId.get(e.payload.personId);
-      if (current) byId.set(current.personId, { ...current, signedOutAt: e.time, ...(e.payload.signatureSha256 ? { signatureOut: e.payload.signatureSha256 } : {}) });
+      if (current)
+        byId.set(current.personId, { ...current, signedOutAt: e.time, ...(e.payload.signatureSha256 ? { signatureOut: e.payload.signatureSha256 } : {}) });
     }
   }
   return [...byId.values()];

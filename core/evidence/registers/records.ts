@@ -15,7 +15,9 @@ export function attestations(source: EventSource, ceremonyId: string): Attestati
   return source.events(ceremonyId, ['attestation.signed', 'attestation.declined']).map((e) => {
     const { personId, name, role, statement, logHeadHash } = e.payload;
     const common = { ...placeOf(e), personId, name, role, statement, logHeadHash };
-    return e.type === 'attestation.signed' ? { ...common, signed: true, signatureSha256: e.payload.signatureSha256 } : { ...common, signed: false, reason: e.payload.reason };
+    return e.type === 'attestation.signed'
+      ? { ...common, signed: true, signatureSha256: e.payload.signatureSha256 }
+      : { ...common, signed: false, reason: e.payload.reason };
   });
 }
 

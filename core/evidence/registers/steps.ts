@@ -21,7 +21,10 @@ export function stepsOf(events: readonly StepEvent[]): StepRecord[] {
       continue;
     }
     const note = e.type === 'step.completed' ? e.payload.result : e.payload.reason;
-    byId.set(e.payload.stepId, { ...(current ?? { stepId: e.payload.stepId, started: null }), ended: { ...placeOf(e), type: e.type, ...(note ? { note } : {}) } });
+    byId.set(e.payload.stepId, {
+      ...(current ?? { stepId: e.payload.stepId, started: null }),
+      ended: { ...placeOf(e), type: e.type, ...(note ? { note } : {}) },
+    });
   }
   return [...byId.values()];
 }

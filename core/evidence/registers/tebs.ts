@@ -37,11 +37,21 @@ function serialOf(e: TebEvent): string {
 }
 
 export function tebsOf(events: readonly TebEvent[]): Teb[] {
-  const bySerial = new Map<string, { serial: string; purpose: string; contents: readonly string[]; state: Teb['state']; sealed: Place; history: Teb['history'][number][] }>();
+  const bySerial = new Map<
+    string,
+    { serial: string; purpose: string; contents: readonly string[]; state: Teb['state']; sealed: Place; history: Teb['history'][number][] }
+  >();
   for (const e of events) {
     const key = serialOf(e);
     if (e.type === 'teb.sealed') {
-      bySerial.set(key, { serial: e.payload.serial, purpose: e.payload.purpose, contents: e.payload.contents, state: 'sealed', sealed: placeOf(e), history: [] });
+      bySerial.set(key, {
+        serial: e.payload.serial,
+        purpose: e.payload.purpose,
+        contents: e.payload.contents,
+        state: 'sealed',
+        sealed: placeOf(e),
+        history: [],
+      });
     }
     const bag = bySerial.get(key);
     if (!bag) continue;

@@ -69,7 +69,9 @@ export function artifactPath(seq: number, kind: string, name: string, mediaType:
 
 const json = (value: unknown) => Buffer.from(`${JSON.stringify(value, null, 2)}\n`, 'utf8');
 
-function artifactIndex(log: CeremonyLog): { path: string; seq: number; time: string; kind: string; name: string; mediaType: string; size: number; sha256: string; stepId: string | null }[] {
+function artifactIndex(
+  log: CeremonyLog,
+): { path: string; seq: number; time: string; kind: string; name: string; mediaType: string; size: number; sha256: string; stepId: string | null }[] {
   const seen = new Set<string>();
   return eventsOf(log, 'artifact.stored').flatMap((e) => {
     const { sha256, name, kind, mediaType, size, stepId } = e.payload;
@@ -137,7 +139,11 @@ function documentKinds(log: CeremonyLog): CeremonyDocumentKind[] {
  * is, its head, its documents and artifacts), every event's hashed bytes one a line, the seal, the
  * attestations, the chapters of the recording, the PDFs, and every artifact the log stores.
  */
-export async function bundleContents(store: EvidenceStore, ceremonyId: string, options: { recordingStart?: string; generator?: string } = {}): Promise<BundleContents> {
+export async function bundleContents(
+  store: EvidenceStore,
+  ceremonyId: string,
+  options: { recordingStart?: string; generator?: string } = {},
+): Promise<BundleContents> {
   const log = readCeremonyLog(store, ceremonyId);
   const artifacts = artifactIndex(log);
   const paths = new Map(artifacts.map((a) => [a.sha256, a.path]));

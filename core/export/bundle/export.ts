@@ -38,7 +38,11 @@ export interface ExportedBundle {
  * a partial one (written during the ceremony, before the seal) says so and up to which event, so
  * it sits beside the final one on the same stick and neither is taken for the other.
  */
-export function bundleName(ceremonyId: string, mode: BundleMeta['mode'], kind: { sealed: true } | { sealed: false; headSeq: number } = { sealed: true }): string {
+export function bundleName(
+  ceremonyId: string,
+  mode: BundleMeta['mode'],
+  kind: { sealed: true } | { sealed: false; headSeq: number } = { sealed: true },
+): string {
   const prefix = mode === 'REHEARSAL' && !/rehearsal/i.test(ceremonyId) ? 'REHEARSAL-' : '';
   return `${prefix}${ceremonyId}-${kind.sealed ? 'final' : `partial-e${kind.headSeq}`}-bundle`;
 }
@@ -73,7 +77,11 @@ export async function exportBundle(options: ExportBundleOptions): Promise<Export
     progress({ label: 'Writing the bundle', fraction: 0.3 });
     const written = await writeBundle({
       targetDir: options.to,
-      name: bundleName(options.ceremonyId, contents.meta.mode, contents.meta.sealed === 'yes' ? { sealed: true } : { sealed: false, headSeq: Number(contents.meta.logHeadSeq) }),
+      name: bundleName(
+        options.ceremonyId,
+        contents.meta.mode,
+        contents.meta.sealed === 'yes' ? { sealed: true } : { sealed: false, headSeq: Number(contents.meta.logHeadSeq) },
+      ),
       files,
       manifest,
       replace: options.replace === true,

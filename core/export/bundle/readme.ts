@@ -109,7 +109,7 @@ export function auditorReadme(log: CeremonyLog, bundle: { meta: BundleMeta; file
     '',
     'What verification cannot show without the paper: a log rewritten whole, every hash recomputed and',
     'sealed again with a fresh key, is consistent in itself. With --audit-key (the fingerprint from the',
-    "paper, not from this file) a seal by any other key is refused; the head, compared with the signed",
+    'paper, not from this file) a seal by any other key is refused; the head, compared with the signed',
     "paper, shows the rest. The log proves what was recorded, in what order, at what time by the app's",
     'clock; not that the clock or the people were right. See docs/evidence.md.',
     '',

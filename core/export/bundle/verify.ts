@@ -87,14 +87,14 @@ async function checkFiles(dir: string, findings: Findings): Promise<BundleVerifi
   const recorded = await manifestHashInSums(dir);
   const manifestChanged = recorded !== null && recorded !== files.manifestSha256 && !files.problems.some((p) => p.path === MANIFEST_FILE);
   const problems = [
-    ...(manifestChanged ? [{ path: MANIFEST_FILE, message: `${MANIFEST_FILE} was changed: its SHA-256 is ${files.manifestSha256}, ${SUMS_FILE} records ${recorded}.` }] : []),
-    ...[...files.problems].sort((a, b) => Number(b.path === MANIFEST_FILE) - Number(a.path === MANIFEST_FILE)).map((p) => ({ path: p.path, message: describeFileProblem(p) })),
+    ...(manifestChanged
+      ? [{ path: MANIFEST_FILE, message: `${MANIFEST_FILE} was changed: its SHA-256 is ${files.manifestSha256}, ${SUMS_FILE} records ${recorded}.` }]
+      : []),
+    ...[...files.problems]
+      .sort((a, b) => Number(b.path === MANIFEST_FILE) - Number(a.path === MANIFEST_FILE))
+      .map((p) => ({ path: p.path, message: describeFileProblem(p) })),
   ];
-  findings.record(
-    'manifest',
-    problems,
-    `${files.manifest.files.length + 2} files match ${MANIFEST_FILE} (SHA-256 ${files.manifestSha256}) and ${SUMS_FILE}.`,
-  );
+  findings.record('manifest', problems, `${files.manifest.files.length + 2} files match ${MANIFEST_FILE} (SHA-256 ${files.manifestSha256}) and ${SUMS_FILE}.`);
   return files;
 }
 
@@ -128,15 +128,30 @@ function checkLog(copy: string, ceremonyId: string, findings: Findings, options:
   }
   const others = report.ceremonies.filter((c) => c.ceremonyId !== ceremonyId);
   const problems = report.ok ? [] : [{ path: LOG_FILE, message: `${LOG_FILE}: ${report.message}` }];
-  if (others.length > 0) problems.push({ path: LOG_FILE, message: `${LOG_FILE} holds ceremonies the manifest does not name (${others.map((c) => c.ceremonyId).join(', ')}).` });
+  if (others.length > 0)
+    problems.push({ path: LOG_FILE, message: `${LOG_FILE} holds ceremonies the manifest does not name (${others.map((c) => c.ceremonyId).join(', ')}).` });
   const own = report.ceremonies.find((c) => c.ceremonyId === ceremonyId);
   if (!own) problems.push({ path: LOG_FILE, message: `${LOG_FILE} does not hold ceremony ${ceremonyId}, which the manifest names.` });
   findings.record('log', problems, `${report.events} events verify in their hash chain, with ${report.artifacts} artifacts.`);
 
   const seal = own?.seal;
-  const sealProblems = report.ok && own && !seal && !options.allowUnsealed ? [{ path: LOG_FILE, message: `Ceremony ${ceremonyId} was not sealed when this bundle was written: it is a partial record (written during the ceremony). Verify the bundle exported after its close.` }] : [];
-  const pinned = seal ? (seal.pinned === null ? `audit key ${seal.fingerprint.hex} NOT pinned (pass --audit-key with the fingerprint on the paper)` : `audit key ${seal.fingerprint.hex}, pinned by ${options.pin?.source}`) : '';
-  const detail = seal ? `sealed ${seal.sealedAt} by ${sealBy(seal.key)} (${algorithmName(seal.key.algorithm) ?? seal.key.algorithm}), covering events 1 to ${seal.headSeq}; ${pinned}.` : 'not sealed (accepted as a partial record).';
+  const sealProblems =
+    report.ok && own && !seal && !options.allowUnsealed
+      ? [
+          {
+            path: LOG_FILE,
+            message: `Ceremony ${ceremonyId} was not sealed when this bundle was written: it is a partial record (written during the ceremony). Verify the bundle exported after its close.`,
+          },
+        ]
+      : [];
+  const pinned = seal
+    ? seal.pinned === null
+      ? `audit key ${seal.fingerprint.hex} NOT pinned (pass --audit-key with the fingerprint on the paper)`
+      : `audit key ${seal.fingerprint.hex}, pinned by ${options.pin?.source}`
+    : '';
+  const detail = seal
+    ? `sealed ${seal.sealedAt} by ${sealBy(seal.key)} (${algorithmName(seal.key.algorithm) ?? seal.key.algorithm}), covering events 1 to ${seal.headSeq}; ${pinned}.`
+    : 'not sealed (accepted as a partial record).';
   if (report.ok) findings.record('seal', sealProblems, detail);
   return report;
 }
@@ -164,15 +179,25 @@ async function checkContents(store: EvidenceStore, ceremonyId: string, manifest:
     if (documents.has(file.path) && !sameVersion) continue;
     if (sha === undefined) into.push({ path: file.path, message: `${file.path} is missing from the manifest, though the log gives it.` });
     else if (sha !== sha256Hex(file.bytes as Uint8Array)) {
-      into.push({ path: file.path, message: `${file.path} is not what the log gives${documents.has(file.path) ? ' (rendered again from the log, its bytes differ)' : ''}: it was changed after the export.` });
+      into.push({
+        path: file.path,
+        message: `${file.path} is not what the log gives${documents.has(file.path) ? ' (rendered again from the log, its bytes differ)' : ''}: it was changed after the export.`,
+      });
     }
   }
   listed.delete(LOG_FILE);
-  for (const [extra] of listed) if (!(documents.has(extra) && !sameVersion)) contents.push({ path: extra, message: `${extra} is not a file the log gives: it was added after the export.` });
+  for (const [extra] of listed)
+    if (!(documents.has(extra) && !sameVersion))
+      contents.push({ path: extra, message: `${extra} is not a file the log gives: it was added after the export.` });
   for (const [key, value] of Object.entries(derived.meta)) {
-    if (manifest.meta[key] !== value) contents.push({ path: MANIFEST_FILE, message: `The manifest says ${key} "${manifest.meta[key] ?? ''}", but the log gives "${value}".` });
+    if (manifest.meta[key] !== value)
+      contents.push({ path: MANIFEST_FILE, message: `The manifest says ${key} "${manifest.meta[key] ?? ''}", but the log gives "${value}".` });
   }
-  findings.record('contents', contents, `every file is what the log gives: ${derived.files.length - derived.documents.length} files, the artifacts byte for byte.`);
+  findings.record(
+    'contents',
+    contents,
+    `every file is what the log gives: ${derived.files.length - derived.documents.length} files, the artifacts byte for byte.`,
+  );
   findings.record(
     'documents',
     rendered,
@@ -197,7 +222,10 @@ function checkSkrs(store: EvidenceStore, ceremonyId: string, paths: ReadonlyMap<
       const bad = verdict.bundles.find((b) => !b.ok);
       if (bad) {
         const sig = bad.signatures.find((s) => !s.ok);
-        problems.push({ path: file, message: `${file}: bundle ${bad.index + 1} (${bad.id}) does not verify: ${sig ? `the signature by ${sig.keyIdentifier} (key tag ${sig.keyTag}): ${sig.reason}` : bad.problems.join('; ')}.` });
+        problems.push({
+          path: file,
+          message: `${file}: bundle ${bad.index + 1} (${bad.id}) does not verify: ${sig ? `the signature by ${sig.keyIdentifier} (key tag ${sig.keyTag}): ${sig.reason}` : bad.problems.join('; ')}.`,
+        });
       }
     } catch (err) {
       problems.push({ path: file, message: `${file} cannot be read as an SKR: ${messageOf(err)}` });
@@ -253,7 +281,9 @@ async function checkAgainstLog(copy: string, ceremonyId: string, manifest: Manif
   try {
     await checkContents(store, ceremonyId, manifest, findings);
     const ceremony = manifest.files.filter((f) => f.path.startsWith('artifacts/'));
-    const paths = new Map(store.events(ceremonyId, ['artifact.stored']).map((e) => [e.payload.sha256, ceremony.find((f) => f.sha256 === e.payload.sha256)?.path ?? e.payload.name]));
+    const paths = new Map(
+      store.events(ceremonyId, ['artifact.stored']).map((e) => [e.payload.sha256, ceremony.find((f) => f.sha256 === e.payload.sha256)?.path ?? e.payload.name]),
+    );
     checkSkrs(store, ceremonyId, paths, findings);
   } catch (e) {
     // The log verified, so a failure to read it here is the program's, not the bundle's.
@@ -263,7 +293,11 @@ async function checkAgainstLog(copy: string, ceremonyId: string, manifest: Manif
   }
 }
 
-function verdictOf(dir: string, findings: Findings, facts: Pick<BundleVerdict, 'ceremonyId' | 'mode' | 'logHead' | 'sealed' | 'manifestSha256'>): BundleVerdict {
+function verdictOf(
+  dir: string,
+  findings: Findings,
+  facts: Pick<BundleVerdict, 'ceremonyId' | 'mode' | 'logHead' | 'sealed' | 'manifestSha256'>,
+): BundleVerdict {
   for (const check of bundleChecks) {
     if (!findings.checks.some((c) => c.check === check)) findings.checks.push({ check, ok: false, detail: 'not checked: an earlier check failed.' });
   }
@@ -277,4 +311,3 @@ function verdictOf(dir: string, findings: Findings, facts: Pick<BundleVerdict, '
       : `The partial bundle of ceremony ${facts.ceremonyId}, written before its seal, verifies as far as it goes: its log ends at event ${head.seq} (${head.hex}). It is not the final record.`;
   return { ok, dir, ...facts, message, checks: findings.checks, problems: findings.problems };
 }
-

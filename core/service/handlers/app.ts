@@ -44,7 +44,18 @@ export function appHandlers(ctx: ServiceContext): {
         try {
           const m = await describeModule({ modulePath, ...(env ? { env } : {}) });
           const tokens = m.slots.flatMap((s) =>
-            s.token?.initialized && s.profile ? [{ slotId: s.id, label: s.token.label, serial: s.token.serial, model: s.token.model, manufacturer: s.token.manufacturer, capabilities: capabilitiesOf(s.profile) }] : [],
+            s.token?.initialized && s.profile
+              ? [
+                  {
+                    slotId: s.id,
+                    label: s.token.label,
+                    serial: s.token.serial,
+                    model: s.token.model,
+                    manufacturer: s.token.manufacturer,
+                    capabilities: capabilitiesOf(s.profile),
+                  },
+                ]
+              : [],
           );
           modules.push({ path: modulePath, library: `${m.manufacturer} ${m.description} ${m.libraryVersion}`, error: null, tokens });
         } catch (e) {

@@ -20,7 +20,15 @@ const workspaceLog = () => import('../../documents/compose/workspaceLog.js');
 const printing = () => import('../../documents/print.js');
 
 function view(doc: RenderedPdf): RenderedDocument {
-  return { kind: doc.kind, fileName: doc.fileName, pdfBase64: doc.pdf.toString('base64'), sha256: doc.sha256, bytes: doc.pdf.length, pages: doc.pages, pageHash: doc.pageHash };
+  return {
+    kind: doc.kind,
+    fileName: doc.fileName,
+    pdfBase64: doc.pdf.toString('base64'),
+    sha256: doc.sha256,
+    bytes: doc.pdf.length,
+    pages: doc.pages,
+    pageHash: doc.pageHash,
+  };
 }
 
 async function render(ctx: ServiceContext, request: ValidRequestOf<'documents.render'>): Promise<RenderedPdf> {
@@ -42,7 +50,17 @@ export function documentsHandlers(ctx: ServiceContext): DocumentsHandlers {
     'documents.renderTemplateScript': async ({ templateId, title, site, date, mode, paper }) => {
       const script = loadTemplate(templateId);
       const [{ renderScriptDocument }, { procedureName }] = await Promise.all([rendering(), import('../../documents/compose/ceremonyLog.js')]);
-      return view(await renderScriptDocument(script, { id: templateId, title, site, date, mode, procedure: procedureName(script, script.procedure), ...(paper ? { paper } : {}) }));
+      return view(
+        await renderScriptDocument(script, {
+          id: templateId,
+          title,
+          site,
+          date,
+          mode,
+          procedure: procedureName(script, script.procedure),
+          ...(paper ? { paper } : {}),
+        }),
+      );
     },
     'documents.print': async ({ destination, copies, ...request }) => {
       const target = destination ?? readSettings(ctx.workspace).print ?? null;

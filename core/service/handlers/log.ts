@@ -22,7 +22,11 @@ export function logHandlers(ctx: ServiceContext): LogHandlers {
     },
     'log.verify': ({ requireSeal }) => {
       store();
-      const report = verifyEvidence(ctx.workspace.database, { requireSealed: requireSeal, pin: workspacePin(ctx.workspace.root), checkpoints: verificationCheckpoints(ctx.workspace.database, ctx.workspace.root, []) });
+      const report = verifyEvidence(ctx.workspace.database, {
+        requireSealed: requireSeal,
+        pin: workspacePin(ctx.workspace.root),
+        checkpoints: verificationCheckpoints(ctx.workspace.database, ctx.workspace.root, []),
+      });
       return {
         ok: report.ok,
         events: report.events,
@@ -39,7 +43,13 @@ export function logHandlers(ctx: ServiceContext): LogHandlers {
         .find((e) => e.payload.sha256 === sha256);
       if (!recorded) throw new KskError('NOT_FOUND', `Ceremony ${ceremonyId} stored no artifact with SHA-256 ${sha256}.`);
       const bytes = store().readArtifact(sha256);
-      return { name: recorded.payload.name, kind: recorded.payload.kind, mediaType: recorded.payload.mediaType, size: bytes.length, base64: bytes.toString('base64') };
+      return {
+        name: recorded.payload.name,
+        kind: recorded.payload.kind,
+        mediaType: recorded.payload.mediaType,
+        size: bytes.length,
+        base64: bytes.toString('base64'),
+      };
     },
   };
 }

@@ -42,16 +42,18 @@ export function workspaceHandlers(ctx: ServiceContext): WorkspaceHandlers {
     'workspace.loadCurrentSkr': async ({ file }) => {
       const { bytes } = readFileRef(file, 'SKR', 10 * 1024 * 1024);
       const current = examineSkr(bytes, 'path' in file ? file.path : file.name, ctx.clock.now().toISOString());
-      if (!rehearsal && current.view.rehearsal) throw new KskError('POLICY_FAILURE', `The SKR ${current.view.id} is a rehearsal SKR: a production workspace refuses it.`);
+      if (!rehearsal && current.view.rehearsal)
+        throw new KskError('POLICY_FAILURE', `The SKR ${current.view.id} is a rehearsal SKR: a production workspace refuses it.`);
       await setCurrentSkr(ctx.workspace, current);
       ctx.emit({ type: 'state-changed', topic: 'workspace' });
       return { currentSkr: current.view, deadline: deadlineStatus(new Date(current.view.lastExpiration), ctx.clock.now()) };
     },
     'followUps.list': ({ status }) => obligations().filter((o) => status === 'all' || o.status === status),
-    'templates.list': () => (templates ??= templateIds().map((id) => {
-      const script = loadTemplate(id);
-      return scriptSummary(script, scriptHash(script));
-    })),
+    'templates.list': () =>
+      (templates ??= templateIds().map((id) => {
+        const script = loadTemplate(id);
+        return scriptSummary(script, scriptHash(script));
+      })),
     'templates.get': ({ id }) => {
       const script = loadTemplate(id);
       return scriptView(script, scriptHash(script));

@@ -4,7 +4,6 @@ import { toBase64 } from '../base64.js';
 /** A file handed to the backend: its bytes read in the page, or a path the backend reads. */
 export type PickedFile = { name: string; base64: string } | { path: string };
 
-
 /**
  * Choose a file from the removable media (read in the page, which works in Electron and in a
  * browser alike) or type its path on the laptop. Whichever was used last is the one given.

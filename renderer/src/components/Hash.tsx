@@ -16,7 +16,21 @@ function HashHex({ hex, testId }: { hex: string; testId?: string }) {
 }
 
 /** A hash as it is read aloud: hex in groups of four, and the PGP words numbered. */
-export function Hash({ hex, words, label, large = false, testId, className }: { hex: string; words: readonly string[]; label: string; large?: boolean; testId?: string; className?: string }) {
+export function Hash({
+  hex,
+  words,
+  label,
+  large = false,
+  testId,
+  className,
+}: {
+  hex: string;
+  words: readonly string[];
+  label: string;
+  large?: boolean;
+  testId?: string;
+  className?: string;
+}) {
   return (
     <figure className={`hash${large ? ' hash-large' : ''}${className ? ` ${className}` : ''}`} aria-label={label} data-testid={testId}>
       <figcaption>{label}</figcaption>

@@ -148,16 +148,12 @@ export function SignaturePad({ label, onChange }: SignaturePadProps) {
           onBlur={() => setFocused(false)}
         />
         {focused && (
-          <span
-            className="signature-cursor"
-            aria-hidden="true"
-            style={{ left: `${(cursor.x / WIDTH) * 100}%`, top: `${(cursor.y / HEIGHT) * 100}%` }}
-          />
+          <span className="signature-cursor" aria-hidden="true" style={{ left: `${(cursor.x / WIDTH) * 100}%`, top: `${(cursor.y / HEIGHT) * 100}%` }} />
         )}
       </div>
       <p id={hintId} className="hint">
-        Sign with the mouse, a pen or a finger. With the keyboard: focus the pad, then the arrow keys draw and Shift with the arrow keys moves
-        without drawing. {inked ? 'The pad holds a signature.' : 'The pad is empty.'}
+        Sign with the mouse, a pen or a finger. With the keyboard: focus the pad, then the arrow keys draw and Shift with the arrow keys moves without drawing.{' '}
+        {inked ? 'The pad holds a signature.' : 'The pad is empty.'}
       </p>
       <button type="button" className="secondary" onClick={clear} disabled={!inked}>
         Clear the signature pad

@@ -22,11 +22,15 @@ export function useKnownPeople(except: string): KnownPerson[] {
       const list = await api.call('ceremony.list', {});
       if (!list.ok) return;
       const found = new Map<string, KnownPerson>();
-      for (const c of [...list.value].reverse().filter((x) => x.ceremonyId !== except).slice(0, 12)) {
+      for (const c of [...list.value]
+        .reverse()
+        .filter((x) => x.ceremonyId !== except)
+        .slice(0, 12)) {
         const state = await api.call('ceremony.state', { ceremonyId: c.ceremonyId });
         if (!state.ok) continue;
         for (const p of state.value.participants) {
-          if (!found.has(p.personId)) found.set(p.personId, { personId: p.personId, name: p.name, roles: p.roles, ...(p.organisation ? { organisation: p.organisation } : {}) });
+          if (!found.has(p.personId))
+            found.set(p.personId, { personId: p.personId, name: p.name, roles: p.roles, ...(p.organisation ? { organisation: p.organisation } : {}) });
         }
       }
       if (live) setPeople([...found.values()]);

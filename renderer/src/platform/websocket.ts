@@ -45,6 +45,15 @@ export function connectWebSocketApi(): Promise<KskApi> {
 
   return new Promise((resolve, reject) => {
     socket.addEventListener('open', () => resolve(api), { once: true });
-    socket.addEventListener('error', () => reject(new Error('Cannot reach the ceremony backend: the browser host refused the connection. This page was opened without the browser host token, or its session ended: open the address that npm run start:browser printed.')), { once: true });
+    socket.addEventListener(
+      'error',
+      () =>
+        reject(
+          new Error(
+            'Cannot reach the ceremony backend: the browser host refused the connection. This page was opened without the browser host token, or its session ended: open the address that npm run start:browser printed.',
+          ),
+        ),
+      { once: true },
+    );
   });
 }

@@ -26,7 +26,9 @@ function AttestationDialog({ state, step, person, onClose }: { state: CeremonySt
   const sign = useAction('attestation.sign');
   const decline = useAction('attestation.decline');
   useEffect(() => {
-    void api.call('attestation.prepare', { ceremonyId: state.ceremonyId, stepId: step.id, personId: person.personId }).then((r) => setPrepared(r.ok ? { status: 'ok', value: r.value } : { status: 'error', error: r.error }));
+    void api
+      .call('attestation.prepare', { ceremonyId: state.ceremonyId, stepId: step.id, personId: person.personId })
+      .then((r) => setPrepared(r.ok ? { status: 'ok', value: r.value } : { status: 'error', error: r.error }));
   }, [api, state.ceremonyId, step.id, person.personId]);
   const busy = sign.busy || decline.busy;
   return (
@@ -41,14 +43,25 @@ function AttestationDialog({ state, step, person, onClose }: { state: CeremonySt
           <blockquote className="statement" data-testid="statement">
             {prepared.value.statement}
           </blockquote>
-          <Hash label={`The log as it stands now: event ${prepared.value.head.seq}, head hash`} hex={prepared.value.head.hash} words={prepared.value.head.pgpWords} testId="attestation-head" />
+          <Hash
+            label={`The log as it stands now: event ${prepared.value.head.seq}, head hash`}
+            hex={prepared.value.head.hash}
+            words={prepared.value.head.pgpWords}
+            testId="attestation-head"
+          />
           {!disagree ? (
             <form
               onSubmit={(e) => {
                 e.preventDefault();
                 if (signature)
                   void sign
-                    .run({ ceremonyId: state.ceremonyId, stepId: step.id, personId: person.personId, headHashShown: prepared.value.head.hash, signaturePng: signature })
+                    .run({
+                      ceremonyId: state.ceremonyId,
+                      stepId: step.id,
+                      personId: person.personId,
+                      headHashShown: prepared.value.head.hash,
+                      signaturePng: signature,
+                    })
                     .then((r) => r?.ok && onClose());
               }}
             >
@@ -97,7 +110,8 @@ function AttestationDialog({ state, step, person, onClose }: { state: CeremonySt
 /** Who must attest at an attestation step, and who has: each person signs in their own dialog. */
 export function Attest({ state, step }: { state: CeremonyState; step: StepState }) {
   const inputs = step.action.inputs as { by?: string | string[]; statement?: string };
-  const people = inputs.by === 'all-participants' || inputs.by === undefined ? present(state) : withRoles(state, Array.isArray(inputs.by) ? inputs.by : [inputs.by]);
+  const people =
+    inputs.by === 'all-participants' || inputs.by === undefined ? present(state) : withRoles(state, Array.isArray(inputs.by) ? inputs.by : [inputs.by]);
   const done = state.attestations.filter((a) => a.stepId === step.id);
   const [open, setOpen] = useState<ParticipantState | null>(null);
   return (

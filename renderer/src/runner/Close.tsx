@@ -14,7 +14,10 @@ export function ClosePanel({ state }: { state: CeremonyState }) {
   return (
     <section className="current" aria-labelledby="close-title" data-testid="close-panel">
       <h2 id="close-title">Close and seal the ceremony</h2>
-      <p className="lead">Every step is done, skipped or not applicable. Closing signs out those still signed in and seals the log: nothing can be added to this ceremony afterwards.</p>
+      <p className="lead">
+        Every step is done, skipped or not applicable. Closing signs out those still signed in and seals the log: nothing can be added to this ceremony
+        afterwards.
+      </p>
       {state.outcome && (
         <p className="big" data-testid="ceremony-outcome">
           Outcome: {state.outcome}
@@ -79,10 +82,22 @@ function ExportBundle({ state }: { state: CeremonyState }) {
       {exporter.state.status === 'ok' && (
         <div data-testid="export-result">
           <p className="success">
-            Written and verified: {exporter.state.value.path} ({exporter.state.value.files} files, {bytes(exporter.state.value.bytes)}), {exporter.state.value.mode}.
+            Written and verified: {exporter.state.value.path} ({exporter.state.value.files} files, {bytes(exporter.state.value.bytes)}),{' '}
+            {exporter.state.value.mode}.
           </p>
-          <Hash large label={`Head of the sealed log (event ${exporter.state.value.logHead.seq}): compare it with the signed paper`} hex={exporter.state.value.logHead.hex} words={exporter.state.value.logHead.pgpWords} testId="export-head" />
-          <button type="button" className="secondary" disabled={verify.busy} onClick={() => exporter.state.status === 'ok' && void verify.run({ dir: exporter.state.value.path })}>
+          <Hash
+            large
+            label={`Head of the sealed log (event ${exporter.state.value.logHead.seq}): compare it with the signed paper`}
+            hex={exporter.state.value.logHead.hex}
+            words={exporter.state.value.logHead.pgpWords}
+            testId="export-head"
+          />
+          <button
+            type="button"
+            className="secondary"
+            disabled={verify.busy}
+            onClick={() => exporter.state.status === 'ok' && void verify.run({ dir: exporter.state.value.path })}
+          >
             Verify the bundle as an auditor would
           </button>
           {verify.state.status === 'ok' && (

@@ -22,7 +22,29 @@ function useWitness(state: CeremonyState) {
  * The body of every dialog the IW signs: the fields, a line naming the IW who signs, and the one
  * button with which they sign (disabled until the fields are complete), Cancel beside it.
  */
-function WitnessedForm({ state, ready, busy, sign, onSubmit, onCancel, error, danger = false, children, testId }: { state: CeremonyState; ready: boolean; busy: boolean; sign: (iwName: string) => string; onSubmit: (iwId: string) => void; onCancel: () => void; error: ContractError | null; danger?: boolean; children: ReactNode; testId?: string }) {
+function WitnessedForm({
+  state,
+  ready,
+  busy,
+  sign,
+  onSubmit,
+  onCancel,
+  error,
+  danger = false,
+  children,
+  testId,
+}: {
+  state: CeremonyState;
+  ready: boolean;
+  busy: boolean;
+  sign: (iwName: string) => string;
+  onSubmit: (iwId: string) => void;
+  onCancel: () => void;
+  error: ContractError | null;
+  danger?: boolean;
+  children: ReactNode;
+  testId?: string;
+}) {
   const { iw, missing } = useWitness(state);
   return (
     <form
@@ -50,7 +72,19 @@ function WitnessedForm({ state, ready, busy, sign, onSubmit, onCancel, error, da
  * Records an exception: what the script expected, what happened, what was decided, and the IW's
  * signature, given by the IW with the dialog's one signing button.
  */
-export function RecordException({ state, stepId, check, label, expectedText }: { state: CeremonyState; stepId?: string; check?: string; label: string; expectedText?: string }) {
+export function RecordException({
+  state,
+  stepId,
+  check,
+  label,
+  expectedText,
+}: {
+  state: CeremonyState;
+  stepId?: string;
+  check?: string;
+  label: string;
+  expectedText?: string;
+}) {
   const [open, setOpen] = useState(false);
   const record = useAction('exception.record');
   const [expected, setExpected] = useState(expectedText ?? (check ? `The policy check ${check} passes.` : ''));
@@ -70,7 +104,15 @@ export function RecordException({ state, stepId, check, label, expectedText }: {
             sign={(name) => `${name} (IW) signs the exception`}
             onSubmit={(iwId) =>
               void record
-                .run({ ceremonyId: state.ceremonyId, ...(stepId ? { stepId } : {}), expected, happened, decision, signedBy: [iwId], ...(check ? { check } : {}) })
+                .run({
+                  ceremonyId: state.ceremonyId,
+                  ...(stepId ? { stepId } : {}),
+                  expected,
+                  happened,
+                  decision,
+                  signedBy: [iwId],
+                  ...(check ? { check } : {}),
+                })
                 .then((r) => r?.ok && setOpen(false))
             }
             onCancel={() => setOpen(false)}
@@ -104,7 +146,11 @@ function Resolve({ state, exception }: { state: CeremonyState; exception: Except
             ready={Boolean(decision.trim())}
             busy={resolve.busy}
             sign={(name) => `${name} (IW) signs the decision`}
-            onSubmit={(iwId) => void resolve.run({ ceremonyId: state.ceremonyId, exceptionId: exception.exceptionId, decision, signedBy: [iwId] }).then((r) => r?.ok && setOpen(false))}
+            onSubmit={(iwId) =>
+              void resolve
+                .run({ ceremonyId: state.ceremonyId, exceptionId: exception.exceptionId, decision, signedBy: [iwId] })
+                .then((r) => r?.ok && setOpen(false))
+            }
             onCancel={() => setOpen(false)}
             error={resolve.state.status === 'error' ? resolve.state.error : null}
           >
@@ -184,7 +230,10 @@ export function Deviation({ state, step, kind }: { state: CeremonyState; step: S
             onCancel={() => setOpen(false)}
             error={action.state.status === 'error' ? action.state.error : null}
           >
-            <p>This is recorded as an exception: the script expected step {step.number} {kind === 'skip' ? 'to be carried out' : 'to wait for the steps before it'}.</p>
+            <p>
+              This is recorded as an exception: the script expected step {step.number}{' '}
+              {kind === 'skip' ? 'to be carried out' : 'to wait for the steps before it'}.
+            </p>
             <TextField label="Why" value={reason} onChange={setReason} multiline />
           </WitnessedForm>
         </Dialog>

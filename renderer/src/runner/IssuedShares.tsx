@@ -28,18 +28,24 @@ function ShownSheets({ state, step }: { state: CeremonyState; step: StepState })
   return (
     <section className="panel panel-strong" aria-label={`Share sheets issued at step ${step.number}`} data-testid="issued-shares" data-step={step.id}>
       <h2>Share sheets issued at step {step.number}</h2>
-      <p className="warning">These sheets are kept nowhere but in this app’s memory until the CA confirms every holder has theirs: print them or hand each holder theirs now.</p>
+      <p className="warning">
+        These sheets are kept nowhere but in this app’s memory until the CA confirms every holder has theirs: print them or hand each holder theirs now.
+      </p>
       <ol className="cards">
         {shown.map((s) => (
           <li key={s.credentialId} data-testid="issued-share" data-holder={s.holderId}>
-            <strong>{s.holderName}</strong> ({s.credentialId})
-            <pre className="mono sheet">{s.sheet}</pre>
+            <strong>{s.holderName}</strong> ({s.credentialId})<pre className="mono sheet">{s.sheet}</pre>
           </li>
         ))}
       </ol>
       <div className="actions">
         <PrintButton ceremonyId={state.ceremonyId} request={{ kind: 'share-sheets', shares: shown.map((s) => s.sheet) }} label="Print the share sheets" />
-        <button type="button" className="secondary" disabled={!ca || handOver.busy} onClick={() => ca && void handOver.run({ ceremonyId: state.ceremonyId, stepId: step.id, personId: ca.personId })}>
+        <button
+          type="button"
+          className="secondary"
+          disabled={!ca || handOver.busy}
+          onClick={() => ca && void handOver.run({ ceremonyId: state.ceremonyId, stepId: step.id, personId: ca.personId })}
+        >
           Every holder has their sheet: remove them from the screen
         </button>
         {!ca && <span className="hint">The CA confirms it: sign the CA in.</span>}
@@ -55,12 +61,13 @@ function LostSheets({ state, step, sheets }: { state: CeremonyState; step: StepS
     <section className="panel panel-strong" aria-label={`Share sheets of step ${step.number} lost`} data-testid="lost-sheets" data-step={step.id}>
       <h2>The share sheets of step {step.number} are lost</h2>
       <p className="error" role="alert">
-        Step {step.number} issued {sheets.holders.length} share sheets at {utc(sheets.shownAt)}: {holderList(sheets)}. They were shown on screen and kept only in this app’s memory; the app was
-        restarted before the CA confirmed that every holder had theirs, so they cannot be shown again.
+        Step {step.number} issued {sheets.holders.length} share sheets at {utc(sheets.shownAt)}: {holderList(sheets)}. They were shown on screen and kept only
+        in this app’s memory; the app was restarted before the CA confirmed that every holder had theirs, so they cannot be shown again.
       </p>
       <p>
-        What to do: ask each holder whether they have their sheet. If every one has it, nothing is lost. Otherwise the credentials of a missing sheet cannot be used: record an exception (the IW
-        signs) naming the sheets lost, then re-issue them under it: initialise the HSM again, which retires this credential set and issues a new sheet to every holder.
+        What to do: ask each holder whether they have their sheet. If every one has it, nothing is lost. Otherwise the credentials of a missing sheet cannot be
+        used: record an exception (the IW signs) naming the sheets lost, then re-issue them under it: initialise the HSM again, which retires this credential
+        set and issues a new sheet to every holder.
       </p>
       {state.status !== 'closed' && (
         <div className="actions">
@@ -83,7 +90,13 @@ export function IssuedShares({ state }: { state: CeremonyState }) {
   useLeaveGuard(onScreen.length > 0);
   return (
     <>
-      {pending.map((step) => (step.sheets?.held ? <ShownSheets key={step.id} state={state} step={step} /> : step.sheets && <LostSheets key={step.id} state={state} step={step} sheets={step.sheets} />))}
+      {pending.map((step) =>
+        step.sheets?.held ? (
+          <ShownSheets key={step.id} state={state} step={step} />
+        ) : (
+          step.sheets && <LostSheets key={step.id} state={state} step={step} sheets={step.sheets} />
+        ),
+      )}
     </>
   );
 }

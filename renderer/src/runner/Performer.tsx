@@ -30,7 +30,17 @@ export function performerOf(state: CeremonyState, step: StepState, fields: Perfo
 }
 
 /** Who performs the step: one of those signed in with a role the step names, or a name and a role before the ceremony day. */
-export function Performer({ state, step, value, onChange }: { state: CeremonyState; step: StepState; value: PerformerFields; onChange: (value: PerformerFields) => void }) {
+export function Performer({
+  state,
+  step,
+  value,
+  onChange,
+}: {
+  state: CeremonyState;
+  step: StepState;
+  value: PerformerFields;
+  onChange: (value: PerformerFields) => void;
+}) {
   const id = useId();
   const candidates = withRoles(state, step.roles);
   if (byName(state, step)) {
@@ -65,7 +75,12 @@ export function Performer({ state, step, value, onChange }: { state: CeremonySta
   return (
     <div className="field">
       <label htmlFor={`${id}-person`}>Performed by</label>
-      <select id={`${id}-person`} value={chosen && 'personId' in chosen ? chosen.personId : ''} onChange={(e) => onChange({ ...value, personId: e.target.value })} data-testid="performer">
+      <select
+        id={`${id}-person`}
+        value={chosen && 'personId' in chosen ? chosen.personId : ''}
+        onChange={(e) => onChange({ ...value, personId: e.target.value })}
+        data-testid="performer"
+      >
         {candidates.map((p) => (
           <option key={p.personId} value={p.personId}>
             {p.name} ({p.roles.join(', ')})

@@ -66,7 +66,8 @@ export function Present({ state, step }: { state: CeremonyState; step: StepState
       )}
       {lost > 0 && missing > 0 && (
         <p className="warning" role="status">
-          The app was restarted since {lost} of these were presented: shares are never written to disk, so {lost === 1 ? 'that holder presents theirs' : 'those holders present theirs'} again.
+          The app was restarted since {lost} of these were presented: shares are never written to disk, so{' '}
+          {lost === 1 ? 'that holder presents theirs' : 'those holders present theirs'} again.
         </p>
       )}
       {missing > 0 && holder && (
@@ -102,7 +103,15 @@ export function Present({ state, step }: { state: CeremonyState; step: StepState
             <>
               <div className="field">
                 <label htmlFor={`${id}-share`}>{holder.name}’s share, as printed on their sheet</label>
-                <textarea id={`${id}-share`} className="mono" value={text} onChange={(e) => setText(e.target.value)} spellCheck={false} autoComplete="off" data-testid="share-text" />
+                <textarea
+                  id={`${id}-share`}
+                  className="mono"
+                  value={text}
+                  onChange={(e) => setText(e.target.value)}
+                  spellCheck={false}
+                  autoComplete="off"
+                  data-testid="share-text"
+                />
               </div>
               <div className="field">
                 <label htmlFor={`${id}-file`}>or read it from the holder’s share file</label>

@@ -28,7 +28,8 @@ export function PrintButton({ ceremonyId, request, label }: { ceremonyId: string
   const first = defaultPrinter ?? list.find((p) => p.enabled)?.name ?? null;
   const current = choice ?? (remembered ? (remembered.kind === 'cups' ? remembered.printer : PDF) : (first ?? (allowPdf ? PDF : '')));
   const folder = dir ?? (chosen?.kind === 'pdf' ? chosen.dir : '');
-  const destination: Destination | null = current === PDF ? (folder.trim() ? { kind: 'pdf', dir: folder.trim() } : null) : current ? { kind: 'cups', printer: current } : null;
+  const destination: Destination | null =
+    current === PDF ? (folder.trim() ? { kind: 'pdf', dir: folder.trim() } : null) : current ? { kind: 'cups', printer: current } : null;
   const done = print.state.status === 'ok' ? print.state.value : null;
   return (
     <div className="print" data-testid="print">
@@ -54,13 +55,18 @@ export function PrintButton({ ceremonyId, request, label }: { ceremonyId: string
           <input id={`${id}-dir`} value={folder} onChange={(e) => setDir(e.target.value)} autoComplete="off" spellCheck={false} data-testid="print-folder" />
         </div>
       )}
-      <button type="button" disabled={print.busy || !destination} onClick={() => destination && void print.run({ ceremonyId, ...request, destination }).then(() => printers.reload())} data-testid="print-button">
+      <button
+        type="button"
+        disabled={print.busy || !destination}
+        onClick={() => destination && void print.run({ ceremonyId, ...request, destination }).then(() => printers.reload())}
+        data-testid="print-button"
+      >
         {print.busy ? 'Sending to the printer…' : label}
       </button>
       {done && (
         <p className="success" role="status" data-testid="print-result">
-          {done.file ? `Written to ${done.file}` : `Sent to ${done.printer ?? 'the default printer'}: CUPS job ${done.jobId ?? '?'}`} ({done.pages} page{done.pages === 1 ? '' : 's'}).{' '}
-          {done.recorded ? 'The log records it.' : 'Not in the log: the ceremony is sealed.'}
+          {done.file ? `Written to ${done.file}` : `Sent to ${done.printer ?? 'the default printer'}: CUPS job ${done.jobId ?? '?'}`} ({done.pages} page
+          {done.pages === 1 ? '' : 's'}). {done.recorded ? 'The log records it.' : 'Not in the log: the ceremony is sealed.'}
         </p>
       )}
       {print.state.status === 'error' && <ErrorMessage error={print.state.error} />}

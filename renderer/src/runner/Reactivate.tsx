@@ -25,7 +25,8 @@ export function Reactivate({ state }: { state: CeremonyState }) {
           <section key={hsm.id} className="current" aria-label={`Reactivate ${hsm.id}`} data-testid="reactivate">
             <h2>Reactivate {hsm.id}</h2>
             <p className="warning">
-              {hsm.id} is active in the log, but the app was restarted and holds no session with it. Its Crypto Officers present their credentials again; the log records the reactivation.
+              {hsm.id} is active in the log, but the app was restarted and holds no session with it. Its Crypto Officers present their credentials again; the
+              log records the reactivation.
             </p>
             {step ? (
               <>

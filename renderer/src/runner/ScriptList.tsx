@@ -25,7 +25,14 @@ export function statusText(step: StepState, current: boolean): string {
   }
 }
 
-const marks: Record<StepState['status'], string> = { completed: '✓', skipped: '⤼', 'awaiting-initials': '…', 'in-progress': '▶', pending: '', 'not-applicable': '–' };
+const marks: Record<StepState['status'], string> = {
+  completed: '✓',
+  skipped: '⤼',
+  'awaiting-initials': '…',
+  'in-progress': '▶',
+  pending: '',
+  'not-applicable': '–',
+};
 
 /**
  * The script on the left of the runner: every act and step, where we are, what is done with its

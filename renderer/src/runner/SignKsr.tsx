@@ -48,7 +48,17 @@ function Checks({ checks }: { checks: CheckResultView[] }) {
  * possible only when they match and every failing check is one this step may override, each by a
  * witnessed exception naming it.
  */
-export function SignKsr({ state, step, performer, blocked }: { state: CeremonyState; step: StepState; performer: PerformerValue | null; blocked: string | null }) {
+export function SignKsr({
+  state,
+  step,
+  performer,
+  blocked,
+}: {
+  state: CeremonyState;
+  step: StepState;
+  performer: PerformerValue | null;
+  blocked: string | null;
+}) {
   const additional = step.action.kind === 'sign-additional-ksrs';
   const prepare = useAction('step.prepare');
   const perform = useAction('step.perform');
@@ -100,7 +110,11 @@ export function SignKsr({ state, step, performer, blocked }: { state: CeremonySt
           e.preventDefault();
           const picked = files.filter((f): f is PickedFile => f !== null);
           void prepare
-            .run({ ceremonyId: state.ceremonyId, stepId: step.id, input: additional ? { kind: 'sign-additional-ksrs', ksrs: picked } : { kind: 'sign-ksr', ksr: picked[0]! } })
+            .run({
+              ceremonyId: state.ceremonyId,
+              stepId: step.id,
+              input: additional ? { kind: 'sign-additional-ksrs', ksrs: picked } : { kind: 'sign-ksr', ksr: picked[0]! },
+            })
             .then((r) => {
               if (r?.ok) {
                 setPrepared(r.value);
@@ -112,11 +126,17 @@ export function SignKsr({ state, step, performer, blocked }: { state: CeremonySt
         <h3>1. Read the KSR{additional ? 's' : ''}</h3>
         {!prepared && !step.needs.includes('prepare') && (
           <p className="notice" role="status">
-            The KSR was read and checked before this screen was opened again (the log has it). Its hash and checks live only on the screen that read it: read it again to see them.
+            The KSR was read and checked before this screen was opened again (the log has it). Its hash and checks live only on the screen that read it: read it
+            again to see them.
           </p>
         )}
         {files.map((_, i) => (
-          <FilePicker key={i} label={additional ? `KSR ${i + 1} (in the order of the periods they cover)` : 'The KSR from the RZM representative’s media'} accept=".xml,application/xml" onChange={(f) => setFiles(files.map((x, j) => (j === i ? f : x)))} />
+          <FilePicker
+            key={i}
+            label={additional ? `KSR ${i + 1} (in the order of the periods they cover)` : 'The KSR from the RZM representative’s media'}
+            accept=".xml,application/xml"
+            onChange={(f) => setFiles(files.map((x, j) => (j === i ? f : x)))}
+          />
         ))}
         {additional && (
           <button type="button" className="secondary" onClick={() => setFiles([...files, null])}>
@@ -133,8 +153,20 @@ export function SignKsr({ state, step, performer, blocked }: { state: CeremonySt
           <h3>2. Match the hash{prepared.files.length > 1 ? 'es' : ''} read aloud</h3>
           {prepared.files.map((f, i) => (
             <div key={f.id}>
-              <Hash large label={`SHA-256 of the KSR ${f.name} (id ${f.id})${f.coverage ? `, covering ${f.coverage.from} to ${f.coverage.to}` : ''}`} hex={f.hash.sha256} words={f.hash.pgpWords} testId="ksr-hash" />
-              <HashEntry label={`Hash of ${f.name} received out of band, as read aloud`} value={typed[i] ?? ''} onChange={(v) => setTyped(typed.map((t, j) => (j === i ? v : t)))} hash={f.hash} of="the KSR’s (do not sign otherwise)" />
+              <Hash
+                large
+                label={`SHA-256 of the KSR ${f.name} (id ${f.id})${f.coverage ? `, covering ${f.coverage.from} to ${f.coverage.to}` : ''}`}
+                hex={f.hash.sha256}
+                words={f.hash.pgpWords}
+                testId="ksr-hash"
+              />
+              <HashEntry
+                label={`Hash of ${f.name} received out of band, as read aloud`}
+                value={typed[i] ?? ''}
+                onChange={(v) => setTyped(typed.map((t, j) => (j === i ? v : t)))}
+                hash={f.hash}
+                of="the KSR’s (do not sign otherwise)"
+              />
             </div>
           ))}
           <PersonSelect label={`Read aloud by (${inputs.hashReadBy ?? 'RZM'})`} people={readers} value={readBy} onChange={setReadBy} />
@@ -163,7 +195,9 @@ export function SignKsr({ state, step, performer, blocked }: { state: CeremonySt
           <OutDir value={dir} onChange={setDir} />
           <div className="actions">
             <button type="button" className="primary-large" disabled={reason !== null || perform.busy} onClick={sign} data-testid="sign">
-              {perform.busy ? `Signing in ${inputs.hsm ?? 'the HSM'}… (this cannot be started twice)` : `Sign the KSR${additional ? 's' : ''} in ${inputs.hsm ?? 'the HSM'}`}
+              {perform.busy
+                ? `Signing in ${inputs.hsm ?? 'the HSM'}… (this cannot be started twice)`
+                : `Sign the KSR${additional ? 's' : ''} in ${inputs.hsm ?? 'the HSM'}`}
             </button>
             {reason && <span className="hint">{reason}</span>}
           </div>

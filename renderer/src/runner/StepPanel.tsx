@@ -47,7 +47,9 @@ function Confirm({ state, step, performer }: { state: CeremonyState; step: StepS
         label="Confirm: this was done"
         busy={confirm.busy}
         blocked={performer ? null : 'Choose who performed it.'}
-        onSubmit={() => performer && void confirm.run({ ceremonyId: state.ceremonyId, stepId: step.id, performer, ...(note.trim() ? { note: note.trim() } : {}) })}
+        onSubmit={() =>
+          performer && void confirm.run({ ceremonyId: state.ceremonyId, stepId: step.id, performer, ...(note.trim() ? { note: note.trim() } : {}) })
+        }
       >
         <TextField label="Note (optional)" value={note} onChange={setNote} />
       </ActionForm>
@@ -61,7 +63,8 @@ function Reconcile({ state }: { state: CeremonyState }) {
   return (
     <div className="warning" role="alert">
       <p>
-        An HSM operation of this ceremony was interrupted ({state.interrupted.map((o) => `${o.operation} at step ${o.stepId ?? '?'} since ${utc(o.since)}`).join('; ')}). The app asks the HSM what became of it
+        An HSM operation of this ceremony was interrupted (
+        {state.interrupted.map((o) => `${o.operation} at step ${o.stepId ?? '?'} since ${utc(o.since)}`).join('; ')}). The app asks the HSM what became of it
         before anything else is done; it is never repeated silently.
       </p>
       <button type="button" disabled={resume.busy} onClick={() => void resume.run({ ceremonyId: state.ceremonyId })}>
@@ -95,7 +98,13 @@ function Work({ state, step }: { state: CeremonyState; step: StepState }) {
     if (!current) return <Deviation state={state} step={step} kind="start" />;
     return (
       <div className="actions">
-        <button type="button" className="primary-large" disabled={start.busy} onClick={() => void start.run({ ceremonyId: state.ceremonyId, stepId: step.id })} data-testid="start-step">
+        <button
+          type="button"
+          className="primary-large"
+          disabled={start.busy}
+          onClick={() => void start.run({ ceremonyId: state.ceremonyId, stepId: step.id })}
+          data-testid="start-step"
+        >
           {start.busy ? 'Starting…' : `Start step ${step.number}`}
         </button>
         {start.state.status === 'error' && <ErrorMessage error={start.state.error} />}
@@ -113,12 +122,18 @@ function Work({ state, step }: { state: CeremonyState; step: StepState }) {
   };
   return (
     <>
-      {(step.needs.includes('perform') || step.needs.includes('confirm') || signing) && <Performer state={state} step={step} value={performerFields} onChange={setPerformerFields} />}
+      {(step.needs.includes('perform') || step.needs.includes('confirm') || signing) && (
+        <Performer state={state} step={step} value={performerFields} onChange={setPerformerFields} />
+      )}
       {step.quorum && <Present state={state} step={step} />}
       {kind === 'attestation' && <Attest state={state} step={step} />}
-      {signing && step.needs.includes('perform') && <SignKsr state={state} step={step} performer={performer} blocked={performer ? null : 'Choose who performs the step.'} />}
+      {signing && step.needs.includes('perform') && (
+        <SignKsr state={state} step={step} performer={performer} blocked={performer ? null : 'Choose who performs the step.'} />
+      )}
       {!signing && step.needs.includes('confirm') && <Confirm state={state} step={step} performer={performer} />}
-      {!signing && kind !== 'attestation' && step.needs.includes('perform') && Form && <Form state={state} step={step} busy={perform.busy} blocked={blocked} perform={run} />}
+      {!signing && kind !== 'attestation' && step.needs.includes('perform') && Form && (
+        <Form state={state} step={step} busy={perform.busy} blocked={blocked} perform={run} />
+      )}
       {perform.busy && <Working />}
       {perform.state.status === 'error' && <ErrorMessage error={perform.state.error} />}
     </>
@@ -137,7 +152,14 @@ export function StepPanel({ state, step }: { state: CeremonyState; step: StepSta
     if (!document.activeElement || document.activeElement === document.body) heading.current?.focus();
   }, [step.id, step.status]);
   return (
-    <section className="current" aria-labelledby="step-title" data-testid="step-panel" data-step={step.id} data-status={step.status} data-kind={step.action.kind}>
+    <section
+      className="current"
+      aria-labelledby="step-title"
+      data-testid="step-panel"
+      data-step={step.id}
+      data-status={step.status}
+      data-kind={step.action.kind}
+    >
       <p className="current-number">
         Step {step.number} · Act {step.act}
         {act ? `: ${act.title}` : ''} · <span data-testid="step-status">{statusLabels[step.status]}</span>
@@ -154,7 +176,8 @@ export function StepPanel({ state, step }: { state: CeremonyState; step: StepSta
         {step.text}
       </p>
       <p className="muted">
-        {step.seedStep ? `Carries out DR step ${step.seedStep}. ` : ''}The app records {step.action.evidence}.{step.initial ? ' The IW initials this step.' : ''}
+        {step.seedStep ? `Carries out DR step ${step.seedStep}. ` : ''}The app records {step.action.evidence}.
+        {step.initial ? ' The IW initials this step.' : ''}
       </p>
       {step.outOfOrder && <p className="warning">Started out of order, by exception {step.outOfOrder.exceptionId}.</p>}
       {step.status === 'completed' && (
@@ -166,7 +189,8 @@ export function StepPanel({ state, step }: { state: CeremonyState; step: StepSta
       )}
       {step.status === 'not-applicable' && step.notApplicable && (
         <p className="muted" data-testid="not-applicable">
-          Not applicable: this step is on the branch {step.notApplicable.branch}, which step {step.notApplicable.decidedAt} did not take ({utc(step.notApplicable.at)}: {step.notApplicable.outcome})
+          Not applicable: this step is on the branch {step.notApplicable.branch}, which step {step.notApplicable.decidedAt} did not take (
+          {utc(step.notApplicable.at)}: {step.notApplicable.outcome})
         </p>
       )}
       {step.status === 'skipped' && step.skipped && (
@@ -176,7 +200,8 @@ export function StepPanel({ state, step }: { state: CeremonyState; step: StepSta
       )}
       {step.status === 'awaiting-initials' && (
         <p className="big" role="status">
-          Performed at {utc(step.performedAt)}{step.performer ? ` by ${step.performer.name}` : ''}. The IW initials it with their own control.
+          Performed at {utc(step.performedAt)}
+          {step.performer ? ` by ${step.performer.name}` : ''}. The IW initials it with their own control.
         </p>
       )}
       <Work state={state} step={step} />

@@ -52,7 +52,9 @@ export function StepResult({ step, large = false }: { step: StepState; large?: b
   const checked = step.action.kind === 'teb-check' ? readResult('teb-check', step.result).bags : null;
   const result = (checked ? { ...step.result, bags: null } : step.result) as Json;
   const hashes = stepHashes(step);
-  const plain = facts(result, '', []).filter(([, v]) => v !== 'null').slice(0, 60);
+  const plain = facts(result, '', [])
+    .filter(([, v]) => v !== 'null')
+    .slice(0, 60);
   return (
     <section className="panel" aria-label={`What step ${step.number} recorded`} data-testid="step-result">
       <h3>Recorded</h3>

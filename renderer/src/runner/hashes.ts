@@ -59,7 +59,10 @@ const resultHashes: { readonly [K in ActionKind]: ResultHashes<K> } = {
   'distribute-credentials': none,
   'exceptions-review': none,
   attestation: none,
-  export: (r) => r.written.map((w, i) => ('manifestSha256' in w ? found(`written ${i + 1} manifest`, w.manifestSha256, w.pgpWords) : found(`written ${i + 1}`, w.sha256, w.pgpWords))),
+  export: (r) =>
+    r.written.map((w, i) =>
+      'manifestSha256' in w ? found(`written ${i + 1} manifest`, w.manifestSha256, w.pgpWords) : found(`written ${i + 1}`, w.sha256, w.pgpWords),
+    ),
   'follow-up': none,
   'discharge-follow-up': none,
 };
@@ -108,7 +111,14 @@ export function compareTyped(typed: string, sha256: string, words: readonly stri
   if (/^[0-9a-f]+$/.test(hex)) {
     return { form: 'hex', complete: hex.length >= 64, match: hex === sha256 };
   }
-  const typedWords = text.toLowerCase().split(/[\s,]+/).filter(Boolean);
+  const typedWords = text
+    .toLowerCase()
+    .split(/[\s,]+/)
+    .filter(Boolean);
   const expected = words.map((w) => w.toLowerCase());
-  return { form: 'words', complete: typedWords.length >= expected.length, match: typedWords.length === expected.length && typedWords.every((w, i) => w === expected[i]) };
+  return {
+    form: 'words',
+    complete: typedWords.length >= expected.length,
+    match: typedWords.length === expected.length && typedWords.every((w, i) => w === expected[i]),
+  };
 }

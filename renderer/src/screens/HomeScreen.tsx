@@ -17,7 +17,9 @@ function CeremonyItem({ ceremony }: { ceremony: CeremonySummaryView }) {
       <a href={runner} className="big">
         {ceremony.title}
       </a>
-      <span className={ceremony.mode === 'rehearsal' ? 'badge badge-muted' : 'badge badge-error'}>{ceremony.mode === 'rehearsal' ? 'REHEARSAL' : 'PRODUCTION'}</span>
+      <span className={ceremony.mode === 'rehearsal' ? 'badge badge-muted' : 'badge badge-error'}>
+        {ceremony.mode === 'rehearsal' ? 'REHEARSAL' : 'PRODUCTION'}
+      </span>
       <p className="muted">
         {ceremony.ceremonyId} · {ceremony.procedure} · {ceremony.site ?? 'no site given'} · opened {utc(ceremony.openedAt)}
         {ceremony.closedAt ? ` · closed ${utc(ceremony.closedAt)}` : ''} · {ceremony.stepsDone} of {ceremony.stepsTotal} steps done
@@ -163,11 +165,21 @@ export function HomeScreen() {
               <a href={href({ name: 'status' })}>Interfaces and installation details</a>
             </section>
           </div>
-          <CeremonyList title="In progress" testId="ceremonies-in-progress" ceremonies={overview.value.ceremonies.inProgress} empty="No ceremony is in progress." />
+          <CeremonyList
+            title="In progress"
+            testId="ceremonies-in-progress"
+            ceremonies={overview.value.ceremonies.inProgress}
+            empty="No ceremony is in progress."
+          />
           <CeremonyList title="Planned" testId="ceremonies-planned" ceremonies={overview.value.ceremonies.planned} empty="No ceremony is planned." />
           <FollowUps obligations={overview.value.followUps} />
           <TemplateStart />
-          <CeremonyList title="Past" testId="ceremonies-past" ceremonies={overview.value.ceremonies.past} empty="No ceremony has been closed in this workspace." />
+          <CeremonyList
+            title="Past"
+            testId="ceremonies-past"
+            ceremonies={overview.value.ceremonies.past}
+            empty="No ceremony has been closed in this workspace."
+          />
         </>
       )}
     </>

@@ -60,7 +60,9 @@ function Events({ ceremonyId }: { ceremonyId: string }) {
   if (events.status === 'loading') return <p>Reading the events…</p>;
   if (events.status === 'error') return <ErrorMessage error={events.error} />;
   const needle = text.trim().toLowerCase();
-  const shown = events.value.events.filter((e) => (!type || e.type === type) && (!needle || JSON.stringify(e.payload).toLowerCase().includes(needle) || e.type.includes(needle)));
+  const shown = events.value.events.filter(
+    (e) => (!type || e.type === type) && (!needle || JSON.stringify(e.payload).toLowerCase().includes(needle) || e.type.includes(needle)),
+  );
   return (
     <section className="panel" aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>Events</h2>
@@ -200,7 +202,12 @@ export function LogScreen({ id }: { id: string }) {
             <a href={href({ name: 'ceremony', id })}>Back to the ceremony</a>
           </p>
           <Verification ceremonyId={id} />
-          <Hash label={`Head of the log (event ${state.log.head.seq}${state.log.sealed ? ', sealed' : ''})`} hex={state.log.head.hash} words={state.log.head.pgpWords} testId="log-head" />
+          <Hash
+            label={`Head of the log (event ${state.log.head.seq}${state.log.sealed ? ', sealed' : ''})`}
+            hex={state.log.head.hash}
+            words={state.log.head.pgpWords}
+            testId="log-head"
+          />
           <Documents ceremonyId={id} />
           <Attestations state={state} />
           <Events ceremonyId={id} />

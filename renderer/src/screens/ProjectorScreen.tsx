@@ -28,7 +28,13 @@ function Projection({ state }: { state: CeremonyState }) {
   return (
     <div data-testid="projection" data-ceremony={state.ceremonyId} data-step={current?.id ?? ''}>
       <ScreenTitle>{state.title}</ScreenTitle>
-      {state.deadline && <Countdown {...(state.status === 'closed' ? { asOf: utc(state.deadline.now) } : {})} remainingMs={state.deadline.remainingMs} until={`the last RRSIG expires at ${utc(state.deadline.lastExpiration)}`} />}
+      {state.deadline && (
+        <Countdown
+          {...(state.status === 'closed' ? { asOf: utc(state.deadline.now) } : {})}
+          remainingMs={state.deadline.remainingMs}
+          until={`the last RRSIG expires at ${utc(state.deadline.lastExpiration)}`}
+        />
+      )}
       {current ? (
         <section className="current" aria-label="Current step">
           <p className="current-number" data-testid="projector-step">
@@ -36,22 +42,39 @@ function Projection({ state }: { state: CeremonyState }) {
           </p>
           <p className="current-text">{current.text}</p>
           <p className="big">
-            {current.status === 'awaiting-initials' ? 'Performed: waiting for the Internal Witness’s initials.' : current.status === 'in-progress' ? 'In progress.' : 'Next.'}
+            {current.status === 'awaiting-initials'
+              ? 'Performed: waiting for the Internal Witness’s initials.'
+              : current.status === 'in-progress'
+                ? 'In progress.'
+                : 'Next.'}
           </p>
         </section>
       ) : (
-        <p className="big">{state.status === 'closed' ? `The ceremony is closed and its log sealed (${utc(state.closedAt)}).` : 'Every step is done: the ceremony is about to be closed.'}</p>
+        <p className="big">
+          {state.status === 'closed'
+            ? `The ceremony is closed and its log sealed (${utc(state.closedAt)}).`
+            : 'Every step is done: the ceremony is about to be closed.'}
+        </p>
       )}
       {current?.status === 'in-progress' &&
-        current.shown.slice(-1).map((h) => <Hash key={h.sha256} large label={`${h.subject}: SHA-256`} hex={h.sha256} words={h.pgpWords} testId="projector-shown" />)}
+        current.shown
+          .slice(-1)
+          .map((h) => <Hash key={h.sha256} large label={`${h.subject}: SHA-256`} hex={h.sha256} words={h.pgpWords} testId="projector-shown" />)}
       {shown &&
         shown.hashes.map((h) => (
           <Hash key={h.path} large label={`${captionOf(h.path)} (step ${shown.step.number})`} hex={h.sha256} words={h.pgpWords} testId="projector-hash" />
         ))}
-      <Hash className="hash-head" label={`Log head: event ${state.log.head.seq}${state.log.sealed ? ', sealed' : ''}`} hex={state.log.head.hash} words={state.log.head.pgpWords} testId="projector-head" />
+      <Hash
+        className="hash-head"
+        label={`Log head: event ${state.log.head.seq}${state.log.sealed ? ', sealed' : ''}`}
+        hex={state.log.head.hash}
+        words={state.log.head.pgpWords}
+        testId="projector-head"
+      />
       {state.log.checkpoint ? (
         <p className="muted" data-testid="projector-checkpoint">
-          {state.log.checkpoint.seq === state.log.head.seq ? 'Witnessed outside the log' : `Last witnessed: event ${state.log.checkpoint.seq}`} (checkpoint {state.log.checkpoint.at}, signed by the audit key): the IW initials this head on paper.
+          {state.log.checkpoint.seq === state.log.head.seq ? 'Witnessed outside the log' : `Last witnessed: event ${state.log.checkpoint.seq}`} (checkpoint{' '}
+          {state.log.checkpoint.at}, signed by the audit key): the IW initials this head on paper.
         </p>
       ) : null}
       <p className="muted">

@@ -18,12 +18,21 @@ function Header({ state }: { state: CeremonyState }) {
     <>
       <ScreenTitle>{state.title}</ScreenTitle>
       <p className="muted">
-        <span className={state.mode === 'rehearsal' ? 'badge badge-muted' : 'badge badge-error'}>{state.mode === 'rehearsal' ? 'REHEARSAL' : 'PRODUCTION'}</span> {state.ceremonyId} ·{' '}
-        {state.script.title} ({state.script.id} {state.script.version}) · {state.site ?? 'no site given'} · opened {utc(state.openedAt)}
+        <span className={state.mode === 'rehearsal' ? 'badge badge-muted' : 'badge badge-error'}>
+          {state.mode === 'rehearsal' ? 'REHEARSAL' : 'PRODUCTION'}
+        </span>{' '}
+        {state.ceremonyId} · {state.script.title} ({state.script.id} {state.script.version}) · {state.site ?? 'no site given'} · opened {utc(state.openedAt)}
       </p>
-      {state.deadline && <Countdown {...(state.status === 'closed' ? { asOf: utc(state.deadline.now) } : {})} remainingMs={state.deadline.remainingMs} until={`the last RRSIG of the current SKR expires at ${utc(state.deadline.lastExpiration)}`} />}
+      {state.deadline && (
+        <Countdown
+          {...(state.status === 'closed' ? { asOf: utc(state.deadline.now) } : {})}
+          remainingMs={state.deadline.remainingMs}
+          until={`the last RRSIG of the current SKR expires at ${utc(state.deadline.lastExpiration)}`}
+        />
+      )}
       <p>
-        <a href={href({ name: 'sign-in', id: state.ceremonyId })}>Sign-in and quorums</a> · <a href={href({ name: 'log', id: state.ceremonyId })}>Log and documents</a>
+        <a href={href({ name: 'sign-in', id: state.ceremonyId })}>Sign-in and quorums</a> ·{' '}
+        <a href={href({ name: 'log', id: state.ceremonyId })}>Log and documents</a>
       </p>
     </>
   );

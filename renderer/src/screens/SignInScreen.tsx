@@ -22,21 +22,23 @@ export function Quorums({ state }: { state: CeremonyState }) {
     <section className="panel panel-strong" aria-labelledby="quorum-title" data-testid="quorums">
       <h2 id="quorum-title">Who is here</h2>
       <ul className="cards">
-        {state.quorums.filter((q) => used.has(q.id)).map((q) => {
-          const count = present.get(q.role)?.length ?? 0;
-          const missing = Math.max(0, q.m - count);
-          return (
-            <li key={q.id} data-testid={`quorum-${q.id}`}>
-              <span className="big">
-                {q.title ?? q.role}: {count} signed in, {q.m} needed
-              </span>{' '}
-              <span className={missing === 0 ? 'badge badge-ok' : 'badge badge-error'}>{missing === 0 ? 'quorum present' : `${missing} still missing`}</span>
-              <p className="muted">
-                Quorum {q.id}: {q.m} of the {q.n} holders of role {q.role}.
-              </p>
-            </li>
-          );
-        })}
+        {state.quorums
+          .filter((q) => used.has(q.id))
+          .map((q) => {
+            const count = present.get(q.role)?.length ?? 0;
+            const missing = Math.max(0, q.m - count);
+            return (
+              <li key={q.id} data-testid={`quorum-${q.id}`}>
+                <span className="big">
+                  {q.title ?? q.role}: {count} signed in, {q.m} needed
+                </span>{' '}
+                <span className={missing === 0 ? 'badge badge-ok' : 'badge badge-error'}>{missing === 0 ? 'quorum present' : `${missing} still missing`}</span>
+                <p className="muted">
+                  Quorum {q.id}: {q.m} of the {q.n} holders of role {q.role}.
+                </p>
+              </li>
+            );
+          })}
       </ul>
       {state.quorums
         .filter((q) => !used.has(q.id))
@@ -64,7 +66,8 @@ function SignInForm({ state }: { state: CeremonyState }) {
   // Earlier participants, this ceremony's signed-out ones first (an IW who left comes back under the same id); never one already here, by id or by name.
   const earlier = useKnownPeople(state.ceremonyId);
   const here = present(state);
-  const isHere = (k: { personId: string; name: string }) => here.some((p) => p.personId === k.personId || p.name.trim().toLowerCase() === k.name.trim().toLowerCase());
+  const isHere = (k: { personId: string; name: string }) =>
+    here.some((p) => p.personId === k.personId || p.name.trim().toLowerCase() === k.name.trim().toLowerCase());
   const left = state.participants.filter((p) => p.signedOutAt !== null && !earlier.some((k) => k.personId === p.personId));
   const known = [...left, ...earlier].filter((k) => !isHere(k));
   const [signature, setSignature] = useState<string | null>(null);
@@ -93,7 +96,14 @@ function SignInForm({ state }: { state: CeremonyState }) {
       onSubmit={(e) => {
         e.preventDefault();
         void signIn
-          .run({ ceremonyId: state.ceremonyId, name, roles, ...(personId.trim() ? { personId: personId.trim() } : {}), ...(organisation.trim() ? { organisation: organisation.trim() } : {}), ...(signature ? { signaturePng: signature } : {}) })
+          .run({
+            ceremonyId: state.ceremonyId,
+            name,
+            roles,
+            ...(personId.trim() ? { personId: personId.trim() } : {}),
+            ...(organisation.trim() ? { organisation: organisation.trim() } : {}),
+            ...(signature ? { signaturePng: signature } : {}),
+          })
           .then((r) => {
             if (r?.ok) {
               choose('');
@@ -182,7 +192,8 @@ function SignOut({ state, person }: { state: CeremonyState; person: ParticipantS
           <form
             onSubmit={(e) => {
               e.preventDefault();
-              if (signature) void signOut.run({ ceremonyId: state.ceremonyId, personId: person.personId, signaturePng: signature }).then((r) => r?.ok && setOpen(false));
+              if (signature)
+                void signOut.run({ ceremonyId: state.ceremonyId, personId: person.personId, signaturePng: signature }).then((r) => r?.ok && setOpen(false));
             }}
           >
             <SignaturePad label={`Signature of ${person.name} at sign-out`} onChange={setSignature} />
@@ -226,15 +237,7 @@ function Participants({ state }: { state: CeremonyState }) {
                 <td>{p.roles.join(', ')}</td>
                 <td>{p.organisation ?? '—'}</td>
                 <td>{utc(p.signedInAt)}</td>
-                <td>
-                  {p.signedOutAt ? (
-                    utc(p.signedOutAt)
-                  ) : state.status !== 'closed' ? (
-                    <SignOut state={state} person={p} />
-                  ) : (
-                    '—'
-                  )}
-                </td>
+                <td>{p.signedOutAt ? utc(p.signedOutAt) : state.status !== 'closed' ? <SignOut state={state} person={p} /> : '—'}</td>
               </tr>
             ))}
           </tbody>

@@ -3,11 +3,7 @@ import { ScreenTitle } from '../components/ScreenTitle.js';
 
 /** A fix as the backend words it, its `commands` set as code. */
 function Fix({ text }: { text: string }) {
-  return (
-    <>
-      {text.split('`').map((part, i) => (i % 2 === 1 ? <code key={i}>{part}</code> : part))}
-    </>
-  );
+  return <>{text.split('`').map((part, i) => (i % 2 === 1 ? <code key={i}>{part}</code> : part))}</>;
 }
 
 /**

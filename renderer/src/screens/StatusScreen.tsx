@@ -76,9 +76,17 @@ function HsmTokens() {
                   <h4>
                     Token “{t.label}” ({t.manufacturer} {t.model}, serial {t.serial})
                   </h4>
-                  <p data-testid="hsm-can">Can: {t.capabilities.filter((c) => c.supported).map((c) => c.id).join(', ') || 'nothing the app uses'}</p>
+                  <p data-testid="hsm-can">
+                    Can:{' '}
+                    {t.capabilities
+                      .filter((c) => c.supported)
+                      .map((c) => c.id)
+                      .join(', ') || 'nothing the app uses'}
+                  </p>
                   {cannot.length === 0 ? (
-                    <p className="ok" data-testid="hsm-cannot">Offers everything the app uses.</p>
+                    <p className="ok" data-testid="hsm-cannot">
+                      Offers everything the app uses.
+                    </p>
                   ) : (
                     <ul data-testid="hsm-cannot" aria-label={`What token ${t.label} cannot do`}>
                       {cannot.map((c) => (
@@ -119,7 +127,9 @@ function HashFile() {
         </button>
       </form>
       {result && !result.ok && <ErrorMessage error={result.error} />}
-      {result && result.ok && <Hash label={`SHA-256 of ${result.value.path} (${result.value.size} bytes)`} hex={result.value.sha256} words={result.value.pgpWords} />}
+      {result && result.ok && (
+        <Hash label={`SHA-256 of ${result.value.path} (${result.value.size} bytes)`} hex={result.value.sha256} words={result.value.pgpWords} />
+      )}
     </section>
   );
 }

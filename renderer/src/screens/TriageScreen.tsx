@@ -99,7 +99,10 @@ export function TriageScreen({ given }: { given: Record<string, string> }) {
   return (
     <div className="narrow">
       <ScreenTitle>Triage</ScreenTitle>
-      <p className="lead">Answer each question about the situation now. The answers decide which procedure of the DR document applies; they are recorded in the log when the ceremony is created.</p>
+      <p className="lead">
+        Answer each question about the situation now. The answers decide which procedure of the DR document applies; they are recorded in the log when the
+        ceremony is created.
+      </p>
       <Given given={given} />
       {next.status === 'loading' && <p>Working out the next question…</p>}
       {next.status === 'error' && <ErrorMessage error={next.error} />}
@@ -115,7 +118,9 @@ export function TriageScreen({ given }: { given: Record<string, string> }) {
             <p data-testid="triage-time">
               Time: {next.value.result.time.sufficient ? 'sufficient' : 'not sufficient'} to reschedule or repair,{' '}
               {next.value.result.time.source === 'deadline' ? 'from the deadline of the current SKR' : 'as you answered (no current SKR is loaded)'}
-              {next.value.result.time.unavoidableAt ? `: a ceremony can be convened until ${utc(next.value.result.time.unavoidableAt)}, when the DR procedure becomes unavoidable.` : '.'}
+              {next.value.result.time.unavoidableAt
+                ? `: a ceremony can be convened until ${utc(next.value.result.time.unavoidableAt)}, when the DR procedure becomes unavoidable.`
+                : '.'}
             </p>
           )}
           <h3>What to do now</h3>
@@ -124,12 +129,14 @@ export function TriageScreen({ given }: { given: Record<string, string> }) {
           </p>
           {next.value.result.branch && (
             <p data-testid="triage-branch" data-branch={next.value.result.branch}>
-              The branch of its script the answers decide: {branchNames[next.value.result.branch] ?? next.value.result.branch}. The ceremony decides it again when it gets there, on what the log then records.
+              The branch of its script the answers decide: {branchNames[next.value.result.branch] ?? next.value.result.branch}. The ceremony decides it again
+              when it gets there, on what the log then records.
             </p>
           )}
           {next.value.result.plan && (
             <p data-testid="triage-plan">
-              In addition: DR {next.value.result.plan} for the prolonged unavailability. The ceremony started here carries it as a follow-up obligation, which a DR 4.1.3 ceremony discharges.
+              In addition: DR {next.value.result.plan} for the prolonged unavailability. The ceremony started here carries it as a follow-up obligation, which a
+              DR 4.1.3 ceremony discharges.
             </p>
           )}
           <h3>Why</h3>
@@ -144,7 +151,9 @@ export function TriageScreen({ given }: { given: Record<string, string> }) {
           {next.value.deadline ? (
             <DeadlinePanel deadline={next.value.deadline} />
           ) : (
-            <p className="warning">No current SKR is loaded in this workspace: the deadline is unknown{next.value.result.time ? ', so the time was your answer' : ''}.</p>
+            <p className="warning">
+              No current SKR is loaded in this workspace: the deadline is unknown{next.value.result.time ? ', so the time was your answer' : ''}.
+            </p>
           )}
           {next.value.result.template ? (
             <>
@@ -159,7 +168,11 @@ export function TriageScreen({ given }: { given: Record<string, string> }) {
                 <CeremonyDetails value={details} onChange={setDetails} />
                 <div className="actions">
                   <button type="submit" className="primary-large" disabled={create.busy}>
-                    {create.busy ? 'Creating the ceremony…' : next.value.result.decision === 'reschedule' ? `Start DR ${next.value.result.plan} (its plan)` : `Start ${next.value.result.label}`}
+                    {create.busy
+                      ? 'Creating the ceremony…'
+                      : next.value.result.decision === 'reschedule'
+                        ? `Start DR ${next.value.result.plan} (its plan)`
+                        : `Start ${next.value.result.label}`}
                   </button>
                   <a className="button-link secondary" href={href({ name: 'triage', answers: without(given, Object.keys(given).at(-1) ?? '') })}>
                     Back to the previous question

@@ -13,6 +13,8 @@ export interface LoggedEvent {
 
 /** A ceremony's events as the auditor's command reads them from the workspace's evidence log. */
 export async function eventsOf(workspaceDir: string, ceremonyId: string): Promise<LoggedEvent[]> {
-  const { stdout } = await run(process.execPath, [cli, 'log', 'show', path.join(workspaceDir, 'ceremony.sqlite'), '--ceremony', ceremonyId, '--json'], { maxBuffer: 64 * 1024 * 1024 });
+  const { stdout } = await run(process.execPath, [cli, 'log', 'show', path.join(workspaceDir, 'ceremony.sqlite'), '--ceremony', ceremonyId, '--json'], {
+    maxBuffer: 64 * 1024 * 1024,
+  });
   return JSON.parse(stdout) as LoggedEvent[];
 }

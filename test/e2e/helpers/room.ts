@@ -73,7 +73,9 @@ export class Room {
       const name = (await complete.first().textContent()) ?? '';
       await complete.first().click();
       const dialog = this.page.getByRole('dialog');
-      await dialog.getByLabel('What was decided').fill('The IW checked the bag and the serial read aloud against the delivery inventory; the ceremony continues.');
+      await dialog
+        .getByLabel('What was decided')
+        .fill('The IW checked the bag and the serial read aloud against the delivery inventory; the ceremony continues.');
       await dialog.getByRole('button', { name: /\(IW\) signs the decision$/ }).click();
       await expect(dialog).toHaveCount(0);
       await expect(this.page.getByRole('button', { name, exact: true })).toHaveCount(0);
@@ -119,7 +121,10 @@ export class Room {
         const window = panel.getByTestId('alternate-window');
         await expect(window).toBeVisible();
         const earliest = Date.parse((await window.getAttribute('data-earliest')) ?? '');
-        const date = new Date(Math.ceil(earliest / 3_600_000) * 3_600_000).toISOString().replace('T', ' ').replace(/\.\d+Z$/, '');
+        const date = new Date(Math.ceil(earliest / 3_600_000) * 3_600_000)
+          .toISOString()
+          .replace('T', ' ')
+          .replace(/\.\d+Z$/, '');
         await panel.getByRole('radio', { name: /^Schedule an alternate date/ }).check();
         await panel.getByLabel('Alternate date (UTC)').fill(date);
         await this.once('schedule-alternate', 'runner-schedule-alternate');
@@ -197,12 +202,17 @@ export class Room {
   /** One person notified for each kind of recipient the step names (Crypto Officers, Recovery Key Share Holders ...). */
   async notify(): Promise<void> {
     const panel = this.runner.panel;
-    const roles = await panel.getByRole('group', { name: /^Notified: row 1$/ }).getByRole('combobox', { name: 'Role' }).locator('option').allTextContents();
+    const roles = await panel
+      .getByRole('group', { name: /^Notified: row 1$/ })
+      .getByRole('combobox', { name: 'Role' })
+      .locator('option')
+      .allTextContents();
     const names: Record<string, string> = { CO: 'Carla Officer 1', RKSH: 'Rhea Shareholder 1' };
     for (const [i, role] of roles.entries()) {
       if (i > 0) await panel.getByRole('button', { name: 'Add a row' }).click();
       const row = panel.getByRole('group', { name: `Notified: row ${i + 1}` });
-      if ((await row.getByRole('textbox', { name: 'Name' }).inputValue()) === '') await row.getByRole('textbox', { name: 'Name' }).fill(names[role] ?? 'Rob Security');
+      if ((await row.getByRole('textbox', { name: 'Name' }).inputValue()) === '')
+        await row.getByRole('textbox', { name: 'Name' }).fill(names[role] ?? 'Rob Security');
       await row.getByRole('combobox', { name: 'Role' }).selectOption(role);
     }
   }
@@ -287,7 +297,9 @@ export class Room {
       const name = ((await override.first().textContent()) ?? '').replace('Record the exception overriding ', '');
       await override.first().click();
       const dialog = page.getByRole('dialog');
-      await dialog.getByLabel('What happened').fill(`${name} fails: the compromised KSK was destroyed and the new one was never published in the previous SKR.`);
+      await dialog
+        .getByLabel('What happened')
+        .fill(`${name} fails: the compromised KSK was destroyed and the new one was never published in the previous SKR.`);
       await dialog.getByLabel('What was decided').fill(`Override ${name}, as DR 4.2.1 A foresees for a new KSK.`);
       await this.once('exception-dialog', 'runner-exception-dialog');
       await dialog.getByTestId('iw-sign-exception').click();
@@ -319,7 +331,8 @@ export class Room {
         // Signed with the keyboard: the arrows draw on the focused pad (a typed name is never a signature).
         const pad = dialog.getByTestId('signature-pad');
         await pad.focus();
-        for (const key of ['ArrowRight', 'ArrowRight', 'ArrowUp', 'ArrowRight', 'ArrowDown', 'ArrowDown', 'ArrowRight', 'ArrowUp']) await page.keyboard.press(key);
+        for (const key of ['ArrowRight', 'ArrowRight', 'ArrowUp', 'ArrowRight', 'ArrowDown', 'ArrowDown', 'ArrowRight', 'ArrowUp'])
+          await page.keyboard.press(key);
         await expect(pad).toHaveAttribute('data-inked', 'yes');
         await expect(sign).toBeEnabled();
         await sign.focus();

@@ -28,8 +28,15 @@ async function layoutProblems(page: Page): Promise<string[]> {
       // Name the innermost elements that stick out, so the cause is found from the failure alone.
       const sticksOut = (e: Element) => e.getBoundingClientRect().right > width + 1;
       const spills = (e: Element) => e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX === 'visible' && e.clientWidth > 0;
-      const wide = [...document.body.querySelectorAll('*')].filter((e) => (sticksOut(e) && ![...e.children].some(sticksOut)) || (spills(e) && ![...e.children].some(spills)));
-      problems.push(`the page scrolls sideways (${document.documentElement.scrollWidth} > ${width} px): ${wide.slice(0, 5).map((e) => `${e.tagName.toLowerCase()}.${e.className} "${(e.textContent ?? '').slice(0, 40)}"`).join('; ')}`);
+      const wide = [...document.body.querySelectorAll('*')].filter(
+        (e) => (sticksOut(e) && ![...e.children].some(sticksOut)) || (spills(e) && ![...e.children].some(spills)),
+      );
+      problems.push(
+        `the page scrolls sideways (${document.documentElement.scrollWidth} > ${width} px): ${wide
+          .slice(0, 5)
+          .map((e) => `${e.tagName.toLowerCase()}.${e.className} "${(e.textContent ?? '').slice(0, 40)}"`)
+          .join('; ')}`,
+      );
     }
     const shown = (e: Element) => e.checkVisibility({ contentVisibilityAuto: true, opacityProperty: true, visibilityProperty: true });
     for (const group of document.querySelectorAll('.hash-hex span')) {

@@ -22,7 +22,10 @@ export interface Evidence {
 }
 
 export function rehearse(root: string, extra: string[] = []): void {
-  const run = spawnSync(process.execPath, [cliPath, 'rehearse', '--procedure', 'ksr-signing', '--workspace', root, ...extra], { encoding: 'utf8', timeout: 600_000 });
+  const run = spawnSync(process.execPath, [cliPath, 'rehearse', '--procedure', 'ksr-signing', '--workspace', root, ...extra], {
+    encoding: 'utf8',
+    timeout: 600_000,
+  });
   if (run.status !== 0) throw new Error(`the rehearsal failed: ${run.stderr}`);
 }
 
@@ -67,7 +70,11 @@ export function checkpointed(file: string): void {
 
 export function checkpointLines(root: string): number {
   const file = path.join(root, 'checkpoints.jsonl');
-  return existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter((l) => l.length > 0).length : 0;
+  return existsSync(file)
+    ? readFileSync(file, 'utf8')
+        .split('\n')
+        .filter((l) => l.length > 0).length
+    : 0;
 }
 
 /**

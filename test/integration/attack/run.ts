@@ -25,7 +25,9 @@ try {
   const span = path.join(scratch, 'span');
   await killedRehearsal(sealed, span, { afterCheckpoints: Number.MAX_SAFE_INTEGER });
   const spanMs = Date.now() - spanStart;
-  process.stdout.write(`fixtures ready in ${Math.round((Date.now() - started) / 1000)} s (the next rehearsal takes ${spanMs} ms, ${checkpointLines(span) - checkpointLines(sealed)} checkpoints)\n`);
+  process.stdout.write(
+    `fixtures ready in ${Math.round((Date.now() - started) / 1000)} s (the next rehearsal takes ${spanMs} ms, ${checkpointLines(span) - checkpointLines(sealed)} checkpoints)\n`,
+  );
   rmSync(span, { recursive: true, force: true });
 
   const tamper = await runTamperSuite({ sealed, open, scratch: path.join(scratch, 'tamper'), perClass, sqlEdits, seed });

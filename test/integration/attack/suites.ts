@@ -250,7 +250,15 @@ function allWitnessed(report: VerifyReport): boolean {
 /** SIGKILLs spread over a rehearsal; after each, power loss is simulated and the rehearsal resumed. */
 export async function runCrashSuite(o: CrashOptions): Promise<CrashResult> {
   const rng = seededRandom(o.seed);
-  const r: CrashResult = { kills: 0, finished: 0, resumedExact: 0, acknowledgedLost: 0, lostWal: { withLoss: 0, detected: 0, withoutLoss: 0 }, powerLoss: { copies: 0, framesDropped: 0, verified: 0 }, failures: [] };
+  const r: CrashResult = {
+    kills: 0,
+    finished: 0,
+    resumedExact: 0,
+    acknowledgedLost: 0,
+    lostWal: { withLoss: 0, detected: 0, withoutLoss: 0 },
+    powerLoss: { copies: 0, framesDropped: 0, verified: 0 },
+    failures: [],
+  };
   for (let n = 0; r.kills < o.kills && n < o.kills * 3; n++) {
     const root = path.join(o.scratch, `crash-${n}`);
     const at = int(rng, 300, o.spanMs);
@@ -302,7 +310,13 @@ function eventsIn(report: VerifyReport): number {
 }
 
 export function tamperTable(results: readonly ClassResult[]): string {
-  const rows = results.map((r) => [r.name, String(r.trials), String(r.detected), `${r.trials === 0 ? '-' : ((100 * r.detected) / r.trials).toFixed(1)}%`, [...r.by].map(([k, v]) => `${k} ${v}`).join(', ')]);
+  const rows = results.map((r) => [
+    r.name,
+    String(r.trials),
+    String(r.detected),
+    `${r.trials === 0 ? '-' : ((100 * r.detected) / r.trials).toFixed(1)}%`,
+    [...r.by].map(([k, v]) => `${k} ${v}`).join(', '),
+  ]);
   const total = results.reduce((a, r) => ({ t: a.t + r.trials, d: a.d + r.detected }), { t: 0, d: 0 });
   rows.push(['TOTAL', String(total.t), String(total.d), `${((100 * total.d) / Math.max(total.t, 1)).toFixed(1)}%`, '']);
   return table(['class', 'trials', 'detected', 'rate', 'first check'], rows);

@@ -79,11 +79,28 @@ test('the bundle holds the log snapshot, the PDFs, every artifact, the seal, the
   const seal = world.store.seal(SIGNING_ID)?.statement;
   assert.deepEqual([bundle.logHead.seq, bundle.logHead.hex], [seal?.headSeq, seal?.headHash]);
   const files = [...tree(bundle.path).keys()];
-  for (const expected of ['README-AUDITOR.txt', 'manifest.json', 'SHA256SUMS', 'ceremony.json', 'seal.json', 'attestations.json', 'chapters.vtt', 'log/ceremony.sqlite', 'log/events.jsonl', 'documents/KSK-R55-script.pdf', 'documents/KSK-R55-record.pdf']) {
+  for (const expected of [
+    'README-AUDITOR.txt',
+    'manifest.json',
+    'SHA256SUMS',
+    'ceremony.json',
+    'seal.json',
+    'attestations.json',
+    'chapters.vtt',
+    'log/ceremony.sqlite',
+    'log/events.jsonl',
+    'documents/KSK-R55-script.pdf',
+    'documents/KSK-R55-record.pdf',
+  ]) {
     assert.ok(files.includes(expected), `${expected} is missing`);
   }
   const artifacts = files.filter((f) => f.startsWith('artifacts/'));
-  assert.deepEqual(artifacts.map((f) => f.replace(/^artifacts\/\d+-/, '')).sort(), ['ksr-ksr-root-2018-q1-0-d_to_e.xml', 'script-ksr-signing.json', 'signature-image-signature-of-Ivan-Witness-IW.png', 'skr-skr-root-2018-q1-0-d_to_e.xml']);
+  assert.deepEqual(artifacts.map((f) => f.replace(/^artifacts\/\d+-/, '')).sort(), [
+    'ksr-ksr-root-2018-q1-0-d_to_e.xml',
+    'script-ksr-signing.json',
+    'signature-image-signature-of-Ivan-Witness-IW.png',
+    'skr-skr-root-2018-q1-0-d_to_e.xml',
+  ]);
   const skr = artifacts.find((f) => f.includes('-skr-')) as string;
   assert.ok(readFileSync(path.join(bundle.path, skr)).equals(readFileSync(skrFile)), 'the SKR is not the one the ceremony stored');
   const script = artifacts.find((f) => f.includes('-script-')) as string;
@@ -117,13 +134,25 @@ test("every line of events.jsonl hashes to its event's hash, and the attestation
   const hashes = (db.prepare('SELECT hash FROM events ORDER BY seq').pluck().all() as Buffer[]).map((h) => h.toString('hex'));
   db.close();
   const lines = readFileSync(path.join(bundle.path, 'log/events.jsonl'), 'utf8').split('\n').slice(0, -1);
-  assert.deepEqual(lines.map((l) => sha256Hex(l)), hashes);
+  assert.deepEqual(
+    lines.map((l) => sha256Hex(l)),
+    hashes,
+  );
 
-  const attestations = JSON.parse(readFileSync(path.join(bundle.path, 'attestations.json'), 'utf8')) as { name: string; agreed: boolean; reason?: string; signature?: string }[];
+  const attestations = JSON.parse(readFileSync(path.join(bundle.path, 'attestations.json'), 'utf8')) as {
+    name: string;
+    agreed: boolean;
+    reason?: string;
+    signature?: string;
+  }[];
   assert.equal(attestations.length, world.store.events(SIGNING_ID, ['attestation.signed', 'attestation.declined']).length);
   const declined = attestations.filter((a) => !a.agreed);
-  assert.deepEqual(declined.map((a) => a.name), ['Sam Safe']);
-  for (const a of attestations.filter((x) => x.agreed)) assert.ok(a.signature && existsSync(path.join(bundle.path, a.signature)), `the signature of ${a.name} is not in the bundle`);
+  assert.deepEqual(
+    declined.map((a) => a.name),
+    ['Sam Safe'],
+  );
+  for (const a of attestations.filter((x) => x.agreed))
+    assert.ok(a.signature && existsSync(path.join(bundle.path, a.signature)), `the signature of ${a.name} is not in the bundle`);
 
   const seal = JSON.parse(readFileSync(path.join(bundle.path, 'seal.json'), 'utf8')) as { statement: { headHash: string }; signatureBase64: string };
   assert.equal(seal.statement.headHash, bundle.logHead.hex);
@@ -149,7 +178,11 @@ test('the chapters map each step to its time from the camera-start step, or from
   const shifted = readFileSync(path.join(given.path, 'chapters.vtt'), 'utf8');
   const opening = world.store.events(SIGNING_ID, ['step.started']).find((e) => e.payload.stepId === 'cameras-start')?.time as string;
   const from = new Date(Date.parse(opening) - Date.parse('2024-04-25T13:00:00.000Z')).toISOString().slice(11, 23);
-  assert.match(shifted, new RegExp(`^WEBVTT\\n\\n1\\n${from.replace(/\./g, '\\.')} --> [\\d:.]+\\nStep 2\\.1: Film and create attestations`), 'the chapters do not start from the given time');
+  assert.match(
+    shifted,
+    new RegExp(`^WEBVTT\\n\\n1\\n${from.replace(/\./g, '\\.')} --> [\\d:.]+\\nStep 2\\.1: Film and create attestations`),
+    'the chapters do not start from the given time',
+  );
   assert.doesNotMatch(shifted, /Step 1\.1/, 'a preparation step, off camera, has a chapter');
   assert.equal(readManifest(given.path).meta.recordingStart, '2024-04-25T13:00:00.000Z');
   assert.equal((await verifyBundle(given.path)).ok, true);
@@ -161,10 +194,17 @@ test('a second export of the same log is identical byte for byte, and the worksp
   const second = await exportBundle({ workspace: world.workspace, ceremonyId: SIGNING_ID, to: folder('second') });
   assert.deepEqual(tree(second.path), tree(bundle.path));
   assert.equal(second.manifestSha256, bundle.manifestSha256);
-  assert.deepEqual(files.map((f) => sha256Hex(readFileSync(f))), before, "the ceremony's own data changed");
+  assert.deepEqual(
+    files.map((f) => sha256Hex(readFileSync(f))),
+    before,
+    "the ceremony's own data changed",
+  );
   assert.deepEqual(readdirSync(world.workspace.tmp), [], 'the snapshot was left in the workspace');
 
-  await assert.rejects(exportBundle({ workspace: world.workspace, ceremonyId: SIGNING_ID, to: path.dirname(bundle.path) }), { code: 'CONFLICT', message: /already exists/ });
+  await assert.rejects(exportBundle({ workspace: world.workspace, ceremonyId: SIGNING_ID, to: path.dirname(bundle.path) }), {
+    code: 'CONFLICT',
+    message: /already exists/,
+  });
   const replaced = await exportBundle({ workspace: world.workspace, ceremonyId: SIGNING_ID, to: path.dirname(second.path), replace: true });
   assert.deepEqual(tree(replaced.path), tree(bundle.path));
 });
@@ -187,25 +227,41 @@ test('a changed byte in any file of the bundle fails verification, naming that f
 
 test('a forger who rewrites the manifest after changing a file is caught by what the log gives', async () => {
   const cases: [string, (dir: string) => string, RegExp][] = [
-    ['an artifact', (dir) => {
-      const skr = readManifest(dir).files.find((f) => f.path.includes('-skr-'))?.path as string;
-      flipByte(path.join(dir, skr), (n) => n - 200);
-      return skr;
-    }, /is not what the log gives: it was changed after the export/],
-    ['the record', (dir) => {
-      const record = path.join(dir, 'documents/KSK-R55-record.pdf');
-      writeFileSync(record, Buffer.concat([readFileSync(record), Buffer.from('%% appended\n')]));
-      return 'documents/KSK-R55-record.pdf';
-    }, /rendered again from the log, its bytes differ/],
-    ['the README', (dir) => {
-      const readme = path.join(dir, 'README-AUDITOR.txt');
-      writeFileSync(readme, readFileSync(readme, 'utf8').replace('Sealed:', 'Sealed (by the HSM):'));
-      return 'README-AUDITOR.txt';
-    }, /is not what the log gives/],
-    ['an added file', (dir) => {
-      writeFileSync(path.join(dir, 'artifacts/9999-skr-better.xml'), '<Response/>');
-      return 'artifacts/9999-skr-better.xml';
-    }, /is not a file the log gives: it was added after the export/],
+    [
+      'an artifact',
+      (dir) => {
+        const skr = readManifest(dir).files.find((f) => f.path.includes('-skr-'))?.path as string;
+        flipByte(path.join(dir, skr), (n) => n - 200);
+        return skr;
+      },
+      /is not what the log gives: it was changed after the export/,
+    ],
+    [
+      'the record',
+      (dir) => {
+        const record = path.join(dir, 'documents/KSK-R55-record.pdf');
+        writeFileSync(record, Buffer.concat([readFileSync(record), Buffer.from('%% appended\n')]));
+        return 'documents/KSK-R55-record.pdf';
+      },
+      /rendered again from the log, its bytes differ/,
+    ],
+    [
+      'the README',
+      (dir) => {
+        const readme = path.join(dir, 'README-AUDITOR.txt');
+        writeFileSync(readme, readFileSync(readme, 'utf8').replace('Sealed:', 'Sealed (by the HSM):'));
+        return 'README-AUDITOR.txt';
+      },
+      /is not what the log gives/,
+    ],
+    [
+      'an added file',
+      (dir) => {
+        writeFileSync(path.join(dir, 'artifacts/9999-skr-better.xml'), '<Response/>');
+        return 'artifacts/9999-skr-better.xml';
+      },
+      /is not a file the log gives: it was added after the export/,
+    ],
   ];
   for (const [what, change, message] of cases) {
     const dir = copyOfBundle();
@@ -231,8 +287,15 @@ test('an event changed in the log and the manifest rewritten: the log check name
   const triggers = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'trigger'").pluck().all() as string[];
   for (const name of triggers) db.exec(`DROP TRIGGER ${name}`);
   // The IW's first initials, given to someone else.
-  const row = db.prepare("SELECT seq, canonical FROM events WHERE ceremony_id = ? AND type = 'initials' ORDER BY seq LIMIT 1").get(SIGNING_ID) as { seq: number; canonical: Buffer };
-  db.prepare('UPDATE events SET canonical = ? WHERE ceremony_id = ? AND seq = ?').run(Buffer.from(row.canonical.toString('utf8').replace('"ivan"', '"sue"')), SIGNING_ID, row.seq);
+  const row = db.prepare("SELECT seq, canonical FROM events WHERE ceremony_id = ? AND type = 'initials' ORDER BY seq LIMIT 1").get(SIGNING_ID) as {
+    seq: number;
+    canonical: Buffer;
+  };
+  db.prepare('UPDATE events SET canonical = ? WHERE ceremony_id = ? AND seq = ?').run(
+    Buffer.from(row.canonical.toString('utf8').replace('"ivan"', '"sue"')),
+    SIGNING_ID,
+    row.seq,
+  );
   db.close();
   rewriteManifest(dir);
   const verdict = await verifyBundle(dir);
@@ -254,7 +317,10 @@ test('an SKR whose signature does not verify is named, with the bundle and key',
   const exported = await exportBundle({ workspace: world.workspace, ceremonyId: id, to: folder('broken-skr') });
   const verdict = await verifyBundle(exported.path);
   assert.equal(verdict.ok, false);
-  assert.deepEqual(verdict.problems.map((p) => p.check), ['skr']);
+  assert.deepEqual(
+    verdict.problems.map((p) => p.check),
+    ['skr'],
+  );
   assert.match(verdict.message, /artifacts\/\d+-skr-skr-broken\.xml: bundle 1 \(.+\) does not verify: the signature by RSA1 \(key tag 25486\)/);
 });
 
@@ -266,7 +332,10 @@ test('a ceremony exported before its seal is a partial record: refused unless ac
   assert.equal(exported.sealed, false);
   assert.equal(path.basename(exported.path), bundleName(id, 'REHEARSAL', { sealed: false, headSeq: exported.logHead.seq }));
   assert.equal(path.basename(exported.path), `REHEARSAL-${id}-partial-e${exported.logHead.seq}-bundle`);
-  assert.match(readFileSync(path.join(exported.path, 'README-AUDITOR.txt'), 'utf8'), new RegExp(`^PARTIAL bundle: written during the ceremony, before its seal, with the log up to event ${exported.logHead.seq}\\.`, 'm'));
+  assert.match(
+    readFileSync(path.join(exported.path, 'README-AUDITOR.txt'), 'utf8'),
+    new RegExp(`^PARTIAL bundle: written during the ceremony, before its seal, with the log up to event ${exported.logHead.seq}\\.`, 'm'),
+  );
   assert.deepEqual(exported.logHead.hex, store.head(id)?.hash);
   assert.ok(!existsSync(path.join(exported.path, 'seal.json')));
   assert.match(readFileSync(path.join(exported.path, 'README-AUDITOR.txt'), 'utf8'), /Sealed: +NO: the ceremony was not sealed when this bundle was written/);
@@ -275,7 +344,10 @@ test('a ceremony exported before its seal is a partial record: refused unless ac
   assert.match(refused.message, /was not sealed when this bundle was written: it is a partial record/);
   const accepted = await verifyBundle(exported.path, { allowUnsealed: true });
   assert.deepEqual([accepted.ok, accepted.sealed], [true, false]);
-  assert.match(accepted.message, /^The partial bundle of ceremony KSK-R59, written before its seal, verifies as far as it goes: .* It is not the final record\.$/);
+  assert.match(
+    accepted.message,
+    /^The partial bundle of ceremony KSK-R59, written before its seal, verifies as far as it goes: .* It is not the final record\.$/,
+  );
 });
 
 test('ksk-ceremony bundle export and verify: exit 0 when valid, 1 when tampered, 3 when not a bundle', async () => {

@@ -70,32 +70,54 @@ test('documents.render gives the PDF of a document from the log, with its hash, 
   const letters = await call<Rendered>('documents.render', {
     ceremonyId: SIGNING_ID,
     kind: 'letters',
-    letters: { sender: { name: 'Carla Coordinator', title: 'Ceremony Administrator', organization: 'Root Zone KSK Operator' }, respondBy: '2024-04-15T00:00:00Z' },
+    letters: {
+      sender: { name: 'Carla Coordinator', title: 'Ceremony Administrator', organization: 'Root Zone KSK Operator' },
+      respondBy: '2024-04-15T00:00:00Z',
+    },
   });
   assert.equal(letters.pageHash, null);
   assert.ok(letters.pages >= 7);
 
   const shares = await splitSecret('backup', '0011223344556677', Buffer.alloc(32, 9), 5, 7);
-  const sheets = await call<Rendered>('documents.render', { ceremonyId: GENERATION_ID, kind: 'share-sheets', shares: shares.map((s) => shareLines(s).join('\n')) });
+  const sheets = await call<Rendered>('documents.render', {
+    ceremonyId: GENERATION_ID,
+    kind: 'share-sheets',
+    shares: shares.map((s) => shareLines(s).join('\n')),
+  });
   assert.equal(sheets.pages, 7);
 
-  const template = await call<Rendered>('documents.renderTemplateScript', { templateId: 'dr-4.3.1A', title: 'Recovery of the KSK', site: 'Culpeper', date: '2025-05-01T14:00:00Z', mode: 'PRODUCTION' });
+  const template = await call<Rendered>('documents.renderTemplateScript', {
+    templateId: 'dr-4.3.1A',
+    title: 'Recovery of the KSK',
+    site: 'Culpeper',
+    date: '2025-05-01T14:00:00Z',
+    mode: 'PRODUCTION',
+  });
   assert.equal(template.kind, 'script');
   assert.equal(template.pageHash?.label, 'Script SHA-256');
 });
 
 test('documents.render refuses what it cannot print, with the reason as an error code and message', async () => {
-  assert.deepEqual(await failure('documents.render', { ceremonyId: 'KSK-NONE', kind: 'record' }), { code: 'NOT_FOUND', message: `No ceremony "KSK-NONE" in the evidence log ${world.workspace.database}.` });
+  assert.deepEqual(await failure('documents.render', { ceremonyId: 'KSK-NONE', kind: 'record' }), {
+    code: 'NOT_FOUND',
+    message: `No ceremony "KSK-NONE" in the evidence log ${world.workspace.database}.`,
+  });
   assert.equal((await failure('documents.render', { ceremonyId: SIGNING_ID, kind: 'poster' })).code, 'BAD_REQUEST');
   assert.match((await failure('documents.render', { ceremonyId: GENERATION_ID, kind: 'share-sheets', shares: ['1  ABCD'] })).message, /share/i);
-  assert.equal((await failure('documents.renderTemplateScript', { templateId: 'dr-4.3.1A', title: 'x', site: 'y', date: '2025-05-01 14:00', mode: 'PRODUCTION' })).code, 'BAD_REQUEST');
+  assert.equal(
+    (await failure('documents.renderTemplateScript', { templateId: 'dr-4.3.1A', title: 'x', site: 'y', date: '2025-05-01 14:00', mode: 'PRODUCTION' })).code,
+    'BAD_REQUEST',
+  );
 });
 
 test('export.bundle writes the bundle with progress events, export.verify checks it and names a change', async () => {
   const to = path.join(root, 'usb');
   mkdirSync(to);
   events.length = 0;
-  const result = await call<{ path: string; manifestSha256: string; sealed: boolean; mode: string; logHead: { seq: number; hex: string; pgpWords: string[] } }>('export.bundle', { ceremonyId: SIGNING_ID, to });
+  const result = await call<{ path: string; manifestSha256: string; sealed: boolean; mode: string; logHead: { seq: number; hex: string; pgpWords: string[] } }>(
+    'export.bundle',
+    { ceremonyId: SIGNING_ID, to },
+  );
   assert.equal(result.sealed, true);
   assert.equal(result.mode, 'REHEARSAL');
   assert.equal(result.manifestSha256, sha256Hex(readFileSync(path.join(result.path, 'manifest.json'))));
@@ -103,7 +125,11 @@ test('export.bundle writes the bundle with progress events, export.verify checks
   assert.ok(progress.length > 5);
   assert.ok(progress.every((p) => p.operationId === `export:${SIGNING_ID}`));
   const fractions = progress.map((p) => p.fraction ?? -1);
-  assert.deepEqual(fractions, [...fractions].sort((a, b) => a - b), 'progress went backwards');
+  assert.deepEqual(
+    fractions,
+    [...fractions].sort((a, b) => a - b),
+    'progress went backwards',
+  );
   assert.deepEqual([progress.at(-1)?.done, progress.at(-1)?.fraction], [true, 1]);
 
   const verdict = await call<{ ok: boolean; logHead: { hex: string }; problems: { path: string | null }[] }>('export.verify', { dir: result.path });

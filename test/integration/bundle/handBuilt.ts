@@ -41,8 +41,16 @@ const staff: Person[] = [
   { id: 'sam', name: 'Sam Safe', roles: ['SSC'] },
   { id: 'sal', name: 'Sal Safe', roles: ['SSC'] },
 ];
-const cos: Person[] = ['Carol', 'Chen', 'Cyrus', 'Cleo', 'Cora', 'Cruz', 'Cato'].map((first, i) => ({ id: `co${i + 1}`, name: `${first} Officer`, roles: ['CO'] }));
-const rkshs: Person[] = ['Rosa', 'Ravi', 'Rene', 'Ruth', 'Rolf', 'Rhea', 'Ryan'].map((first, i) => ({ id: `rksh${i + 1}`, name: `${first} Holder`, roles: ['RKSH'] }));
+const cos: Person[] = ['Carol', 'Chen', 'Cyrus', 'Cleo', 'Cora', 'Cruz', 'Cato'].map((first, i) => ({
+  id: `co${i + 1}`,
+  name: `${first} Officer`,
+  roles: ['CO'],
+}));
+const rkshs: Person[] = ['Rosa', 'Ravi', 'Rene', 'Ruth', 'Rolf', 'Rhea', 'Ryan'].map((first, i) => ({
+  id: `rksh${i + 1}`,
+  name: `${first} Holder`,
+  roles: ['RKSH'],
+}));
 const rzm: Person = { id: 'rita', name: 'Rita Maintainer', roles: ['RZM'] };
 
 /** The KSK of the fixture: IANA's test key, whose SKR for the 2018 Q1 KSR is in the shared data. */
@@ -87,12 +95,23 @@ export function signingScript(extra = 0): Script {
     })),
   });
   acts.push({ ...closing, number: bulkNumber + 1, steps: closing.steps.map((s, i) => ({ ...s, number: `${bulkNumber + 1}.${i + 1}` })) });
-  return scriptFromValue({ ...template, id: 'ksr-signing-inventory', version: '1.1', basedOn: { id: template.id, version: template.version, sha256: sha256Hex(canonicalScript(template)) }, acts });
+  return scriptFromValue({
+    ...template,
+    id: 'ksr-signing-inventory',
+    version: '1.1',
+    basedOn: { id: template.id, version: template.version, sha256: sha256Hex(canonicalScript(template)) },
+    acts,
+  });
 }
 
 /** Stores a script in the ceremony's log as the engine does: its canonical JSON as an artifact, then script.loaded. */
 export function loadScriptInto(store: EvidenceStore, ceremonyId: string, script: Script): void {
-  const stored = store.storeArtifact(ceremonyId, { name: `${script.id}.json`, kind: 'script', mediaType: 'application/json', bytes: Buffer.from(canonicalScript(script), 'utf8') });
+  const stored = store.storeArtifact(ceremonyId, {
+    name: `${script.id}.json`,
+    kind: 'script',
+    mediaType: 'application/json',
+    bytes: Buffer.from(canonicalScript(script), 'utf8'),
+  });
   store.append(ceremonyId, 'script.loaded', { scriptId: script.id, title: script.title, version: script.version, sha256: stored.payload.sha256 });
 }
 
@@ -134,8 +153,24 @@ class Walker {
   attest(person: Person, statement: string, picture = true): void {
     const headHashShown = this.store.head(this.id)?.hash as string;
     const role = person.roles[0] as Role;
-    if (picture) this.store.attest(this.id, { personId: person.id, name: person.name, role, statement, headHashShown, signatureImage: { bytes: signaturePng(), mediaType: 'image/png' } });
-    else this.store.declineAttestation(this.id, { personId: person.id, name: person.name, role, statement, headHashShown, reason: 'I left the room for five minutes during the activation of the HSM.' });
+    if (picture)
+      this.store.attest(this.id, {
+        personId: person.id,
+        name: person.name,
+        role,
+        statement,
+        headHashShown,
+        signatureImage: { bytes: signaturePng(), mediaType: 'image/png' },
+      });
+    else
+      this.store.declineAttestation(this.id, {
+        personId: person.id,
+        name: person.name,
+        role,
+        statement,
+        headHashShown,
+        reason: 'I left the room for five minutes during the activation of the HSM.',
+      });
   }
 
   /** The evidence a step of each kind leaves, in the spirit of the engine's executors. */
@@ -146,10 +181,17 @@ class Walker {
     switch (action.kind) {
       case 'teb-check':
         for (const purpose of this.purposes(action.inputs.custody, action.inputs.perMemberOf)) {
-          const expected = store.workspaceEvents(['teb.sealed'], { rehearsal: true }).filter((e) => e.payload.purpose === purpose).at(-1);
+          const expected = store
+            .workspaceEvents(['teb.sealed'], { rehearsal: true })
+            .filter((e) => e.payload.purpose === purpose)
+            .at(-1);
           const { exception } = store.checkTeb(id, { purpose, serialRead: expected?.payload.serial ?? this.newSerial(), stepId });
           if (exception) {
-            store.append(id, 'exception.resolved', { exceptionId: exception.payload.exceptionId, decision: 'The first ceremony with this app: the serial read is recorded as the custody record.', signedBy: ['ada', 'ivan'] });
+            store.append(id, 'exception.resolved', {
+              exceptionId: exception.payload.exceptionId,
+              decision: 'The first ceremony with this app: the serial read is recorded as the custody record.',
+              signedBy: ['ada', 'ivan'],
+            });
           }
         }
         return;
@@ -165,11 +207,25 @@ class Walker {
         return;
       }
       case 'clock-check':
-        store.append(id, 'note', { stepId, topic: 'clock-check', text: 'The app showed the same second as the UTC reference clock.', data: { skewSeconds: 0 } });
+        store.append(id, 'note', {
+          stepId,
+          topic: 'clock-check',
+          text: 'The app showed the same second as the UTC reference clock.',
+          data: { skewSeconds: 0 },
+        });
         return;
       case 'hsm-activate':
-        store.append(id, 'hsm.identified', { stepId, hsmId: action.inputs.hsm, manufacturer: 'SoftHSM project', model: 'SoftHSM v2', serialNumber: '5c0ffee0a1b2c3d4', firmware: '2.6', tokenLabel: `REHEARSAL-${action.inputs.hsm}` });
-        for (const co of this.members(action.inputs.quorum).slice(0, 3)) store.append(id, 'credential.presented', { stepId, credentialId: `co-card-${co.id}`, personId: co.id });
+        store.append(id, 'hsm.identified', {
+          stepId,
+          hsmId: action.inputs.hsm,
+          manufacturer: 'SoftHSM project',
+          model: 'SoftHSM v2',
+          serialNumber: '5c0ffee0a1b2c3d4',
+          firmware: '2.6',
+          tokenLabel: `REHEARSAL-${action.inputs.hsm}`,
+        });
+        for (const co of this.members(action.inputs.quorum).slice(0, 3))
+          store.append(id, 'credential.presented', { stepId, credentialId: `co-card-${co.id}`, personId: co.id });
         return;
       case 'generate-ksk': {
         const { algorithm, publicKey } = kskPublicKey();
@@ -181,14 +237,30 @@ class Walker {
         store.append(id, 'quorum.defined', { set: 'rksh', threshold: 5, total: 7 });
         store.append(id, 'hsm.intent', { opId: `${id}-backup`, operation: 'backup', stepId, hsmId: action.inputs.hsm, label: KSK_LABEL });
         store.append(id, 'hsm.done', { opId: `${id}-backup` });
-        this.storeFile(stepId, 'ksk-backup-RSA1.json', 'backup', 'application/json', Buffer.from(`${JSON.stringify({ format: 'ksk-ceremony/key-backup/1', wrappedKey: sha256Hex('rehearsal') })}\n`));
+        this.storeFile(
+          stepId,
+          'ksk-backup-RSA1.json',
+          'backup',
+          'application/json',
+          Buffer.from(`${JSON.stringify({ format: 'ksk-ceremony/key-backup/1', wrappedKey: sha256Hex('rehearsal') })}\n`),
+        );
         for (const holder of this.members('rksh')) {
-          store.append(id, 'credential.issued', { stepId, credentialId: `rksh-share-0011223344556677-${holder.id}`, kind: 'rksh-share', set: 'rksh', holderId: holder.id, holderName: holder.name });
+          store.append(id, 'credential.issued', {
+            stepId,
+            credentialId: `rksh-share-0011223344556677-${holder.id}`,
+            kind: 'rksh-share',
+            set: 'rksh',
+            holderId: holder.id,
+            holderName: holder.name,
+          });
         }
         return;
       case 'publish-trust-anchor': {
         const { algorithm, publicKey } = kskPublicKey();
-        const xml = trustAnchorXml([{ id: KSK_LABEL, dnskey: { flags: 257, protocol: 3, algorithm, publicKey }, validFrom: Date.parse('2024-02-01T00:00:00Z') / 1000 }], { includePublicKey: false });
+        const xml = trustAnchorXml(
+          [{ id: KSK_LABEL, dnskey: { flags: 257, protocol: 3, algorithm, publicKey }, validFrom: Date.parse('2024-02-01T00:00:00Z') / 1000 }],
+          { includePublicKey: false },
+        );
         this.storeFile(stepId, 'root-anchors.xml', 'trust-anchor', 'application/xml', Buffer.from(xml, 'utf8'));
         return;
       }
@@ -203,10 +275,13 @@ class Walker {
       }
       case 'attestation':
         if (action.inputs.by === 'all-participants') this.present.forEach((p, i) => this.attest(p, action.inputs.statement, i !== 3));
-        else for (const role of action.inputs.by) this.present.filter((p) => p.roles.includes(role as Role)).forEach((p) => this.attest(p, action.inputs.statement));
+        else
+          for (const role of action.inputs.by)
+            this.present.filter((p) => p.roles.includes(role as Role)).forEach((p) => this.attest(p, action.inputs.statement));
         return;
       case 'sign-out':
-        for (const p of this.present.filter((p) => !['CA', 'IW'].some((r) => p.roles.includes(r as Role)))) store.append(id, 'participant.signed-out', { personId: p.id });
+        for (const p of this.present.filter((p) => !['CA', 'IW'].some((r) => p.roles.includes(r as Role))))
+          store.append(id, 'participant.signed-out', { personId: p.id });
         return;
       default:
         return;
@@ -243,7 +318,8 @@ export async function buildWorld(root: string, options: { extraSteps?: number } 
   store.openCeremony(GENERATION_ID, { title: 'Root KSK Ceremony 54 (rehearsal)', kind: 'ksk-generation', site: SITE, rehearsal: true });
   const generation = new Walker(store, GENERATION_ID, [...staff, ...cos, ...rkshs]);
   store.append(GENERATION_ID, 'quorum.defined', { set: 'co', threshold: 3, total: 7 });
-  for (const co of cos) store.append(GENERATION_ID, 'credential.issued', { credentialId: `co-card-${co.id}`, kind: 'co-card', set: 'co', holderId: co.id, holderName: co.name });
+  for (const co of cos)
+    store.append(GENERATION_ID, 'credential.issued', { credentialId: `co-card-${co.id}`, kind: 'co-card', set: 'co', holderId: co.id, holderName: co.name });
   generation.run(loadTemplate('ksk-generation'));
   await store.closeCeremony(GENERATION_ID, softwareSealer(), 'KSK RSA1 generated, backed up and published.');
 

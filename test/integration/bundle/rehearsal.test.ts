@@ -48,7 +48,10 @@ after(() => rmSync(root, { recursive: true, force: true }));
 
 /** A document rendered twice from the workspace's log: the same bytes both times; its pages as pdftotext reads them. */
 async function pages(ceremonyId: string, kind: CeremonyDocumentKind, options: RenderOptions = {}): Promise<string[]> {
-  const [first, second] = await withWorkspaceLog(workspace, async (store) => [await renderCeremonyDocument(store, ceremonyId, kind, options), await renderCeremonyDocument(store, ceremonyId, kind, options)]);
+  const [first, second] = await withWorkspaceLog(workspace, async (store) => [
+    await renderCeremonyDocument(store, ceremonyId, kind, options),
+    await renderCeremonyDocument(store, ceremonyId, kind, options),
+  ]);
   assert.ok(first && second && first.pdf.equals(second.pdf), `two renders of the ${kind} of ${ceremonyId} differ`);
   const text = pdfPages(ctx, first.pdf);
   assert.equal(text.length, first.pages);
@@ -76,8 +79,14 @@ test('the record of the rehearsed DR ceremony: every step done and initialled, t
 test('the script, the letters and the trust-anchor sheet of the rehearsed ceremony read as expected', async () => {
   const { scriptHash, key, holders } = await withWorkspaceLog(workspace, (store) => {
     const generated = store.events(run.ceremonyId, ['hsm.done']).find((e) => e.payload.key && !e.payload.key.label.startsWith('AUDIT-'))?.payload.key;
-    const credentials = store.workspaceEvents(['credential.issued'], { rehearsal: true }).filter((e) => e.payload.kind === 'co-card' && !e.payload.holderId.startsWith('sealed'));
-    return { scriptHash: store.events(run.ceremonyId, ['script.loaded'])[0]?.payload.sha256 as string, key: generated, holders: [...new Set(credentials.map((e) => e.payload.holderName))] };
+    const credentials = store
+      .workspaceEvents(['credential.issued'], { rehearsal: true })
+      .filter((e) => e.payload.kind === 'co-card' && !e.payload.holderId.startsWith('sealed'));
+    return {
+      scriptHash: store.events(run.ceremonyId, ['script.loaded'])[0]?.payload.sha256 as string,
+      key: generated,
+      holders: [...new Set(credentials.map((e) => e.payload.holderName))],
+    };
   });
   const script = await pages(run.ceremonyId, 'script');
   for (const page of script) assert.ok(page.includes(scriptHash), 'a page of the script lacks its hash');
@@ -97,12 +106,17 @@ test('the script, the letters and the trust-anchor sheet of the rehearsed ceremo
 });
 
 test("the RKSH share sheets of the rehearsal's backup read back as the very shares, each for its holder", async () => {
-  const world = JSON.parse(readFileSync(path.join(workspace, 'rehearsal', 'world.json'), 'utf8')) as { credentials: Record<string, { set: string; sheet: string }> };
+  const world = JSON.parse(readFileSync(path.join(workspace, 'rehearsal', 'world.json'), 'utf8')) as {
+    credentials: Record<string, { set: string; sheet: string }>;
+  };
   const shares = Object.values(world.credentials)
     .filter((c) => c.set.startsWith('rksh:'))
     .map((c) => parseShareText(c.sheet));
   const generation = run.ceremonies.find((c) => c.startsWith('ksk-generation')) as string;
-  const holders = await withWorkspaceLog(workspace, (store) => new Map(store.events(generation, ['credential.issued']).map((e) => [e.payload.credentialId, e.payload.holderName])));
+  const holders = await withWorkspaceLog(
+    workspace,
+    (store) => new Map(store.events(generation, ['credential.issued']).map((e) => [e.payload.credentialId, e.payload.holderName])),
+  );
   const sheets = await pages(generation, 'share-sheets', { shares });
   assert.equal(sheets.length, shares.length);
   shares.forEach((share, i) => {
@@ -125,7 +139,10 @@ test('the bundle of the rehearsal, exported to a stick with the command line, ve
   assert.equal(bundle.logHead.hex, run.head.hash);
   assert.equal(bundle.sealed, true);
   if (image) replug(usb, image);
-  const cameras = await withWorkspaceLog(workspace, (store) => store.events(run.ceremonyId, ['action.performed']).find((e) => e.payload.kind === 'camera-start')?.payload.result.at);
+  const cameras = await withWorkspaceLog(
+    workspace,
+    (store) => store.events(run.ceremonyId, ['action.performed']).find((e) => e.payload.kind === 'camera-start')?.payload.result.at,
+  );
   const meta = (JSON.parse(readFileSync(path.join(bundle.path, 'manifest.json'), 'utf8')) as { meta: Record<string, string> }).meta;
   assert.deepEqual([meta.recordingStart, meta.recordingStartSource], [cameras, 'camera-start step'], 'the chapters do not start when the cameras did');
   assert.match(readFileSync(path.join(bundle.path, 'chapters.vtt'), 'utf8'), /^WEBVTT\n\n1\n00:00:00\.000 --> /);
@@ -150,13 +167,21 @@ test('the bundle of the rehearsal, exported to a stick with the command line, ve
 test("the script's export step wrote the record so far: a partial bundle whose manifest hash the log recorded, verified as such", async () => {
   const written = await withWorkspaceLog(workspace, (store) => {
     const performed = store.events(run.ceremonyId, ['action.performed']).filter((e) => e.payload.kind === 'export');
-    return performed.flatMap((e) => (e.payload.result.written as { artifact: string; file: string; manifestSha256: string; logHead: { seq: number } }[]).filter((w) => w.artifact === 'ceremony-record'));
+    return performed.flatMap((e) =>
+      (e.payload.result.written as { artifact: string; file: string; manifestSha256: string; logHead: { seq: number } }[]).filter(
+        (w) => w.artifact === 'ceremony-record',
+      ),
+    );
   });
   assert.equal(written.length, 1, 'the export step did not write the ceremony record');
   const partial = written[0] as { file: string; manifestSha256: string; logHead: { seq: number } };
   assert.equal(sha256Hex(readFileSync(path.join(partial.file, 'manifest.json'))), partial.manifestSha256);
   assert.ok(partial.logHead.seq < run.head.seq);
-  const verdict = JSON.parse(cli(['bundle', 'verify', partial.file, '--allow-unsealed', '--json']).stdout) as { ok: boolean; sealed: boolean; logHead: { seq: number } };
+  const verdict = JSON.parse(cli(['bundle', 'verify', partial.file, '--allow-unsealed', '--json']).stdout) as {
+    ok: boolean;
+    sealed: boolean;
+    logHead: { seq: number };
+  };
   assert.deepEqual([verdict.ok, verdict.sealed, verdict.logHead.seq], [true, false, partial.logHead.seq]);
   assert.equal(cli(['bundle', 'verify', partial.file]).status, 1, 'a partial record passes as the final one');
 });

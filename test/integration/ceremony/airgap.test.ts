@@ -30,19 +30,36 @@ test('the air gap is logged when the ceremony opens and at every change; a produ
     if (!envelope.ok) throw Object.assign(new Error(envelope.error.message), { code: envelope.error.code });
     return envelope.value as T;
   };
-  const created = await call('ceremony.create', { template: 'ksr-signing', bindings: { HSM1: { modulePath: '/usr/lib/softhsm/libsofthsm2.so', tokenLabel: token.label, activation: 'split-pin' } } });
+  const created = await call('ceremony.create', {
+    template: 'ksr-signing',
+    bindings: { HSM1: { modulePath: '/usr/lib/softhsm/libsofthsm2.so', tokenLabel: token.label, activation: 'split-pin' } },
+  });
   const ceremonyId = created.ceremonyId;
-  const events = async () => (await call<{ events: { type: string; payload: Record<string, unknown> }[] }>('log.events', { ceremonyId })).events.filter((e) => e.type === 'airgap.state').map((e) => e.payload);
-  assert.deepEqual((await events()).map((p) => [p.at, p.isolated]), [['open', false]]);
+  const events = async () =>
+    (await call<{ events: { type: string; payload: Record<string, unknown> }[] }>('log.events', { ceremonyId })).events
+      .filter((e) => e.type === 'airgap.state')
+      .map((e) => e.payload);
+  assert.deepEqual(
+    (await events()).map((p) => [p.at, p.isolated]),
+    [['open', false]],
+  );
   await call('ceremony.signIn', { ceremonyId, personId: 'iw', name: 'Ines Witness', roles: ['IW'] });
 
   // The first step in the room is refused while eth0 is up, naming it.
   const first = created.acts.flatMap((a) => a.steps).find((s) => s.phase === 'ceremony');
   assert.ok(first);
-  const start = () => call('step.start', { ceremonyId, stepId: first.id, ...(first.id === created.currentStepId ? {} : { deviation: { reason: 'the preparation was done on paper', witnessId: 'iw' } }) });
+  const start = () =>
+    call('step.start', {
+      ceremonyId,
+      stepId: first.id,
+      ...(first.id === created.currentStepId ? {} : { deviation: { reason: 'the preparation was done on paper', witnessId: 'iw' } }),
+    });
   await assert.rejects(start(), (e: Error & { code?: string }) => {
     assert.equal(e.code, 'POLICY_FAILURE');
-    assert.match(e.message, /cannot start step [\d.]+: the laptop is not air-gapped \(Network interface eth0 is up .*\)\. Disconnect the network, or record an exception overriding AIR-GAP that the IW signs\./);
+    assert.match(
+      e.message,
+      /cannot start step [\d.]+: the laptop is not air-gapped \(Network interface eth0 is up .*\)\. Disconnect the network, or record an exception overriding AIR-GAP that the IW signs\./,
+    );
     return true;
   });
 
@@ -53,11 +70,33 @@ test('the air gap is logged when the ceremony opens and at every change; a produ
   up = true;
   await call('ceremony.signIn', { ceremonyId, personId: 'sa', name: 'Sam Sysadmin', roles: ['SA'] });
   const logged = await events();
-  assert.deepEqual(logged.map((p) => [p.at, p.isolated]), [['open', false], ['change', true], ['change', false]]);
-  assert.deepEqual(logged[1]?.interfaces, [{ name: 'eth0', up: false, loopback: false }, { name: 'lo', up: true, loopback: true }]);
+  assert.deepEqual(
+    logged.map((p) => [p.at, p.isolated]),
+    [
+      ['open', false],
+      ['change', true],
+      ['change', false],
+    ],
+  );
+  assert.deepEqual(logged[1]?.interfaces, [
+    { name: 'eth0', up: false, loopback: false },
+    { name: 'lo', up: true, loopback: true },
+  ]);
 
   // The IW signs the exception overriding AIR-GAP: the ceremony goes on, connected, and the record says why.
-  await call('exception.record', { ceremonyId, stepId: first.id, expected: 'The ceremony laptop is air-gapped.', happened: 'eth0 is up: the laptop has no way to disable it here.', decision: 'Go on; the cable is unplugged at the switch.', signedBy: ['iw'], check: 'AIR-GAP' });
-  const started = await call<{ state: CeremonyState }>('step.start', { ceremonyId, stepId: first.id, ...(first.id === created.currentStepId ? {} : { deviation: { reason: 'the preparation was done on paper', witnessId: 'iw' } }) });
+  await call('exception.record', {
+    ceremonyId,
+    stepId: first.id,
+    expected: 'The ceremony laptop is air-gapped.',
+    happened: 'eth0 is up: the laptop has no way to disable it here.',
+    decision: 'Go on; the cable is unplugged at the switch.',
+    signedBy: ['iw'],
+    check: 'AIR-GAP',
+  });
+  const started = await call<{ state: CeremonyState }>('step.start', {
+    ceremonyId,
+    stepId: first.id,
+    ...(first.id === created.currentStepId ? {} : { deviation: { reason: 'the preparation was done on paper', witnessId: 'iw' } }),
+  });
   assert.notEqual(started.state.acts.flatMap((a) => a.steps).find((s) => s.id === first.id)?.status, 'pending');
 });

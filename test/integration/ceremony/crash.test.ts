@@ -70,7 +70,10 @@ test('a crash in the middle of an HSM operation', async (t) => {
     const generate = stepOfKind(state, 'generate-ksk');
     assert.equal(generate.result?.reconciledFrom, opId);
     assert.ok(generate.initials, 'the step was initialled after the restart');
-    assert.ok(state.exceptions.some((x) => x.exceptionId.startsWith('reactivation')), 'the COs presenting their credentials again is an exception');
+    assert.ok(
+      state.exceptions.some((x) => x.exceptionId.startsWith('reactivation')),
+      'the COs presenting their credentials again is an exception',
+    );
     const label = (generate.result?.key as { label: string }).label;
     const hsm1 = await loginAsCos(root, rehearsalHsmLabel('HSM1'));
     try {
@@ -100,28 +103,36 @@ test('a crash in the middle of an HSM operation', async (t) => {
     assert.equal(steps(state).filter((s) => s.id === 'sign-ksr' && s.status === 'completed').length, 1);
   });
 
-  await t.test('a tail cut after the crash (or a lost -wal) is named against the newest checkpoint: resume refuses, verify fails, the journal is not used to heal it', async (t) => {
-    const root = cloneWorld(t, base);
-    crash(root, 'ksr-signing', 'sign');
-    const db = new Database(workspaceAt(root).database);
-    const ceremonyId = db.prepare('SELECT ceremony_id FROM events WHERE seq = 1 ORDER BY time DESC LIMIT 1').pluck().get() as string;
-    const head = db.prepare('SELECT max(seq) FROM events WHERE ceremony_id = ?').pluck().get(ceremonyId) as number;
-    applyTamper(db, {
-      kind: 'cut the tail',
-      detail: '',
-      expect: { ceremonyId, seq: null },
-      apply: (d) => {
-        d.prepare('DELETE FROM events WHERE ceremony_id = ? AND seq > ?').run(ceremonyId, head - 6);
-        removeUnnamedArtifacts(d);
-      },
-    });
-    db.close();
-    const verified = spawnSync(process.execPath, [cliPath, 'log', 'verify', workspaceAt(root).database], { encoding: 'utf8' });
-    assert.equal(verified.status, 1, verified.stdout);
-    assert.match(verified.stdout, new RegExp(`The log of ceremony ${ceremonyId} ends at event ${head - 6}, but the checkpoint of \\S+ \\(before HSM operation sign \\(\\S+\\)\\) witnessed event \\d+ with hash [0-9a-f]{64}: events ${head - 5} to \\d+ were lost`));
-    const resumed = spawnSync(process.execPath, [cliPath, 'rehearse', '--resume', '--workspace', root], { encoding: 'utf8', timeout: 240_000 });
-    assert.equal(resumed.status, 1, `resume went on from a cut log: ${resumed.stdout}`);
-    assert.match(resumed.stderr, /were lost \(the tail was cut, or the -wal file was lost\)\. The ceremony cannot go on from this log/);
-    assert.doesNotMatch(resumed.stderr, /internal error/);
-  });
+  await t.test(
+    'a tail cut after the crash (or a lost -wal) is named against the newest checkpoint: resume refuses, verify fails, the journal is not used to heal it',
+    async (t) => {
+      const root = cloneWorld(t, base);
+      crash(root, 'ksr-signing', 'sign');
+      const db = new Database(workspaceAt(root).database);
+      const ceremonyId = db.prepare('SELECT ceremony_id FROM events WHERE seq = 1 ORDER BY time DESC LIMIT 1').pluck().get() as string;
+      const head = db.prepare('SELECT max(seq) FROM events WHERE ceremony_id = ?').pluck().get(ceremonyId) as number;
+      applyTamper(db, {
+        kind: 'cut the tail',
+        detail: '',
+        expect: { ceremonyId, seq: null },
+        apply: (d) => {
+          d.prepare('DELETE FROM events WHERE ceremony_id = ? AND seq > ?').run(ceremonyId, head - 6);
+          removeUnnamedArtifacts(d);
+        },
+      });
+      db.close();
+      const verified = spawnSync(process.execPath, [cliPath, 'log', 'verify', workspaceAt(root).database], { encoding: 'utf8' });
+      assert.equal(verified.status, 1, verified.stdout);
+      assert.match(
+        verified.stdout,
+        new RegExp(
+          `The log of ceremony ${ceremonyId} ends at event ${head - 6}, but the checkpoint of \\S+ \\(before HSM operation sign \\(\\S+\\)\\) witnessed event \\d+ with hash [0-9a-f]{64}: events ${head - 5} to \\d+ were lost`,
+        ),
+      );
+      const resumed = spawnSync(process.execPath, [cliPath, 'rehearse', '--resume', '--workspace', root], { encoding: 'utf8', timeout: 240_000 });
+      assert.equal(resumed.status, 1, `resume went on from a cut log: ${resumed.stdout}`);
+      assert.match(resumed.stderr, /were lost \(the tail was cut, or the -wal file was lost\)\. The ceremony cannot go on from this log/);
+      assert.doesNotMatch(resumed.stderr, /internal error/);
+    },
+  );
 });

@@ -8,7 +8,18 @@ import { dsRecord } from '../../../core/dnssec/dnskey.js';
 import { rehearsalHsmLabel } from '../../../core/service/hsmProvider.js';
 import type { CeremonyState } from '../../../core/contract/ceremonyState.js';
 import type { ContractEvent } from '../../../core/contract/events.js';
-import { assertCompleteAndVerified, assertSignedBy, baseWorld, cloneWorld, keyOf, loginAsCos, openWorkspace, publishedAnchor, signedSkr, stepOfKind } from './world.js';
+import {
+  assertCompleteAndVerified,
+  assertSignedBy,
+  baseWorld,
+  cloneWorld,
+  keyOf,
+  loginAsCos,
+  openWorkspace,
+  publishedAnchor,
+  signedSkr,
+  stepOfKind,
+} from './world.js';
 
 /** The standard ceremonies: the quarterly KSR signing, the KSK generation, and the extraordinary ceremony a disaster leaves. */
 
@@ -39,7 +50,10 @@ test('the standard ceremonies on SoftHSM2 through the contract', async (t) => {
       assertCompleteAndVerified(run.root, state);
       const done = events.filter((e) => e.type === 'progress' && e.done).map((e) => (e.type === 'progress' ? e.label : ''));
       assert.ok(done.some((l) => /^Generated K\w+ in HSM1$/.test(l)) && done.some((l) => /^Backed up K\w+$/.test(l)), `progress reported: ${done.join('; ')}`);
-      assert.ok(events.some((e) => e.type === 'state-changed' && e.topic === 'ceremony' && e.id === state.ceremonyId), 'every change is announced');
+      assert.ok(
+        events.some((e) => e.type === 'state-changed' && e.topic === 'ceremony' && e.id === state.ceremonyId),
+        'every change is announced',
+      );
       const key = keyOf(stepOfKind(state, 'generate-ksk').result);
       assert.ok(!key.publicKey.equals(ksk.publicKey));
       const backup = stepOfKind(state, 'backup-ksk').result as { issued: unknown[]; threshold: number; copies: string[]; sha256: string };
@@ -68,7 +82,11 @@ test('the standard ceremonies on SoftHSM2 through the contract', async (t) => {
       const { state } = await run.rehearsal.rehearse('ksr-signing');
       assertCompleteAndVerified(run.root, state);
       assertSignedBy(await signedSkr(run, state), ksk);
-      assert.equal(state.currentSkr?.id, (stepOfKind(signing, 'sign-ksr').result?.skr as { id: string }).id, 'the SKR current when it opened is the one the previous signing made');
+      assert.equal(
+        state.currentSkr?.id,
+        (stepOfKind(signing, 'sign-ksr').result?.skr as { id: string }).id,
+        'the SKR current when it opened is the one the previous signing made',
+      );
       const result = stepOfKind(state, 'sign-ksr').result as { checks: { failed: number; passed: number } };
       assert.equal(result.checks.failed, 0);
       const overview = await run.call<{ currentSkr: { id: string } }>('workspace.overview', {});
@@ -99,15 +117,31 @@ ${Array.from({ length: 9 }, (_, i) => `    ${i + 1}: {publish: ksk_current, sign
     );
     const run = openWorkspace(root);
     try {
-      const rehearsal = new Rehearsal({ api: (channel, request) => run.backend.call(channel, request), workspace: root, clock: run.clock, hsms: run.backend.hsm, policy: { path: policyFile } });
+      const rehearsal = new Rehearsal({
+        api: (channel, request) => run.backend.call(channel, request),
+        workspace: root,
+        clock: run.clock,
+        hsms: run.backend.hsm,
+        policy: { path: policyFile },
+      });
       const { state } = await rehearsal.rehearse('ksr-signing');
       assertCompleteAndVerified(run.root, state);
       assertSignedBy(await signedSkr(run, state), ksk);
-      assert.ok(state.artifacts.some((a) => a.name === 'signing-policy ksrsigner.yaml'), 'the policy used is in the log');
-      const { events } = await run.call<{ events: { payload: { results: { check: string; status: string; message: string }[] } }[] }>('log.events', { ceremonyId: state.ceremonyId, types: ['checks.run'] });
+      assert.ok(
+        state.artifacts.some((a) => a.name === 'signing-policy ksrsigner.yaml'),
+        'the policy used is in the log',
+      );
+      const { events } = await run.call<{ events: { payload: { results: { check: string; status: string; message: string }[] } }[] }>('log.events', {
+        ceremonyId: state.ceremonyId,
+        types: ['checks.run'],
+      });
       const cycle = events.flatMap((e) => e.payload.results).filter((r) => r.check === 'KSR-BUNDLE-CYCLE-DURATION');
       assert.ok(cycle.length > 0);
-      for (const r of cycle) assert.deepEqual([r.status, r.message], ['skipped', 'KSR-BUNDLE-CYCLE-DURATION: skipped: switched off by policy (request_policy.check_cycle_length: false).']);
+      for (const r of cycle)
+        assert.deepEqual(
+          [r.status, r.message],
+          ['skipped', 'KSR-BUNDLE-CYCLE-DURATION: skipped: switched off by policy (request_policy.check_cycle_length: false).'],
+        );
     } finally {
       await run.close();
     }
@@ -123,11 +157,18 @@ ${Array.from({ length: 9 }, (_, i) => `    ${i + 1}: {publish: ksk_current, sign
       const key = keyOf(stepOfKind(state, 'generate-ksk').result);
       const skr = await signedSkr(run, state);
       assertSignedBy(skr, temporary);
-      assert.ok(skr.bundles.at(-1)?.keys.some((k) => k.publicKey.equals(key.publicKey)), 'the new KSK is pre-published');
+      assert.ok(
+        skr.bundles.at(-1)?.keys.some((k) => k.publicKey.equals(key.publicKey)),
+        'the new KSK is pre-published',
+      );
       assert.equal((await publishedAnchor(run, state)).keyTag, key.keyTag);
       const discharged = state.followUps.discharged.map((o) => o.kind).sort();
       assert.deepEqual(discharged, ['distribute-credentials', 'extraordinary-ceremony']);
-      assert.deepEqual(state.followUps.outstanding.map((o) => o.kind), ['rfc5011-rollover'], 'the rollover stays open for the quarterly ceremonies to complete');
+      assert.deepEqual(
+        state.followUps.outstanding.map((o) => o.kind),
+        ['rfc5011-rollover'],
+        'the rollover stays open for the quarterly ceremonies to complete',
+      );
     } finally {
       await run.close();
     }

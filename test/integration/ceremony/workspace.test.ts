@@ -18,7 +18,10 @@ test('the workspace, templates, triage and log channels, over the worker transpo
 
   const templates = await call<ScriptSummary[]>('templates.list', {});
   assert.equal(templates.length, 17);
-  assert.deepEqual(templates.slice(0, 2).map((s) => s.id), ['ksr-signing', 'ksk-generation']);
+  assert.deepEqual(
+    templates.slice(0, 2).map((s) => s.id),
+    ['ksr-signing', 'ksk-generation'],
+  );
   const dr = await call<ScriptView>('templates.get', { id: 'dr-4.3.1A' });
   assert.equal(dr.procedure, '4.3.1A');
   assert.ok(dr.acts.flatMap((a) => a.steps).some((s) => s.action.kind === 'reconstruct-ksk' && s.action.evidence.includes('M of N')));
@@ -34,12 +37,18 @@ test('the workspace, templates, triage and log channels, over the worker transpo
   assert.equal(decided.result.branch, 'cos-absent');
   assert.equal(decided.deadline, null, 'no current SKR, no countdown');
 
-  const loaded = await call<{ currentSkr: { id: string; signingKeyTags: number[] }; deadline: { lastExpiration: string; state: string } }>('workspace.loadCurrentSkr', {
-    file: { path: shared('skr', 'skr-root-2018-q1-0-d_to_e.xml') },
-  });
+  const loaded = await call<{ currentSkr: { id: string; signingKeyTags: number[] }; deadline: { lastExpiration: string; state: string } }>(
+    'workspace.loadCurrentSkr',
+    {
+      file: { path: shared('skr', 'skr-root-2018-q1-0-d_to_e.xml') },
+    },
+  );
   assert.deepEqual(loaded.currentSkr.signingKeyTags, [19036, 20326]);
   assert.equal(loaded.deadline.lastExpiration, '2018-04-12T00:00:00.000Z');
-  const overview = await call<{ mode: string; currentSkr: { id: string }; deadline: { state: string }; ceremonies: { planned: unknown[] } }>('workspace.overview', {});
+  const overview = await call<{ mode: string; currentSkr: { id: string }; deadline: { state: string }; ceremonies: { planned: unknown[] } }>(
+    'workspace.overview',
+    {},
+  );
   assert.equal(overview.mode, 'rehearsal');
   assert.equal(overview.currentSkr.id, loaded.currentSkr.id);
   assert.equal(overview.deadline.state, 'insufficient');
@@ -54,12 +63,26 @@ test('the workspace, templates, triage and log channels, over the worker transpo
   assert.equal(created.currentSkr?.id, loaded.currentSkr.id);
   assert.equal(created.hsms[0]?.binding?.tokenLabel, 'REHEARSAL HSM-NEW', 'the worker provisioned a rehearsal token for the HSM the script declares');
   const after = await call<{ ceremonies: { planned: { ceremonyId: string }[] } }>('workspace.overview', {});
-  assert.deepEqual(after.ceremonies.planned.map((c) => c.ceremonyId), [created.ceremonyId]);
+  assert.deepEqual(
+    after.ceremonies.planned.map((c) => c.ceremonyId),
+    [created.ceremonyId],
+  );
 
   const log = await call<{ events: { type: string; payload: Record<string, unknown> }[] }>('log.events', { ceremonyId: created.ceremonyId });
-  assert.deepEqual(log.events.slice(0, 4).map((e) => e.type), ['ceremony.opened', 'artifact.stored', 'script.loaded', 'triage.recorded']);
-  assert.deepEqual(log.events[3]?.payload.answers, { disaster: 'lost', rkshsAvailable: 'no', timeSufficient: 'no', kmfAvailable: 'yes', cosAvailable: 'no' }, 'the time as the deadline answered it, recorded with the answers');
-  assert.deepEqual(log.events.filter((e) => e.type === 'deadline.assessed').map((e) => e.payload.state), ['insufficient'], 'the deadline the ceremony was created on');
+  assert.deepEqual(
+    log.events.slice(0, 4).map((e) => e.type),
+    ['ceremony.opened', 'artifact.stored', 'script.loaded', 'triage.recorded'],
+  );
+  assert.deepEqual(
+    log.events[3]?.payload.answers,
+    { disaster: 'lost', rkshsAvailable: 'no', timeSufficient: 'no', kmfAvailable: 'yes', cosAvailable: 'no' },
+    'the time as the deadline answered it, recorded with the answers',
+  );
+  assert.deepEqual(
+    log.events.filter((e) => e.type === 'deadline.assessed').map((e) => e.payload.state),
+    ['insufficient'],
+    'the deadline the ceremony was created on',
+  );
   const verified = await call<{ ok: boolean; ceremonies: { ceremonyId: string; sealed: boolean }[] }>('log.verify', {});
   assert.equal(verified.ok, true);
   const unsealed = await client.call('log.verify', { requireSeal: true });
@@ -68,6 +91,11 @@ test('the workspace, templates, triage and log channels, over the worker transpo
   assert.equal(script.kind, 'script');
   assert.equal(JSON.parse(Buffer.from(script.base64, 'base64').toString()).id, 'dr-4.3.2A');
 
-  const refused = await client.call('step.perform', { ceremonyId: created.ceremonyId, stepId: 'notify', performer: { name: 'Rob', role: 'RKOS' }, input: { kind: 'teb-seal', bags: [{ serial: 'X' }] } });
+  const refused = await client.call('step.perform', {
+    ceremonyId: created.ceremonyId,
+    stepId: 'notify',
+    performer: { name: 'Rob', role: 'RKOS' },
+    input: { kind: 'teb-seal', bags: [{ serial: 'X' }] },
+  });
   assert.ok(!refused.ok && refused.error.code === 'BAD_REQUEST');
 });

@@ -103,7 +103,10 @@ export function assertCompleteAndVerified(root: string, state: CeremonyState): v
   assert.ok(state.log.sealed, 'the log is sealed');
   for (const step of steps(state)) {
     if (step.status === 'not-applicable') {
-      assert.ok(state.branches.some((b) => b.stepId === step.notApplicable?.decidedAt), `step ${step.number} (${step.id}) is not applicable by a decision the ceremony took`);
+      assert.ok(
+        state.branches.some((b) => b.stepId === step.notApplicable?.decidedAt),
+        `step ${step.number} (${step.id}) is not applicable by a decision the ceremony took`,
+      );
       assert.equal(step.performedAt, null, `step ${step.number} is on a branch not taken: nothing was performed`);
       continue;
     }
@@ -130,9 +133,19 @@ export function assertCompleteAndVerified(root: string, state: CeremonyState): v
       assert.ok(types.has(`step.completed:${step.id}`), `the log records step ${step.id} completed`);
       if (step.initial) assert.ok(types.has(`initials:${step.id}`), `the log records the initials of step ${step.id}`);
     }
-    for (const x of state.exceptions) assert.ok(events.some((e) => e.type === 'exception' && e.payload.exceptionId === x.exceptionId), `the log records exception ${x.exceptionId}`);
-    assert.ok(events.some((e) => e.type === 'attestation.signed'), 'the log records attestations');
-    assert.ok(events.some((e) => e.type === 'ceremony.opened' && e.payload.rehearsal === true), 'the log marks the ceremony a rehearsal');
+    for (const x of state.exceptions)
+      assert.ok(
+        events.some((e) => e.type === 'exception' && e.payload.exceptionId === x.exceptionId),
+        `the log records exception ${x.exceptionId}`,
+      );
+    assert.ok(
+      events.some((e) => e.type === 'attestation.signed'),
+      'the log records attestations',
+    );
+    assert.ok(
+      events.some((e) => e.type === 'ceremony.opened' && e.payload.rehearsal === true),
+      'the log marks the ceremony a rehearsal',
+    );
     const key = store.seal(state.ceremonyId)?.statement.key;
     assert.equal(key?.kind, 'hsm', 'the seal is signed by an audit key in the HSM (the rehearsal token), not a software key');
     assert.equal(key?.label, 'AUDIT-WORKSPACE', "the workspace's one audit key seals every ceremony");
@@ -159,7 +172,10 @@ export function assertSignedBy(skr: Skr, key: { algorithm: number; publicKey: Bu
   for (const bundle of skr.bundles) {
     const signer = bundle.keys.find((k) => k.flags === KSK_FLAGS && k.publicKey.equals(key.publicKey));
     assert.ok(signer, `bundle ${bundle.id} publishes the KSK`);
-    assert.ok(bundle.signatures.some((s) => s.keyTag === signer.keyTag && s.keyIdentifier === signer.keyIdentifier), `bundle ${bundle.id} is signed by the KSK`);
+    assert.ok(
+      bundle.signatures.some((s) => s.keyTag === signer.keyTag && s.keyIdentifier === signer.keyIdentifier),
+      `bundle ${bundle.id} is signed by the KSK`,
+    );
   }
 }
 
@@ -179,7 +195,10 @@ export async function loginAsCos(root: string, tokenLabel: string): Promise<HsmS
   const store = openEvidenceStore(workspaceAt(root).database, systemClock);
   let record: SplitPinCommissioning;
   try {
-    const commissioned = store.workspaceEvents(['hsm.commissioned'], { rehearsal: true }).filter((e) => e.payload.set === set).at(-1);
+    const commissioned = store
+      .workspaceEvents(['hsm.commissioned'], { rehearsal: true })
+      .filter((e) => e.payload.set === set)
+      .at(-1);
     assert.ok(commissioned, `the log records the commissioning ${set}`);
     record = commissioned.payload.record as unknown as SplitPinCommissioning;
   } finally {

@@ -26,7 +26,15 @@ function loadedBy(...args: string[]): { status: number | null; stdout: string; m
 }
 
 /** What only some commands use and every command paid for at start before each was loaded on its own. */
-const heavy = [/node_modules\/pdfkit\//, /node_modules\/zod\//, /node_modules\/pkcs11js\//, /node_modules\/better-sqlite3\//, /\/core\/contract\//, /\/native\//, /\/core\/documents\//];
+const heavy = [
+  /node_modules\/pdfkit\//,
+  /node_modules\/zod\//,
+  /node_modules\/pkcs11js\//,
+  /node_modules\/better-sqlite3\//,
+  /\/core\/contract\//,
+  /\/native\//,
+  /\/core\/documents\//,
+];
 
 test('ksk-ceremony hash loads no PDF, contract schema, PKCS#11 host or database module', (t) => {
   const file = path.join(tempDir(t), 'msg');
@@ -34,16 +42,32 @@ test('ksk-ceremony hash loads no PDF, contract schema, PKCS#11 host or database 
   const { status, stdout, modules } = loadedBy('hash', file);
   assert.equal(status, 0);
   assert.match(stdout, /SHA-256: d7a8fbb3/);
-  assert.ok(modules.some((m) => m.endsWith('/core/cli/commands/hash.js')), 'the hash command itself was loaded');
-  for (const pattern of heavy) assert.deepEqual(modules.filter((m) => pattern.test(m)), [], `hash loaded ${pattern}`);
+  assert.ok(
+    modules.some((m) => m.endsWith('/core/cli/commands/hash.js')),
+    'the hash command itself was loaded',
+  );
+  for (const pattern of heavy)
+    assert.deepEqual(
+      modules.filter((m) => pattern.test(m)),
+      [],
+      `hash loaded ${pattern}`,
+    );
 });
 
 test('help lists every command from the registry without loading any command module', () => {
   const { status, stdout, modules } = loadedBy('--help');
   assert.equal(status, 0);
   for (const c of commands) assert.ok(stdout.includes(`  ${c.path.join(' ')} `), `help lists ${c.path.join(' ')}`);
-  assert.deepEqual(modules.filter((m) => /\/core\/cli\/commands\/(?!index\.js)/.test(m)), []);
-  for (const pattern of heavy) assert.deepEqual(modules.filter((m) => pattern.test(m)), [], `help loaded ${pattern}`);
+  assert.deepEqual(
+    modules.filter((m) => /\/core\/cli\/commands\/(?!index\.js)/.test(m)),
+    [],
+  );
+  for (const pattern of heavy)
+    assert.deepEqual(
+      modules.filter((m) => pattern.test(m)),
+      [],
+      `help loaded ${pattern}`,
+    );
 });
 
 test('every command of the registry loads, with a usage that names it', async () => {

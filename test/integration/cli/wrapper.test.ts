@@ -37,7 +37,11 @@ before(async () => {
   chmodSync(path.join(app, 'resources', 'bin', 'ksk-ceremony'), 0o755);
 
   runtimeLog = path.join(root, 'runtime.log');
-  writeFileSync(path.join(app, 'ksk-ceremony-app'), `#!/bin/sh\nprintf '%s\\n' "\${ELECTRON_RUN_AS_NODE-unset}" >> '${runtimeLog}'\nexec '${process.execPath}' "$@"\n`, { mode: 0o755 });
+  writeFileSync(
+    path.join(app, 'ksk-ceremony-app'),
+    `#!/bin/sh\nprintf '%s\\n' "\${ELECTRON_RUN_AS_NODE-unset}" >> '${runtimeLog}'\nexec '${process.execPath}' "$@"\n`,
+    { mode: 0o755 },
+  );
 
   mkdirSync(path.join(root, 'usr', 'bin'), { recursive: true });
   command = path.join(root, 'usr', 'bin', 'ksk-ceremony');
@@ -59,7 +63,7 @@ function runtimeStarts(): string[] {
   return readFileSync(runtimeLog, 'utf8').trim().split('\n');
 }
 
-test('ksk-ceremony bundle verify, from the deb\'s /usr/bin link, runs the packaged CLI on the app\'s runtime as Node', () => {
+test("ksk-ceremony bundle verify, from the deb's /usr/bin link, runs the packaged CLI on the app's runtime as Node", () => {
   const valid = run(command, ['bundle', 'verify', bundle.path]);
   assert.equal(valid.status, 0, valid.stdout + valid.stderr);
   assert.match(valid.stdout, /^VALID: The bundle of ceremony KSK-R55 verifies/);

@@ -46,7 +46,11 @@ test('signed in SoftHSM2 with RSA1, the 2018 Q1 KSR gives every SignatureData an
   skr.bundles.forEach((bundle, i) => {
     const want = expected.bundles[i];
     assert.equal(bundle.signatures.length, 1);
-    assert.equal(bundle.signatures[0]?.signatureData.toString('base64'), want?.signatures[0]?.signatureData.toString('base64'), `SignatureData of bundle ${i + 1}`);
+    assert.equal(
+      bundle.signatures[0]?.signatureData.toString('base64'),
+      want?.signatures[0]?.signatureData.toString('base64'),
+      `SignatureData of bundle ${i + 1}`,
+    );
   });
   const xml = skrToXml(skr);
   assert.deepEqual(responseBundles(xml), responseBundles(golden));
@@ -62,7 +66,10 @@ test('ksk-ceremony ksr sign writes the golden SKR and prints both hashes; withou
   const policyFile = writePolicyFile(t, token, RSA1_KEY, normal);
   const dir = tempDir(t);
   const out = path.join(dir, 'skr.xml');
-  const signed = spawnSync(process.execPath, [cliPath, 'ksr', 'sign', ksrFile, '--policy', policyFile, '--out', out, '--now', '2017-12-01', '--yes'], { encoding: 'utf8', env: token.env });
+  const signed = spawnSync(process.execPath, [cliPath, 'ksr', 'sign', ksrFile, '--policy', policyFile, '--out', out, '--now', '2017-12-01', '--yes'], {
+    encoding: 'utf8',
+    env: token.env,
+  });
   assert.equal(signed.status, 0, signed.stderr);
   assert.equal(readFileSync(out, 'utf8'), golden);
   assert.match(signed.stderr, /KSR: .*ksr-root-2018-q1-0-d_to_e.xml\n {2}SHA-256: [0-9a-f]{64}\n {2}words: {3}\w+/);
@@ -71,13 +78,14 @@ test('ksk-ceremony ksr sign writes the golden SKR and prints both hashes; withou
   assert.ok(goldenHash);
   assert.match(signed.stdout, new RegExp(`SKR written: ${out}\n {2}SHA-256: ${goldenHash}`));
   assert.match(signed.stdout, /last signature expires: 2018-04-12T00:00:00.000Z/);
-  assert.deepEqual(
-    readFileSync(dir.concat('/skr.xml')).length,
-    Buffer.byteLength(golden),
-  );
+  assert.deepEqual(readFileSync(dir.concat('/skr.xml')).length, Buffer.byteLength(golden));
 
   const refused = path.join(dir, 'refused.xml');
-  const no = spawnSync(process.execPath, [cliPath, 'ksr', 'sign', ksrFile, '--policy', policyFile, '--out', refused, '--now', '2017-12-01'], { encoding: 'utf8', env: token.env, input: 'no\n' });
+  const no = spawnSync(process.execPath, [cliPath, 'ksr', 'sign', ksrFile, '--policy', policyFile, '--out', refused, '--now', '2017-12-01'], {
+    encoding: 'utf8',
+    env: token.env,
+    input: 'no\n',
+  });
   assert.equal(no.status, 6, no.stderr);
   assert.match(no.stderr, /Type Yes to sign: ksk-ceremony: Signing was not confirmed; nothing was signed\.\n$/);
   assert.equal(existsSync(refused), false);
@@ -86,21 +94,34 @@ test('ksk-ceremony ksr sign writes the golden SKR and prints both hashes; withou
   const words = /words: +(.+)/.exec(ksrHash)?.[1] as string;
   const hex = /SHA-256: ([0-9a-f]{64})/.exec(ksrHash)?.[1] as string;
   const wrongHash = `${hex.slice(0, 10)}${hex[10] === '0' ? '1' : '0'}${hex.slice(11)}`;
-  const mismatch = spawnSync(process.execPath, [cliPath, 'ksr', 'sign', ksrFile, '--policy', policyFile, '--out', refused, '--ksr-hash', wrongHash, '--yes'], { encoding: 'utf8', env: token.env });
-  assert.equal(mismatch.status, 1);
-  assert.match(mismatch.stderr, /ksk-ceremony: The KSR's SHA-256 does not match the hash given out of band \(hex; first difference at byte 6\)\. Nothing was signed\.\n$/);
-  assert.equal(existsSync(refused), false);
-
-  const yes = spawnSync(process.execPath, [cliPath, 'ksr', 'sign', ksrFile, '--policy', policyFile, '--out', refused, '--now', '2017-12-01', '--ksr-hash', words.toUpperCase()], {
+  const mismatch = spawnSync(process.execPath, [cliPath, 'ksr', 'sign', ksrFile, '--policy', policyFile, '--out', refused, '--ksr-hash', wrongHash, '--yes'], {
     encoding: 'utf8',
     env: token.env,
-    input: 'Yes\n',
   });
+  assert.equal(mismatch.status, 1);
+  assert.match(
+    mismatch.stderr,
+    /ksk-ceremony: The KSR's SHA-256 does not match the hash given out of band \(hex; first difference at byte 6\)\. Nothing was signed\.\n$/,
+  );
+  assert.equal(existsSync(refused), false);
+
+  const yes = spawnSync(
+    process.execPath,
+    [cliPath, 'ksr', 'sign', ksrFile, '--policy', policyFile, '--out', refused, '--now', '2017-12-01', '--ksr-hash', words.toUpperCase()],
+    {
+      encoding: 'utf8',
+      env: token.env,
+      input: 'Yes\n',
+    },
+  );
   assert.equal(yes.status, 0, yes.stderr);
   assert.match(yes.stderr, /the KSR's SHA-256 matches the hash given out of band \(words\)/);
   assert.equal(readFileSync(refused, 'utf8'), golden);
 
-  const again = spawnSync(process.execPath, [cliPath, 'ksr', 'sign', ksrFile, '--policy', policyFile, '--out', out, '--yes'], { encoding: 'utf8', env: token.env });
+  const again = spawnSync(process.execPath, [cliPath, 'ksr', 'sign', ksrFile, '--policy', policyFile, '--out', out, '--yes'], {
+    encoding: 'utf8',
+    env: token.env,
+  });
   assert.equal(again.status, 3);
   assert.match(again.stderr, /already exists; an SKR is never overwritten/);
 });
@@ -122,11 +143,17 @@ test('HSM errors have their own exit code: a wrong PIN, a key missing from the t
   const token = rsa1Token(t);
   const out = path.join(tempDir(t), 'skr.xml');
   const wrongPin = writePolicyFile(t, { ...token, userPin: '9999' }, RSA1_KEY, normal);
-  const r = spawnSync(process.execPath, [cliPath, 'ksr', 'sign', ksrFile, '--policy', wrongPin, '--out', out, '--now', '2017-12-01', '--yes'], { encoding: 'utf8', env: token.env });
+  const r = spawnSync(process.execPath, [cliPath, 'ksr', 'sign', ksrFile, '--policy', wrongPin, '--out', out, '--now', '2017-12-01', '--yes'], {
+    encoding: 'utf8',
+    env: token.env,
+  });
   assert.equal(r.status, 4, r.stderr);
   assert.match(r.stderr, /\nksk-ceremony: Could not log in .*The PIN is wrong[^\n]*\n$/);
   const missing = writePolicyFile(t, token, RSA1_KEY.replace('label: RSA1', 'label: RSA2'), normal);
-  const m = spawnSync(process.execPath, [cliPath, 'ksr', 'sign', ksrFile, '--policy', missing, '--out', out, '--now', '2017-12-01', '--yes'], { encoding: 'utf8', env: token.env });
+  const m = spawnSync(process.execPath, [cliPath, 'ksr', 'sign', ksrFile, '--policy', missing, '--out', out, '--now', '2017-12-01', '--yes'], {
+    encoding: 'utf8',
+    env: token.env,
+  });
   assert.equal(m.status, 1, m.stderr);
   assert.match(m.stderr, /FAIL {2}KSK-KEY-USE: the HSM has no key labelled RSA2/);
   assert.equal(existsSync(out), false);
@@ -136,7 +163,10 @@ test('ksk-ceremony trust-anchor reads the KSK from the HSM and writes the KeyDig
   const token = rsa1Token(t);
   const policyFile = writePolicyFile(t, token, RSA1_KEY, normal);
   const out = path.join(tempDir(t), 'root-anchors.xml');
-  const r = spawnSync(process.execPath, [cliPath, 'trust-anchor', '--policy', policyFile, '--out', out, '--rfc7958', '--id', 'peer-test-anchor'], { encoding: 'utf8', env: token.env });
+  const r = spawnSync(process.execPath, [cliPath, 'trust-anchor', '--policy', policyFile, '--out', out, '--rfc7958', '--id', 'peer-test-anchor'], {
+    encoding: 'utf8',
+    env: token.env,
+  });
   assert.equal(r.status, 0, r.stderr);
   const block = (xml: string) => /<KeyDigest id="RSA1"[\s\S]*?<\/KeyDigest>/.exec(xml)?.[0];
   assert.equal(block(readFileSync(out, 'utf8')), block(readFileSync(shared('golden', 'root-anchors-example.xml'), 'utf8')));

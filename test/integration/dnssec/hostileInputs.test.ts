@@ -53,6 +53,9 @@ test('a 70 kB PublicKey is refused as longer than the DNS wire format holds, not
 
 test('the cap counts the bytes read, not the size stat claims (/proc files say 0)', () => {
   assert.equal(statSync('/proc/self/maps').size, 0);
-  assert.throws(() => readRegularFileSync('/proc/self/maps', 'KSR', 16), /^KskError: The KSR \/proc\/self\/maps is too large \(more than 16 bytes were read; the limit is 16\)\.$/);
+  assert.throws(
+    () => readRegularFileSync('/proc/self/maps', 'KSR', 16),
+    /^KskError: The KSR \/proc\/self\/maps is too large \(more than 16 bytes were read; the limit is 16\)\.$/,
+  );
   assert.ok(readRegularFileSync('/proc/self/maps', 'KSR', 1024 * 1024).length > 16);
 });

@@ -44,7 +44,7 @@ function ldnsDs(dir: string, dnskey: string, digestType: 2 | 4): string {
 
 const ours = (ds: string) => ds.split(/\s+/).slice(3).join(' ').toLowerCase();
 
-test("key tags and DS records (SHA-256 and SHA-384) are the ones ldns computes, for every algorithm and a revoked key; the trust anchor publishes the same", (t) => {
+test('key tags and DS records (SHA-256 and SHA-384) are the ones ldns computes, for every algorithm and a revoked key; the trust anchor publishes the same', (t) => {
   const dir = tempDir(t);
   const all = keys();
   assert.equal(all.length, 7);
@@ -56,7 +56,10 @@ test("key tags and DS records (SHA-256 and SHA-384) are the ones ldns computes, 
   }
   const tag = (id: string) => keyTag(all.find((k) => k.id === id)!.dnskey);
   assert.notEqual(tag('RSA1-revoked'), tag('RSA1'), 'a revoked key has its own tag');
-  assert.ok(all.some((k) => keyTag(k.dnskey) === 20326), 'the root KSK-2017');
+  assert.ok(
+    all.some((k) => keyTag(k.dnskey) === 20326),
+    'the root KSK-2017',
+  );
 
   const anchors = trustAnchorEntries(all.filter((k) => k.dnskey.flags === KSK_FLAGS).map((k) => ({ ...k, validFrom: 0 })));
   assert.equal(anchors.length, 6);

@@ -35,7 +35,8 @@ export function writePolicyFile(
   schemas: Record<string, (slot: number) => string>,
   extra = '',
 ): string {
-  const hsm: PolicyHsm = 'modulePath' in token ? token : { modulePath: SOFTHSM_MODULE, label: token.label, userPin: token.userPin, env: { SOFTHSM2_CONF: token.conf } };
+  const hsm: PolicyHsm =
+    'modulePath' in token ? token : { modulePath: SOFTHSM_MODULE, label: token.label, userPin: token.userPin, env: { SOFTHSM2_CONF: token.conf } };
   const file = path.join(tempDir(t), 'ksrsigner.yaml');
   const schemaText = Object.entries(schemas)
     .map(([name, slot]) => `  ${name}:\n${Array.from({ length: 9 }, (_, i) => `    ${i + 1}: ${slot(i + 1)}\n`).join('')}`)
@@ -49,7 +50,9 @@ hsm:
     pin: ${hsm.userPin}
     token_label: ${hsm.label}
     env:
-${Object.entries(hsm.env).map(([k, v]) => `      ${k}: ${v}\n`).join('')}keys:
+${Object.entries(hsm.env)
+  .map(([k, v]) => `      ${k}: ${v}\n`)
+  .join('')}keys:
 ${keys}
 ksk_policy:
   publish_safety: P10D

@@ -54,7 +54,15 @@ test('the script from the log: cover, sign-in rows for the quorum, every act and
     assert.match(page, new RegExp(`Page ${i + 1} of ${pages.length}`));
     assert.match(page, /REHEARSAL — NOT A PRODUCTION CEREMONY/);
   });
-  for (const text of ['Root KSK Ceremony 55 (rehearsal)', SITE, 'Quarterly KSR signing ceremony', '2024-04-25 14:00:20 UTC', 'ksk-signing', 'Sign-in sheet', 'Exception sheet 1 of 2']) {
+  for (const text of [
+    'Root KSK Ceremony 55 (rehearsal)',
+    SITE,
+    'Quarterly KSR signing ceremony',
+    '2024-04-25 14:00:20 UTC',
+    'ksk-signing',
+    'Sign-in sheet',
+    'Exception sheet 1 of 2',
+  ]) {
     assert.ok(all.includes(text.replace('ksk-signing', 'ksr-signing version 1.0')), `the script lacks "${text}"`);
   }
   for (const role of ['CO 1', 'CO 2', 'CO 3', 'RZM', 'SSC2']) assert.match(all, new RegExp(`\\n${role}\\s`), `no sign-in row for ${role}`);
@@ -69,7 +77,14 @@ test('the script from the log: cover, sign-in rows for the quorum, every act and
 
 test('the script can be printed from a template before the ceremony: the same steps and the hash the log will record', async () => {
   const template = loadTemplate('dr-4.2.1A');
-  const ceremony = { id: 'KSK-DR1', title: 'Disaster recovery 4.2.1 A', site: SITE, date: '2025-03-01T15:00:00Z', procedure: 'DR 4.2.1 A', mode: 'PRODUCTION' as const };
+  const ceremony = {
+    id: 'KSK-DR1',
+    title: 'Disaster recovery 4.2.1 A',
+    site: SITE,
+    date: '2025-03-01T15:00:00Z',
+    procedure: 'DR 4.2.1 A',
+    mode: 'PRODUCTION' as const,
+  };
   const input = scriptDocumentInput(template, ceremony);
   assert.equal(input.scriptHash, scriptHash(template));
   assert.equal(input.acts.flatMap((a) => a.steps).length, template.acts.flatMap((a) => a.steps).length);
@@ -97,7 +112,13 @@ test('the record from the log: every step with its time and initials, TEBs, HSM,
   assert.match(all, /BB46327518 +HSM HSM1 +checked .* matches the serial on/);
   assert.match(all, /BB46327600 +HSM HSM1 +sealed/);
   assert.match(all, /HSM1 +SoftHSM project +5c0ffee0a1b2c3d4 +2\.6/);
-  const ksr = input.hashes.length > 0 ? input.acts.flatMap((a) => a.steps).flatMap((s) => s.hashes ?? []).find((h) => /ksr/.test(h.label)) : undefined;
+  const ksr =
+    input.hashes.length > 0
+      ? input.acts
+          .flatMap((a) => a.steps)
+          .flatMap((s) => s.hashes ?? [])
+          .find((h) => /ksr/.test(h.label))
+      : undefined;
   assert.ok(ksr, 'the KSR hash is not on its step');
   assert.match(ksr.label, /matched in hex, read by Rita Maintainer/);
   assert.ok(squeeze(all).includes(ksr.hex) && all.includes(words(ksr.hex).slice(0, 8).join(' ')));

@@ -16,11 +16,20 @@ import { ceremony } from './rehearsal.js';
 const letters: LettersInput = {
   ceremony: { ...ceremony, procedure: 'DR 4.3.1 A: lost KSK, reconstruct from backup' },
   date: '2024-04-01T09:00:00Z',
-  sender: { name: 'Carla Coordinator', title: 'Ceremony Administrator', organization: 'Root Zone KSK Operator', contact: ['+1 555 0100', 'ceremonies@example.org'] },
+  sender: {
+    name: 'Carla Coordinator',
+    title: 'Ceremony Administrator',
+    organization: 'Root Zone KSK Operator',
+    contact: ['+1 555 0100', 'ceremonies@example.org'],
+  },
   reason: 'All HSMs holding the KSK have failed; the KSK must be reconstructed from its encrypted backup.',
   respondBy: '2024-04-10T00:00:00Z',
   letters: [
-    { recipient: { name: 'Olga Officer', role: 'CO', address: ['1 Main St', 'Springfield'] }, bring: ['your CO smartcard in TEB BB46327561'], reference: 'N-2024-01' },
+    {
+      recipient: { name: 'Olga Officer', role: 'CO', address: ['1 Main St', 'Springfield'] },
+      bring: ['your CO smartcard in TEB BB46327561'],
+      reference: 'N-2024-01',
+    },
     { recipient: { name: 'Rui Holder', role: 'RKSH' }, bring: ['your recovery key share in TEB BB11112222', 'an identity document'] },
   ],
 };
@@ -101,7 +110,18 @@ const xml = readFileSync(shared('golden', 'root-anchors-example.xml'), 'utf8');
 const anchor: TrustAnchorSheetInput = {
   ceremony,
   xml,
-  keys: [{ owner: '.', ttl: 172800, flags: 257, protocol: 3, algorithm, publicKeyBase64: publicKey.toString('base64'), id: 'RSA1', validFrom: '2010-07-15T00:00:00Z' }],
+  keys: [
+    {
+      owner: '.',
+      ttl: 172800,
+      flags: 257,
+      protocol: 3,
+      algorithm,
+      publicKeyBase64: publicKey.toString('base64'),
+      id: 'RSA1',
+      validFrom: '2010-07-15T00:00:00Z',
+    },
+  ],
 };
 const ds = '6E7DF8A5D641564597B4E1B598B21A301C07A66A79E6A8ECBB43A31D20E89C20';
 
@@ -111,7 +131,10 @@ test('the trust-anchor sheet gives DNSKEY, key tag, DS, digest words and the XML
   const pages = pdfPages(t, pdf);
   const all = pages.join('\n');
   const xmlHash = sha256Hex(xml);
-  assert.ok(pages.every((p) => p.includes(xmlHash)), 'the XML hash is not on every page');
+  assert.ok(
+    pages.every((p) => p.includes(xmlHash)),
+    'the XML hash is not on every page',
+  );
   assert.match(all, /KSK key tag 25486 \(RSA1\)/);
   assert.match(all, /Algorithm +8 \(RSASHA256\)/);
   assert.match(all, /\. 172800 IN DNSKEY 257 3 8 AwEAA/);
@@ -123,6 +146,9 @@ test('the trust-anchor sheet gives DNSKEY, key tag, DS, digest words and the XML
 
 test('a trust-anchor sheet whose key is not in the XML is refused', async () => {
   const other = xml.replace(ds, ds.replace('6E7D', '6E7E'));
-  await assert.rejects(renderTrustAnchorSheetPdf({ ...anchor, xml: other }), { code: 'CONFLICT', message: /does not contain the DS digest 6E7DF8A5.* of key tag 25486/ });
+  await assert.rejects(renderTrustAnchorSheetPdf({ ...anchor, xml: other }), {
+    code: 'CONFLICT',
+    message: /does not contain the DS digest 6E7DF8A5.* of key tag 25486/,
+  });
   await assert.rejects(renderTrustAnchorSheetPdf({ ...anchor, keys: [{ ...anchor.keys[0]!, publicKeyBase64: 'not*base64' }] }), { code: 'BAD_REQUEST' });
 });

@@ -19,12 +19,20 @@ export function pdfPages(t: Pick<TestContext, 'after'>, bytes: Buffer): string[]
 
 export function pdfInfo(t: Pick<TestContext, 'after'>, bytes: Buffer): Record<string, string> {
   const out = execFileSync('pdfinfo', ['-isodates', pdfFile(t, bytes)], { encoding: 'utf8' });
-  return Object.fromEntries(out.split('\n').filter((l) => l.includes(':')).map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trim()]));
+  return Object.fromEntries(
+    out
+      .split('\n')
+      .filter((l) => l.includes(':'))
+      .map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trim()]),
+  );
 }
 
 /** The fonts of a PDF as pdffonts lists them: name, type, embedded. */
 export function pdfFonts(t: Pick<TestContext, 'after'>, bytes: Buffer): { name: string; type: string; embedded: boolean }[] {
-  const lines = execFileSync('pdffonts', [pdfFile(t, bytes)], { encoding: 'utf8' }).split('\n').slice(2).filter(Boolean);
+  const lines = execFileSync('pdffonts', [pdfFile(t, bytes)], { encoding: 'utf8' })
+    .split('\n')
+    .slice(2)
+    .filter(Boolean);
   return lines.map((line) => {
     const m = /^(\S+)\s+(.+?)\s{2,}\S+\s+(yes|no)\s+(yes|no)\s+(yes|no)/.exec(line);
     if (!m) throw new Error(`Unexpected pdffonts line: ${line}`);
@@ -34,7 +42,10 @@ export function pdfFonts(t: Pick<TestContext, 'after'>, bytes: Buffer): { name: 
 
 /** Images of a PDF as pdfimages lists them: width and height in pixels. */
 export function pdfImages(t: Pick<TestContext, 'after'>, bytes: Buffer): { width: number; height: number }[] {
-  const lines = execFileSync('pdfimages', ['-list', pdfFile(t, bytes)], { encoding: 'utf8' }).split('\n').slice(2).filter(Boolean);
+  const lines = execFileSync('pdfimages', ['-list', pdfFile(t, bytes)], { encoding: 'utf8' })
+    .split('\n')
+    .slice(2)
+    .filter(Boolean);
   return lines.map((line) => {
     const cols = line.trim().split(/\s+/);
     return { width: Number(cols[3]), height: Number(cols[4]) };

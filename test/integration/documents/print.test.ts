@@ -14,7 +14,8 @@ test('lp arguments: destination, title and copies; the PDF goes on standard inpu
 });
 
 test('lpstat -p output is read into printers, enabled or not', () => {
-  const text = 'printer Office_Laser is idle.  enabled since Thu 25 Apr 2024 10:00:00 UTC\nprinter Safe_Room disabled since Thu 25 Apr 2024 09:00:00 UTC -\n\treason unknown\n';
+  const text =
+    'printer Office_Laser is idle.  enabled since Thu 25 Apr 2024 10:00:00 UTC\nprinter Safe_Room disabled since Thu 25 Apr 2024 09:00:00 UTC -\n\treason unknown\n';
   assert.deepEqual(
     parseLpstatPrinters(text).map((p) => [p.name, p.enabled]),
     [

@@ -14,7 +14,10 @@ test('a PDF printed to a folder is written whole under its name, a second copy b
   assert.deepEqual([path.basename(first), path.basename(second)], ['KSK-R55-record.pdf', 'KSK-R55-record-2.pdf']);
   assert.equal(readFileSync(first, 'utf8'), '%PDF-1 first');
   assert.deepEqual(readdirSync(stick).sort(), ['KSK-R55-record-2.pdf', 'KSK-R55-record.pdf']);
-  await assert.rejects(writePdfInto(path.join(stick, 'not-mounted'), 'x.pdf', Buffer.from('x')), { code: 'NOT_FOUND', message: /not-mounted is not a folder: mount the stick/ });
+  await assert.rejects(writePdfInto(path.join(stick, 'not-mounted'), 'x.pdf', Buffer.from('x')), {
+    code: 'NOT_FOUND',
+    message: /not-mounted is not a folder: mount the stick/,
+  });
 });
 
 test('the printer chosen is remembered for the workspace; a damaged settings file is named', (t) => {

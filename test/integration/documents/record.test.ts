@@ -23,7 +23,11 @@ test('pdftotext reads every step with its UTC time, performer and initials', asy
     assert.ok(all.includes(`Act ${act.number}: ${act.title}`));
     for (const step of act.steps) {
       const time = step.at!.slice(11, 19);
-      assert.match(all, new RegExp(`${step.number.replace('.', '\\.')} +${step.role} .* done +${step.performer!.split(' ')[0]}.* +IW +2024-04-25`), `step ${step.number}`);
+      assert.match(
+        all,
+        new RegExp(`${step.number.replace('.', '\\.')} +${step.role} .* done +${step.performer!.split(' ')[0]}.* +IW +2024-04-25`),
+        `step ${step.number}`,
+      );
       assert.ok(all.includes(time), `the time ${time} of step ${step.number} is missing`);
     }
   }

@@ -38,7 +38,11 @@ const baseActs: ScriptAct[] = [
     number: '2',
     title: 'Retrieve the materials',
     steps: [
-      { number: '2.1', role: 'SSC1', activity: 'Open safe 1 (credentials). Read the TEB serials aloud; the IW compares each with the serial recorded at the last ceremony.' },
+      {
+        number: '2.1',
+        role: 'SSC1',
+        activity: 'Open safe 1 (credentials). Read the TEB serials aloud; the IW compares each with the serial recorded at the last ceremony.',
+      },
       { number: '2.2', role: 'CO 1-3', activity: 'Hand over your smartcard in its TEB; read its serial aloud.' },
     ],
   },
@@ -64,12 +68,7 @@ export function scriptInput(extraSteps = 0): ScriptDocumentInput {
     ceremony,
     scriptHash,
     scriptVersion: 'ksr-signing v3',
-    participants: [
-      { role: 'CA', name: 'Ada Administrator' },
-      { role: 'IW', name: 'Ivan Witness' },
-      { role: 'SSC1', name: 'Sam Safe' },
-      { role: 'CO 1' },
-    ],
+    participants: [{ role: 'CA', name: 'Ada Administrator' }, { role: 'IW', name: 'Ivan Witness' }, { role: 'SSC1', name: 'Sam Safe' }, { role: 'CO 1' }],
     acts,
     exceptionSheets: 2,
     attestations: [
@@ -96,18 +95,16 @@ export function recordInput(extraSteps = 0): RecordDocumentInput {
   const acts = scriptInput(extraSteps).acts.map((act) => ({
     number: act.number,
     title: act.title,
-    steps: act.steps.map(
-      (s): RecordStep => ({
-        number: s.number,
-        role: s.role,
-        activity: s.activity,
-        status: 'done',
-        at: at(minute++ / 4),
-        performer: s.role === 'IW' ? 'Ivan Witness' : 'Ada Administrator',
-        initials: 'IW',
-        ...(s.hashes ? { hashes: s.hashes } : {}),
-      }),
-    ),
+    steps: act.steps.map((s): RecordStep => ({
+      number: s.number,
+      role: s.role,
+      activity: s.activity,
+      status: 'done',
+      at: at(minute++ / 4),
+      performer: s.role === 'IW' ? 'Ivan Witness' : 'Ada Administrator',
+      initials: 'IW',
+      ...(s.hashes ? { hashes: s.hashes } : {}),
+    })),
   }));
   const firstAct = acts[0]!;
   firstAct.steps[2] = { ...firstAct.steps[2]!, note: 'Clock 2 s behind UTC.', exceptions: ['E1'] };

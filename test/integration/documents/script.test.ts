@@ -25,7 +25,10 @@ test('the script carries its metadata from the ceremony, and only the shipped fo
   assert.equal(info.Title, 'Root KSK Ceremony 55 (rehearsal) — Ceremony script');
   const fonts = pdfFonts(t, pdf);
   assert.deepEqual([...new Set(fonts.map((f) => f.name.replace(/^[A-Z]{6}\+/, '')))].sort(), ['DejaVuSans', 'DejaVuSans-Bold', 'DejaVuSansMono']);
-  assert.ok(fonts.every((f) => f.embedded && f.type === 'CID TrueType'), JSON.stringify(fonts));
+  assert.ok(
+    fonts.every((f) => f.embedded && f.type === 'CID TrueType'),
+    JSON.stringify(fonts),
+  );
 });
 
 test('pdftotext reads the cover, sign-in sheet, every step, exception sheets and attestations', async (t) => {

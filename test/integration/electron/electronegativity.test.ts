@@ -35,7 +35,14 @@ const translationsModule = fromScanner.resolve('./dist/locales/i18n.js');
 const i18n = fromScanner('i18n') as { configure(options: object): void; setLocale(locale: string): void };
 const offlineTranslations = new Module(translationsModule);
 offlineTranslations.exports = async () => {
-  i18n.configure({ locales: ['en-US'], defaultLocale: 'en-US', directory: path.dirname(translationsModule), updateFiles: false, objectNotation: true, register: globalThis });
+  i18n.configure({
+    locales: ['en-US'],
+    defaultLocale: 'en-US',
+    directory: path.dirname(translationsModule),
+    updateFiles: false,
+    objectNotation: true,
+    register: globalThis,
+  });
   i18n.setLocale('en-US');
 };
 offlineTranslations.loaded = true;
@@ -105,7 +112,14 @@ app.whenReady().then(() => {
   );
   const result = await scan(dir);
   const ids = new Set(serious(result).map((f) => f.id));
-  for (const id of ['CONTEXT_ISOLATION_JS_CHECK', 'SANDBOX_JS_CHECK', 'AUXCLICK_JS_CHECK', 'HTTP_RESOURCES_JS_CHECK', 'LIMIT_NAVIGATION_GLOBAL_CHECK', 'PERMISSION_REQUEST_HANDLER_GLOBAL_CHECK']) {
+  for (const id of [
+    'CONTEXT_ISOLATION_JS_CHECK',
+    'SANDBOX_JS_CHECK',
+    'AUXCLICK_JS_CHECK',
+    'HTTP_RESOURCES_JS_CHECK',
+    'LIMIT_NAVIGATION_GLOBAL_CHECK',
+    'PERMISSION_REQUEST_HANDLER_GLOBAL_CHECK',
+  ]) {
     assert.ok(ids.has(id), `expected ${id} among:\n${describe(serious(result))}`);
   }
   const weakCsp = result.issues.find((f) => f.id === 'CSP_GLOBAL_CHECK');

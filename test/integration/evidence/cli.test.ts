@@ -35,7 +35,10 @@ test('log verify: exit 0 and the head of each ceremony in hex and PGP words', as
   assert.ok(head);
   assert.ok(r.stdout.includes(`head ${head.seq}: ${head.hash}`));
   assert.ok(r.stdout.includes(head.pgpWords.join(' ')));
-  assert.match(r.stdout, /ceremony 2025-Q1: \d+ events verified, sealed .* by a software key \(ED25519\)\n.*\n.*\n {2}audit key [0-9a-f]{64} \(no key pinned\)/);
+  assert.match(
+    r.stdout,
+    /ceremony 2025-Q1: \d+ events verified, sealed .* by a software key \(ED25519\)\n.*\n.*\n {2}audit key [0-9a-f]{64} \(no key pinned\)/,
+  );
   assert.match(r.stdout, /ceremony 2025-Q3: 4 events verified, not sealed/);
 });
 
@@ -53,19 +56,29 @@ test('log verify --json: the report the app shows', async (t) => {
       ['2025-Q3', false],
     ],
   );
-  assert.equal(report.events, report.ceremonies.reduce((n, c) => n + c.events, 0));
+  assert.equal(
+    report.events,
+    report.ceremonies.reduce((n, c) => n + c.events, 0),
+  );
 });
 
 test('log verify on an edited log: exit 1 and the first event that differs', async (t) => {
   const file = await workspace(t);
   const db = new Database(file);
   db.exec('DROP TRIGGER events_no_update');
-  db.prepare("UPDATE events SET canonical = CAST(replace(CAST(canonical AS TEXT), 'sample ceremony', 'simple ceremony') AS BLOB) WHERE ceremony_id = '2025-Q2' AND type = 'ceremony.closed'").run();
+  db.prepare(
+    "UPDATE events SET canonical = CAST(replace(CAST(canonical AS TEXT), 'sample ceremony', 'simple ceremony') AS BLOB) WHERE ceremony_id = '2025-Q2' AND type = 'ceremony.closed'",
+  ).run();
   const closedSeq = db.prepare("SELECT seq FROM events WHERE ceremony_id = '2025-Q2' AND type = 'ceremony.closed'").pluck().get() as number;
   db.close();
   const r = cli('log', 'verify', file);
   assert.equal(r.status, 1, r.stderr);
-  assert.ok(r.stdout.startsWith(`TAMPERED: Event ${closedSeq} of ceremony 2025-Q2 is the first that differs. Its stored bytes do not match its SHA-256: the event was changed.`), r.stdout);
+  assert.ok(
+    r.stdout.startsWith(
+      `TAMPERED: Event ${closedSeq} of ceremony 2025-Q2 is the first that differs. Its stored bytes do not match its SHA-256: the event was changed.`,
+    ),
+    r.stdout,
+  );
   assert.match(r.stdout, /also: The append-only triggers events_no_update were removed or altered/);
   const json = JSON.parse(cli('log', 'verify', file, '--json').stdout) as VerifyReport;
   assert.deepEqual([json.ok, json.firstBadCeremonyId, json.firstBadSeq], [false, '2025-Q2', closedSeq]);
@@ -122,7 +135,11 @@ test('export writes one sealed ceremony as a log that verifies on its own, even 
   assert.equal(report.artifacts, 2, 'only the artifacts its events record');
   const alone = verifyEvidence(out + '.sqlite', { requireSealed: true });
   assert.equal(alone.ok, true, alone.message);
-  assert.equal(alone.ceremonies[0]?.head?.hash, verifyEvidence(file).ceremonies.find((c) => c.ceremonyId === '2025-Q2')?.head?.hash, 'the same head as in the workspace');
+  assert.equal(
+    alone.ceremonies[0]?.head?.hash,
+    verifyEvidence(file).ceremonies.find((c) => c.ceremonyId === '2025-Q2')?.head?.hash,
+    'the same head as in the workspace',
+  );
   assert.ok(!existsSync(out + '.sqlite-wal'), 'a single file, no WAL beside it');
   const disk = smallDisk(t, '4m');
   if (!disk) return;
@@ -141,7 +158,10 @@ test('export refuses an open ceremony and a tampered one, and leaves no file beh
   db.exec('DROP TRIGGER artifacts_no_update');
   db.exec("UPDATE artifacts SET bytes = CAST(bytes || 'x' AS BLOB) WHERE CAST(bytes AS TEXT) LIKE '%2025-Q1%'");
   db.close();
-  assert.throws(() => exportCeremony(file, '2025-Q1', path.join(dir, 'q1.sqlite')), /was not exported: Event \d+ of ceremony 2025-Q1 is the first that differs/);
+  assert.throws(
+    () => exportCeremony(file, '2025-Q1', path.join(dir, 'q1.sqlite')),
+    /was not exported: Event \d+ of ceremony 2025-Q1 is the first that differs/,
+  );
   assert.deepEqual(readdirSync(dir), []);
   const r = cli('log', 'export', file, '2025-Q2', path.join(dir, 'q2.sqlite'));
   assert.equal(r.status, 0, r.stderr);

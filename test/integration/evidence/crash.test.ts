@@ -76,7 +76,11 @@ function runAndKill(config: CrashChildConfig, env: NodeJS.ProcessEnv, rng: () =>
  * app's own HSM layer, which is what is being checked.
  */
 function privateKeyLabels(token: TestToken): { labels: string[]; unlabelled: number } {
-  const listing = execFileSync('pkcs11-tool', ['--module', SOFTHSM_MODULE, '--token-label', token.label, '--login', '--pin', token.userPin, '--list-objects', '--type', 'privkey'], { env: token.env, encoding: 'utf8' });
+  const listing = execFileSync(
+    'pkcs11-tool',
+    ['--module', SOFTHSM_MODULE, '--token-label', token.label, '--login', '--pin', token.userPin, '--list-objects', '--type', 'privkey'],
+    { env: token.env, encoding: 'utf8' },
+  );
   const objects = listing.split(/^(?=Private Key Object)/m).filter((o) => o.startsWith('Private Key Object'));
   const labels = objects.flatMap((o) => /^[ \t]+label:[ \t]*(\S.*)$/m.exec(o)?.[1]?.trim() ?? []);
   return { labels, unlabelled: objects.length - labels.length };
@@ -189,11 +193,20 @@ async function checkAndSeal(session: HsmSession, store: EvidenceStore, token: Te
   assert.deepEqual(unexplained, [], `the HSM must hold exactly the keys the log says it should:\n${unexplained.map(story).join('\n')}`);
   for (const op of ops.filter((o) => o.retryOf)) {
     const original = ops.find((o) => o.opId === op.retryOf);
-    assert.ok(original?.outcome?.type === 'hsm.reconciled' && original.outcome.finding !== 'completed', `${op.opId} repeats ${op.retryOf}, which had completed`);
+    assert.ok(
+      original?.outcome?.type === 'hsm.reconciled' && original.outcome.finding !== 'completed',
+      `${op.opId} repeats ${op.retryOf}, which had completed`,
+    );
   }
   result.findings = ops.flatMap((op) => (op.outcome?.type === 'hsm.reconciled' ? [op.outcome.finding] : []));
   const label = auditKeyLabel(ceremonyId);
-  await runHsmOperation(store, ceremonyId, { opId: 'audit-key', operation: 'generate-audit-key', label }, async () => (await session.generateKsk({ algorithm: 'ECDSAP256SHA256', label })).key, (key) => ({ key: keyRecord(key) }));
+  await runHsmOperation(
+    store,
+    ceremonyId,
+    { opId: 'audit-key', operation: 'generate-audit-key', label },
+    async () => (await session.generateKsk({ algorithm: 'ECDSAP256SHA256', label })).key,
+    (key) => ({ key: keyRecord(key) }),
+  );
   await store.closeCeremony(ceremonyId, await hsmSealer(session, label));
   const final = verifyEvidence(store.file, { requireSealed: true });
   assert.equal(final.ok, true, final.message);
@@ -206,7 +219,12 @@ test(`the log survives ${CYCLES} SIGKILLs during appends and HSM operations: cha
   const seed = Number(process.env.CRASH_SEED ?? Math.floor(Math.random() * 2 ** 31));
   // Two workspaces, each with its own token, killed side by side: the same number of kills in
   // about half the time.
-  const lanes: Lane[] = Array.from({ length: LANES }, (_, lane) => ({ lane, token: softhsmToken(t, `CRASH${lane}`), db: path.join(tempDir(t), 'evidence.sqlite'), ceremonyId: `crash-lane-${lane}` }));
+  const lanes: Lane[] = Array.from({ length: LANES }, (_, lane) => ({
+    lane,
+    token: softhsmToken(t, `CRASH${lane}`),
+    db: path.join(tempDir(t), 'evidence.sqlite'),
+    ceremonyId: `crash-lane-${lane}`,
+  }));
   const results = await Promise.all(lanes.map((lane) => killRepeatedly(lane, Math.ceil(CYCLES / LANES), seed)));
   for (const [i, lane] of lanes.entries()) await finish(lane, results[i] as LaneResult);
   const sum = (f: (r: LaneResult) => number) => results.reduce((n, r) => n + f(r), 0);

@@ -41,7 +41,12 @@ function ack(e: StoredEvent): void {
   say(`ack ${e.seq} ${e.hash}`);
 }
 
-async function hsmStep(store: EvidenceStore, session: HsmSession, config: CrashChildConfig, op: { opId: string; operation: 'generate-ksk' | 'sign'; label: string; retryOf?: string }): Promise<void> {
+async function hsmStep(
+  store: EvidenceStore,
+  session: HsmSession,
+  config: CrashChildConfig,
+  op: { opId: string; operation: 'generate-ksk' | 'sign'; label: string; retryOf?: string },
+): Promise<void> {
   const c = config.ceremonyId;
   const stepId = `step-${op.opId}`;
   ack(store.append(c, 'step.started', { stepId, title: `${op.operation} ${op.label}` }));
@@ -67,13 +72,24 @@ async function recover(store: EvidenceStore, session: HsmSession, config: CrashC
   ack(reconciled);
   say(`reconciled ${op.opId} ${reconciled.payload.finding}`);
   for (const step of interruptedSteps(store, config.ceremonyId)) {
-    ack(store.append(config.ceremonyId, 'step.completed', { stepId: step.stepId, result: `interrupted by a crash; the HSM showed: ${reconciled.payload.finding}` }));
+    ack(
+      store.append(config.ceremonyId, 'step.completed', {
+        stepId: step.stepId,
+        result: `interrupted by a crash; the HSM showed: ${reconciled.payload.finding}`,
+      }),
+    );
   }
   if (reconciled.payload.finding === 'completed' || !op.label || (op.operation !== 'generate-ksk' && op.operation !== 'sign')) return;
   let label = op.label;
   if (reconciled.payload.finding === 'incomplete') {
     try {
-      const { done } = await runHsmOperation(store, config.ceremonyId, { opId: `${op.opId}-cleanup`, operation: 'destroy-key', label }, () => session.destroyKey(op.label as string), (proof) => ({ result: { destroyed: proof.destroyed, remainingObjects: proof.remainingObjects } }));
+      const { done } = await runHsmOperation(
+        store,
+        config.ceremonyId,
+        { opId: `${op.opId}-cleanup`, operation: 'destroy-key', label },
+        () => session.destroyKey(op.label as string),
+        (proof) => ({ result: { destroyed: proof.destroyed, remainingObjects: proof.remainingObjects } }),
+      );
       ack(done);
     } catch {
       // The remains cannot be removed through the app (the failure is in the log): make the key
@@ -90,14 +106,23 @@ async function main(config: CrashChildConfig): Promise<void> {
   if (!store.head(c)) ack(store.openCeremony(c, { title: 'crash test', kind: 'ksk-generation', rehearsal: true }));
   const session = await openSession({ modulePath: config.modulePath, tokenLabel: config.tokenLabel, pin: config.pin, env: { SOFTHSM2_CONF: config.conf } });
   for (const op of findInterruptedOperations(store, c)) await recover(store, session, config, op);
-  for (const step of interruptedSteps(store, c)) ack(store.append(c, 'step.completed', { stepId: step.stepId, result: 'interrupted by a crash before any HSM operation' }));
+  for (const step of interruptedSteps(store, c))
+    ack(store.append(c, 'step.completed', { stepId: step.stepId, result: 'interrupted by a crash before any HSM operation' }));
   say('ready');
   const keys = store.events(c, ['hsm.done']).flatMap((e) => (e.payload.key ? [e.payload.key.label] : []));
   for (let i = 1; ; i++) {
     const roll = Math.random();
     const opId = `op-${config.cycle}-${i}`;
     if (roll < 0.55) ack(store.append(c, 'note', { text: `cycle ${config.cycle}, event ${i}`, data: { cycle: config.cycle, i } }));
-    else if (roll < 0.65) ack(store.storeArtifact(c, { name: `photo-${config.cycle}-${i}.jpg`, kind: 'photo', mediaType: 'image/jpeg', bytes: randomBytes(2048 + Math.floor(Math.random() * 16384)) }));
+    else if (roll < 0.65)
+      ack(
+        store.storeArtifact(c, {
+          name: `photo-${config.cycle}-${i}.jpg`,
+          kind: 'photo',
+          mediaType: 'image/jpeg',
+          bytes: randomBytes(2048 + Math.floor(Math.random() * 16384)),
+        }),
+      );
     else if (roll < 0.85 || keys.length === 0) {
       const label = `K${config.cycle}-${i}`;
       await hsmStep(store, session, config, { opId, operation: 'generate-ksk', label });

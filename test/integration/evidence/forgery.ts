@@ -23,7 +23,12 @@ export function forgerKey(): { key: SealKey; sign(data: Buffer): Buffer } {
  * with `edit` applied to each document, closes it again and seals it with `forger`. Triggers must
  * be off (see applyTamper). Artifacts no remaining event names are removed, as a careful forger would.
  */
-export function resealCeremony(db: Database.Database, ceremonyId: string, forger: ReturnType<typeof forgerKey>, options: { keep: number | null; edit?: (doc: EventDocument) => EventDocument }): void {
+export function resealCeremony(
+  db: Database.Database,
+  ceremonyId: string,
+  forger: ReturnType<typeof forgerKey>,
+  options: { keep: number | null; edit?: (doc: EventDocument) => EventDocument },
+): void {
   const rows = db.prepare('SELECT * FROM events WHERE ceremony_id = ? ORDER BY seq').all(ceremonyId) as EventRow[];
   const docs = rows.map((r) => {
     const decoded = decodeEvent(r.canonical);
@@ -39,7 +44,13 @@ export function resealCeremony(db: Database.Database, ceremonyId: string, forger
   // Attestations name the head they were shown: the forger points them at the rewritten events.
   const newHash = new Map<string, string>();
   const remap = (value: unknown): unknown =>
-    typeof value === 'string' ? (newHash.get(value) ?? value) : Array.isArray(value) ? value.map(remap) : value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, remap(v)])) : value;
+    typeof value === 'string'
+      ? (newHash.get(value) ?? value)
+      : Array.isArray(value)
+        ? value.map(remap)
+        : value && typeof value === 'object'
+          ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, remap(v)]))
+          : value;
   const put = (doc: EventDocument) => {
     const { bytes, hash } = encodeEvent(doc);
     insert.run(ceremonyId, doc.seq, doc.time, doc.type, Buffer.from(doc.prevHash, 'hex'), hash, bytes);
@@ -57,7 +68,13 @@ export function resealCeremony(db: Database.Database, ceremonyId: string, forger
   put(closed);
   const statement: SealStatement = { type: SEAL_STATEMENT_TYPE, v: 1, ceremonyId, headSeq: closed.seq, headHash: prevHash, sealedAt: time, key: forger.key };
   const bytes = sealStatementBytes(statement);
-  db.prepare('INSERT INTO seals (ceremony_id, head_seq, head_hash, statement, signature) VALUES (?, ?, ?, ?, ?)').run(ceremonyId, closed.seq, Buffer.from(prevHash, 'hex'), bytes, forger.sign(bytes));
+  db.prepare('INSERT INTO seals (ceremony_id, head_seq, head_hash, statement, signature) VALUES (?, ?, ?, ?, ?)').run(
+    ceremonyId,
+    closed.seq,
+    Buffer.from(prevHash, 'hex'),
+    bytes,
+    forger.sign(bytes),
+  );
   removeUnnamedArtifacts(db);
 }
 

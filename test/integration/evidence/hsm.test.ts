@@ -25,11 +25,22 @@ async function session(t: TestContext, token = softhsmToken(t, 'EVIDENCE')): Pro
 
 /** What a crash in the middle of a generation can leave: the public half alone (done with OpenSC, outside the app). */
 function deletePrivateHalf(token: TestToken, label: string): void {
-  execFileSync('pkcs11-tool', ['--module', SOFTHSM_MODULE, '--token-label', token.label, '--login', '--pin', token.userPin, '--delete-object', '--type', 'privkey', '--label', label], { env: token.env, stdio: 'pipe' });
+  execFileSync(
+    'pkcs11-tool',
+    ['--module', SOFTHSM_MODULE, '--token-label', token.label, '--login', '--pin', token.userPin, '--delete-object', '--type', 'privkey', '--label', label],
+    { env: token.env, stdio: 'pipe' },
+  );
 }
 
 /** Generates a key in the HSM under the log, as the engine does: intent, generation, outcome. */
-async function generate(store: EvidenceStore, hsm: HsmSession, ceremonyId: string, opId: string, operation: 'generate-ksk' | 'generate-audit-key', label: string) {
+async function generate(
+  store: EvidenceStore,
+  hsm: HsmSession,
+  ceremonyId: string,
+  opId: string,
+  operation: 'generate-ksk' | 'generate-audit-key',
+  label: string,
+) {
   const { result } = await runHsmOperation(
     store,
     ceremonyId,
@@ -62,9 +73,15 @@ test('a KSK never seals the log: not by its label, and not under an audit label 
   const store = newStore(t);
   openSample(store, 'c1');
   await generate(store, hsm, 'c1', 'ksk', 'generate-ksk', 'Kabcdef');
-  await assert.rejects(hsmSealer(hsm, 'Kabcdef'), (e) => isKskError(e) && e.code === 'BAD_REQUEST' && /only an audit key \(label AUDIT-\.\.\.\) may, never a KSK/.test(e.message));
+  await assert.rejects(
+    hsmSealer(hsm, 'Kabcdef'),
+    (e) => isKskError(e) && e.code === 'BAD_REQUEST' && /only an audit key \(label AUDIT-\.\.\.\) may, never a KSK/.test(e.message),
+  );
   await generate(store, hsm, 'c1', 'ksk-2', 'generate-ksk', 'AUDIT-c1');
-  await assert.rejects(store.closeCeremony('c1', await hsmSealer(hsm, 'AUDIT-c1')), (e) => isKskError(e) && e.code === 'POLICY_FAILURE' && /"AUDIT-c1" is a KSK/.test(e.message));
+  await assert.rejects(
+    store.closeCeremony('c1', await hsmSealer(hsm, 'AUDIT-c1')),
+    (e) => isKskError(e) && e.code === 'POLICY_FAILURE' && /"AUDIT-c1" is a KSK/.test(e.message),
+  );
   await assert.rejects(hsmSealer(hsm, 'AUDIT-missing'), (e) => isKskError(e) && e.code === 'NOT_FOUND');
   assert.equal(store.head('c1')?.type, 'hsm.done', 'the ceremony stays open');
 });
@@ -90,7 +107,13 @@ test('reconciliation asks the HSM what became of each interrupted operation', as
   openSample(store, 'c1');
   const cases: { opId: string; operation: 'generate-ksk' | 'destroy-key' | 'sign'; label: string; before?: () => Promise<unknown>; finding: string }[] = [
     // The HSM made the key, the crash came before the log heard of it.
-    { opId: 'gen-done', operation: 'generate-ksk', label: 'Kmade01', before: () => hsm.generateKsk({ algorithm: 'ED25519', label: 'Kmade01' }), finding: 'completed' },
+    {
+      opId: 'gen-done',
+      operation: 'generate-ksk',
+      label: 'Kmade01',
+      before: () => hsm.generateKsk({ algorithm: 'ED25519', label: 'Kmade01' }),
+      finding: 'completed',
+    },
     { opId: 'gen-none', operation: 'generate-ksk', label: 'Knever1', finding: 'not-performed' },
     // Only the public half survived: a key that cannot sign is not a key.
     {

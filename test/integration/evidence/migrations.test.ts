@@ -27,7 +27,9 @@ function eventRow(seq: number, prevHash: string, ceremonyId = 'c1') {
 }
 
 function insertChain(db: Database.Database, n: number): Buffer[] {
-  const insert = db.prepare('INSERT INTO events (ceremony_id, seq, time, type, prev_hash, hash, canonical) VALUES (@ceremony_id, @seq, @time, @type, @prev_hash, @hash, @canonical)');
+  const insert = db.prepare(
+    'INSERT INTO events (ceremony_id, seq, time, type, prev_hash, hash, canonical) VALUES (@ceremony_id, @seq, @time, @type, @prev_hash, @hash, @canonical)',
+  );
   const hashes: Buffer[] = [];
   for (let seq = 1; seq <= n; seq++) {
     const row = eventRow(seq, hashes.at(-1)?.toString('hex') ?? GENESIS_PREV_HASH);
@@ -51,9 +53,18 @@ test('migration 1 creates the events table: STRICT, chained on insert, append-on
   assert.equal(db.pragma('application_id', { simple: true }), APPLICATION_ID);
   assert.match(db.prepare("SELECT sql FROM sqlite_schema WHERE name = 'events'").pluck().get() as string, /STRICT/);
   const hashes = insertChain(db, 3);
-  refused(() => db.prepare('INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?)').run('c1', 5, 't', 'note', hashes[2], Buffer.alloc(32, 9), Buffer.from('x')), /follow the head/);
-  refused(() => db.prepare('INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?)').run('c1', 4, 't', 'note', hashes[0], Buffer.alloc(32, 9), Buffer.from('x')), /follow the head/);
-  refused(() => db.prepare('INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?)').run('c1', 4, 't', 'note', hashes[2], 'not a blob', Buffer.from('x')), /cannot store TEXT value in BLOB column|constraint/i);
+  refused(
+    () => db.prepare('INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?)').run('c1', 5, 't', 'note', hashes[2], Buffer.alloc(32, 9), Buffer.from('x')),
+    /follow the head/,
+  );
+  refused(
+    () => db.prepare('INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?)').run('c1', 4, 't', 'note', hashes[0], Buffer.alloc(32, 9), Buffer.from('x')),
+    /follow the head/,
+  );
+  refused(
+    () => db.prepare('INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?)').run('c1', 4, 't', 'note', hashes[2], 'not a blob', Buffer.from('x')),
+    /cannot store TEXT value in BLOB column|constraint/i,
+  );
   refused(() => db.prepare("UPDATE events SET time = 'x' WHERE seq = 2").run(), /append-only: an event cannot be changed/);
   refused(() => db.prepare('DELETE FROM events WHERE seq = 3').run(), /append-only: an event cannot be deleted/);
   assert.equal(db.prepare('SELECT count(*) FROM events').pluck().get(), 3);
@@ -81,7 +92,15 @@ test('migration 3 adds seals: a seal covers the head, and a sealed chain takes n
   refused(() => seal.run('c1', 2, hashes[1], Buffer.from('{}'), Buffer.from('sig')), /cover the head/);
   seal.run('c1', 3, hashes[2], Buffer.from('{}'), Buffer.from('sig'));
   const next = eventRow(4, (hashes[2] as Buffer).toString('hex'));
-  refused(() => db.prepare('INSERT INTO events (ceremony_id, seq, time, type, prev_hash, hash, canonical) VALUES (@ceremony_id, @seq, @time, @type, @prev_hash, @hash, @canonical)').run(next), /sealed/);
+  refused(
+    () =>
+      db
+        .prepare(
+          'INSERT INTO events (ceremony_id, seq, time, type, prev_hash, hash, canonical) VALUES (@ceremony_id, @seq, @time, @type, @prev_hash, @hash, @canonical)',
+        )
+        .run(next),
+    /sealed/,
+  );
   refused(() => db.prepare('DELETE FROM seals').run(), /cannot be deleted/);
   refused(() => db.prepare("UPDATE seals SET signature = x'00'").run(), /cannot be changed/);
 });

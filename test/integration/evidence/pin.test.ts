@@ -28,7 +28,12 @@ function resealedCopy(t: Parameters<typeof tempDir>[0], workspace: string, keep:
   if (existsSync(path.join(workspace, 'ceremony.sqlite-wal'))) copyFileSync(path.join(workspace, 'ceremony.sqlite-wal'), `${copy}-wal`);
   const db = new Database(copy);
   const forger = forgerKey();
-  applyTamper(db, { kind: 'reseal', detail: '', expect: { ceremonyId: null, seq: null }, apply: (d) => resealCeremony(d, newestCeremony(d), forger, { keep }) });
+  applyTamper(db, {
+    kind: 'reseal',
+    detail: '',
+    expect: { ceremonyId: null, seq: null },
+    apply: (d) => resealCeremony(d, newestCeremony(d), forger, { keep }),
+  });
   db.close();
   return copy;
 }
@@ -40,7 +45,11 @@ test('the audit key is pinned at commissioning, outside the log, and printed on 
   assert.equal(config.auditKey.label, 'AUDIT-WORKSPACE');
   const ok = cli(['log', 'verify', path.join(ws, 'ceremony.sqlite')]);
   assert.equal(ok.status, 0, ok.stdout + ok.stderr);
-  assert.equal((ok.stdout.match(new RegExp(`audit key ${config.auditKeyFingerprint} \\(pinned\\)`, 'g')) ?? []).length, 3, 'all three seals are by the pinned key');
+  assert.equal(
+    (ok.stdout.match(new RegExp(`audit key ${config.auditKeyFingerprint} \\(pinned\\)`, 'g')) ?? []).length,
+    3,
+    'all three seals are by the pinned key',
+  );
   assert.match(ok.stdout, /Proven with the pin \(the workspace config \S+workspace\.json\)/);
   assert.match(ok.stdout, /Not provable without the signed paper/);
 
@@ -51,14 +60,20 @@ test('the audit key is pinned at commissioning, outside the log, and printed on 
   assert.ok(partial, `the partial bundle is in ${exportDir}`);
   const readme = readFileSync(path.join(exportDir, partial, 'README-AUDITOR.txt'), 'utf8');
   assert.match(readme, /THE AUDIT KEY pinned when the workspace was commissioned/);
-  assert.ok(readme.includes(config.auditKeyFingerprint.slice(0, 4)) && readme.includes(words[0] as string), 'the README gives the fingerprint in hex and words');
+  assert.ok(
+    readme.includes(config.auditKeyFingerprint.slice(0, 4)) && readme.includes(words[0] as string),
+    'the README gives the fingerprint in hex and words',
+  );
 
   const record = path.join(tempDir(t), 'record.pdf');
   const made = cli(['document', 'record', '--workspace', ws, '--ceremony', 'ksr-signing-20270518', '--out', record]);
   assert.equal(made.status, 0, made.stderr);
   const text = spawnSync('pdftotext', ['-layout', record, '-'], { encoding: 'utf8' }).stdout;
   assert.match(text, /Audit key \(pinned\)/);
-  assert.ok(text.includes(config.auditKeyFingerprint.slice(0, 4)) && text.includes(words[0] as string), 'the record cover gives the fingerprint in hex and words');
+  assert.ok(
+    text.includes(config.auditKeyFingerprint.slice(0, 4)) && text.includes(words[0] as string),
+    'the record cover gives the fingerprint in hex and words',
+  );
 });
 
 test('the newest ceremony rewritten or cut and sealed again by another "AUDIT-WORKSPACE" key is refused by the pin, saying so', (t) => {
@@ -72,10 +87,18 @@ test('the newest ceremony rewritten or cut and sealed again by another "AUDIT-WO
     assert.match(unpinned.stdout, /no key pinned/);
     assert.match(unpinned.stdout, /NOT proven, because no audit key was pinned/);
 
-    for (const pin of [['--audit-key', config.auditKeyFingerprint], ['--audit-key', path.join(ws, 'workspace.json')], ['--workspace', ws], ['--audit-key', toPgpWords(Buffer.from(config.auditKeyFingerprint, 'hex')).join(' ')]]) {
+    for (const pin of [
+      ['--audit-key', config.auditKeyFingerprint],
+      ['--audit-key', path.join(ws, 'workspace.json')],
+      ['--workspace', ws],
+      ['--audit-key', toPgpWords(Buffer.from(config.auditKeyFingerprint, 'hex')).join(' ')],
+    ]) {
       const refused = cli(['log', 'verify', copy, ...pin]);
       assert.equal(refused.status, 1, `${pin.join(' ')}: ${refused.stdout}`);
-      assert.match(refused.stdout, new RegExp(`The seal is by an audit key that is not pinned: its fingerprint is [0-9a-f]{64}, but .* pins ${config.auditKeyFingerprint}`));
+      assert.match(
+        refused.stdout,
+        new RegExp(`The seal is by an audit key that is not pinned: its fingerprint is [0-9a-f]{64}, but .* pins ${config.auditKeyFingerprint}`),
+      );
     }
   }
 });

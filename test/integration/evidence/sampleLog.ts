@@ -29,7 +29,11 @@ export function openSample(store: EvidenceStore, ceremonyId: string, title = p['
  * A whole ceremony that records every event type of the vocabulary, through the store's own
  * methods, then is closed and sealed. `notes` pads it with more events.
  */
-export async function writeSampleCeremony(store: EvidenceStore, ceremonyId: string, options: { sealer?: Sealer; notes?: number; artifactBytes?: Buffer } = {}): Promise<void> {
+export async function writeSampleCeremony(
+  store: EvidenceStore,
+  ceremonyId: string,
+  options: { sealer?: Sealer; notes?: number; artifactBytes?: Buffer } = {},
+): Promise<void> {
   const c = ceremonyId;
   openSample(store, c);
   store.append(c, 'script.loaded', p['script.loaded']);
@@ -60,10 +64,34 @@ export async function writeSampleCeremony(store: EvidenceStore, ceremonyId: stri
   store.append(c, 'exception', p.exception);
   store.append(c, 'exception.resolved', p['exception.resolved']);
   // What the ceremony engine adds to the record (core/ceremony/engine).
-  for (const type of ['participant.script-roles', 'triage.recorded', 'hsm.bound', 'skr.current', 'hsm.commissioned', 'action.performed', 'action.failed', 'step.confirmed', 'checks.run', 'step.deviation', 'deadline.assessed', 'branch.taken', 'followup.opened', 'followup.discharged', 'sheets.shown', 'sheets.handed-over', 'airgap.state', 'document.printed'] as const) {
+  for (const type of [
+    'participant.script-roles',
+    'triage.recorded',
+    'hsm.bound',
+    'skr.current',
+    'hsm.commissioned',
+    'action.performed',
+    'action.failed',
+    'step.confirmed',
+    'checks.run',
+    'step.deviation',
+    'deadline.assessed',
+    'branch.taken',
+    'followup.opened',
+    'followup.discharged',
+    'sheets.shown',
+    'sheets.handed-over',
+    'airgap.state',
+    'document.printed',
+  ] as const) {
     store.append(c, type, p[type] as never);
   }
-  store.storeArtifact(c, { name: 'skr.xml', kind: 'skr', mediaType: 'application/xml', bytes: options.artifactBytes ?? Buffer.from(`<SignedKeyResponse id="${c}"/>`) });
+  store.storeArtifact(c, {
+    name: 'skr.xml',
+    kind: 'skr',
+    mediaType: 'application/xml',
+    bytes: options.artifactBytes ?? Buffer.from(`<SignedKeyResponse id="${c}"/>`),
+  });
   for (let i = 0; i < (options.notes ?? 0); i++) store.append(c, 'note', { text: `note ${i} of ${c}`, data: { i } });
   store.append(c, 'note', p.note);
   store.append(c, 'credential.retired', { ...p['credential.retired'], credentialId });
@@ -76,7 +104,14 @@ export async function writeSampleCeremony(store: EvidenceStore, ceremonyId: stri
     headHashShown: store.head(c)?.hash ?? '',
     signatureImage: { bytes: Buffer.from(`PNG signature of Ines in ${c}`), mediaType: 'image/png' },
   });
-  store.declineAttestation(c, { personId: 'co-carla', name: 'Carla Officer', role: 'CO', statement: 'I agree with the record.', headHashShown: store.head(c)?.hash ?? '', reason: p['attestation.declined'].reason });
+  store.declineAttestation(c, {
+    personId: 'co-carla',
+    name: 'Carla Officer',
+    role: 'CO',
+    statement: 'I agree with the record.',
+    headHashShown: store.head(c)?.hash ?? '',
+    reason: p['attestation.declined'].reason,
+  });
   store.append(c, 'participant.signed-out', { personId: 'ca-carl' });
   await store.closeCeremony(c, options.sealer ?? softwareSealer(), 'sample ceremony');
 }

@@ -23,7 +23,10 @@ function fillUp(store: EvidenceStore, ceremonyId: string): { acked: Map<number, 
   const acked = new Map<number, string>();
   for (let i = 0; i < 10_000; i++) {
     try {
-      const e = i % 3 === 0 ? store.storeArtifact(ceremonyId, { name: `photo ${i}.jpg`, kind: 'photo', mediaType: 'image/jpeg', bytes: randomBytes(24 * 1024) }) : store.append(ceremonyId, 'note', { text: `${i} `.repeat(500) });
+      const e =
+        i % 3 === 0
+          ? store.storeArtifact(ceremonyId, { name: `photo ${i}.jpg`, kind: 'photo', mediaType: 'image/jpeg', bytes: randomBytes(24 * 1024) })
+          : store.append(ceremonyId, 'note', { text: `${i} `.repeat(500) });
       acked.set(e.seq, e.hash);
     } catch (error) {
       return { acked, error };
@@ -60,7 +63,9 @@ test('a full disk is a clear message, and no acknowledged event is lost', (t) =>
   const { disk, file, store } = log;
   const { acked, error } = fillUp(store, 'c1');
   assert.ok(acked.size > 5, `only ${acked.size} events fit`);
-  storageError(/The disk holding the evidence log .*evidence\.sqlite is full\. Nothing was recorded by this action; everything recorded before it is intact/)(error);
+  storageError(/The disk holding the evidence log .*evidence\.sqlite is full\. Nothing was recorded by this action; everything recorded before it is intact/)(
+    error,
+  );
   const head = Math.max(...acked.keys());
   assert.equal(store.head('c1')?.seq, head, 'the refused event was not recorded');
   store.close();
@@ -93,7 +98,10 @@ test('a log locked by another program is a clear message, and the append works o
   const other = new Database(file);
   t.after(() => other.close());
   other.exec('BEGIN EXCLUSIVE');
-  assert.throws(() => store.append('c1', 'note', { text: 'while locked' }), storageError(/is locked by another program \(is KSK Ceremony open twice on this workspace\?\)/));
+  assert.throws(
+    () => store.append('c1', 'note', { text: 'while locked' }),
+    storageError(/is locked by another program \(is KSK Ceremony open twice on this workspace\?\)/),
+  );
   other.exec('COMMIT');
   assert.equal(store.append('c1', 'note', { text: 'after the lock' }).seq, 5);
 });

@@ -39,7 +39,15 @@ test('append returns the event as stored: its place in the chain, the clock time
   const row = raw.prepare('SELECT canonical, hash FROM events WHERE seq = 2').get() as { canonical: Buffer; hash: Buffer };
   assert.equal(sha256Hex(row.canonical), note.hash);
   assert.equal(row.hash.toString('hex'), note.hash);
-  assert.deepEqual(JSON.parse(row.canonical.toString('utf8')), { v: 1, ceremonyId: 'c1', seq: 2, time: note.time, prevHash: opened.hash, type: 'note', payload: { text: 'hello' } });
+  assert.deepEqual(JSON.parse(row.canonical.toString('utf8')), {
+    v: 1,
+    ceremonyId: 'c1',
+    seq: 2,
+    time: note.time,
+    prevHash: opened.hash,
+    type: 'note',
+    payload: { text: 'hello' },
+  });
   assert.deepEqual(store.events('c1').at(-1), note);
   assert.deepEqual(store.head('c1'), { seq: 2, hash: note.hash, type: 'note' });
 });
@@ -67,7 +75,10 @@ test('events survive closing and reopening the store, and each ceremony has its 
 test('a payload that is not in the vocabulary is refused with the field that is wrong', (t) => {
   const store = newStore(t);
   openSample(store, 'c1');
-  assert.throws(() => store.append('c1', 'hash.shown', { subject: 'KSR', sha256: 'nope' }), failsWith('BAD_REQUEST', /"hash.shown" event is not valid: sha256: 64 lowercase hex digits/));
+  assert.throws(
+    () => store.append('c1', 'hash.shown', { subject: 'KSR', sha256: 'nope' }),
+    failsWith('BAD_REQUEST', /"hash.shown" event is not valid: sha256: 64 lowercase hex digits/),
+  );
   assert.throws(() => store.append('c1', 'note', { text: 'x', colour: 'red' } as never), failsWith('BAD_REQUEST', /colour/));
   assert.throws(() => store.openCeremony('has space', { title: 'T', kind: 'k', rehearsal: false }), failsWith('BAD_REQUEST', /not a valid ceremony id/));
   assert.equal(store.head('c1')?.seq, 4);
@@ -83,14 +94,29 @@ test('the log tells a coherent story: open first, nothing after the close, peopl
   assert.throws(() => store.append('c1', 'initials', { stepId: 's1', personId: 'iw-ines', role: 'IW' }), failsWith('CONFLICT', /not signed in/));
   assert.throws(() => store.append('c1', 'hsm.done', { opId: 'op-9' }), failsWith('NOT_FOUND', /No HSM operation "op-9"/));
   store.append('c1', 'hsm.intent', { opId: 'op-1', operation: 'generate-ksk', label: 'Kaaaaaa' });
-  assert.throws(() => store.append('c1', 'hsm.intent', { opId: 'op-2', operation: 'sign', label: 'Kaaaaaa' }), failsWith('CONFLICT', /"op-1" \(generate-ksk Kaaaaaa, event 6\) has no recorded outcome: reconcile it/));
+  assert.throws(
+    () => store.append('c1', 'hsm.intent', { opId: 'op-2', operation: 'sign', label: 'Kaaaaaa' }),
+    failsWith('CONFLICT', /"op-1" \(generate-ksk Kaaaaaa, event 6\) has no recorded outcome: reconcile it/),
+  );
   store.append('c1', 'hsm.failed', { opId: 'op-1', error: 'CKR_DEVICE_ERROR' });
   assert.throws(() => store.append('c1', 'hsm.done', { opId: 'op-1' }), failsWith('CONFLICT', /already has its outcome/));
-  assert.throws(() => store.append('c1', 'hsm.intent', { opId: 'op-1', operation: 'generate-ksk', label: 'Kaaaaaa' }), failsWith('CONFLICT', /already started/));
-  assert.throws(() => store.append('c1', 'hsm.intent', { opId: 'op-2', operation: 'generate-ksk', label: 'Kaaaaaa', retryOf: 'op-7' }), failsWith('NOT_FOUND', /"op-7"/));
+  assert.throws(
+    () => store.append('c1', 'hsm.intent', { opId: 'op-1', operation: 'generate-ksk', label: 'Kaaaaaa' }),
+    failsWith('CONFLICT', /already started/),
+  );
+  assert.throws(
+    () => store.append('c1', 'hsm.intent', { opId: 'op-2', operation: 'generate-ksk', label: 'Kaaaaaa', retryOf: 'op-7' }),
+    failsWith('NOT_FOUND', /"op-7"/),
+  );
   store.append('c1', 'hsm.intent', { opId: 'op-2', operation: 'generate-ksk', label: 'Kaaaaaa', retryOf: 'op-1' });
-  assert.throws(() => store.append('c1', 'exception.resolved', { exceptionId: 'x9', decision: 'd', signedBy: ['a'] }), failsWith('NOT_FOUND', /No exception "x9"/));
-  assert.throws(() => store.append('c1', 'credential.presented', { credentialId: 'card-x', personId: 'co-carla' }), failsWith('NOT_FOUND', /No active credential "card-x"/));
+  assert.throws(
+    () => store.append('c1', 'exception.resolved', { exceptionId: 'x9', decision: 'd', signedBy: ['a'] }),
+    failsWith('NOT_FOUND', /No exception "x9"/),
+  );
+  assert.throws(
+    () => store.append('c1', 'credential.presented', { credentialId: 'card-x', personId: 'co-carla' }),
+    failsWith('NOT_FOUND', /No active credential "card-x"/),
+  );
   store.append('c1', 'hsm.done', { opId: 'op-2' });
   await store.closeCeremony('c1', softwareSealer());
   assert.throws(() => store.append('c1', 'note', { text: 'late' }), failsWith('CONFLICT', /closed and sealed/));
@@ -102,7 +128,14 @@ test('the append-only triggers refuse UPDATE and DELETE from any connection', as
   await writeSampleCeremony(store, 'c1');
   const raw = new Database(store.file);
   t.after(() => raw.close());
-  for (const sql of ["UPDATE events SET time = '2000-01-01T00:00:00.000Z' WHERE seq = 3", 'DELETE FROM events WHERE seq = 3', "UPDATE artifacts SET bytes = x'00'", 'DELETE FROM artifacts', 'DELETE FROM seals', "UPDATE seals SET signature = x'00'"]) {
+  for (const sql of [
+    "UPDATE events SET time = '2000-01-01T00:00:00.000Z' WHERE seq = 3",
+    'DELETE FROM events WHERE seq = 3',
+    "UPDATE artifacts SET bytes = x'00'",
+    'DELETE FROM artifacts',
+    'DELETE FROM seals',
+    "UPDATE seals SET signature = x'00'",
+  ]) {
     assert.throws(() => raw.exec(sql), /append-only|cannot be/, sql);
   }
   assert.equal(verifyEvidence(store.file).ok, true);
@@ -154,8 +187,12 @@ test('live quorum counts follow the credentials issued, presented and retired', 
   const store = newStore(t);
   openSample(store, 'c1');
   store.append('c1', 'quorum.defined', { set: 'co-east', threshold: 2, total: 3 });
-  for (const n of [1, 2, 3]) store.append('c1', 'credential.issued', { credentialId: `card${n}`, kind: 'co-card', set: 'co-east', holderId: `co${n}`, holderName: `CO ${n}` });
-  assert.throws(() => store.append('c1', 'credential.issued', { credentialId: 'card1', kind: 'co-card', set: 'co-east', holderId: 'x', holderName: 'X' }), failsWith('CONFLICT', /already issued/));
+  for (const n of [1, 2, 3])
+    store.append('c1', 'credential.issued', { credentialId: `card${n}`, kind: 'co-card', set: 'co-east', holderId: `co${n}`, holderName: `CO ${n}` });
+  assert.throws(
+    () => store.append('c1', 'credential.issued', { credentialId: 'card1', kind: 'co-card', set: 'co-east', holderId: 'x', holderName: 'X' }),
+    failsWith('CONFLICT', /already issued/),
+  );
   store.append('c1', 'credential.presented', { credentialId: 'card1', personId: 'co-carla' });
   assert.deepEqual(quorumStatus(store, 'c1', { rehearsal: false })[0]?.presented, ['card1']);
   store.append('c1', 'credential.presented', { credentialId: 'card3', personId: 'co-carla' });
@@ -177,7 +214,14 @@ test('an attestation records the head shown, the statement and the signature pic
   assert.equal(signed.payload.logHeadHash, current);
   assert.deepEqual(store.readArtifact(signed.payload.signatureSha256), picture.bytes);
   assert.equal(store.events('c1').at(-2)?.type, 'artifact.stored');
-  const declined = store.declineAttestation('c1', { ...input, personId: 'co-carla', name: 'Carla Officer', role: 'CO', headHashShown: signed.hash, reason: 'I did not see step 3.' });
+  const declined = store.declineAttestation('c1', {
+    ...input,
+    personId: 'co-carla',
+    name: 'Carla Officer',
+    role: 'CO',
+    headHashShown: signed.hash,
+    reason: 'I did not see step 3.',
+  });
   assert.deepEqual(
     attestations(store, 'c1').map((a) => [a.personId, a.signed]),
     [
@@ -186,7 +230,10 @@ test('an attestation records the head shown, the statement and the signature pic
     ],
   );
   assert.equal(declined.payload.reason, 'I did not see step 3.');
-  assert.throws(() => store.attest('c1', { ...input, personId: 'ghost', headHashShown: declined.hash, signatureImage: picture }), failsWith('CONFLICT', /ghost is not signed in/));
+  assert.throws(
+    () => store.attest('c1', { ...input, personId: 'ghost', headHashShown: declined.hash, signatureImage: picture }),
+    failsWith('CONFLICT', /ghost is not signed in/),
+  );
 });
 
 test('closing seals the head: the closing event declares the key, the statement signs its hash, the next ceremony links to it', async (t) => {
@@ -223,7 +270,10 @@ test('a seal signature that does not verify is not written and the ceremony stay
   const store = newStore(t);
   openSample(store, 'c1');
   const honest = softwareSealer();
-  await assert.rejects(store.closeCeremony('c1', { key: honest.key, sign: async () => Buffer.alloc(64, 7) }), failsWith('HSM_ERROR', /does not verify; the ceremony was not closed/));
+  await assert.rejects(
+    store.closeCeremony('c1', { key: honest.key, sign: async () => Buffer.alloc(64, 7) }),
+    failsWith('HSM_ERROR', /does not verify; the ceremony was not closed/),
+  );
   assert.equal(store.seal('c1'), null);
   assert.equal(store.head('c1')?.type, 'participant.signed-in');
 });

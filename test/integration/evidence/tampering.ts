@@ -106,7 +106,11 @@ function forgedRow(ceremonyId: string, seq: number, prevHash: Buffer | null, tim
 }
 
 const insertRow = (db: Database.Database, row: EventRow) =>
-  db.prepare('INSERT INTO events (ceremony_id, seq, time, type, prev_hash, hash, canonical) VALUES (@ceremony_id, @seq, @time, @type, @prev_hash, @hash, @canonical)').run(row);
+  db
+    .prepare(
+      'INSERT INTO events (ceremony_id, seq, time, type, prev_hash, hash, canonical) VALUES (@ceremony_id, @seq, @time, @type, @prev_hash, @hash, @canonical)',
+    )
+    .run(row);
 
 /** One random edit of the snapshot's database, with the first bad event it must be reported at. */
 export function randomTamper(rng: Rng, snap: Snapshot): Tamper {
@@ -115,20 +119,44 @@ export function randomTamper(rng: Rng, snap: Snapshot): Tamper {
   const k = int(rng, 1, n);
   const row = c.rows[k - 1] as EventRow;
   const at = (seq: number, check?: VerifyCheck) => ({ ceremonyId: c.id, seq, ...(check ? { check } : {}) });
-  const update = (column: string, value: unknown) => (db: Database.Database) => db.prepare(`UPDATE events SET ${column} = ? WHERE ceremony_id = ? AND seq = ?`).run(value, c.id, k);
+  const update = (column: string, value: unknown) => (db: Database.Database) =>
+    db.prepare(`UPDATE events SET ${column} = ? WHERE ceremony_id = ? AND seq = ?`).run(value, c.id, k);
   const seal = snap.seals.get(c.id);
   const kinds: (() => Tamper)[] = [
     () => ({ kind: 'flip a byte of the canonical bytes', detail: `${c.id}#${k}`, apply: update('canonical', flipByte(rng, row.canonical)), expect: at(k) }),
     () => ({ kind: 'flip a byte of the stored hash', detail: `${c.id}#${k}`, apply: update('hash', flipByte(rng, row.hash)), expect: at(k) }),
-    () => ({ kind: 'flip a byte of the previous hash column', detail: `${c.id}#${k}`, apply: update('prev_hash', flipByte(rng, row.prev_hash)), expect: at(k) }),
-    () => ({ kind: 'edit the time column', detail: `${c.id}#${k}`, apply: update('time', row.time.replace(/\d(?=\.\d{3}Z$)/, (d) => String((Number(d) + 1) % 10))), expect: at(k) }),
+    () => ({
+      kind: 'flip a byte of the previous hash column',
+      detail: `${c.id}#${k}`,
+      apply: update('prev_hash', flipByte(rng, row.prev_hash)),
+      expect: at(k),
+    }),
+    () => ({
+      kind: 'edit the time column',
+      detail: `${c.id}#${k}`,
+      apply: update(
+        'time',
+        row.time.replace(/\d(?=\.\d{3}Z$)/, (d) => String((Number(d) + 1) % 10)),
+      ),
+      expect: at(k),
+    }),
     () => ({ kind: 'edit the type column', detail: `${c.id}#${k}`, apply: update('type', row.type === 'note' ? 'step.completed' : 'note'), expect: at(k) }),
     () => ({ kind: 'move the seq column past the end', detail: `${c.id}#${k}`, apply: update('seq', n + int(rng, 1, 1000)), expect: at(k) }),
     () => {
       const moved = int(rng, 2, n);
-      return { kind: 'move an event to another ceremony', detail: `${c.id}#${moved}`, apply: (db) => db.prepare("UPDATE events SET ceremony_id = 'zz-elsewhere' WHERE ceremony_id = ? AND seq = ?").run(c.id, moved), expect: at(moved) };
+      return {
+        kind: 'move an event to another ceremony',
+        detail: `${c.id}#${moved}`,
+        apply: (db) => db.prepare("UPDATE events SET ceremony_id = 'zz-elsewhere' WHERE ceremony_id = ? AND seq = ?").run(c.id, moved),
+        expect: at(moved),
+      };
     },
-    () => ({ kind: 'delete an event', detail: `${c.id}#${k}`, apply: (db) => db.prepare('DELETE FROM events WHERE ceremony_id = ? AND seq = ?').run(c.id, k), expect: at(k) }),
+    () => ({
+      kind: 'delete an event',
+      detail: `${c.id}#${k}`,
+      apply: (db) => db.prepare('DELETE FROM events WHERE ceremony_id = ? AND seq = ?').run(c.id, k),
+      expect: at(k),
+    }),
     () => ({
       kind: 'delete an event and renumber the rest',
       detail: `${c.id}#${k}`,
@@ -199,7 +227,12 @@ export function randomTamper(rng: Rng, snap: Snapshot): Tamper {
   const artifactKinds: (() => Tamper)[] = snap.artifacts.map((a) => () => {
     const ref = { ceremonyId: a.firstRef.ceremonyId, seq: a.firstRef.seq, check: 'artifact' as const };
     return pick(rng, [
-      { kind: 'flip a byte of an artifact', detail: a.sha256.toString('hex'), apply: (db: Database.Database) => db.prepare('UPDATE artifacts SET bytes = ? WHERE sha256 = ?').run(flipByte(rng, a.bytes), a.sha256), expect: ref },
+      {
+        kind: 'flip a byte of an artifact',
+        detail: a.sha256.toString('hex'),
+        apply: (db: Database.Database) => db.prepare('UPDATE artifacts SET bytes = ? WHERE sha256 = ?').run(flipByte(rng, a.bytes), a.sha256),
+        expect: ref,
+      },
       {
         kind: 'replace an artifact, key and all',
         detail: a.sha256.toString('hex'),
@@ -209,8 +242,18 @@ export function randomTamper(rng: Rng, snap: Snapshot): Tamper {
         },
         expect: ref,
       },
-      { kind: 'delete an artifact', detail: a.sha256.toString('hex'), apply: (db: Database.Database) => db.prepare('DELETE FROM artifacts WHERE sha256 = ?').run(a.sha256), expect: ref },
-      { kind: 'edit the size of an artifact', detail: a.sha256.toString('hex'), apply: (db: Database.Database) => db.prepare('UPDATE artifacts SET size = size + 1 WHERE sha256 = ?').run(a.sha256), expect: ref },
+      {
+        kind: 'delete an artifact',
+        detail: a.sha256.toString('hex'),
+        apply: (db: Database.Database) => db.prepare('DELETE FROM artifacts WHERE sha256 = ?').run(a.sha256),
+        expect: ref,
+      },
+      {
+        kind: 'edit the size of an artifact',
+        detail: a.sha256.toString('hex'),
+        apply: (db: Database.Database) => db.prepare('UPDATE artifacts SET size = size + 1 WHERE sha256 = ?').run(a.sha256),
+        expect: ref,
+      },
     ]);
   });
   const orphan: () => Tamper = () => {
@@ -224,10 +267,30 @@ export function randomTamper(rng: Rng, snap: Snapshot): Tamper {
   };
   const sealKinds: (() => Tamper)[] = seal
     ? [
-        () => ({ kind: 'flip a byte of the seal signature', detail: c.id, apply: sealUpdate(c.id, 'signature', (s) => flipByte(rng, s)), expect: at(seal.headSeq, 'seal') }),
-        () => ({ kind: 'flip a byte of the seal statement', detail: c.id, apply: sealUpdate(c.id, 'statement', (s) => flipByte(rng, s)), expect: at(seal.headSeq, 'seal') }),
-        () => ({ kind: 'flip a byte of the sealed head hash', detail: c.id, apply: sealUpdate(c.id, 'head_hash', (s) => flipByte(rng, s)), expect: at(seal.headSeq, 'seal') }),
-        () => ({ kind: 'delete the seal', detail: c.id, apply: (db) => db.prepare('DELETE FROM seals WHERE ceremony_id = ?').run(c.id), expect: at(n, 'seal') }),
+        () => ({
+          kind: 'flip a byte of the seal signature',
+          detail: c.id,
+          apply: sealUpdate(c.id, 'signature', (s) => flipByte(rng, s)),
+          expect: at(seal.headSeq, 'seal'),
+        }),
+        () => ({
+          kind: 'flip a byte of the seal statement',
+          detail: c.id,
+          apply: sealUpdate(c.id, 'statement', (s) => flipByte(rng, s)),
+          expect: at(seal.headSeq, 'seal'),
+        }),
+        () => ({
+          kind: 'flip a byte of the sealed head hash',
+          detail: c.id,
+          apply: sealUpdate(c.id, 'head_hash', (s) => flipByte(rng, s)),
+          expect: at(seal.headSeq, 'seal'),
+        }),
+        () => ({
+          kind: 'delete the seal',
+          detail: c.id,
+          apply: (db) => db.prepare('DELETE FROM seals WHERE ceremony_id = ?').run(c.id),
+          expect: at(n, 'seal'),
+        }),
         () => {
           const forged = snap.forgedSeals.get(c.id) as { statement: Buffer; signature: Buffer };
           return {

@@ -67,7 +67,12 @@ test('to an ext4 stick found under /media: written, verified on the stick after 
   assert.ok(medium && !medium.readOnly && medium.fsType === 'ext4', `${dir} is not offered as a medium`);
   const before = workspaceState();
   const labels: string[] = [];
-  const written = await exportBundle({ workspace: world.workspace, ceremonyId: SIGNING_ID, to: medium.mountPoint, onProgress: (p) => void labels.push(p.label) });
+  const written = await exportBundle({
+    workspace: world.workspace,
+    ceremonyId: SIGNING_ID,
+    to: medium.mountPoint,
+    onProgress: (p) => void labels.push(p.label),
+  });
   assert.equal(written.path, path.join(dir, NAME));
   assert.deepEqual(readdirSync(dir).sort(), [NAME, 'lost+found']);
   assert.deepEqual(workspaceState(), before);
@@ -115,12 +120,20 @@ test('a stick pulled out mid-write: "stopped responding", nothing that looks com
   });
   assert.ok(pulled);
   assert.equal(e.code, 'STORAGE_ERROR');
-  assert.match(e.message, new RegExp(`^The medium at ${dir} stopped responding while the bundle was written \\(was it removed\\?\\)\\. The export did not complete, and nothing at ${dir}/${NAME} looks complete\\.`));
+  assert.match(
+    e.message,
+    new RegExp(
+      `^The medium at ${dir} stopped responding while the bundle was written \\(was it removed\\?\\)\\. The export did not complete, and nothing at ${dir}/${NAME} looks complete\\.`,
+    ),
+  );
   assert.equal(isMounted(dir), false);
   assert.deepEqual(readdirSync(dir), [], 'the export wrote to the disk beneath the mount point');
   replug(dir, image);
   const left = readdirSync(dir).filter((n) => n !== 'lost+found');
-  assert.ok(left.every((n) => n.startsWith(`.${NAME}.partial-`)), `found ${left.join(', ')}`);
+  assert.ok(
+    left.every((n) => n.startsWith(`.${NAME}.partial-`)),
+    `found ${left.join(', ')}`,
+  );
   assert.ok(!existsSync(path.join(dir, NAME)));
   await assert.rejects(verifyBundle(path.join(dir, left[0] ?? 'none')), { code: 'NOT_FOUND' });
 });

@@ -96,7 +96,10 @@ test('verification names every changed, missing and extra file, and sha256sum -c
   const edited = await verifyBundleFiles(written.path);
   assert.notEqual(edited.manifestSha256, written.manifestSha256, 'an edited manifest keeps its hash');
   assert.ok(edited.problems.some((p) => p.path === MANIFEST_FILE && p.problem === 'changed'));
-  writeFileSync(path.join(written.path, MANIFEST_FILE), '{"format":"ksk-ceremony-bundle/1","meta":{},"files":[{"path":"../../etc/passwd","size":1,"sha256":"' + '0'.repeat(64) + '"}]}');
+  writeFileSync(
+    path.join(written.path, MANIFEST_FILE),
+    '{"format":"ksk-ceremony-bundle/1","meta":{},"files":[{"path":"../../etc/passwd","size":1,"sha256":"' + '0'.repeat(64) + '"}]}',
+  );
   await assert.rejects(verifyBundleFiles(written.path), { code: 'TAMPERED' });
   rmSync(path.join(written.path, MANIFEST_FILE));
   await assert.rejects(verifyBundleFiles(written.path), { code: 'NOT_FOUND', message: /has no manifest\.json: it is not a bundle, or not a complete one/ });
@@ -155,14 +158,20 @@ test('a read-only mount: "read-only", and nothing written', needsRoot, async (t)
 test('a stick removed mid-write (lazy unmount): "stopped responding", nothing that looks complete anywhere', needsRoot, async (t) => {
   const { dir, image } = loopExt4(t, 32);
   const e = await exportFailing(t, dir, 2, () => lazyUnmount(dir));
-  assert.match(e.message, new RegExp(`^The medium at ${dir} stopped responding while the bundle was written \\(was it removed\\?\\)\\. The export did not complete`));
+  assert.match(
+    e.message,
+    new RegExp(`^The medium at ${dir} stopped responding while the bundle was written \\(was it removed\\?\\)\\. The export did not complete`),
+  );
   assert.match(e.message, new RegExp(`An incomplete folder \\.${NAME}\\.partial-[0-9a-f]{12} may remain on the medium`));
   assert.equal(isMounted(dir), false);
   assert.deepEqual(readdirSync(dir), [], 'the export wrote to the disk beneath the mount point');
   // Plugged in again, the stick holds no bundle: at most the hidden partial folder.
   execFileSync('mount', ['-o', 'loop', image, dir]);
   const entries = readdirSync(dir).filter((n) => n !== 'lost+found');
-  assert.ok(entries.every((n) => n.startsWith(`.${NAME}.partial-`)), `found ${entries.join(', ')}`);
+  assert.ok(
+    entries.every((n) => n.startsWith(`.${NAME}.partial-`)),
+    `found ${entries.join(', ')}`,
+  );
   await assert.rejects(verifyBundleFiles(path.join(dir, entries[0] ?? 'none')));
 });
 
@@ -171,7 +180,10 @@ test('a stick whose device fails mid-write (I/O errors): the export fails cleanl
   const backing = tmpfs(t, '12m');
   const { dir } = loopExt4(t, 64, { backing });
   const e = await exportFailing(t, dir, 1, () => fill(backing));
-  assert.match(e.message, /stopped responding while the bundle was written|became read-only while the bundle was written|refused the write as full although .* are free: it may be failing/);
+  assert.match(
+    e.message,
+    /stopped responding while the bundle was written|became read-only while the bundle was written|refused the write as full although .* are free: it may be failing/,
+  );
   assert.ok(!readdirSync(dir).includes(NAME));
 });
 

@@ -19,7 +19,11 @@ function connect(url: string, origin: string, cookie?: string): Promise<{ ws: We
 }
 
 /** A GET with any Host header (fetch will not send a forged one). */
-function get(origin: string, pathname: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined> }> {
+function get(
+  origin: string,
+  pathname: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined> }> {
   const { hostname, port } = new URL(origin);
   return new Promise((resolve, reject) => {
     const req = request({ hostname, port, path: pathname, headers }, (res) => {
@@ -105,7 +109,10 @@ test('the token is exchanged once for an HttpOnly SameSite=Strict cookie; the We
 
 test('browser-host --open: the token is on no command line (ps) while it runs; Chromium gets it through a file only its owner reads', async (t) => {
   const workspace = tempDir(t);
-  const child = spawn(process.execPath, [path.join(repoRoot, 'dist', 'browser-host', 'main.js'), '--open', '--workspace', workspace], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DISPLAY: process.env.DISPLAY ?? ':99' } });
+  const child = spawn(process.execPath, [path.join(repoRoot, 'dist', 'browser-host', 'main.js'), '--open', '--workspace', workspace], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, DISPLAY: process.env.DISPLAY ?? ':99' },
+  });
   t.after(() => child.kill('SIGTERM'));
   const line = await new Promise<string>((resolve, reject) => {
     let out = '';

@@ -19,9 +19,23 @@ test('a rehearsal backend opens the evidence log and initialises SoftHSM2 at sta
   t.after(() => client.close());
   const report = await startupOf(client);
   assert.equal(report.ok, true, JSON.stringify(report));
-  assert.match(report.runtime, new RegExp(`^Node\\.js ${process.versions.node.replaceAll('.', '\\.')} \\(NODE_MODULE_VERSION ${process.versions.modules}, Node-API ${process.versions.napi}\\)$`));
+  assert.match(
+    report.runtime,
+    new RegExp(
+      `^Node\\.js ${process.versions.node.replaceAll('.', '\\.')} \\(NODE_MODULE_VERSION ${process.versions.modules}, Node-API ${process.versions.napi}\\)$`,
+    ),
+  );
   const [sqlite, pkcs11] = report.checks;
-  assert.deepEqual(sqlite, { part: 'sqlite', title: 'SQLite and the evidence log', ok: true, detail: `The evidence log ${path.join(workspace, 'ceremony.sqlite')} is open.`, file: null, found: null, needed: null, fix: null });
+  assert.deepEqual(sqlite, {
+    part: 'sqlite',
+    title: 'SQLite and the evidence log',
+    ok: true,
+    detail: `The evidence log ${path.join(workspace, 'ceremony.sqlite')} is open.`,
+    file: null,
+    found: null,
+    needed: null,
+    fix: null,
+  });
   assert.equal(pkcs11?.ok, true);
   assert.match(pkcs11?.detail ?? '', /^pkcs11js is loaded; initialised \/usr\/lib\/.*libsofthsm2\.so \(SoftHSM .*, 1 slot\)\.$/);
   // Opened, not provisioned: the store is on disk before any call, and no token was made.
@@ -53,7 +67,11 @@ test('with an SQLite binary built for another runtime, the backend says what fai
   assert.equal(existsSync(path.join(workspace, 'ceremony.sqlite')), false);
 
   // Nothing runs half-working: every channel but the report and the status is refused, saying why.
-  for (const [channel, request] of [['workspace.overview', {}], ['ceremony.list', {}], ['ceremony.create', { template: 'ksr-signing', ceremonyId: 'never' }]] as const) {
+  for (const [channel, request] of [
+    ['workspace.overview', {}],
+    ['ceremony.list', {}],
+    ['ceremony.create', { template: 'ksr-signing', ceremonyId: 'never' }],
+  ] as const) {
     const refused = await client.call(channel, request);
     assert.equal(refused.ok, false, channel);
     assert.equal(!refused.ok && refused.error.code, 'STORAGE_ERROR');

@@ -16,7 +16,11 @@ async function twoTokens(t: Parameters<typeof softhsmConfig>[0]) {
   return { tokenA, tokenB, a: await sessionOn(t, tokenA), b: await sessionOn(t, tokenB) };
 }
 
-const cases: { algorithm: KskAlgorithm; rsaBits?: number }[] = [{ algorithm: 'RSASHA256', rsaBits: 2048 }, { algorithm: 'ECDSAP256SHA256' }, { algorithm: 'ECDSAP384SHA384' }];
+const cases: { algorithm: KskAlgorithm; rsaBits?: number }[] = [
+  { algorithm: 'RSASHA256', rsaBits: 2048 },
+  { algorithm: 'ECDSAP256SHA256' },
+  { algorithm: 'ECDSAP384SHA384' },
+];
 
 for (const { algorithm, rsaBits } of cases) {
   test(`${algorithm}: back up in token A, restore in token B with 5 of 7 RKSH shares (4 refused), signatures verify with the original key`, async (t) => {
@@ -79,7 +83,10 @@ test('a restore refuses shares of another backup and a blob wrapped under anothe
 test('backup needs the SO: a wrong SO PIN stops it and leaves the user logged in again with no key-backup key behind', async (t) => {
   const { tokenA, a } = await twoTokens(t);
   await a.generateKsk({ algorithm: 'ECDSAP384SHA384', label: 'Kso' });
-  await assert.rejects(a.backupKey('Kso', { soPin: '0000', userPin: tokenA.userPin }), (e) => isHsmError(e, 'PIN_INCORRECT') && /Security Officer/.test(e.message));
+  await assert.rejects(
+    a.backupKey('Kso', { soPin: '0000', userPin: tokenA.userPin }),
+    (e) => isHsmError(e, 'PIN_INCORRECT') && /Security Officer/.test(e.message),
+  );
   await a.login(tokenA.userPin);
   assert.doesNotMatch(pkcs11Tool(tokenA, ['--login', '--pin', tokenA.userPin, '--list-objects']), /Secret Key Object/);
   assert.ok(await a.findKey('Kso'));
@@ -88,5 +95,8 @@ test('backup needs the SO: a wrong SO PIN stops it and leaves the user logged in
 test('an Ed25519 KSK cannot be wrapped by SoftHSM2: backup says so plainly', async (t) => {
   const { tokenA, a } = await twoTokens(t);
   await a.generateKsk({ algorithm: 'ED25519', label: 'Ked' });
-  await assert.rejects(a.backupKey('Ked', { soPin: tokenA.soPin, userPin: tokenA.userPin }), (e) => isHsmError(e, 'MECHANISM_NOT_SUPPORTED') && /cannot wrap Ed25519 private keys/.test(e.message));
+  await assert.rejects(
+    a.backupKey('Ked', { soPin: tokenA.soPin, userPin: tokenA.userPin }),
+    (e) => isHsmError(e, 'MECHANISM_NOT_SUPPORTED') && /cannot wrap Ed25519 private keys/.test(e.message),
+  );
 });

@@ -19,7 +19,10 @@ test('ksk-ceremony hsm list shows the token with its serial, model and manufactu
   const human = cli(['hsm', 'list', '--module', SOFTHSM_MODULE], token.env);
   assert.equal(human.code, 0, human.stderr);
   assert.match(human.stdout, /token "LISTED"\n\s+serial [0-9a-f]+, model SoftHSM v2, manufacturer SoftHSM project, firmware/);
-  assert.match(human.stdout, /\n {4}can: generate:RSASHA256, sign:RSASHA256, .*backup-by-wrapping, restore-from-backup, split-pin-activation\n {4}cannot: - \(everything the app uses is offered\)/);
+  assert.match(
+    human.stdout,
+    /\n {4}can: generate:RSASHA256, sign:RSASHA256, .*backup-by-wrapping, restore-from-backup, split-pin-activation\n {4}cannot: - \(everything the app uses is offered\)/,
+  );
   const json = JSON.parse(cli(['hsm', 'list', '--module', SOFTHSM_MODULE, '--json'], token.env).stdout) as {
     modules: { module: { slots: { token: { label: string } | null; capabilities: { id: string; supported: boolean }[] | null }[] } }[];
   };
@@ -40,7 +43,11 @@ test('ksk-ceremony key generate prints label, DNSKEY, key tag and DS in hex and 
   assert.match(generated.stdout, new RegExp(`^DS:\\s+\\. IN DS ${tag} 14 2 [0-9A-F]{64}$`, 'm'));
   assert.match(generated.stdout, /^DS words:\s+(\S+ ){31}\S+$/m);
 
-  const rsa = JSON.parse(cli(['key', 'generate', ...tokenArgs(token), '--size', '3072', '--json'], envOf(token)).stdout) as { key: { label: string }; keySizeBits: number; summary: { keyTag: number } };
+  const rsa = JSON.parse(cli(['key', 'generate', ...tokenArgs(token), '--size', '3072', '--json'], envOf(token)).stdout) as {
+    key: { label: string };
+    keySizeBits: number;
+    summary: { keyTag: number };
+  };
   assert.equal(rsa.keySizeBits, 3072);
   assert.match(rsa.key.label, /^K[a-z2-7]{6}$/);
 
@@ -77,7 +84,24 @@ test('with --workspace, the SoftHSM2 module finds the workspace rehearsal token'
   const rehearsal = await provisionRehearsalToken(workspace);
   const env: NodeJS.ProcessEnv = { ...process.env, KSK_PIN: rehearsal.userPin };
   delete env.SOFTHSM2_CONF;
-  const r = cli(['key', 'generate', '--workspace', workspace, '--module', rehearsal.modulePath, '--token', 'REHEARSAL', '--pin-env', 'KSK_PIN', '--algorithm', 'ED25519', '--json'], env);
+  const r = cli(
+    [
+      'key',
+      'generate',
+      '--workspace',
+      workspace,
+      '--module',
+      rehearsal.modulePath,
+      '--token',
+      'REHEARSAL',
+      '--pin-env',
+      'KSK_PIN',
+      '--algorithm',
+      'ED25519',
+      '--json',
+    ],
+    env,
+  );
   assert.equal(r.code, 0, r.stderr);
   assert.equal((JSON.parse(r.stdout) as { key: { algorithm: number } }).key.algorithm, 15);
 });

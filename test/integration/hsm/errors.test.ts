@@ -16,7 +16,10 @@ const reason = (r: HsmErrorReason, message?: RegExp) => (e: unknown) => {
 };
 
 test('a module path with no file is MODULE_NOT_FOUND', async () => {
-  await assert.rejects(openSession({ modulePath: '/nonexistent/libpkcs11.so', tokenLabel: 'X' }), reason('MODULE_NOT_FOUND', /There is no PKCS#11 module at \/nonexistent\/libpkcs11\.so/));
+  await assert.rejects(
+    openSession({ modulePath: '/nonexistent/libpkcs11.so', tokenLabel: 'X' }),
+    reason('MODULE_NOT_FOUND', /There is no PKCS#11 module at \/nonexistent\/libpkcs11\.so/),
+  );
 });
 
 test('a file that is not a PKCS#11 library is NOT_PKCS11_MODULE, whether it is no library at all or a library without C_GetFunctionList', async (t) => {
@@ -35,14 +38,23 @@ test('a module with no token in any slot is NO_TOKEN', async (t) => {
 
 test('a token that was never initialised is TOKEN_NOT_INITIALIZED; a wrong label lists the tokens there are', async (t) => {
   const config = softhsmConfig(t);
-  await assert.rejects(openSession({ modulePath: SOFTHSM_MODULE, tokenLabel: 'KSK', env: { SOFTHSM2_CONF: config.conf } }), reason('TOKEN_NOT_INITIALIZED', /none initialised/));
+  await assert.rejects(
+    openSession({ modulePath: SOFTHSM_MODULE, tokenLabel: 'KSK', env: { SOFTHSM2_CONF: config.conf } }),
+    reason('TOKEN_NOT_INITIALIZED', /none initialised/),
+  );
   initToken(config, 'HSM-A');
-  await assert.rejects(openSession({ modulePath: SOFTHSM_MODULE, tokenLabel: 'HSM-B', env: { SOFTHSM2_CONF: config.conf } }), reason('TOKEN_NOT_FOUND', /No token is labelled "HSM-B"; the module has "HSM-A"/));
+  await assert.rejects(
+    openSession({ modulePath: SOFTHSM_MODULE, tokenLabel: 'HSM-B', env: { SOFTHSM2_CONF: config.conf } }),
+    reason('TOKEN_NOT_FOUND', /No token is labelled "HSM-B"; the module has "HSM-A"/),
+  );
 });
 
 test('a wrong PIN is PIN_INCORRECT, and the token shows the failed attempt', async (t) => {
   const token = softhsmToken(t);
-  await assert.rejects(openSession({ modulePath: SOFTHSM_MODULE, tokenLabel: token.label, pin: '0000', env: { SOFTHSM2_CONF: token.conf } }), reason('PIN_INCORRECT', /CKR_PIN_INCORRECT.*a few more wrong PINs lock the token/));
+  await assert.rejects(
+    openSession({ modulePath: SOFTHSM_MODULE, tokenLabel: token.label, pin: '0000', env: { SOFTHSM2_CONF: token.conf } }),
+    reason('PIN_INCORRECT', /CKR_PIN_INCORRECT.*a few more wrong PINs lock the token/),
+  );
   const session = await sessionOn(t, token, { pin: undefined });
   assert.equal((await session.identity()).token.userPinCountLow, true);
 });
@@ -63,11 +75,20 @@ test('a locked PIN is PIN_LOCKED and no login is attempted', async (t) => {
 test('an algorithm the token cannot do is MECHANISM_NOT_SUPPORTED, checked before anything is created', async (t) => {
   const config = softhsmConfig(t);
   // A token offering RSA only, like an HSM without Edwards curves.
-  writeFileSync(config.conf, `directories.tokendir = ${config.tokenDir}\nobjectstore.backend = file\nlog.level = ERROR\nslots.mechanisms = CKM_RSA_PKCS_KEY_PAIR_GEN,CKM_SHA256_RSA_PKCS\n`);
+  writeFileSync(
+    config.conf,
+    `directories.tokendir = ${config.tokenDir}\nobjectstore.backend = file\nlog.level = ERROR\nslots.mechanisms = CKM_RSA_PKCS_KEY_PAIR_GEN,CKM_SHA256_RSA_PKCS\n`,
+  );
   const token = initToken(config, 'RSAONLY');
   const session = await sessionOn(t, token);
-  await assert.rejects(session.generateKsk({ algorithm: 'ED25519', label: 'Ked1' }), reason('MECHANISM_NOT_SUPPORTED', /cannot make an ED25519 KSK; it lacks generate:ED25519 \(the token offers no CKM_EC_EDWARDS_KEY_PAIR_GEN/));
-  await assert.rejects(session.generateKsk({ algorithm: 'ECDSAP256SHA256', label: 'Kec1' }), reason('MECHANISM_NOT_SUPPORTED', /it lacks generate:ECDSAP256SHA256 \(the token offers no CKM_EC_KEY_PAIR_GEN\) and sign:ECDSAP256SHA256/));
+  await assert.rejects(
+    session.generateKsk({ algorithm: 'ED25519', label: 'Ked1' }),
+    reason('MECHANISM_NOT_SUPPORTED', /cannot make an ED25519 KSK; it lacks generate:ED25519 \(the token offers no CKM_EC_EDWARDS_KEY_PAIR_GEN/),
+  );
+  await assert.rejects(
+    session.generateKsk({ algorithm: 'ECDSAP256SHA256', label: 'Kec1' }),
+    reason('MECHANISM_NOT_SUPPORTED', /it lacks generate:ECDSAP256SHA256 \(the token offers no CKM_EC_KEY_PAIR_GEN\) and sign:ECDSAP256SHA256/),
+  );
   assert.deepEqual(await session.listKeys(), []);
   const rsa = await session.generateKsk({ algorithm: 'RSASHA256', label: 'Krsa1' });
   assert.equal(rsa.key.algorithm, 8);
@@ -101,7 +122,10 @@ test('a second configuration for a module already open is MODULE_BUSY until the 
   const a = softhsmToken(t, 'A');
   const b = softhsmToken(t, 'B');
   const first = await openSession({ modulePath: SOFTHSM_MODULE, tokenLabel: 'A', pin: a.userPin, env: { SOFTHSM2_CONF: a.conf } });
-  await assert.rejects(openSession({ modulePath: SOFTHSM_MODULE, tokenLabel: 'B', pin: b.userPin, env: { SOFTHSM2_CONF: b.conf } }), reason('MODULE_BUSY', /already open with another configuration/));
+  await assert.rejects(
+    openSession({ modulePath: SOFTHSM_MODULE, tokenLabel: 'B', pin: b.userPin, env: { SOFTHSM2_CONF: b.conf } }),
+    reason('MODULE_BUSY', /already open with another configuration/),
+  );
   await first.close();
   const second = await openSession({ modulePath: SOFTHSM_MODULE, tokenLabel: 'B', pin: b.userPin, env: { SOFTHSM2_CONF: b.conf } });
   assert.equal((await second.identity()).token.label, 'B');

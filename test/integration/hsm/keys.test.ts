@@ -39,7 +39,20 @@ for (const { algorithm, rsaBits, number, publicKeyLength, signatureLength } of a
     assert.equal(ksk.summary.dsDigestPgpWords.length, 32);
     assert.deepEqual(
       { ...ksk.attributes },
-      { token: true, private: true, sensitive: true, extractable: true, wrapWithTrusted: true, alwaysSensitive: true, neverExtractable: false, local: true, sign: true, decrypt: false, unwrap: false, derive: false },
+      {
+        token: true,
+        private: true,
+        sensitive: true,
+        extractable: true,
+        wrapWithTrusted: true,
+        alwaysSensitive: true,
+        neverExtractable: false,
+        local: true,
+        sign: true,
+        decrypt: false,
+        unwrap: false,
+        derive: false,
+      },
     );
     assert.equal(ksk.backupByWrapping, true);
     const data = Buffer.from('the DNSKEY RRset of the root');
@@ -99,7 +112,10 @@ test('a key is destroyed, both halves, and a fresh search proves it is gone', as
   assert.equal(evidence.keyTag, ksk.summary.keyTag);
   assert.equal(evidence.idHex, ksk.key.idHex);
   assert.equal(await session.findKey('Kgoner1'), null);
-  assert.deepEqual((await session.listKeys()).map((k) => k.label), ['Kstays1']);
+  assert.deepEqual(
+    (await session.listKeys()).map((k) => k.label),
+    ['Kstays1'],
+  );
   assert.doesNotMatch(pkcs11Tool(token, ['--login', '--pin', token.userPin, '--list-objects']), /Kgoner1/);
   await assert.rejects(session.destroyKey('Kgoner1'), (e) => isHsmError(e, 'KEY_NOT_FOUND'));
   await assert.rejects(session.sign('Kgoner1', Buffer.from('x')), (e) => isHsmError(e, 'KEY_NOT_FOUND'));
@@ -109,7 +125,10 @@ test('a label that exists is refused, as is a second private key under one label
   const token = softhsmToken(t);
   const session = await sessionOn(t, token);
   await session.generateKsk({ algorithm: 'ED25519', label: 'Ktwice1' });
-  await assert.rejects(session.generateKsk({ algorithm: 'ED25519', label: 'Ktwice1' }), (e) => isHsmError(e, 'DUPLICATE_LABEL') && /already holds an object labelled "Ktwice1"/.test(e.message));
+  await assert.rejects(
+    session.generateKsk({ algorithm: 'ED25519', label: 'Ktwice1' }),
+    (e) => isHsmError(e, 'DUPLICATE_LABEL') && /already holds an object labelled "Ktwice1"/.test(e.message),
+  );
   importPem(t, token, shared('keys', 'rsa-2048-1.pem'), 'Ktwice1', '02');
   await session.close();
   const again = await sessionOn(t, token);

@@ -12,7 +12,10 @@ test('SoftHSM2 profile: every KSK algorithm, RSA up to 4096 bits, backup by wrap
   const profile = await session.profile();
   assert.match(profile.module.manufacturer, /SoftHSM/);
   const capabilities = capabilitiesOf(profile);
-  assert.deepEqual(capabilities.filter((c) => !c.supported).map((c) => c.id), []);
+  assert.deepEqual(
+    capabilities.filter((c) => !c.supported).map((c) => c.id),
+    [],
+  );
   assert.match(capabilities.find((c) => c.id === 'generate:RSASHA256')?.detail ?? '', /2048, 3072, 4096 bits/);
   assert.deepEqual(signingMethod(profile, 'RSASHA256'), { mechanism: Mechanism.CKM_SHA256_RSA_PKCS, input: 'message' });
 });
@@ -20,7 +23,10 @@ test('SoftHSM2 profile: every KSK algorithm, RSA up to 4096 bits, backup by wrap
 test('a token without CKM_SHA256_RSA_PKCS signs RSASHA256 through raw CKM_RSA_PKCS over the DigestInfo, and cannot back up', async (t) => {
   const config = softhsmConfig(t);
   // SoftHSM2 restricted to two mechanisms, as an HSM that hashes nothing itself.
-  writeFileSync(config.conf, `directories.tokendir = ${config.tokenDir}\nobjectstore.backend = file\nlog.level = ERROR\nslots.mechanisms = CKM_RSA_PKCS_KEY_PAIR_GEN,CKM_RSA_PKCS\n`);
+  writeFileSync(
+    config.conf,
+    `directories.tokendir = ${config.tokenDir}\nobjectstore.backend = file\nlog.level = ERROR\nslots.mechanisms = CKM_RSA_PKCS_KEY_PAIR_GEN,CKM_RSA_PKCS\n`,
+  );
   const token = initToken(config, 'RAWRSA');
   const session = await sessionOn(t, token);
   const profile = await session.profile();
@@ -31,5 +37,8 @@ test('a token without CKM_SHA256_RSA_PKCS signs RSASHA256 through raw CKM_RSA_PK
   assert.equal(ksk.attributes.extractable, false);
   const data = Buffer.from('the same PKCS#1 v1.5 signature as CKM_SHA256_RSA_PKCS makes');
   assert.equal(verifySignature(8, ksk.key.publicKey, data, await session.sign('Krawrsa', data)), true);
-  await assert.rejects(session.backupKey('Krawrsa', { soPin: token.soPin, userPin: token.userPin }), (e) => isHsmError(e, 'MECHANISM_NOT_SUPPORTED') && /cannot backup-by-wrapping: the token offers no CKM_AES_KEY_WRAP_PAD/.test(e.message));
+  await assert.rejects(
+    session.backupKey('Krawrsa', { soPin: token.soPin, userPin: token.userPin }),
+    (e) => isHsmError(e, 'MECHANISM_NOT_SUPPORTED') && /cannot backup-by-wrapping: the token offers no CKM_AES_KEY_WRAP_PAD/.test(e.message),
+  );
 });

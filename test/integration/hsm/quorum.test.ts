@@ -21,15 +21,23 @@ test('split PIN: the SO commissions 3 of 7 CO shares, the old PIN stops working,
   assert.equal((await session.identity()).loggedIn, true, 'commissioning proves the shares open the token');
   await session.logout();
 
-  await assert.rejects(openSession({ modulePath: SOFTHSM_MODULE, tokenLabel: token.label, pin: token.userPin, env: { SOFTHSM2_CONF: token.conf } }), (e) => isHsmError(e, 'PIN_INCORRECT'));
+  await assert.rejects(openSession({ modulePath: SOFTHSM_MODULE, tokenLabel: token.label, pin: token.userPin, env: { SOFTHSM2_CONF: token.conf } }), (e) =>
+    isHsmError(e, 'PIN_INCORRECT'),
+  );
   await session.close();
 
   const fresh = await sessionOn(t, token, { pin: undefined });
   const typed = [shares[1], shares[4], shares[6]].map((s) => parseShareText(shareSheet(s as Share)));
   const activation = await activateWithShares(fresh, record, typed, clock);
   assert.equal(activation.mode, 'split-pin');
-  assert.deepEqual(activation.presented.map((p) => p.holder), ['CO share 2', 'CO share 5', 'CO share 7']);
-  assert.deepEqual(activation.presented.map((p) => p.credential), [shares[1], shares[4], shares[6]].map((s) => shareHash(s as Share)));
+  assert.deepEqual(
+    activation.presented.map((p) => p.holder),
+    ['CO share 2', 'CO share 5', 'CO share 7'],
+  );
+  assert.deepEqual(
+    activation.presented.map((p) => p.credential),
+    [shares[1], shares[4], shares[6]].map((s) => shareHash(s as Share)),
+  );
   const ksk = await fresh.generateKsk({ algorithm: 'ECDSAP256SHA256', label: 'Kquorum' });
   assert.equal(ksk.key.label, 'Kquorum');
 });

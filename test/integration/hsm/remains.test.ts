@@ -11,7 +11,8 @@ import { pkcs11Tool, sessionOn } from './session.js';
  */
 test('the inventory lists keys sharing a label and unreadable halves; destruction removes an unreadable key', async (t) => {
   const token = softhsmToken(t);
-  for (const id of ['0a', '0b']) pkcs11Tool(token, ['--login', '--pin', token.userPin, '--keypairgen', '--key-type', 'EC:prime256v1', '--label', 'DUP', '--id', id]);
+  for (const id of ['0a', '0b'])
+    pkcs11Tool(token, ['--login', '--pin', token.userPin, '--keypairgen', '--key-type', 'EC:prime256v1', '--label', 'DUP', '--id', id]);
 
   // A public half whose point is empty, created by another PKCS#11 client (a child process, so this
   // one never loads the module twice): what SoftHSM keeps of a key pair generation cut short.
@@ -49,5 +50,8 @@ test('the inventory lists keys sharing a label and unreadable halves; destructio
   const evidence = await session.destroyKey('BROKEN');
   assert.deepEqual(evidence.destroyed, { privateKey: false, publicKey: true });
   assert.equal(evidence.remainingObjects, 0);
-  assert.equal((await session.listKeys()).some((k) => k.label === 'BROKEN'), false);
+  assert.equal(
+    (await session.listKeys()).some((k) => k.label === 'BROKEN'),
+    false,
+  );
 });

@@ -18,7 +18,10 @@ export async function sessionOn(t: Pick<TestContext, 'after'>, token: TestToken,
 export function importPem(t: Pick<TestContext, 'after'>, token: TestToken, pemFile: string, label: string, idHex = '01'): void {
   const pkcs8 = path.join(tempDir(t), 'key.p8.pem');
   writeFileSync(pkcs8, createPrivateKey(readFileSync(pemFile, 'utf8')).export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
-  execFileSync('softhsm2-util', ['--import', pkcs8, '--token', token.label, '--label', label, '--id', idHex, '--pin', token.userPin], { env: token.env, stdio: 'pipe' });
+  execFileSync('softhsm2-util', ['--import', pkcs8, '--token', token.label, '--label', label, '--id', idHex, '--pin', token.userPin], {
+    env: token.env,
+    stdio: 'pipe',
+  });
 }
 
 /** opensc's pkcs11-tool on the test token: the view of another PKCS#11 client. */

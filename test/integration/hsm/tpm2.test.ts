@@ -65,7 +65,10 @@ test('the profile says what tpm2-pkcs11 can do: RSA 2048 and 3072, P-256 and P-3
   const listed = spawnSync(process.execPath, [cliPath, 'hsm', 'list', '--module', tpm.modulePath], { encoding: 'utf8', env: tpm.processEnv });
   assert.equal(listed.status, 0, listed.stderr);
   assert.match(listed.stdout, /module \S+libtpm2_pkcs11\.so: tpm2-software\.github\.io TPM2\.0 Cryptoki, library 1\.9, Cryptoki 2\.40/);
-  assert.match(listed.stdout, / {4}can: generate:RSASHA256, sign:RSASHA256, generate:ECDSAP256SHA256, sign:ECDSAP256SHA256, generate:ECDSAP384SHA384, sign:ECDSAP384SHA384, split-pin-activation\n/);
+  assert.match(
+    listed.stdout,
+    / {4}can: generate:RSASHA256, sign:RSASHA256, generate:ECDSAP256SHA256, sign:ECDSAP256SHA256, generate:ECDSAP384SHA384, sign:ECDSAP384SHA384, split-pin-activation\n/,
+  );
   assert.match(listed.stdout, /\n {6}generate:ED25519: the token offers no CKM_EC_EDWARDS_KEY_PAIR_GEN/);
   assert.match(listed.stdout, /\n {6}backup-by-wrapping: the token offers no CKM_AES_KEY_WRAP_PAD/);
   assert.match(listed.stdout, /\n {6}restore-from-backup: /);
@@ -75,38 +78,51 @@ for (const [algorithm, label] of [
   ['RSASHA256', 'Ktpmrsa'],
   ['ECDSAP256SHA256', 'Ktpmecd'],
 ] as const) {
-  test(`an ${algorithm} KSK is generated on tpm2-pkcs11: private, sensitive, never extractable, sign-only, read back; it signs and is destroyed`, { skip }, async (t) => {
-    const s = await session(t);
-    const ksk = await s.generateKsk({ algorithm, label });
-    assert.equal(ksk.algorithmName, algorithm);
-    assert.equal(ksk.backupByWrapping, false, 'the token cannot wrap: the key is made non-extractable');
-    const a = ksk.attributes;
-    assert.deepEqual([a.token, a.private, a.sensitive, a.extractable, a.sign], [true, true, true, false, true]);
-    assert.equal(a.neverExtractable, true);
-    assert.equal(a.alwaysSensitive, true);
-    assert.equal(a.local, true);
-    assert.notEqual(a.decrypt, true);
-    assert.notEqual(a.unwrap, true);
-    assert.notEqual(a.derive, true);
-    const [listed] = (await s.listKeys()).filter((k) => k.label === label);
-    assert.deepEqual(listed?.attributes, a, 'listing reads the same attributes back');
-    assert.equal(listed?.keyTag, ksk.summary.keyTag);
-    const data = Buffer.from('a KSR bundle, as far as the HSM knows');
-    const signature = await s.sign(label, data);
-    assert.equal(verifySignature(ksk.key.algorithm, ksk.key.publicKey, data, signature), true);
-    const gone = await s.destroyKey(label);
-    assert.equal(gone.remainingObjects, 0);
-    assert.equal(await s.findKey(label), null);
-  });
+  test(
+    `an ${algorithm} KSK is generated on tpm2-pkcs11: private, sensitive, never extractable, sign-only, read back; it signs and is destroyed`,
+    { skip },
+    async (t) => {
+      const s = await session(t);
+      const ksk = await s.generateKsk({ algorithm, label });
+      assert.equal(ksk.algorithmName, algorithm);
+      assert.equal(ksk.backupByWrapping, false, 'the token cannot wrap: the key is made non-extractable');
+      const a = ksk.attributes;
+      assert.deepEqual([a.token, a.private, a.sensitive, a.extractable, a.sign], [true, true, true, false, true]);
+      assert.equal(a.neverExtractable, true);
+      assert.equal(a.alwaysSensitive, true);
+      assert.equal(a.local, true);
+      assert.notEqual(a.decrypt, true);
+      assert.notEqual(a.unwrap, true);
+      assert.notEqual(a.derive, true);
+      const [listed] = (await s.listKeys()).filter((k) => k.label === label);
+      assert.deepEqual(listed?.attributes, a, 'listing reads the same attributes back');
+      assert.equal(listed?.keyTag, ksk.summary.keyTag);
+      const data = Buffer.from('a KSR bundle, as far as the HSM knows');
+      const signature = await s.sign(label, data);
+      assert.equal(verifySignature(ksk.key.algorithm, ksk.key.publicKey, data, signature), true);
+      const gone = await s.destroyKey(label);
+      assert.equal(gone.remainingObjects, 0);
+      assert.equal(await s.findKey(label), null);
+    },
+  );
 }
 
 test('what tpm2-pkcs11 cannot do is refused by name before the token is asked: Ed25519, RSA-4096, a backup by wrapping', { skip }, async (t) => {
   const s = await session(t);
   const before = (await s.listKeys()).length;
-  await assert.rejects(s.generateKsk({ algorithm: 'ED25519', label: 'Ktpmed1' }), (e) => isHsmError(e, 'MECHANISM_NOT_SUPPORTED') && /lacks generate:ED25519 \(the token offers no CKM_EC_EDWARDS_KEY_PAIR_GEN/.test(e.message));
-  await assert.rejects(s.generateKsk({ algorithm: 'RSASHA256', rsaBits: 4096, label: 'Ktpm4k1' }), (e) => isHsmError(e, 'MECHANISM_NOT_SUPPORTED') && /generates RSA KSKs of 2048 or 3072 bits, not 4096/.test(e.message));
+  await assert.rejects(
+    s.generateKsk({ algorithm: 'ED25519', label: 'Ktpmed1' }),
+    (e) => isHsmError(e, 'MECHANISM_NOT_SUPPORTED') && /lacks generate:ED25519 \(the token offers no CKM_EC_EDWARDS_KEY_PAIR_GEN/.test(e.message),
+  );
+  await assert.rejects(
+    s.generateKsk({ algorithm: 'RSASHA256', rsaBits: 4096, label: 'Ktpm4k1' }),
+    (e) => isHsmError(e, 'MECHANISM_NOT_SUPPORTED') && /generates RSA KSKs of 2048 or 3072 bits, not 4096/.test(e.message),
+  );
   await s.generateKsk({ algorithm: 'ECDSAP256SHA256', label: 'Ktpmbak' });
-  await assert.rejects(s.backupKey('Ktpmbak', { soPin: tpm.soPin, userPin: tpm.userPin, threshold: 2, total: 3 }), (e) => isHsmError(e, 'MECHANISM_NOT_SUPPORTED') && /cannot backup-by-wrapping: the token offers no CKM_AES_KEY_WRAP_PAD/.test(e.message));
+  await assert.rejects(
+    s.backupKey('Ktpmbak', { soPin: tpm.soPin, userPin: tpm.userPin, threshold: 2, total: 3 }),
+    (e) => isHsmError(e, 'MECHANISM_NOT_SUPPORTED') && /cannot backup-by-wrapping: the token offers no CKM_AES_KEY_WRAP_PAD/.test(e.message),
+  );
   assert.equal((await s.listKeys()).length, before + 1, 'nothing was created by the refused operations');
   assert.equal((await s.identity()).loggedIn, true, 'the refused backup never logged the user out');
   await s.destroyKey('Ktpmbak');
@@ -118,7 +134,9 @@ test('a token made with C_InitToken on tpm2-pkcs11 is commissioned for split-PIN
   const s = await session(t, null, 'TPM KSK-HSM');
   const { record, shares } = await commissionSplitPinOnToken(s, { soPin: 'so-secret', threshold: 2, total: 3, clock });
   await s.logout();
-  await assert.rejects(openSession({ modulePath: tpm.modulePath, tokenLabel: 'TPM KSK-HSM', pin: 'first-pin', env: tpm.env }), (e) => isHsmError(e, 'PIN_INCORRECT'));
+  await assert.rejects(openSession({ modulePath: tpm.modulePath, tokenLabel: 'TPM KSK-HSM', pin: 'first-pin', env: tpm.env }), (e) =>
+    isHsmError(e, 'PIN_INCORRECT'),
+  );
   const [first, second, third] = shares as [Share, Share, Share];
   await activateWithShares(s, record, [first, third], clock);
   assert.equal((await s.identity()).loggedIn, true);
@@ -144,5 +162,8 @@ test("the status screen's hsm.tokens channel lists the tpm2-pkcs11 token with wh
   const module = answer.value.modules.find((m) => m.path === tpm.modulePath);
   assert.equal(module?.library, 'tpm2-software.github.io TPM2.0 Cryptoki 1.9');
   const token = module?.tokens.find((x) => x.label === tpm.label);
-  assert.deepEqual(token?.capabilities.filter((c) => !c.supported).map((c) => c.id), ['generate:ED25519', 'sign:ED25519', 'backup-by-wrapping', 'restore-from-backup']);
+  assert.deepEqual(
+    token?.capabilities.filter((c) => !c.supported).map((c) => c.id),
+    ['generate:ED25519', 'sign:ED25519', 'backup-by-wrapping', 'restore-from-backup'],
+  );
 });

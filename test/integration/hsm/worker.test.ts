@@ -27,7 +27,10 @@ test('a cancelled generation ends CANCELLED and the key pair the HSM made is des
   const token = softhsmToken(t);
   const session = await sessionOn(t, token);
   const controller = new AbortController();
-  const generation = session.generateKsk({ algorithm: 'RSASHA256', rsaBits: 4096, label: 'Kcancel' }, { signal: controller.signal, onProgress: () => controller.abort() });
+  const generation = session.generateKsk(
+    { algorithm: 'RSASHA256', rsaBits: 4096, label: 'Kcancel' },
+    { signal: controller.signal, onProgress: () => controller.abort() },
+  );
   await assert.rejects(generation, (e) => isKskError(e) && e.code === 'CANCELLED' && /was destroyed/.test(e.message));
   assert.deepEqual(await session.listKeys(), []);
   assert.doesNotMatch(pkcs11Tool(token, ['--login', '--pin', token.userPin, '--list-objects']), /Kcancel/);
@@ -44,7 +47,10 @@ test('a call cancelled while it waits behind another on its session never runs',
   controller.abort();
   await assert.rejects(queued, (e) => isKskError(e) && e.code === 'CANCELLED' && /before it started; nothing was done/.test(e.message));
   await long;
-  assert.deepEqual((await session.listKeys()).map((k) => k.label), ['Kfirst']);
+  assert.deepEqual(
+    (await session.listKeys()).map((k) => k.label),
+    ['Kfirst'],
+  );
 });
 
 test('sessions on two tokens of one module run side by side: B signs while A generates', async (t) => {

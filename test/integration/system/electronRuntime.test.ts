@@ -47,7 +47,9 @@ function openInElectronLike(dir: string, select?: string): Outcome {
       out.failure = e.failure;
     }
     process.stdout.write(JSON.stringify(out));`;
-  return JSON.parse(execFileSync(process.execPath, ['--import', pathToFileURL(electronLike).href, '--input-type=module', '-e', script], { encoding: 'utf8' })) as Outcome;
+  return JSON.parse(
+    execFileSync(process.execPath, ['--import', pathToFileURL(electronLike).href, '--input-type=module', '-e', script], { encoding: 'utf8' }),
+  ) as Outcome;
 }
 
 test("in Electron the evidence log opens with better-sqlite3's Node-API binary, the same file Node uses", (t) => {

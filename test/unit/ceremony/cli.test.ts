@@ -29,7 +29,22 @@ test('triage prints the procedure, why, and the answers that decided', async () 
 });
 
 test('triage --json records the answers and, with --deadline, the countdown and its consequence; the time decides', async () => {
-  const { code, stdout } = await cli('triage', '--disaster', 'signing', '--cos', 'no', '--kmf', 'yes', '--rkshs', 'no', '--deadline', '2024-04-10T00:00:00Z', '--now', '2024-03-20T00:00:00Z', '--json');
+  const { code, stdout } = await cli(
+    'triage',
+    '--disaster',
+    'signing',
+    '--cos',
+    'no',
+    '--kmf',
+    'yes',
+    '--rkshs',
+    'no',
+    '--deadline',
+    '2024-04-10T00:00:00Z',
+    '--now',
+    '2024-03-20T00:00:00Z',
+    '--json',
+  );
   assert.equal(code, 0);
   const result = JSON.parse(stdout);
   assert.equal(result.procedure, '4.1.2A');
@@ -44,7 +59,19 @@ test('triage --json records the answers and, with --deadline, the countdown and 
 });
 
 test('triage with 150 days left answers no DR procedure yet for a KMF that can be repaired: reschedule by the due date, triage again when it becomes unavoidable', async () => {
-  const { code, stdout } = await cli('triage', '--disaster', 'signing', '--cos', 'yes', '--kmf', 'no', '--deadline', '2024-08-17T00:00:00Z', '--now', '2024-03-20T00:00:00Z');
+  const { code, stdout } = await cli(
+    'triage',
+    '--disaster',
+    'signing',
+    '--cos',
+    'yes',
+    '--kmf',
+    'no',
+    '--deadline',
+    '2024-08-17T00:00:00Z',
+    '--now',
+    '2024-03-20T00:00:00Z',
+  );
   assert.equal(code, 0);
   assert.match(stdout, /^Decision: {3}No DR procedure yet$/m);
   assert.match(
@@ -53,12 +80,38 @@ test('triage with 150 days left answers no DR procedure yet for a KMF that can b
   );
   assert.match(stdout, /^Answers: .*time=yes \(from the deadline\)$/m);
   assert.doesNotMatch(stdout, /^Next:/m, 'no ceremony to start');
-  const late = await cli('triage', '--disaster', 'signing', '--cos', 'yes', '--kmf', 'no', '--deadline', '2024-08-17T00:00:00Z', '--now', '2024-08-05T00:00:00Z', '--json');
+  const late = await cli(
+    'triage',
+    '--disaster',
+    'signing',
+    '--cos',
+    'yes',
+    '--kmf',
+    'no',
+    '--deadline',
+    '2024-08-17T00:00:00Z',
+    '--now',
+    '2024-08-05T00:00:00Z',
+    '--json',
+  );
   assert.equal(JSON.parse(late.stdout).procedure, '4.1.1', 'once a ceremony can no longer be convened in time, the procedure');
 });
 
 test('triage --prolonged names the procedure needed now and DR 4.1.3 beside it', async () => {
-  const { code, stdout } = await cli('triage', '--disaster', 'signing', '--cos', 'no', '--kmf', 'no', '--prolonged', '--deadline', '2024-03-26T00:00:00Z', '--now', '2024-03-20T00:00:00Z');
+  const { code, stdout } = await cli(
+    'triage',
+    '--disaster',
+    'signing',
+    '--cos',
+    'no',
+    '--kmf',
+    'no',
+    '--prolonged',
+    '--deadline',
+    '2024-03-26T00:00:00Z',
+    '--now',
+    '2024-03-20T00:00:00Z',
+  );
   assert.equal(code, 0);
   assert.match(stdout, /^Decision: {3}DR 4\.1\.2 B {2}\(template dr-4\.1\.2B\)$/m);
   assert.match(stdout, /^Also: {7}DR 4\.1\.3, for the prolonged unavailability$/m);
@@ -73,21 +126,42 @@ test('triage refuses missing and malformed answers as usage errors, naming the o
   assert.equal(malformed.code, 2);
   assert.match(malformed.stderr, /--disaster takes signing, compromise, lost, not "flood"/);
   assert.equal((await cli('triage', '--disaster', 'lost', '--rkshs', 'maybe')).code, 2);
-  assert.match((await cli('triage', '--disaster', 'signing', '--cos', 'yes', '--kmf', 'no', '--now', '2024-01-01T00:00:00Z')).stderr, /apply to the deadline \(--deadline, --skr or --workspace\), which is missing/);
+  assert.match(
+    (await cli('triage', '--disaster', 'signing', '--cos', 'yes', '--kmf', 'no', '--now', '2024-01-01T00:00:00Z')).stderr,
+    /apply to the deadline \(--deadline, --skr or --workspace\), which is missing/,
+  );
   const noTime = await cli('triage', '--disaster', 'signing', '--cos', 'yes', '--kmf', 'no');
   assert.equal(noTime.code, 2);
-  assert.match(noTime.stderr, /Whether there is time to reschedule or repair decides here\. Answer with --skr SKR, --deadline TIME, --workspace DIR \(its current SKR\) or --time sufficient\|insufficient\./);
-  assert.equal(JSON.parse((await cli('triage', '--disaster', 'signing', '--cos', 'yes', '--kmf', 'no', '--time', 'insufficient', '--json')).stdout).procedure, '4.1.1');
-  assert.match((await cli('triage', '--disaster', 'signing', '--cos', 'yes', '--kmf', 'no', '--time', 'soon')).stderr, /--time takes sufficient or insufficient/);
-  assert.match((await cli('triage', '--disaster', 'signing', '--cos', 'yes', '--kmf', 'no', '--time', 'sufficient', '--deadline', '2024-01-01T00:00:00Z')).stderr, /Give the time once/);
-  assert.match((await cli('triage', '--disaster', 'signing', '--cos', 'yes', '--kmf', 'no', '--deadline', '2024-01-01')).stderr, /not a time in ISO 8601 with its zone/);
+  assert.match(
+    noTime.stderr,
+    /Whether there is time to reschedule or repair decides here\. Answer with --skr SKR, --deadline TIME, --workspace DIR \(its current SKR\) or --time sufficient\|insufficient\./,
+  );
+  assert.equal(
+    JSON.parse((await cli('triage', '--disaster', 'signing', '--cos', 'yes', '--kmf', 'no', '--time', 'insufficient', '--json')).stdout).procedure,
+    '4.1.1',
+  );
+  assert.match(
+    (await cli('triage', '--disaster', 'signing', '--cos', 'yes', '--kmf', 'no', '--time', 'soon')).stderr,
+    /--time takes sufficient or insufficient/,
+  );
+  assert.match(
+    (await cli('triage', '--disaster', 'signing', '--cos', 'yes', '--kmf', 'no', '--time', 'sufficient', '--deadline', '2024-01-01T00:00:00Z')).stderr,
+    /Give the time once/,
+  );
+  assert.match(
+    (await cli('triage', '--disaster', 'signing', '--cos', 'yes', '--kmf', 'no', '--deadline', '2024-01-01')).stderr,
+    /not a time in ISO 8601 with its zone/,
+  );
 });
 
 test('script list names every template with the hash of its resolved script', async () => {
   const { code, stdout } = await cli('script', 'list', '--json');
   assert.equal(code, 0);
   const list = JSON.parse(stdout) as { id: string; sha256: string }[];
-  assert.deepEqual(list.map((t) => t.id), templateIds());
+  assert.deepEqual(
+    list.map((t) => t.id),
+    templateIds(),
+  );
   for (const t of list) assert.equal(t.sha256, scriptHash(loadTemplate(t.id)));
 });
 
@@ -112,7 +186,12 @@ test('an operator adapts a template into a file, edits it, and validates it', as
   assert.deepEqual(copy.basedOn, { id: 'ksr-signing', version: '1.0', sha256: scriptHash(loadTemplate('ksr-signing')) });
   assert.equal((await cli('script', 'adapt', 'ksr-signing', '--out', file)).code, 3, 'an existing file is never overwritten');
 
-  writeFileSync(file, readFileSync(file, 'utf8').replace('id: ksr-signing', 'id: east-ksr-signing').replace(/m: 3\n/, 'm: 2\n'));
+  writeFileSync(
+    file,
+    readFileSync(file, 'utf8')
+      .replace('id: ksr-signing', 'id: east-ksr-signing')
+      .replace(/m: 3\n/, 'm: 2\n'),
+  );
   const valid = await cli('script', 'validate', file, '--json');
   assert.equal(valid.code, 0, valid.stdout);
   assert.equal(JSON.parse(valid.stdout).valid, true);
@@ -120,7 +199,13 @@ test('an operator adapts a template into a file, edits it, and validates it', as
   writeFileSync(file, readFileSync(file, 'utf8').replace(/m: 2\n/, 'm: 9\n'));
   const invalid = await cli('script', 'validate', file);
   assert.equal(invalid.code, 3);
-  const line = readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes('m: 9')) + 1;
-  assert.match(invalid.stdout, new RegExp(`^error: ${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:${line}: quorums\\.co\\.m: quorum co asks for 9 of 7: m cannot exceed n$`, 'm'));
+  const line =
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .findIndex((l) => l.includes('m: 9')) + 1;
+  assert.match(
+    invalid.stdout,
+    new RegExp(`^error: ${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:${line}: quorums\\.co\\.m: quorum co asks for 9 of 7: m cannot exceed n$`, 'm'),
+  );
   assert.match(invalid.stdout, /not valid \(1 errors\)$/m);
 });

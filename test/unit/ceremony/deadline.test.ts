@@ -47,11 +47,15 @@ test('the lead time and the publication margin are the operator’s', () => {
   const s = deadlineStatus(expiry, at('2024-04-01T00:00:00Z'), { leadTime: 'P3D', publicationMargin: 'PT12H' });
   assert.equal(s.state, 'sufficient');
   assert.equal(s.skrDue, '2024-04-09T12:00:00.000Z');
-  assert.throws(() => deadlineStatus(expiry, at('2024-04-01T00:00:00Z'), { leadTime: 'P1M', publicationMargin: 'P2D' }), /The lead time "P1M" is not an ISO 8601 duration/);
+  assert.throws(
+    () => deadlineStatus(expiry, at('2024-04-01T00:00:00Z'), { leadTime: 'P1M', publicationMargin: 'P2D' }),
+    /The lead time "P1M" is not an ISO 8601 duration/,
+  );
 });
 
 test('times must carry their zone: a local time is never guessed', () => {
   assert.equal(parseTime('2024-04-10T00:00:00Z', 'time').toISOString(), '2024-04-10T00:00:00.000Z');
   assert.equal(parseTime('2024-04-10T02:00:00+02:00', 'time').toISOString(), '2024-04-10T00:00:00.000Z');
-  for (const bad of ['2024-04-10T00:00:00', '2024-04-10', 'yesterday', '2024-13-10T00:00:00Z']) assert.throws(() => parseTime(bad, '--deadline time'), /--deadline time/, bad);
+  for (const bad of ['2024-04-10T00:00:00', '2024-04-10', 'yesterday', '2024-13-10T00:00:00Z'])
+    assert.throws(() => parseTime(bad, '--deadline time'), /--deadline time/, bad);
 });

@@ -161,7 +161,23 @@ test('every combination of answers matches exactly one row of the decision table
 
 test('every procedure of the document, and every branch triage can decide, appears in the table', () => {
   const decisions = new Set(rows.map((r) => r.decision));
-  for (const id of ['4.1.1', '4.1.2A', '4.1.2B', '4.1.3', '4.2.1A', '4.2.1B', '4.2.2A', '4.2.2B', '4.3.1A', '4.3.1B', '4.3.1C', '4.3.2A', '4.3.2B', 'ksr-signing', 'reschedule']) {
+  for (const id of [
+    '4.1.1',
+    '4.1.2A',
+    '4.1.2B',
+    '4.1.3',
+    '4.2.1A',
+    '4.2.1B',
+    '4.2.2A',
+    '4.2.2B',
+    '4.3.1A',
+    '4.3.1B',
+    '4.3.1C',
+    '4.3.2A',
+    '4.3.2B',
+    'ksr-signing',
+    'reschedule',
+  ]) {
     assert.ok(decisions.has(id), `${id} has a row`);
   }
   assert.deepEqual([...new Set(rows.map((r) => r.branch))].sort(), ['alternate-date', 'cos-absent', 'cos-present', 'proceed-now', '—']);

@@ -131,7 +131,10 @@ for (const procedure of drProcedureIds) {
         assert.ok(byStaff.every(Boolean), `${on}: every activation is by operator staff, as an exception`);
       } else {
         assert.ok(participantRoles(s, applies).includes('CO'), on);
-        assert.ok(byStaff.every((b) => !b), `${on}: the Crypto Officers activate the HSMs themselves`);
+        assert.ok(
+          byStaff.every((b) => !b),
+          `${on}: the Crypto Officers activate the HSMs themselves`,
+        );
       }
     }
   });
@@ -169,7 +172,8 @@ test('an HSM’s TEB is checked against the custody record if the operator seale
 test('the KSK generation ceremony generates with the chosen algorithm, backs the key up and prepares its trust anchor', () => {
   const all = steps(loadTemplate('ksk-generation'));
   const kinds = all.map((s) => s.action.kind);
-  for (const kind of ['choose-algorithm', 'hsm-activate', 'generate-ksk', 'backup-ksk', 'publish-trust-anchor', 'hsm-deactivate'] as const) assert.ok(kinds.includes(kind), kind);
+  for (const kind of ['choose-algorithm', 'hsm-activate', 'generate-ksk', 'backup-ksk', 'publish-trust-anchor', 'hsm-deactivate'] as const)
+    assert.ok(kinds.includes(kind), kind);
   const generate = all.find((s) => s.action.kind === 'generate-ksk');
   assert.ok(generate?.action.kind === 'generate-ksk');
   assert.deepEqual(generate.action.inputs.algorithm, { fromStep: 'choose-algorithm' });

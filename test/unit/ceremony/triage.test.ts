@@ -9,7 +9,9 @@ import { nextQuestion, questions, triage, type QuestionId, type TriageAnswers, t
 function* everyCombination(): Generator<Required<TriageAnswers>> {
   for (const disaster of ['signing', 'compromise', 'lost'] as const) {
     for (let bits = 0; bits < 64; bits++) {
-      const [prolonged, cosAvailable, kmfAvailable, backupAvailable, rkshsAvailable, timeSufficient] = [0, 1, 2, 3, 4, 5].map((i) => Boolean(bits & (1 << i))) as boolean[];
+      const [prolonged, cosAvailable, kmfAvailable, backupAvailable, rkshsAvailable, timeSufficient] = [0, 1, 2, 3, 4, 5].map((i) =>
+        Boolean(bits & (1 << i)),
+      ) as boolean[];
       yield { disaster, prolonged, cosAvailable, kmfAvailable, backupAvailable, rkshsAvailable, timeSufficient } as Required<TriageAnswers>;
     }
   }
@@ -75,7 +77,10 @@ test('every procedure is reachable and named with its seed section and its templ
 });
 
 test('an answer outside a question’s options is refused, naming the question', () => {
-  assert.throws(() => triage({ disaster: 'flood' as Disaster }), /"flood" is not an answer to "Which disaster is this\?" \(answers: signing, compromise, lost\)/);
+  assert.throws(
+    () => triage({ disaster: 'flood' as Disaster }),
+    /"flood" is not an answer to "Which disaster is this\?" \(answers: signing, compromise, lost\)/,
+  );
 });
 
 test('with time to reschedule or repair, no DR procedure yet: the dates by which to hold the ceremony and to triage again', () => {
@@ -89,8 +94,16 @@ test('with time to reschedule or repair, no DR procedure yet: the dates by which
     'No DR procedure yet: repair a Key Management Facility (or move to the other one) so that the quarterly KSR signing ceremony is held by 2030-06-28T00:00:00.000Z. Triage again by 2030-06-14T00:00:00.000Z: if it is not settled by then, a ceremony can no longer be convened in time and the DR procedure becomes unavoidable.',
   );
   assert.deepEqual(result.time, { sufficient: true, source: 'deadline', holdBy: '2030-06-28T00:00:00.000Z', unavoidableAt: '2030-06-14T00:00:00.000Z' });
-  assert.equal(nextQuestion({ disaster: 'signing', prolonged: false, cosAvailable: true, kmfAvailable: false }, { deadline }), null, 'the deadline answers the time: it is never asked');
-  assert.equal(nextQuestion({ disaster: 'signing', prolonged: false, cosAvailable: true, kmfAvailable: false })?.id, 'timeSufficient', 'without a deadline the time is asked');
+  assert.equal(
+    nextQuestion({ disaster: 'signing', prolonged: false, cosAvailable: true, kmfAvailable: false }, { deadline }),
+    null,
+    'the deadline answers the time: it is never asked',
+  );
+  assert.equal(
+    nextQuestion({ disaster: 'signing', prolonged: false, cosAvailable: true, kmfAvailable: false })?.id,
+    'timeSufficient',
+    'without a deadline the time is asked',
+  );
 });
 
 test('prolonged unavailability adds DR 4.1.3 to what is needed now and never replaces it (COs and KMF unavailable, 6 days left)', () => {
@@ -100,7 +113,10 @@ test('prolonged unavailability adds DR 4.1.3 to what is needed now and never rep
   assert.equal(result.plan, '4.1.3');
   assert.equal(result.template, 'dr-4.1.2B');
   assert.deepEqual(result.ignored, []);
-  assert.match(result.next, /^Run DR 4\.1\.2 B now \(the DR procedure became unavoidable at 2030-05-21T00:00:00\.000Z\)\. In addition, DR 4\.1\.3 for the prolonged unavailability/);
+  assert.match(
+    result.next,
+    /^Run DR 4\.1\.2 B now \(the DR procedure became unavoidable at 2030-05-21T00:00:00\.000Z\)\. In addition, DR 4\.1\.3 for the prolonged unavailability/,
+  );
   const ahead = triage({ disaster: 'signing', prolonged: true, cosAvailable: true, kmfAvailable: true });
   assert.equal(ahead.procedure, '4.1.3', 'with the COs and a KMF available, DR 4.1.3 itself signs the current KSR and the additional ones');
   assert.equal(ahead.plan, null);

@@ -52,7 +52,7 @@ test('one rule: a Node-API build loads in Node and in Electron, an ABI build onl
   assert.equal(loadsIn({ kind: 'missing' }, electron45), false);
 });
 
-test("the SQLite binary is the Node-API prebuild better-sqlite3 ships, the very file the package itself loads", () => {
+test('the SQLite binary is the Node-API prebuild better-sqlite3 ships, the very file the package itself loads', () => {
   const file = sqliteAddonFile();
   assert.equal(path.basename(path.dirname(file)), 'prebuilds');
   assert.equal(path.basename(file), `${process.platform}-${process.arch}.node`);
@@ -89,7 +89,10 @@ test('a build for another runtime is refused before it is loaded, saying what wa
     reason: 'Node.js 24.22.3 cannot load it.',
     fix: 'run `scripts/lts npm ci` in the source tree.',
   });
-  assert.match(error.message, /^SQLite \(better-sqlite3\) cannot be loaded: Node\.js 24\.22\.3 cannot load it\. .*abi-150\.node is a build for NODE_MODULE_VERSION 150; needed is a Node-API build/);
+  assert.match(
+    error.message,
+    /^SQLite \(better-sqlite3\) cannot be loaded: Node\.js 24\.22\.3 cannot load it\. .*abi-150\.node is a build for NODE_MODULE_VERSION 150; needed is a Node-API build/,
+  );
 });
 
 test("a build the pre-check lets through but the loader refuses reports the loader's reason", (t) => {
@@ -104,8 +107,14 @@ test("a build the pre-check lets through but the loader refuses reports the load
 test('a missing binary and a file that is no addon are named as such', (t) => {
   const dir = tempDir(t);
   writeFileSync(path.join(dir, 'text.node'), 'not a shared object');
-  assert.throws(() => loadAddon('PKCS#11 (pkcs11js)', path.join(dir, 'gone.node'), 'HSM_ERROR'), (e: unknown) => e instanceof NativeAddonError && e.code === 'HSM_ERROR' && e.failure.found === 'no file' && e.failure.reason === 'its binary is missing.');
-  assert.throws(() => loadAddon('PKCS#11 (pkcs11js)', path.join(dir, 'text.node'), 'HSM_ERROR'), (e: unknown) => e instanceof NativeAddonError && e.failure.found === 'not a native addon');
+  assert.throws(
+    () => loadAddon('PKCS#11 (pkcs11js)', path.join(dir, 'gone.node'), 'HSM_ERROR'),
+    (e: unknown) => e instanceof NativeAddonError && e.code === 'HSM_ERROR' && e.failure.found === 'no file' && e.failure.reason === 'its binary is missing.',
+  );
+  assert.throws(
+    () => loadAddon('PKCS#11 (pkcs11js)', path.join(dir, 'text.node'), 'HSM_ERROR'),
+    (e: unknown) => e instanceof NativeAddonError && e.failure.found === 'not a native addon',
+  );
 });
 
 test('the Node-API binaries load here, in the runtime the tests run on', () => {
@@ -115,6 +124,12 @@ test('the Node-API binaries load here, in the runtime the tests run on', () => {
 
 test('the fix: a fresh npm ci in a source tree, a reinstall of the packaged app', () => {
   assert.equal(fixFor('/home/ca/ksk-ceremony/node_modules/better-sqlite3/prebuilds/linux-x64.node'), 'run `scripts/lts npm ci` in the source tree.');
-  assert.equal(fixFor('/opt/KSK Ceremony/resources/app.asar/node_modules/better-sqlite3/prebuilds/linux-x64.node'), 'reinstall KSK Ceremony (its package is incomplete or damaged).');
-  assert.equal(fixFor('/tmp/.mount_KSK/resources/app.asar.unpacked/node_modules/pkcs11js/build/Release/pkcs11.node'), 'reinstall KSK Ceremony (its package is incomplete or damaged).');
+  assert.equal(
+    fixFor('/opt/KSK Ceremony/resources/app.asar/node_modules/better-sqlite3/prebuilds/linux-x64.node'),
+    'reinstall KSK Ceremony (its package is incomplete or damaged).',
+  );
+  assert.equal(
+    fixFor('/tmp/.mount_KSK/resources/app.asar.unpacked/node_modules/pkcs11js/build/Release/pkcs11.node'),
+    'reinstall KSK Ceremony (its package is incomplete or damaged).',
+  );
 });

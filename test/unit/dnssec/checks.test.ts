@@ -58,11 +58,19 @@ test('a check switched off by the policy file or by the app is reported as skipp
   const byFile = definePolicy({ keys: [], requestPolicy: { validateSignatures: false } });
   const pop = (await checkKsr(swapped, { policy: byFile, now })).filter((r) => r.check === 'KSR-BUNDLE-POP');
   assert.deepEqual(pop, [
-    { check: 'KSR-BUNDLE-POP', status: 'skipped', ok: true, message: 'KSR-BUNDLE-POP: skipped: switched off by policy (request_policy.validate_signatures: false).' },
+    {
+      check: 'KSR-BUNDLE-POP',
+      status: 'skipped',
+      ok: true,
+      message: 'KSR-BUNDLE-POP: skipped: switched off by policy (request_policy.validate_signatures: false).',
+    },
   ]);
   const byApp = definePolicy({ keys: [], checkSwitches: { 'KSR-POLICY-SIG-HORIZON': false, 'KSR-BUNDLE-UNIQUE': false } });
   const results = await checkKsr(q1Ksr(), { policy: byApp, now: '2030-01-01T00:00:00Z' });
-  assert.equal(results.find((r) => r.check === 'KSR-POLICY-SIG-HORIZON')?.message, 'KSR-POLICY-SIG-HORIZON: skipped: switched off by the app for this procedure.');
+  assert.equal(
+    results.find((r) => r.check === 'KSR-POLICY-SIG-HORIZON')?.message,
+    'KSR-POLICY-SIG-HORIZON: skipped: switched off by the app for this procedure.',
+  );
   assert.equal(results.find((r) => r.check === 'KSR-BUNDLE-UNIQUE')?.status, 'pass', 'KSR-BUNDLE-UNIQUE cannot be switched off');
 });
 
@@ -73,7 +81,18 @@ test('with a previous SKR, an HSM and a schema, every check reports, each under 
   const hsmKey: HsmKey = { label: 'Kjqmt7v', idHex: '01', algorithm: 8, publicKey: kjqmt7v.publicKey };
   const hsm = { findKey: async (label: string) => (label === 'Kjqmt7v' ? hsmKey : null) };
   const policy = definePolicy({
-    keys: [{ name: 'ksk_current', description: 'KSK-2010', label: 'Kjqmt7v', keyTag: 19036, algorithm: 8, rsaSize: 2048, rsaExponent: 65537, validFrom: Date.UTC(2010, 6, 15) / 1000 }],
+    keys: [
+      {
+        name: 'ksk_current',
+        description: 'KSK-2010',
+        label: 'Kjqmt7v',
+        keyTag: 19036,
+        algorithm: 8,
+        rsaSize: 2048,
+        rsaExponent: 65537,
+        validFrom: Date.UTC(2010, 6, 15) / 1000,
+      },
+    ],
     schemas: [uniformSchema('normal', { publish: ['ksk_current'], sign: ['ksk_current'] })],
   });
   const results = await checkKsr(q2Ksr(), { policy, now: '2017-03-01T00:00:00Z', previousSkr: previous, hsm, schema: policy.schemas.normal as never });
@@ -103,7 +122,16 @@ test('KSK-KEY-USE refuses a KSK outside its validity, and one whose HSM key is n
   const kjqmt7v = previous.bundles[8]?.keys.find((k) => k.keyIdentifier === 'Kjqmt7v') as { publicKey: Buffer };
   const policy = definePolicy({
     keys: [
-      { name: 'ksk_current', description: '', label: 'Kjqmt7v', keyTag: 19036, algorithm: 8, validFrom: Date.UTC(2010, 6, 15) / 1000, validUntil: Date.UTC(2017, 4, 1) / 1000, dsSha256: '00' },
+      {
+        name: 'ksk_current',
+        description: '',
+        label: 'Kjqmt7v',
+        keyTag: 19036,
+        algorithm: 8,
+        validFrom: Date.UTC(2010, 6, 15) / 1000,
+        validUntil: Date.UTC(2017, 4, 1) / 1000,
+        dsSha256: '00',
+      },
     ],
     schemas: [uniformSchema('normal', { publish: ['ksk_current'], sign: ['ksk_current'] })],
   });

@@ -137,15 +137,30 @@ test('an unknown key is an error naming the key and its line, so a typo cannot s
     new RegExp(`^KskError: ksrsigner.yaml line ${lineOf('check_bundle_overlap')}: "request_policy.check_bundle_overlaps" is not a setting of ksrsigner.yaml`),
   );
   assert.throws(() => parseSigningPolicy(`${ianaFile}\nfilename:\n  x: y\n`), /"filename" is not a setting/);
-  assert.throws(() => parseSigningPolicy(ianaFile.replace('    label: Klajeyz', '    label: Klajeyz\n    lable: x')), /line \d+: "keys.ksk_next.lable" is not a setting/);
+  assert.throws(
+    () => parseSigningPolicy(ianaFile.replace('    label: Klajeyz', '    label: Klajeyz\n    lable: x')),
+    /line \d+: "keys.ksk_next.lable" is not a setting/,
+  );
 });
 
 test('bad values are refused with their line and the reason', () => {
-  assert.throws(() => parseSigningPolicy(ianaFile.replace('retire_safety: P28D', 'retire_safety: P1M')), new RegExp(`line ${lineOf('retire_safety')}: ksk_policy.retire_safety: "P1M" is not an ISO 8601 duration`));
-  assert.throws(() => parseSigningPolicy(ianaFile.replace('validate_signatures: True', 'validate_signatures: maybe')), /request_policy.validate_signatures: "maybe" is not true or false/);
+  assert.throws(
+    () => parseSigningPolicy(ianaFile.replace('retire_safety: P28D', 'retire_safety: P1M')),
+    new RegExp(`line ${lineOf('retire_safety')}: ksk_policy.retire_safety: "P1M" is not an ISO 8601 duration`),
+  );
+  assert.throws(
+    () => parseSigningPolicy(ianaFile.replace('validate_signatures: True', 'validate_signatures: maybe')),
+    /request_policy.validate_signatures: "maybe" is not true or false/,
+  );
   assert.throws(() => parseSigningPolicy(ianaFile.replace('algorithm: RSASHA256', 'algorithm: RSAMD5')), /keys.ksk_current.algorithm "RSAMD5" is not one of/);
-  assert.throws(() => parseSigningPolicy(ianaFile.replace('    5: {publish: ksk_current, sign: ksk_current}\n', '')), /schema "normal" must number its slots 1, 2, 3 ... without gaps/);
-  assert.throws(() => parseSigningPolicy(ianaFile.replace('sign: ksk_next\n', 'sign: ksk_nxet\n')), /Schema "revoke" slot 1 names the key "ksk_nxet", which the policy.s keys do not define/);
+  assert.throws(
+    () => parseSigningPolicy(ianaFile.replace('    5: {publish: ksk_current, sign: ksk_current}\n', '')),
+    /schema "normal" must number its slots 1, 2, 3 ... without gaps/,
+  );
+  assert.throws(
+    () => parseSigningPolicy(ianaFile.replace('sign: ksk_next\n', 'sign: ksk_nxet\n')),
+    /Schema "revoke" slot 1 names the key "ksk_nxet", which the policy.s keys do not define/,
+  );
   assert.throws(() => parseSigningPolicy('keys: [\n'), /ksrsigner.yaml line \d+:/);
   assert.throws(() => parseSigningPolicy('a: 1\na: 2\n'), /line 2: .*unique/i);
 });

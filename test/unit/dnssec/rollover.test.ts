@@ -16,7 +16,10 @@ test('the earliest RFC 5011 rollover: pre-publish, roll after the add hold-down,
     ],
   );
   assert.deepEqual(plan.steps[0]?.schema, standardSchemas('ksk_current', 'ksk_next')['pre-publish']);
-  assert.deepEqual(plan.steps[1]?.constraints.map((c) => [c.effectiveFrom, c.allowedFrom]), [['2027-07-11T00:00:00.000Z', '2027-05-11T00:00:00.000Z']]);
+  assert.deepEqual(
+    plan.steps[1]?.constraints.map((c) => [c.effectiveFrom, c.allowedFrom]),
+    [['2027-07-11T00:00:00.000Z', '2027-05-11T00:00:00.000Z']],
+  );
   assert.deepEqual(
     plan.steps[2]?.constraints.map((c) => [c.effectiveFrom, c.allowedFrom]),
     [
@@ -47,6 +50,9 @@ test('a step that comes too early for a hold-down is marked, with the date it be
   const late = revoke?.constraints.find((c) => !c.ok);
   assert.match(late?.what ?? '', /removed only after the remove hold-down \(75 days\)/);
   assert.equal(late?.allowedFrom, '2027-12-25T00:00:00.000Z');
-  assert.throws(() => planRollover({ currentKsk: 'a', newKsk: 'b', prePublishQuarter: '2027Q2', rolloverQuarter: '2027Q1' }), /must come after the pre-publish quarter/);
+  assert.throws(
+    () => planRollover({ currentKsk: 'a', newKsk: 'b', prePublishQuarter: '2027Q2', rolloverQuarter: '2027Q1' }),
+    /must come after the pre-publish quarter/,
+  );
   assert.throws(() => planRollover({ currentKsk: 'a', newKsk: 'b', prePublishQuarter: '2027Q5' }), /not a quarter such as 2027Q2/);
 });

@@ -50,7 +50,8 @@ test('a flipped bit in a real SKR signature is found and located', () => {
   const third = matches[2] as RegExpMatchArray;
   const sig = Buffer.from(third[1] as string, 'base64');
   sig[100] = (sig[100] as number) ^ 1;
-  const tampered = bytes.slice(0, third.index) + `<SignatureData>${sig.toString('base64')}</SignatureData>` + bytes.slice((third.index as number) + third[0].length);
+  const tampered =
+    bytes.slice(0, third.index) + `<SignatureData>${sig.toString('base64')}</SignatureData>` + bytes.slice((third.index as number) + third[0].length);
   const verdict = verifySkr(parseSkr(Buffer.from(tampered)));
   assert.equal(verdict.ok, false);
   assert.deepEqual(

@@ -29,7 +29,14 @@ async function setup(algorithm: KskAlgorithm) {
   return { token, policy };
 }
 
-async function sign(policy: SigningPolicy, token: SoftwareToken, quarter: string, algorithm: KskAlgorithm, now: string, previousSkr?: ReturnType<typeof parseSkr>) {
+async function sign(
+  policy: SigningPolicy,
+  token: SoftwareToken,
+  quarter: string,
+  algorithm: KskAlgorithm,
+  now: string,
+  previousSkr?: ReturnType<typeof parseSkr>,
+) {
   const ksr = parseKsr(Buffer.from(ksrToXml(await generateRehearsalKsr({ quarter, token, now, algorithm, ...(previousSkr ? { previousSkr } : {}) }))));
   const results = await checkKsr(ksr, { policy, now, hsm: token, schema: policy.schemas.normal as never, ...(previousSkr ? { previousSkr } : {}) });
   const skr = await signKsr(ksr, { policy, schema: 'normal', signer: token });
@@ -44,11 +51,15 @@ for (const algorithm of ['ECDSAP256SHA256', 'ECDSAP384SHA384', 'ED25519', 'RSASH
     assert.match(q2.ksr.id, /^rehearsal-2027Q2-/);
     assert.deepEqual(failuresOf([...q2.results, ...q2.after]), []);
     assert.equal(verifySkr(q2.skr).ok, true);
-    assert.deepEqual(q2.skr.kskPolicy.algorithms.map((a) => a.kind), [algorithm === 'RSASHA256' ? 'RSA' : algorithm === 'ED25519' ? 'EdDSA' : 'ECDSA']);
+    assert.deepEqual(
+      q2.skr.kskPolicy.algorithms.map((a) => a.kind),
+      [algorithm === 'RSASHA256' ? 'RSA' : algorithm === 'ED25519' ? 'EdDSA' : 'ECDSA'],
+    );
     const q3 = await sign(policy, token, '2027Q3', algorithm, '2027-06-15T00:00:00Z', q2.skr);
     const statuses = Object.fromEntries(q3.results.map((r) => [r.check, r.status]));
     assert.deepEqual(failuresOf([...q3.results, ...q3.after]), []);
-    for (const check of ['KSR-PREVIOUS', 'KSR-ID', 'KSR-CHAIN-KEYS', 'KSR-CHAIN-OVERLAP', 'KSR-CHAIN-KEYS-HSM', 'KSK-KEY-USE', 'KSR-POLICY-SAFETY']) assert.equal(statuses[check], 'pass', check);
+    for (const check of ['KSR-PREVIOUS', 'KSR-ID', 'KSR-CHAIN-KEYS', 'KSR-CHAIN-OVERLAP', 'KSR-CHAIN-KEYS-HSM', 'KSK-KEY-USE', 'KSR-POLICY-SAFETY'])
+      assert.equal(statuses[check], 'pass', check);
     assert.equal(q3.ksr.bundles[0]?.keys[1]?.keyIdentifier, q2.ksr.bundles[8]?.keys[1]?.keyIdentifier, 'the pre-published ZSK becomes current');
   });
 }
@@ -56,7 +67,10 @@ for (const algorithm of ['ECDSAP256SHA256', 'ECDSAP384SHA384', 'ED25519', 'RSASH
 test('a KSK of one algorithm cannot sign ZSKs of another alone (RFC 4035 §2.2)', async () => {
   const { token, policy } = await setup('ECDSAP256SHA256');
   const ksr = await generateRehearsalKsr({ quarter: '2027Q2', token, now: '2027-03-15T00:00:00Z' });
-  await assert.rejects(signKsr(ksr, { policy, schema: 'normal', signer: token }), /bundle 1 .*keys of algorithm RSASHA256 but schema "normal" signs it with none of that algorithm/);
+  await assert.rejects(
+    signKsr(ksr, { policy, schema: 'normal', signer: token }),
+    /bundle 1 .*keys of algorithm RSASHA256 but schema "normal" signs it with none of that algorithm/,
+  );
 });
 
 test('the DR replacement: new KSK publishes and signs, the old one is published revoked and self-signs; safety asks for an exception', async () => {
@@ -107,10 +121,18 @@ test('a KSK that stops being published while its signature is valid, or is remov
   const ksr = await generateRehearsalKsr({ quarter: '2027Q3', token, now: '2027-06-15T00:00:00Z', previousSkr: q2.skr });
   const results = failuresOf(await checkKsr(ksr, { policy: twoKeys, now: '2027-06-15T00:00:00Z', previousSkr: q2.skr, schema: abrupt }));
   const messages = results.filter((r) => r.check === 'KSR-POLICY-SAFETY').map((r) => r.message);
-  assert.ok(messages.some((m) => /KSK Ktest01 signed slot 9 of the previous SKR but is not published in bundle 1 .*, while that signature is still valid/.test(m)), messages.join('\n'));
-  assert.ok(messages.some((m) => /KSK Ktest01 stops signing at bundle 1 .* and is removed at bundle 1 .* after 0 days, less than the retire safety P10D/.test(m)), messages.join('\n'));
+  assert.ok(
+    messages.some((m) => /KSK Ktest01 signed slot 9 of the previous SKR but is not published in bundle 1 .*, while that signature is still valid/.test(m)),
+    messages.join('\n'),
+  );
+  assert.ok(
+    messages.some((m) => /KSK Ktest01 stops signing at bundle 1 .* and is removed at bundle 1 .* after 0 days, less than the retire safety P10D/.test(m)),
+    messages.join('\n'),
+  );
   const lenient = { ...twoKeys, requestPolicy: { ...twoKeys.requestPolicy, checkKeysPublishSafety: false, checkKeysRetireSafety: false } };
-  const skipped = (await checkKsr(ksr, { policy: lenient, now: '2027-06-15T00:00:00Z', previousSkr: q2.skr, schema: abrupt })).find((r) => r.check === 'KSR-POLICY-SAFETY');
+  const skipped = (await checkKsr(ksr, { policy: lenient, now: '2027-06-15T00:00:00Z', previousSkr: q2.skr, schema: abrupt })).find(
+    (r) => r.check === 'KSR-POLICY-SAFETY',
+  );
   assert.equal(skipped?.status, 'skipped');
 });
 
@@ -165,6 +187,8 @@ test('KSR-ZSK-NOT-KSK: a KSR offering the KSK as a ZSK is refused by the checks 
     assert.equal(failed.filter((r) => r.check === 'KSR-BUNDLE-POP').length, 0, 'the proof of possession is real: only the new check catches it');
   }
   const before = token.signatures;
-  await assert.rejects(signKsr(ksr, { policy, schema: 'normal', signer: token }), (e: Error) => /^KSR-ZSK-NOT-KSK: key Ktest01 in bundle 1 .*has the public key of the KSK Ktest01/.test(e.message));
+  await assert.rejects(signKsr(ksr, { policy, schema: 'normal', signer: token }), (e: Error) =>
+    /^KSR-ZSK-NOT-KSK: key Ktest01 in bundle 1 .*has the public key of the KSK Ktest01/.test(e.message),
+  );
   assert.equal(token.signatures, before, 'nothing was signed');
 });

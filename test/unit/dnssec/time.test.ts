@@ -4,8 +4,12 @@ import { describeSpan, formatDuration, formatKsrTime, parseDuration, parseKsrTim
 
 test('KSR times: no zone, Z and +00:00 are UTC; any other offset, a fraction or an impossible date is refused', () => {
   const t = Date.UTC(2018, 0, 1) / 1000;
-  for (const text of ['2018-01-01T00:00:00', '2018-01-01T00:00:00Z', '2018-01-01T00:00:00+00:00', ' 2018-01-01T00:00:00.000 ']) assert.equal(parseKsrTime(text, 'x'), t, text);
-  assert.throws(() => parseKsrTime('2018-01-01T00:00:00+01:00', 'Inception at line 3'), /Inception at line 3: "2018-01-01T00:00:00\+01:00" is not in UTC \(offset \+01:00\)/);
+  for (const text of ['2018-01-01T00:00:00', '2018-01-01T00:00:00Z', '2018-01-01T00:00:00+00:00', ' 2018-01-01T00:00:00.000 '])
+    assert.equal(parseKsrTime(text, 'x'), t, text);
+  assert.throws(
+    () => parseKsrTime('2018-01-01T00:00:00+01:00', 'Inception at line 3'),
+    /Inception at line 3: "2018-01-01T00:00:00\+01:00" is not in UTC \(offset \+01:00\)/,
+  );
   assert.throws(() => parseKsrTime('2018-01-01T00:00:00-00:00', 'x'), /not in UTC/);
   assert.throws(() => parseKsrTime('2018-01-01T00:00:00.5', 'x'), /fraction of a second/);
   assert.throws(() => parseKsrTime('2018-02-30T00:00:00', 'x'), /not a real date/);

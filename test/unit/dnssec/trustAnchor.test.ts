@@ -32,18 +32,28 @@ test("in RFC 7958 layout, each KeyDigest is the one IANA's tool writes, byte for
   );
   assert.equal(keyDigest(xml, 'RSA1'), keyDigest(golden, 'RSA1'));
   assert.equal(keyDigest(xml, 'Kjqmt7v'), keyDigest(golden, 'Kjqmt7v'));
-  assert.ok(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<TrustAnchor id="peer-test-anchor" source="http://data.iana.org/root-anchors/root-anchors.xml">\n<Zone>.</Zone>\n'));
+  assert.ok(
+    xml.startsWith(
+      '<?xml version="1.0" encoding="UTF-8"?>\n<TrustAnchor id="peer-test-anchor" source="http://data.iana.org/root-anchors/root-anchors.xml">\n<Zone>.</Zone>\n',
+    ),
+  );
   assert.ok(xml.endsWith('</KeyDigest>\n</TrustAnchor>'));
 });
 
 test('RFC 9718 adds PublicKey and Flags; the same keys give the same file, other keys another id', () => {
   const a = trustAnchorXml([{ id: 'RSA1', dnskey: rsa1, validFrom }]);
-  assert.match(a, /<Digest>6E7DF8A5D641564597B4E1B598B21A301C07A66A79E6A8ECBB43A31D20E89C20<\/Digest>\n<PublicKey>AwEAA[^<]+<\/PublicKey>\n<Flags>257<\/Flags>\n<\/KeyDigest>/);
+  assert.match(
+    a,
+    /<Digest>6E7DF8A5D641564597B4E1B598B21A301C07A66A79E6A8ECBB43A31D20E89C20<\/Digest>\n<PublicKey>AwEAA[^<]+<\/PublicKey>\n<Flags>257<\/Flags>\n<\/KeyDigest>/,
+  );
   assert.equal(trustAnchorXml([{ id: 'RSA1', dnskey: rsa1, validFrom }]), a);
   const id = (xml: string) => /TrustAnchor id="([^"]+)"/.exec(xml)?.[1];
   assert.match(id(a) ?? '', /^[0-9A-F]{8}-[0-9A-F]{4}-8[0-9A-F]{3}-[89AB][0-9A-F]{3}-[0-9A-F]{12}$/);
   assert.notEqual(id(trustAnchorXml([{ id: 'Kjqmt7v', dnskey: kjqmt7v, validFrom }])), id(a));
-  assert.throws(() => trustAnchorXml([{ id: 'RSA1', dnskey: { ...rsa1, flags: REVOKED_KSK_FLAGS }, validFrom }]), /flags 385: a trust anchor is an unrevoked KSK/);
+  assert.throws(
+    () => trustAnchorXml([{ id: 'RSA1', dnskey: { ...rsa1, flags: REVOKED_KSK_FLAGS }, validFrom }]),
+    /flags 385: a trust anchor is an unrevoked KSK/,
+  );
 });
 
 test('what is published beside the XML: DS SHA-256 and SHA-384, the DNSKEY, the digest as PGP words', () => {

@@ -66,7 +66,9 @@ test('every native binary of the production dependencies is a Node-API build: no
       .map((file) => path.join(dir, file));
   });
   for (const file of [sqliteAddonFile(), pkcs11AddonFile()]) assert.ok(binaries.includes(file), `${file} is not among the production binaries`);
-  const abiBuilds = binaries.filter((file) => inspectAddon(file).kind !== 'node-api').map((file) => `${path.relative(repoRoot, file)}: ${inspectAddon(file).kind}`);
+  const abiBuilds = binaries
+    .filter((file) => inspectAddon(file).kind !== 'node-api')
+    .map((file) => `${path.relative(repoRoot, file)}: ${inspectAddon(file).kind}`);
   assert.deepEqual(abiBuilds, []);
 });
 
@@ -78,38 +80,59 @@ function packaged(file: string): boolean {
 }
 
 test('the packaged files hold the entry point, the preload, the renderer, the CLI and the resources, and no tests', () => {
-  for (const file of [packageJson.main, 'dist/electron/preload.cjs', 'dist/renderer/index.html', 'dist/core/service/worker.js', 'dist/core/cli/main.js', 'resources/pgp-wordlist.json', 'package.json']) {
+  for (const file of [
+    packageJson.main,
+    'dist/electron/preload.cjs',
+    'dist/renderer/index.html',
+    'dist/core/service/worker.js',
+    'dist/core/cli/main.js',
+    'resources/pgp-wordlist.json',
+    'package.json',
+  ]) {
     assert.ok(packaged(file), `${file} is not packaged`);
   }
-  for (const file of ['dist/test/unit/electron/policy.test.js', 'dist/bench/run.js', 'dist/browser-host/main.js', 'dist/electron/main.js.map', 'dist/.node.tsbuildinfo']) {
+  for (const file of [
+    'dist/test/unit/electron/policy.test.js',
+    'dist/bench/run.js',
+    'dist/browser-host/main.js',
+    'dist/electron/main.js.map',
+    'dist/.node.tsbuildinfo',
+  ]) {
     assert.equal(packaged(file), false, `${file} is packaged`);
   }
 });
 
-test('the SQLite and PKCS#11 binaries the app loads are packaged and unpacked from the asar; sources and other systems\' binaries are not', () => {
+test("the SQLite and PKCS#11 binaries the app loads are packaged and unpacked from the asar; sources and other systems' binaries are not", () => {
   const relative = (file: string) => path.relative(repoRoot, file).split(path.sep).join('/');
   for (const file of [sqliteAddonFile(), pkcs11AddonFile()].map(relative)) {
     assert.match(file, /^node_modules\//);
     assert.ok(packaged(file), `${file} is not packaged`);
-    assert.ok((config.asarUnpack ?? []).some((p) => path.matchesGlob(file, p)), `${file} stays inside the asar, where it cannot be loaded`);
+    assert.ok(
+      (config.asarUnpack ?? []).some((p) => path.matchesGlob(file, p)),
+      `${file} stays inside the asar, where it cannot be loaded`,
+    );
   }
   assert.notEqual(config.asar, false);
-  for (const file of ['node_modules/better-sqlite3/deps/sqlite3/sqlite3.c', 'node_modules/better-sqlite3/prebuilds/win32-x64.node', 'node_modules/better-sqlite3/prebuilds/darwin-arm64.node']) {
+  for (const file of [
+    'node_modules/better-sqlite3/deps/sqlite3/sqlite3.c',
+    'node_modules/better-sqlite3/prebuilds/win32-x64.node',
+    'node_modules/better-sqlite3/prebuilds/darwin-arm64.node',
+  ]) {
     assert.equal(packaged(file), false, `${file} is packaged`);
   }
 });
 
-test('the ksk-ceremony command is beside the app and on the deb\'s PATH; the window has its own executable name', () => {
+test("the ksk-ceremony command is beside the app and on the deb's PATH; the window has its own executable name", () => {
   assert.deepEqual(config.extraResources, [{ from: 'build-resources/ksk-ceremony', to: 'bin/ksk-ceremony' }]);
   const wrapper = path.join(repoRoot, 'build-resources', 'ksk-ceremony');
   assert.ok(statSync(wrapper).mode & 0o111, 'the wrapper is executable');
   const script = readFileSync(wrapper, 'utf8');
   // It starts the window's executable as Node on the CLI inside the asar.
   assert.match(script, /^#!\/bin\/sh\n/);
-  assert.ok(script.includes(`"$app_dir/${config.linux?.executableName}"`), 'the wrapper runs the app\'s executable');
+  assert.ok(script.includes(`"$app_dir/${config.linux?.executableName}"`), "the wrapper runs the app's executable");
   assert.ok(script.includes('"$app_dir/resources/app.asar/dist/core/cli/main.js"'), 'the wrapper runs the packaged CLI');
   assert.match(script, /^ELECTRON_RUN_AS_NODE=1$/m);
-  assert.notEqual(config.linux?.executableName, 'ksk-ceremony', 'the deb links /usr/bin/<executableName> to the window: it must not take the command\'s name');
+  assert.notEqual(config.linux?.executableName, 'ksk-ceremony', "the deb links /usr/bin/<executableName> to the window: it must not take the command's name");
 
   // The deb: /usr/bin/ksk-ceremony, a link fpm copies as it is, to the command inside /opt/<product>.
   const [mapping, ...others] = config.deb?.fpm ?? [];
@@ -149,7 +172,12 @@ test('the licence is shipped beside the app: the full text of the MPL-2.0 that p
   assert.equal(packageJson.license, 'MPL-2.0');
   const licence = readFileSync(path.join(repoRoot, 'LICENSE'), 'utf8');
   assert.match(licence, /^Mozilla Public License Version 2\.0\n/);
-  for (const heading of ['1. Definitions', '10. Versions of the License', 'Exhibit A - Source Code Form License Notice', 'Exhibit B - "Incompatible With Secondary Licenses" Notice']) {
+  for (const heading of [
+    '1. Definitions',
+    '10. Versions of the License',
+    'Exhibit A - Source Code Form License Notice',
+    'Exhibit B - "Incompatible With Secondary Licenses" Notice',
+  ]) {
     assert.ok(licence.includes(heading), `the licence lacks "${heading}"`);
   }
 });

@@ -17,7 +17,9 @@ test('an event is hashed over its RFC 8785 canonical form: sorted keys, no space
   const { bytes, hash } = encodeEvent(doc);
   assert.equal(
     bytes.toString('utf8'),
-    '{"ceremonyId":"c1","payload":{"data":{"a":[true,null,1500],"b":1},"text":"héllo €"},"prevHash":"' + GENESIS_PREV_HASH + '","seq":1,"time":"2025-01-02T03:04:05.678Z","type":"note","v":1}',
+    '{"ceremonyId":"c1","payload":{"data":{"a":[true,null,1500],"b":1},"text":"héllo €"},"prevHash":"' +
+      GENESIS_PREV_HASH +
+      '","seq":1,"time":"2025-01-02T03:04:05.678Z","type":"note","v":1}',
   );
   assert.equal(hash.toString('hex'), sha256Hex(bytes));
 });

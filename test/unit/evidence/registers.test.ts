@@ -28,15 +28,22 @@ const of = <T extends EventType>(events: StoredEvent[], ...types: T[]) => events
 /** An EventSource over events held in memory, all in one non-rehearsal workspace. */
 function memorySource(events: StoredEvent[]): EventSource {
   return {
-    events: <T extends EventType>(ceremonyId: string, types?: readonly T[]) => events.filter((e) => e.ceremonyId === ceremonyId && (!types || (types as readonly EventType[]).includes(e.type))) as StoredEvent<T>[],
+    events: <T extends EventType>(ceremonyId: string, types?: readonly T[]) =>
+      events.filter((e) => e.ceremonyId === ceremonyId && (!types || (types as readonly EventType[]).includes(e.type))) as StoredEvent<T>[],
     workspaceEvents: <T extends EventType>(types: readonly T[]) => events.filter((e) => (types as readonly EventType[]).includes(e.type)) as StoredEvent<T>[],
   };
 }
 
-const signIn = (personId: string, name: string, roles: PayloadOf<'participant.signed-in'>['roles']) => ['participant.signed-in', { personId, name, roles }] as [EventType, unknown];
+const signIn = (personId: string, name: string, roles: PayloadOf<'participant.signed-in'>['roles']) =>
+  ['participant.signed-in', { personId, name, roles }] as [EventType, unknown];
 
 test('participants: who is in the ceremony, and who has left', () => {
-  const events = log('c1', [signIn('ca', 'Carl', ['CA']), signIn('iw', 'Ines', ['IW']), ['participant.signed-out', { personId: 'ca' }], signIn('co1', 'Olga', ['CO', 'TCR'])]);
+  const events = log('c1', [
+    signIn('ca', 'Carl', ['CA']),
+    signIn('iw', 'Ines', ['IW']),
+    ['participant.signed-out', { personId: 'ca' }],
+    signIn('co1', 'Olga', ['CO', 'TCR']),
+  ]);
   const list = participantsOf(of(events, 'participant.signed-in', 'participant.signed-out'));
   assert.deepEqual(
     list.map((p) => [p.personId, p.signedOutAt !== null]),
@@ -51,17 +58,30 @@ test('participants: who is in the ceremony, and who has left', () => {
 
 test('people: every role a person held, across ceremonies, with their latest name', () => {
   const events = [...log('c1', [signIn('p1', 'Ann Old', ['CO'])]), ...log('c2', [signIn('p1', 'Ann New', ['RKSH'])], 5)];
-  assert.deepEqual(peopleOf(of(events, 'participant.signed-in', 'participant.signed-out')), [{ personId: 'p1', name: 'Ann New', roles: ['CO', 'RKSH'], ceremonies: ['c1', 'c2'] }]);
+  assert.deepEqual(peopleOf(of(events, 'participant.signed-in', 'participant.signed-out')), [
+    { personId: 'p1', name: 'Ann New', roles: ['CO', 'RKSH'], ceremonies: ['c1', 'c2'] },
+  ]);
 });
 
 test('credentials and live quorum: distinct active cards presented in this ceremony count toward M of N', () => {
-  const issue = (id: string, holder: string) => ['credential.issued', { credentialId: id, kind: 'co-card', set: 'co-east', holderId: holder, holderName: holder }] as [EventType, unknown];
-  const workspace = log('gen', [['quorum.defined', { set: 'co-east', threshold: 3, total: 4 }], issue('card1', 'a'), issue('card2', 'b'), issue('card3', 'c'), issue('card4', 'd'), ['credential.retired', { credentialId: 'card4', reason: 'lost' }]]);
+  const issue = (id: string, holder: string) =>
+    ['credential.issued', { credentialId: id, kind: 'co-card', set: 'co-east', holderId: holder, holderName: holder }] as [EventType, unknown];
+  const workspace = log('gen', [
+    ['quorum.defined', { set: 'co-east', threshold: 3, total: 4 }],
+    issue('card1', 'a'),
+    issue('card2', 'b'),
+    issue('card3', 'c'),
+    issue('card4', 'd'),
+    ['credential.retired', { credentialId: 'card4', reason: 'lost' }],
+  ]);
   const present = (id: string) => ['credential.presented', { credentialId: id, personId: 'x' }] as [EventType, unknown];
   const here = log('sign', [present('card1'), present('card1'), present('card4'), present('card2')]);
   const [status] = quorumStatusOf(of(workspace, 'quorum.defined', 'credential.issued', 'credential.retired'), of(here, 'credential.presented'));
   assert.deepEqual(status, { set: 'co-east', threshold: 3, total: 4, active: 3, presented: ['card1', 'card2'], met: false });
-  const [met] = quorumStatusOf(of(workspace, 'quorum.defined', 'credential.issued', 'credential.retired'), of([...here, ...log('sign', [present('card3')], 10)], 'credential.presented'));
+  const [met] = quorumStatusOf(
+    of(workspace, 'quorum.defined', 'credential.issued', 'credential.retired'),
+    of([...here, ...log('sign', [present('card3')], 10)], 'credential.presented'),
+  );
   assert.equal(met?.met, true);
   const card4 = credentialsOf(of(workspace, 'credential.issued', 'credential.retired')).find((c) => c.credentialId === 'card4');
   assert.equal(card4?.retired?.reason, 'lost');
@@ -70,7 +90,15 @@ test('credentials and live quorum: distinct active cards presented in this cerem
 test('TEBs: the serial expected at a ceremony is the one sealed at the last; an opened bag expects none', () => {
   const sealed = (serial: string) => ['teb.sealed', { purpose: 'CO1 card', serial, contents: ['CO1 card'] }] as [EventType, unknown];
   const first = log('q1', [sealed('AA 100'), ['teb.sealed', { purpose: 'HSM1', serial: 'HH1', contents: ['HSM1'] }]]);
-  const second = log('q2', [['teb.checked', { purpose: 'CO1 card', serialRead: 'aa100', expectedSerial: 'AA 100', matched: true }], ['teb.opened', { purpose: 'CO1 card', serial: 'AA100' }], sealed('AA-101')], 10);
+  const second = log(
+    'q2',
+    [
+      ['teb.checked', { purpose: 'CO1 card', serialRead: 'aa100', expectedSerial: 'AA 100', matched: true }],
+      ['teb.opened', { purpose: 'CO1 card', serial: 'AA100' }],
+      sealed('AA-101'),
+    ],
+    10,
+  );
   const tebEvents = of([...first, ...second], 'teb.sealed', 'teb.opened', 'teb.checked', 'teb.handed-over');
   assert.equal(expectedTebOf(of(first, 'teb.sealed', 'teb.opened'), 'CO1 card')?.serial, 'AA 100');
   assert.deepEqual(expectedTebOf(tebEvents, 'CO1 card'), { ceremonyId: 'q2', seq: 12, time: second[2]?.time, serial: 'AA-101' });

@@ -42,5 +42,8 @@ test('a picture made in code is grayscale with the shades given', () => {
   const png = grayPicture(3, 2, (x, y) => (x === y ? 0 : 255));
   assert.equal(png[25], 0);
   const back = PNG.sync.read(png);
-  assert.deepEqual([...Array(6).keys()].map((i) => back.data[i * 4]), [0, 255, 255, 255, 0, 255]);
+  assert.deepEqual(
+    [...Array(6).keys()].map((i) => back.data[i * 4]),
+    [0, 255, 255, 255, 0, 255],
+  );
 });

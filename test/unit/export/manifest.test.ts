@@ -22,12 +22,13 @@ test('the manifest has one byte form whatever the order of files and meta', asyn
   );
   assert.ok(manifestBytes(a).equals(manifestBytes(b)));
   const text = manifestBytes(a).toString('utf8');
-  assert.ok(text.startsWith('{\n  "format": "ksk-ceremony-bundle/1",\n  "meta": {\n    "ceremony": "KSK-1",\n    "mode": "REHEARSAL"\n  },\n  "files": [\n    {\n      "path": "a.txt",\n      "size": 1,'));
-  assert.ok(text.endsWith('}\n'));
-  assert.equal(
-    sumsBytes(a).toString('utf8'),
-    `${sha256Hex('a')}  a.txt\n${sha256Hex('z')}  b/z.txt\n${sha256Hex(manifestBytes(a))}  manifest.json\n`,
+  assert.ok(
+    text.startsWith(
+      '{\n  "format": "ksk-ceremony-bundle/1",\n  "meta": {\n    "ceremony": "KSK-1",\n    "mode": "REHEARSAL"\n  },\n  "files": [\n    {\n      "path": "a.txt",\n      "size": 1,',
+    ),
   );
+  assert.ok(text.endsWith('}\n'));
+  assert.equal(sumsBytes(a).toString('utf8'), `${sha256Hex('a')}  a.txt\n${sha256Hex('z')}  b/z.txt\n${sha256Hex(manifestBytes(a))}  manifest.json\n`);
 });
 
 test('bundle paths stay portable and inside the bundle', async () => {
@@ -35,8 +36,20 @@ test('bundle paths stay portable and inside the bundle', async () => {
   for (const bad of ['', '../x', 'a/../b', '/etc/passwd', '.hidden', 'a//b', 'a b', 'é.txt', 'a\\b', 'x'.repeat(201)]) {
     assert.throws(() => checkBundlePath(bad), { code: 'BAD_REQUEST' }, `"${bad}" accepted`);
   }
-  await assert.rejects(buildManifest([{ path: 'A.txt', bytes: Buffer.alloc(0) }, { path: 'a.txt', bytes: Buffer.alloc(0) }]), /same file on a USB stick/);
-  await assert.rejects(buildManifest([{ path: 'a', bytes: Buffer.alloc(0) }, { path: 'a/b', bytes: Buffer.alloc(0) }]), /"a" is both a file and a folder/);
+  await assert.rejects(
+    buildManifest([
+      { path: 'A.txt', bytes: Buffer.alloc(0) },
+      { path: 'a.txt', bytes: Buffer.alloc(0) },
+    ]),
+    /same file on a USB stick/,
+  );
+  await assert.rejects(
+    buildManifest([
+      { path: 'a', bytes: Buffer.alloc(0) },
+      { path: 'a/b', bytes: Buffer.alloc(0) },
+    ]),
+    /"a" is both a file and a folder/,
+  );
   await assert.rejects(buildManifest([{ path: 'manifest.json', bytes: Buffer.alloc(0) }]), /written by the export itself/);
   await assert.rejects(buildManifest([{ path: 'x', sourceFile: '/nonexistent/ksk' }]), { code: 'NOT_FOUND' });
 });

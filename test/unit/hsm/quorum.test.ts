@@ -57,7 +57,16 @@ test('native activation refuses a short or repeated list of CO cards before aski
   };
   await assert.rejects(activateNative(session, [{ holder: 'CO1', credential: 'card 11' }], 3, clock), /Only 1 CO credential/);
   await assert.rejects(
-    activateNative(session, [{ holder: 'CO1', credential: 'a' }, { holder: 'CO1', credential: 'b' }, { holder: 'CO2', credential: 'c' }], 3, clock),
+    activateNative(
+      session,
+      [
+        { holder: 'CO1', credential: 'a' },
+        { holder: 'CO1', credential: 'b' },
+        { holder: 'CO2', credential: 'c' },
+      ],
+      3,
+      clock,
+    ),
     /listed twice/,
   );
   assert.equal(logins, 0);

@@ -23,7 +23,10 @@ async function fiveOfSeven(): Promise<{ secret: Buffer; shares: Share[] }> {
 
 test('any M of N shares rebuild the secret; the shares name their set, number, M and N', async () => {
   const { secret, shares } = await fiveOfSeven();
-  assert.deepEqual(shares.map((s) => s.index), [1, 2, 3, 4, 5, 6, 7]);
+  assert.deepEqual(
+    shares.map((s) => s.index),
+    [1, 2, 3, 4, 5, 6, 7],
+  );
   assert.ok(shares.every((s) => s.setId === setId && s.threshold === 5 && s.total === 7 && s.kind === 'backup'));
   assert.deepEqual(await combineShares([shares[6], shares[0], shares[3], shares[2], shares[5]] as Share[]), secret);
   assert.deepEqual(await combineShares(shares), secret);
@@ -70,7 +73,10 @@ test('the share set check names each problem with the share it concerns', async 
   assert.throws(() => checkShareSet(shares.slice(0, 4), expected), /Only 4 share\(s\) were presented; 5 of 7 are needed/);
   assert.throws(() => checkShareSet([...shares.slice(0, 4), shares[0] as Share], expected), /Share 1 was presented twice/);
   const other = await splitSecret('backup', 'fedcba9876543210', randomBytes(32), 5, 7);
-  assert.throws(() => checkShareSet([...shares.slice(0, 4), other[4] as Share], expected), /Share 5 belongs to backup FEDCBA9876543210, not to backup 0123456789ABCDEF/);
+  assert.throws(
+    () => checkShareSet([...shares.slice(0, 4), other[4] as Share], expected),
+    /Share 5 belongs to backup FEDCBA9876543210, not to backup 0123456789ABCDEF/,
+  );
   const pinShares = await splitSecret('pin', setId, randomBytes(16), 5, 7);
   assert.throws(() => checkShareSet([...shares.slice(0, 4), pinShares[4] as Share], expected), /Share 5 is a PIN share, not a backup share/);
   // Well formed, right set, valid checksum, but not the share that was issued: caught by its hash.

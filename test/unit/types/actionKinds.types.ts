@@ -35,7 +35,9 @@ export const executorsWithoutOne: typeof executors = withoutTebSeal;
 // @ts-expect-error a clock check does not record a hash check's result
 export const wrongResult: Executor<'clock-check'> = async () => ({ result: { subject: 'OS image', hex: '', pgpWords: [], form: 'hex' } });
 // @ts-expect-error the field is skewSeconds: a field renamed where the executor writes it is refused
-export const renamedInExecutor: Executor<'clock-check'> = async () => ({ result: { appTime: '', referenceTime: '', skew: 0, maxSkewSeconds: 5, withinLimit: true, exceptionId: null } });
+export const renamedInExecutor: Executor<'clock-check'> = async () => ({
+  result: { appTime: '', referenceTime: '', skew: 0, maxSkewSeconds: 5, withinLimit: true, exceptionId: null },
+});
 
 // What the record and the projector read is typed: a field under another name is an error there.
 // @ts-expect-error the clock check records skewSeconds, not skew

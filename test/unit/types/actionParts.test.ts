@@ -34,7 +34,11 @@ function diagnostics(config: string, roots: string[]): { file: string; message: 
     assert.notEqual(changed, text, `the test's edit of ${name} no longer applies`);
     return changed;
   };
-  const program = ts.createProgram({ rootNames: roots.map((r) => path.join(repoRoot, r)), options: { ...options, noEmit: true, composite: false, incremental: false }, host });
+  const program = ts.createProgram({
+    rootNames: roots.map((r) => path.join(repoRoot, r)),
+    options: { ...options, noEmit: true, composite: false, incremental: false },
+    host,
+  });
   return ts
     .getPreEmitDiagnostics(program)
     .filter((d) => d.file)

@@ -20,7 +20,8 @@ import type { LiveHsm } from '../sessions.js';
 type Quorum = { m: number; n: number; role: string };
 
 /** PKCS#11 cannot re-initialise a token without losing its SO PIN; the result says what the app did and did not do. */
-const AS_FOUND = 'the app commissioned the activation credentials of the token as it found it; erasing a token is done beforehand with its vendor tool (a rehearsal token is new)';
+const AS_FOUND =
+  'the app commissioned the activation credentials of the token as it found it; erasing a token is done beforehand with its vendor tool (a rehearsal token is new)';
 
 function quorumOf(run: StepRun, id: string): Quorum {
   const q = run.script.quorums[id];
@@ -34,7 +35,11 @@ export function commissioningOf(run: StepRun, live: LiveHsm): StoredEvent<'hsm.c
     .workspaceEvents(['hsm.commissioned'], { rehearsal: run.rehearsal })
     .filter((e) => e.payload.tokenLabel === live.binding.tokenLabel)
     .at(-1);
-  if (!found) throw new KskError('CONFLICT', `The token "${live.binding.tokenLabel}" has never been commissioned in this workspace: its Crypto Officers hold no credentials the app knows.`);
+  if (!found)
+    throw new KskError(
+      'CONFLICT',
+      `The token "${live.binding.tokenLabel}" has never been commissioned in this workspace: its Crypto Officers hold no credentials the app knows.`,
+    );
   return found;
 }
 
@@ -45,7 +50,8 @@ function splitPinRecord(commissioned: StoredEvent<'hsm.commissioned'>): SplitPin
 export async function hsmInitialize(run: StepRun, input: StepInputOf<'hsm-initialize'>): Promise<Execution<'hsm-initialize'>> {
   const inputs = run.step.action.inputs as { hsm: string; quorum: string; issueTo: 'holders' | 'sealed-for-distribution' };
   const q = quorumOf(run, inputs.quorum);
-  if (inputs.issueTo === 'sealed-for-distribution' && input.holders.length > 0) throw new KskError('BAD_REQUEST', `Step ${run.step.number} seals every credential for distribution: no holder receives one now.`);
+  if (inputs.issueTo === 'sealed-for-distribution' && input.holders.length > 0)
+    throw new KskError('BAD_REQUEST', `Step ${run.step.number} seals every credential for distribution: no holder receives one now.`);
   if (input.holders.length > q.n) throw new KskError('BAD_REQUEST', `The quorum has ${q.n} holders; ${input.holders.length} were named.`);
   const holders = input.holders.map((id) => {
     const p = run.state.participants.find((x) => x.personId === id && x.signedOutAt === null);
@@ -59,7 +65,9 @@ export async function hsmInitialize(run: StepRun, input: StepInputOf<'hsm-initia
   const token = { tokenLabel: identity.token.label, tokenSerial: identity.token.serial || 'unknown' };
   const holderOf = (i: number) => {
     const p = holders[i];
-    return p ? { holderId: p.personId, holderName: p.name } : { holderId: `sealed-${inputs.quorum}-${i + 1}`, holderName: `sealed for distribution to ${q.role} ${i + 1}` };
+    return p
+      ? { holderId: p.personId, holderName: p.name }
+      : { holderId: `sealed-${inputs.quorum}-${i + 1}`, holderName: `sealed for distribution to ${q.role} ${i + 1}` };
   };
   // Credentials of an earlier commissioning of this token stop counting.
   const previousSets = new Set(
@@ -71,17 +79,40 @@ export async function hsmInitialize(run: StepRun, input: StepInputOf<'hsm-initia
   const retire = (set: string) =>
     credentials(run.deps.store, { rehearsal: run.rehearsal })
       .filter((c) => c.retired === null && c.set !== set && previousSets.has(c.set))
-      .forEach((c) => run.append('credential.retired', { credentialId: c.credentialId, reason: `superseded by commissioning ${set} of ${token.tokenLabel}`, stepId: run.step.id }));
+      .forEach((c) =>
+        run.append('credential.retired', {
+          credentialId: c.credentialId,
+          reason: `superseded by commissioning ${set} of ${token.tokenLabel}`,
+          stepId: run.step.id,
+        }),
+      );
 
   if (live.binding.activation === 'native') {
     const cards = input.cards ?? [];
     if (cards.length !== q.n) throw new KskError('BAD_REQUEST', `The HSM issues ${q.n} CO cards here; ${cards.length} card ids were entered.`);
     const set = `${inputs.quorum}:${token.tokenSerial}-${run.deps.clock.now().getTime().toString(36)}`;
-    run.append('hsm.commissioned', { hsmId: inputs.hsm, ...token, activation: 'native', set, stepId: run.step.id, record: { cards, threshold: q.m, total: q.n } });
+    run.append('hsm.commissioned', {
+      hsmId: inputs.hsm,
+      ...token,
+      activation: 'native',
+      set,
+      stepId: run.step.id,
+      record: { cards, threshold: q.m, total: q.n },
+    });
     retire(set);
     run.append('quorum.defined', { set, threshold: q.m, total: q.n });
     cards.forEach((card, i) => run.append('credential.issued', { credentialId: `${set}:${card}`, kind: 'co-card', set, ...holderOf(i), stepId: run.step.id }));
-    return { result: { hsmId: inputs.hsm, activation: 'native', set, threshold: q.m, total: q.n, issued: cards.map((card, i) => ({ credentialId: `${set}:${card}`, ...holderOf(i) })), token: AS_FOUND } };
+    return {
+      result: {
+        hsmId: inputs.hsm,
+        activation: 'native',
+        set,
+        threshold: q.m,
+        total: q.n,
+        issued: cards.map((card, i) => ({ credentialId: `${set}:${card}`, ...holderOf(i) })),
+        token: AS_FOUND,
+      },
+    };
   }
 
   const soPin = input.soPin ?? (await run.deps.hsm.rehearsalSoPin(live.binding));
@@ -89,15 +120,35 @@ export async function hsmInitialize(run: StepRun, input: StepInputOf<'hsm-initia
   const { record, shares } = await commissionSplitPinOnToken(live.session, { soPin, threshold: q.m, total: q.n, clock: run.deps.clock });
   await live.session.logout();
   const set = `${inputs.quorum}:${record.commissioningId}`;
-  run.append('hsm.commissioned', { hsmId: inputs.hsm, ...token, activation: 'split-pin', set, stepId: run.step.id, record: record as unknown as Record<string, never> });
+  run.append('hsm.commissioned', {
+    hsmId: inputs.hsm,
+    ...token,
+    activation: 'split-pin',
+    set,
+    stepId: run.step.id,
+    record: record as unknown as Record<string, never>,
+  });
   retire(set);
   run.append('quorum.defined', { set, threshold: q.m, total: q.n });
   const issued = shares.map((share, i) => ({ credentialId: `${set}:${share.index}`, ...holderOf(i) }));
   for (const c of issued) run.append('credential.issued', { ...c, kind: 'co-card', set, stepId: run.step.id });
-  const sheets = shares.map((share, i) => ({ ...issued[i], sheet: shareSheet(share, { title: `KSK Ceremony${run.rehearsal ? ' REHEARSAL' : ''}: ${inputs.hsm} activation share`, createdAt: record.createdAt }) }));
+  const sheets = shares.map((share, i) => ({
+    ...issued[i],
+    sheet: shareSheet(share, { title: `KSK Ceremony${run.rehearsal ? ' REHEARSAL' : ''}: ${inputs.hsm} activation share`, createdAt: record.createdAt }),
+  }));
   for (const s of shares) s.data.fill(0);
   return {
-    result: { hsmId: inputs.hsm, activation: 'split-pin', set, commissioningId: record.commissioningId, threshold: q.m, total: q.n, pinCommitment: record.pinCommitment, issued, token: AS_FOUND },
+    result: {
+      hsmId: inputs.hsm,
+      activation: 'split-pin',
+      set,
+      commissioningId: record.commissioningId,
+      threshold: q.m,
+      total: q.n,
+      pinCommitment: record.pinCommitment,
+      issued,
+      token: AS_FOUND,
+    },
     // The share sheets go to the printer (or, in a rehearsal, to the simulated holders); never into the log.
     outcome: { shares: sheets },
   };
@@ -123,9 +174,11 @@ export async function presentCredential(run: StepRun, presenter: CeremonyState['
     share = parseShareText(credential.text);
     if (kind === 'hsm-activate') {
       const commissioned = commissioningOf(run, await run.hsm(inputs.hsm));
-      if (commissioned.payload.activation !== 'split-pin') throw new KskError('BAD_REQUEST', `${inputs.hsm} is activated by its own CO cards, not by PIN shares.`);
+      if (commissioned.payload.activation !== 'split-pin')
+        throw new KskError('BAD_REQUEST', `${inputs.hsm} is activated by its own CO cards, not by PIN shares.`);
       const record = splitPinRecord(commissioned);
-      if (share.kind !== 'pin' || share.setId !== record.commissioningId) throw new KskError('BAD_INPUT_FILE', `This share is not an activation share of ${inputs.hsm} (commissioning ${record.commissioningId.toUpperCase()}).`);
+      if (share.kind !== 'pin' || share.setId !== record.commissioningId)
+        throw new KskError('BAD_INPUT_FILE', `This share is not an activation share of ${inputs.hsm} (commissioning ${record.commissioningId.toUpperCase()}).`);
       credentialId = `${commissioned.payload.set}:${share.index}`;
     } else {
       if (share.kind !== 'backup') throw new KskError('BAD_INPUT_FILE', 'This share is not a share of a KSK backup key.');
@@ -136,15 +189,27 @@ export async function presentCredential(run: StepRun, presenter: CeremonyState['
   }
   const issued = credentials(run.deps.store, { rehearsal: run.rehearsal }).find((c) => c.credentialId === credentialId && c.retired === null);
   if (!issued) throw new KskError('NOT_FOUND', `No active credential ${credentialId} is on record: it was never issued, or it was retired.`);
-  if (held.shares.has(credentialId) || held.cards.has(credentialId)) throw new KskError('CONFLICT', `Credential ${credentialId} has already been presented at this step.`);
+  if (held.shares.has(credentialId) || held.cards.has(credentialId))
+    throw new KskError('CONFLICT', `Credential ${credentialId} has already been presented at this step.`);
   const byStaff = inputs.presentedBy === 'operator-staff';
   if (!byStaff) {
-    if (issued.holderId !== presenter.personId) throw new KskError('CONFLICT', `Credential ${credentialId} was issued to ${issued.holderName}, not to ${presenter.name}: each holder presents their own.`);
+    if (issued.holderId !== presenter.personId)
+      throw new KskError(
+        'CONFLICT',
+        `Credential ${credentialId} was issued to ${issued.holderName}, not to ${presenter.name}: each holder presents their own.`,
+      );
   }
   const presentedBy = new Set(
-    [...held.shares.keys(), ...held.cards.keys()].map((id) => run.state.acts.flatMap((a) => a.steps).find((s) => s.id === run.step.id)?.quorum?.presented.find((p) => p.credentialId === id)?.personId),
+    [...held.shares.keys(), ...held.cards.keys()].map(
+      (id) =>
+        run.state.acts
+          .flatMap((a) => a.steps)
+          .find((s) => s.id === run.step.id)
+          ?.quorum?.presented.find((p) => p.credentialId === id)?.personId,
+    ),
   );
-  if (!byStaff && presentedBy.has(presenter.personId)) throw new KskError('CONFLICT', `${presenter.name} has already presented a credential: the quorum needs ${q.m} distinct holders.`);
+  if (!byStaff && presentedBy.has(presenter.personId))
+    throw new KskError('CONFLICT', `${presenter.name} has already presented a credential: the quorum needs ${q.m} distinct holders.`);
   run.append('credential.presented', { credentialId, personId: presenter.personId, stepId: run.step.id });
   if (byStaff) {
     const iws = run.state.participants.filter((p) => p.signedOutAt === null && (p.roles.includes('IW') || p.roles.includes('IW2'))).map((p) => p.personId);
@@ -172,7 +237,10 @@ export async function hsmActivate(run: StepRun): Promise<Execution<'hsm-activate
   const count = held.shares.size + held.cards.size;
   const reactivation = run.stepState.status === 'completed';
   if (count < q.m) {
-    throw new KskError('CONFLICT', `${count} credential(s) presented${reactivation ? ' since the restart' : ''}; ${inputs.hsm} needs ${q.m} of ${q.n} distinct Crypto Officers.`);
+    throw new KskError(
+      'CONFLICT',
+      `${count} credential(s) presented${reactivation ? ' since the restart' : ''}; ${inputs.hsm} needs ${q.m} of ${q.n} distinct Crypto Officers.`,
+    );
   }
   const live = await run.hsm(inputs.hsm);
   const commissioned = commissioningOf(run, live);

@@ -61,11 +61,16 @@ export function execute<K extends ActionKind>(kind: K, run: StepRun, input: Step
 
 /** Reads the files a step works on before it is performed (the KSRs of a sign step). */
 export function prepareStep(run: StepRun, input: PrepareInput): Promise<Json> {
-  if (run.step.action.kind !== 'sign-ksr' && run.step.action.kind !== 'sign-additional-ksrs') throw new KskError('BAD_REQUEST', `Step ${run.step.number} reads no files before it is performed.`);
+  if (run.step.action.kind !== 'sign-ksr' && run.step.action.kind !== 'sign-additional-ksrs')
+    throw new KskError('BAD_REQUEST', `Step ${run.step.number} reads no files before it is performed.`);
   return prepareSign(run, input);
 }
 
 /** What to record for a step whose interrupted HSM operation the HSM shows complete (null: nothing to complete). */
-export async function completeFromReconciled(run: StepRun, op: HsmOperationRecord, key: { label: string; idHex: string; algorithm: number; publicKey: string }): Promise<ReturnType<typeof resultFromReconciled>> {
+export async function completeFromReconciled(
+  run: StepRun,
+  op: HsmOperationRecord,
+  key: { label: string; idHex: string; algorithm: number; publicKey: string },
+): Promise<ReturnType<typeof resultFromReconciled>> {
   return resultFromReconciled(run, op, key);
 }

@@ -47,7 +47,12 @@ export function keyFromResult(result: Json, what: string): HsmKey {
   if (!key || typeof key.label !== 'string' || typeof key.algorithm !== 'number' || typeof key.publicKey !== 'string') {
     throw new KskError('INTERNAL', `${what} recorded no key.`);
   }
-  return { label: key.label, idHex: typeof key.idHex === 'string' ? key.idHex : '', algorithm: key.algorithm as HsmKey['algorithm'], publicKey: Buffer.from(key.publicKey, 'base64') };
+  return {
+    label: key.label,
+    idHex: typeof key.idHex === 'string' ? key.idHex : '',
+    algorithm: key.algorithm as HsmKey['algorithm'],
+    publicKey: Buffer.from(key.publicKey, 'base64'),
+  };
 }
 
 /**
@@ -94,29 +99,60 @@ export function retryOf(run: StepRun, operation: string): { retryOf?: string } {
 }
 
 export async function generateKsk(run: StepRun): Promise<Execution<'generate-ksk'>> {
-  const i = inputs(run) as Inputs & { key: 'new' | 'temporary'; algorithm: { algorithm: KskAlgorithm; size?: number } | { fromStep: string }; label: 'root-style' | { fixed: string } };
+  const i = inputs(run) as Inputs & {
+    key: 'new' | 'temporary';
+    algorithm: { algorithm: KskAlgorithm; size?: number } | { fromStep: string };
+    label: 'root-style' | { fixed: string };
+  };
   const live = run.activeHsm(i.hsm);
   const chosen = 'fromStep' in i.algorithm ? (run.resultOf(i.algorithm.fromStep) as { algorithm: KskAlgorithm; size?: number }) : i.algorithm;
   const label = i.label === 'root-style' ? rootStyleLabel(run.deps.clock.now()) : i.label.fixed;
-  if (await live.session.findKey(label)) throw new KskError('CONFLICT', `${i.hsm} already holds a key labelled ${label}; wait a few seconds (a root-style label changes every 4 s) or fix another label.`);
+  if (await live.session.findKey(label))
+    throw new KskError(
+      'CONFLICT',
+      `${i.hsm} already holds a key labelled ${label}; wait a few seconds (a root-style label changes every 4 s) or fix another label.`,
+    );
   const opId = run.opId('generate-ksk');
   const { result: generated } = await runHsmOperation(
     run.deps.store,
     run.ceremonyId,
-    { opId, operation: 'generate-ksk', stepId: run.step.id, hsmId: i.hsm, label, params: { algorithm: chosen.algorithm, ...(chosen.size ? { bits: chosen.size } : {}), key: i.key }, ...retryOf(run, 'generate-ksk') },
-    () => live.session.generateKsk({ algorithm: chosen.algorithm, label, ...(chosen.size && chosen.algorithm === 'RSASHA256' ? { rsaBits: chosen.size } : {}) }, progressOf(run, opId, `Generating the ${i.key} KSK in ${i.hsm}`)),
+    {
+      opId,
+      operation: 'generate-ksk',
+      stepId: run.step.id,
+      hsmId: i.hsm,
+      label,
+      params: { algorithm: chosen.algorithm, ...(chosen.size ? { bits: chosen.size } : {}), key: i.key },
+      ...retryOf(run, 'generate-ksk'),
+    },
+    () =>
+      live.session.generateKsk(
+        { algorithm: chosen.algorithm, label, ...(chosen.size && chosen.algorithm === 'RSASHA256' ? { rsaBits: chosen.size } : {}) },
+        progressOf(run, opId, `Generating the ${i.key} KSK in ${i.hsm}`),
+      ),
     (g) => ({ key: keyRecord(g.key), result: { keyTag: g.summary.keyTag, backupByWrapping: g.backupByWrapping, durationMs: g.durationMs } }),
   );
   run.progress(opId, `Generated ${label} in ${i.hsm}`, 1, true);
-  return { result: { hsmId: i.hsm, keyType: i.key, key: keyResult(generated.key), backupByWrapping: generated.backupByWrapping, generatedAt: generated.generatedAt } };
+  return {
+    result: { hsmId: i.hsm, keyType: i.key, key: keyResult(generated.key), backupByWrapping: generated.backupByWrapping, generatedAt: generated.generatedAt },
+  };
 }
 
 /**
  * After a restart: the HSM shows the key an interrupted generation or restore made, so the step's
  * action is complete without doing it again. Returns what to record, or null for other operations.
  */
-export function resultFromReconciled(run: StepRun, op: HsmOperationRecord, key: { label: string; idHex: string; algorithm: number; publicKey: string }): { result: ActionResultOf<'generate-ksk' | 'reconstruct-ksk'>; performer: Performer } | null {
-  const hsmKey: HsmKey = { label: key.label, idHex: key.idHex, algorithm: key.algorithm as HsmKey['algorithm'], publicKey: Buffer.from(key.publicKey, 'base64') };
+export function resultFromReconciled(
+  run: StepRun,
+  op: HsmOperationRecord,
+  key: { label: string; idHex: string; algorithm: number; publicKey: string },
+): { result: ActionResultOf<'generate-ksk' | 'reconstruct-ksk'>; performer: Performer } | null {
+  const hsmKey: HsmKey = {
+    label: key.label,
+    idHex: key.idHex,
+    algorithm: key.algorithm as HsmKey['algorithm'],
+    publicKey: Buffer.from(key.publicKey, 'base64'),
+  };
   const performer = { name: 'the app, reconciling after a restart', role: run.step.roles[0] as string };
   const hsmId = inputs(run).hsm;
   if (op.operation === 'generate-ksk' && run.step.action.kind === 'generate-ksk') {
@@ -146,8 +182,16 @@ export async function destroyKsk(run: StepRun, input: StepInputOf<'destroy-ksk'>
   }
   const live = run.activeHsm(i.hsm);
   const held = await live.session.findKey(target.label);
-  if (!held) throw new KskError('NOT_FOUND', `${i.hsm} holds no key labelled ${target.label}: nothing to destroy. If it is gone for another reason, record that (notPossible) with the IW.`);
-  if (!held.publicKey.equals(target.dnskey.publicKey)) throw new KskError('POLICY_FAILURE', `The key labelled ${target.label} in ${i.hsm} is not the current KSK (its public key differs): nothing was destroyed.`);
+  if (!held)
+    throw new KskError(
+      'NOT_FOUND',
+      `${i.hsm} holds no key labelled ${target.label}: nothing to destroy. If it is gone for another reason, record that (notPossible) with the IW.`,
+    );
+  if (!held.publicKey.equals(target.dnskey.publicKey))
+    throw new KskError(
+      'POLICY_FAILURE',
+      `The key labelled ${target.label} in ${i.hsm} is not the current KSK (its public key differs): nothing was destroyed.`,
+    );
   const opId = run.opId('destroy-key');
   run.progress(opId, `Destroying ${target.label} in ${i.hsm}`, null, false);
   const { result: evidence } = await runHsmOperation(
@@ -160,7 +204,15 @@ export async function destroyKsk(run: StepRun, input: StepInputOf<'destroy-ksk'>
   run.progress(opId, `Destroyed ${target.label} in ${i.hsm}`, 1, true);
   const after = await live.session.findKey(target.label);
   if (after || evidence.remainingObjects !== 0) throw new KskError('HSM_ERROR', `${i.hsm} still holds objects labelled ${target.label} after the destruction.`);
-  return { result: { hsmId: i.hsm, destroyed: true, key: { label: target.label, keyTag: evidence.keyTag }, evidence: { ...evidence }, searchedAfter: 'no object labelled so remains' } };
+  return {
+    result: {
+      hsmId: i.hsm,
+      destroyed: true,
+      key: { label: target.label, keyTag: evidence.keyTag },
+      evidence: { ...evidence },
+      searchedAfter: 'no object labelled so remains',
+    },
+  };
 }
 
 export async function backupKsk(run: StepRun, input: StepInputOf<'backup-ksk'>): Promise<Execution<'backup-ksk'>> {
@@ -199,15 +251,34 @@ export async function backupKsk(run: StepRun, input: StepInputOf<'backup-ksk'>):
   run.append('quorum.defined', { set, threshold: q.m, total: q.n });
   const issued = made.shares.map((share, n) => {
     const p = holders[n];
-    const holder = p ? { holderId: p.personId, holderName: p.name } : { holderId: `sealed-${i.quorum}-${n + 1}`, holderName: `sealed for distribution to ${q.role} ${n + 1}` };
+    const holder = p
+      ? { holderId: p.personId, holderName: p.name }
+      : { holderId: `sealed-${i.quorum}-${n + 1}`, holderName: `sealed for distribution to ${q.role} ${n + 1}` };
     const credentialId = `${set}:${share.index}`;
     run.append('credential.issued', { credentialId, kind: 'rksh-share', set, ...holder, stepId: run.step.id });
     return { credentialId, ...holder };
   });
-  const sheets = made.shares.map((share, n) => ({ ...issued[n], sheet: shareSheet(share, { title: `KSK Ceremony${run.rehearsal ? ' REHEARSAL' : ''}: recovery share of KSK ${key.label}`, createdAt: made.backup.createdAt }) }));
+  const sheets = made.shares.map((share, n) => ({
+    ...issued[n],
+    sheet: shareSheet(share, {
+      title: `KSK Ceremony${run.rehearsal ? ' REHEARSAL' : ''}: recovery share of KSK ${key.label}`,
+      createdAt: made.backup.createdAt,
+    }),
+  }));
   for (const s of made.shares) s.data.fill(0);
   return {
-    result: { hsmId: i.hsm, key: { label: key.label }, backupId: made.backup.backupId, sha256: stored.payload.sha256, file: name, copies, set, threshold: q.m, total: q.n, issued },
+    result: {
+      hsmId: i.hsm,
+      key: { label: key.label },
+      backupId: made.backup.backupId,
+      sha256: stored.payload.sha256,
+      file: name,
+      copies,
+      set,
+      threshold: q.m,
+      total: q.n,
+      issued,
+    },
     outcome: { shares: sheets },
   };
 }
@@ -217,15 +288,29 @@ export async function reconstructKsk(run: StepRun, input: StepInputOf<'reconstru
   const { bytes, name } = readFileRef(input.backup, 'KSK backup');
   const backup = parseBackup(bytes, name);
   const sha256 = backupHash(bytes);
-  const recorded = run.deps.store.workspaceEvents(['artifact.stored'], { rehearsal: run.rehearsal }).find((e) => e.payload.kind === 'backup' && e.payload.sha256 === sha256);
-  if (!recorded) throw new KskError('POLICY_FAILURE', `The backup ${name} (SHA-256 ${sha256}) is not a backup this workspace's log recorded: nothing was restored.`);
+  const recorded = run.deps.store
+    .workspaceEvents(['artifact.stored'], { rehearsal: run.rehearsal })
+    .find((e) => e.payload.kind === 'backup' && e.payload.sha256 === sha256);
+  if (!recorded)
+    throw new KskError('POLICY_FAILURE', `The backup ${name} (SHA-256 ${sha256}) is not a backup this workspace's log recorded: nothing was restored.`);
   const ksk = kskKeys(run.deps.store, { rehearsal: run.rehearsal }).find((k) => k.label === backup.key.label && k.publicKey === backup.key.publicKey);
-  if (!ksk) throw new KskError('POLICY_FAILURE', `The backup holds ${backup.key.label}, which the log does not record as a KSK with that public key: nothing was restored.`);
+  if (!ksk)
+    throw new KskError(
+      'POLICY_FAILURE',
+      `The backup holds ${backup.key.label}, which the log does not record as a KSK with that public key: nothing was restored.`,
+    );
   const held = run.sessions.held(run.ceremonyId, run.step.id);
   const shares = [...held.shares.values()];
   const q = run.script.quorums[i.quorum];
-  if (!q || shares.length < q.m) throw new KskError('CONFLICT', `${shares.length} share(s) presented; the backup key needs ${q?.m ?? '?'} distinct Recovery Key Share Holders.`);
-  checkShareSet(shares, { kind: 'backup', setId: backup.backupId, threshold: backup.recovery.threshold, total: backup.recovery.total, shareHashes: backup.recovery.shareHashes });
+  if (!q || shares.length < q.m)
+    throw new KskError('CONFLICT', `${shares.length} share(s) presented; the backup key needs ${q?.m ?? '?'} distinct Recovery Key Share Holders.`);
+  checkShareSet(shares, {
+    kind: 'backup',
+    setId: backup.backupId,
+    threshold: backup.recovery.threshold,
+    total: backup.recovery.total,
+    shareHashes: backup.recovery.shareHashes,
+  });
   const live = run.activeHsm(i.hsm);
   if (await live.session.findKey(backup.key.label)) throw new KskError('CONFLICT', `${i.hsm} already holds a key labelled ${backup.key.label}.`);
   run.storeArtifact({ name: run.fileName(name), kind: 'backup', mediaType: 'application/json', bytes });
@@ -234,7 +319,15 @@ export async function reconstructKsk(run: StepRun, input: StepInputOf<'reconstru
   const { result: restored } = await runHsmOperation(
     run.deps.store,
     run.ceremonyId,
-    { opId, operation: 'restore', stepId: run.step.id, hsmId: i.hsm, label: backup.key.label, params: { backupId: backup.backupId, backupSha256: sha256 }, ...retryOf(run, 'restore') },
+    {
+      opId,
+      operation: 'restore',
+      stepId: run.step.id,
+      hsmId: i.hsm,
+      label: backup.key.label,
+      params: { backupId: backup.backupId, backupSha256: sha256 },
+      ...retryOf(run, 'restore'),
+    },
     () => live.session.restoreKey(backup, shares, { label: backup.key.label }),
     (r) => ({ key: keyRecord(r.key), result: { publicKeyMatchesBackup: r.publicKeyMatchesBackup, testSignatureVerified: r.testSignatureVerified } }),
   );
@@ -243,5 +336,14 @@ export async function reconstructKsk(run: StepRun, input: StepInputOf<'reconstru
   if (!restored.publicKeyMatchesBackup || !restored.testSignatureVerified || restored.key.publicKey.toString('base64') !== ksk.publicKey) {
     throw new KskError('HSM_ERROR', `The key restored in ${i.hsm} is not the recorded KSK ${backup.key.label}.`);
   }
-  return { result: { hsmId: i.hsm, key: keyResult(restored.key), backupId: backup.backupId, backupSha256: sha256, matchesRecordedKey: true, testSignatureVerified: true } };
+  return {
+    result: {
+      hsmId: i.hsm,
+      key: keyResult(restored.key),
+      backupId: backup.backupId,
+      backupSha256: sha256,
+      matchesRecordedKey: true,
+      testSignatureVerified: true,
+    },
+  };
 }

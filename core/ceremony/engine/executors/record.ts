@@ -51,9 +51,14 @@ export async function notify(run: StepRun, input: StepInputOf<'notify'>): Promis
   const at = run.deps.clock.now().toISOString();
   const roles = new Set(input.notified.map((n) => n.role));
   const missing = inputs.recipients.filter((r) => !roles.has(r));
-  if (missing.length > 0) throw new KskError('BAD_REQUEST', `Step ${run.step.number} notifies ${inputs.recipients.join(', ')}: nobody of ${missing.join(', ')} is listed as notified.`);
+  if (missing.length > 0)
+    throw new KskError(
+      'BAD_REQUEST',
+      `Step ${run.step.number} notifies ${inputs.recipients.join(', ')}: nobody of ${missing.join(', ')} is listed as notified.`,
+    );
   const offChannel = input.notified.filter((n) => !inputs.channels.includes(n.channel));
-  if (offChannel.length > 0) throw new KskError('BAD_REQUEST', `Step ${run.step.number} notifies by ${inputs.channels.join(', ')}, not ${offChannel[0]?.channel}.`);
+  if (offChannel.length > 0)
+    throw new KskError('BAD_REQUEST', `Step ${run.step.number} notifies by ${inputs.channels.join(', ')}, not ${offChannel[0]?.channel}.`);
   return {
     result: {
       notified: input.notified.map((n) => ({ ...n, at: n.at ?? at })),
@@ -66,19 +71,24 @@ export async function notify(run: StepRun, input: StepInputOf<'notify'>): Promis
 export async function scheduleAlternate(run: StepRun, input: StepInputOf<'schedule-alternate'>): Promise<Execution<'schedule-alternate'>> {
   // The deadline recorded when this step started: the one the people deciding were shown.
   const recorded = run.state.deadlineRecorded;
-  if (!recorded || recorded.stepId !== run.step.id) throw new KskError('CONFLICT', 'There is no current SKR, so no deadline: load the current SKR into the workspace before creating the ceremony.');
+  if (!recorded || recorded.stepId !== run.step.id)
+    throw new KskError('CONFLICT', 'There is no current SKR, so no deadline: load the current SKR into the workspace before creating the ceremony.');
   const { stepId: _stepId, ...deadline } = recorded;
   const rule = deadline.state === 'sufficient' ? 'alternate-date' : 'proceed-now';
   if (input.decision === 'alternate-date') {
     if (!input.alternateDate) throw new KskError('BAD_REQUEST', 'Scheduling an alternate date needs the date.');
     const window = deadline.alternateWindow;
     if (window && (input.alternateDate < window.earliest || input.alternateDate > window.latest)) {
-      throw new KskError('POLICY_FAILURE', `The alternate date ${input.alternateDate} is outside the window in which the SKR still reaches the RZM in time (${window.earliest} to ${window.latest}, as recorded at ${deadline.now}).`);
+      throw new KskError(
+        'POLICY_FAILURE',
+        `The alternate date ${input.alternateDate} is outside the window in which the SKR still reaches the RZM in time (${window.earliest} to ${window.latest}, as recorded at ${deadline.now}).`,
+      );
     }
   }
   let exceptionId: string | null = null;
   if (input.decision !== rule) {
-    if (!input.overrideReason) throw new KskError('POLICY_FAILURE', `${deadline.consequence} Deciding otherwise needs a reason, recorded as an exception the IW signs.`);
+    if (!input.overrideReason)
+      throw new KskError('POLICY_FAILURE', `${deadline.consequence} Deciding otherwise needs a reason, recorded as an exception the IW signs.`);
     exceptionId = `deadline-${run.step.id}`;
     run.append('exception', {
       exceptionId,
@@ -95,24 +105,43 @@ export async function scheduleAlternate(run: StepRun, input: StepInputOf<'schedu
       ? `Rescheduled to ${input.alternateDate}: the Key Ceremony is held on the alternate date (the SKR is due at the RZM by ${deadline.skrDue}); this ceremony ends with the decision.`
       : `Proceeding now: ${deadline.consequence}`;
   return {
-    result: { deadline: { ...deadline }, rule, decision: input.decision, ...(input.alternateDate ? { alternateDate: input.alternateDate } : {}), exceptionId, branch: input.decision, outcome },
+    result: {
+      deadline: { ...deadline },
+      rule,
+      decision: input.decision,
+      ...(input.alternateDate ? { alternateDate: input.alternateDate } : {}),
+      exceptionId,
+      branch: input.decision,
+      outcome,
+    },
   };
 }
 
 export async function courierKeys(run: StepRun, input: StepInputOf<'courier-keys'>): Promise<Execution<'courier-keys'>> {
-  if (input.packages.length === 0 && !input.notPossible) throw new KskError('BAD_REQUEST', `Step ${run.step.number}: list the keys sent by courier, or say why none could be sent.`);
-  if (input.packages.length > 0 && input.notPossible) throw new KskError('BAD_REQUEST', `Step ${run.step.number}: keys were sent, so "not possible" does not apply; list only the keys sent.`);
+  if (input.packages.length === 0 && !input.notPossible)
+    throw new KskError('BAD_REQUEST', `Step ${run.step.number}: list the keys sent by courier, or say why none could be sent.`);
+  if (input.packages.length > 0 && input.notPossible)
+    throw new KskError('BAD_REQUEST', `Step ${run.step.number}: keys were sent, so "not possible" does not apply; list only the keys sent.`);
   for (const p of input.packages) {
     const purpose = custodyPurpose('co-safe-deposit-key', p.holder);
     run.append('teb.sealed', { stepId: run.step.id, purpose, serial: p.tebSerial, contents: [`safe deposit box key of ${p.holder}`] });
-    run.append('teb.handed-over', { stepId: run.step.id, purpose, serial: p.tebSerial, from: p.holder, to: 'RZ KSK Operator, by courier', reference: p.courierReference });
+    run.append('teb.handed-over', {
+      stepId: run.step.id,
+      purpose,
+      serial: p.tebSerial,
+      from: p.holder,
+      to: 'RZ KSK Operator, by courier',
+      reference: p.courierReference,
+    });
   }
   return { result: { packages: input.packages, ...(input.notPossible ? { notPossible: input.notPossible } : {}) } };
 }
 
 export async function assessDuration(run: StepRun, input: StepInputOf<'assess-duration'>): Promise<Execution<'assess-duration'>> {
-  if (inputsOf(run, 'assess-duration').expertOpinion && input.sources.length === 0) throw new KskError('BAD_REQUEST', 'The assessment names the expert opinion it used.');
-  if (input.coverUntil <= run.deps.clock.now().toISOString()) throw new KskError('BAD_REQUEST', `The period to cover ends at ${input.coverUntil}, which is not in the future.`);
+  if (inputsOf(run, 'assess-duration').expertOpinion && input.sources.length === 0)
+    throw new KskError('BAD_REQUEST', 'The assessment names the expert opinion it used.');
+  if (input.coverUntil <= run.deps.clock.now().toISOString())
+    throw new KskError('BAD_REQUEST', `The period to cover ends at ${input.coverUntil}, which is not in the future.`);
   return { result: { assessment: input.assessment, sources: input.sources, coverUntil: input.coverUntil } };
 }
 
@@ -131,7 +160,11 @@ export async function approvePlan(run: StepRun, input: StepInputOf<'approve-plan
 export async function chooseAlgorithm(run: StepRun, input: StepInputOf<'choose-algorithm'>): Promise<Execution<'choose-algorithm'>> {
   const candidates = inputsOf(run, 'choose-algorithm').candidates;
   const chosen = candidates.find((c) => c.algorithm === input.algorithm && (c.size === undefined || c.size === input.size));
-  if (!chosen) throw new KskError('BAD_REQUEST', `${input.algorithm}${input.size ? `/${input.size}` : ''} is not among the candidates of step ${run.step.number}: ${candidates.map((c) => `${c.algorithm}${c.size ? `/${c.size}` : ''}`).join(', ')}.`);
+  if (!chosen)
+    throw new KskError(
+      'BAD_REQUEST',
+      `${input.algorithm}${input.size ? `/${input.size}` : ''} is not among the candidates of step ${run.step.number}: ${candidates.map((c) => `${c.algorithm}${c.size ? `/${c.size}` : ''}`).join(', ')}.`,
+    );
   return { result: { algorithm: chosen.algorithm, ...(chosen.size ? { size: chosen.size } : {}), rationale: input.rationale } };
 }
 
@@ -148,17 +181,29 @@ export async function signIn(run: StepRun): Promise<Execution<'sign-in'>> {
   const cos = present.filter((p) => p.roles.includes('CO')).length;
   const branch: 'cos-present' | 'cos-absent' | null = decides ? (coQuorum && cos >= coQuorum.m ? 'cos-present' : 'cos-absent') : null;
   const closed = new Set([
-    ...run.state.acts.flatMap((a) => a.steps).filter((s) => s.status === 'not-applicable').map((s) => s.id),
+    ...run.state.acts
+      .flatMap((a) => a.steps)
+      .filter((s) => s.status === 'not-applicable')
+      .map((s) => s.id),
     ...(branch ? notApplicableWhen(run.script, run.step.id, branch).map((s) => s.id) : []),
   ]);
   const needed = participantRoles(run.script, (step) => !closed.has(step.id));
   const missing = needed.filter((r) => !held.has(r));
-  for (const essential of ['CA', 'IW']) if (missing.includes(essential)) throw new KskError('CONFLICT', `No ${essential} is signed in: the ceremony cannot go on without one.`);
-  const exceptionId = missing.length > 0 ? appException(run, 'roles-missing', `every role the script needs is present: ${needed.join(', ')}`, `not signed in: ${missing.join(', ')}`) : null;
+  for (const essential of ['CA', 'IW'])
+    if (missing.includes(essential)) throw new KskError('CONFLICT', `No ${essential} is signed in: the ceremony cannot go on without one.`);
+  const exceptionId =
+    missing.length > 0
+      ? appException(run, 'roles-missing', `every role the script needs is present: ${needed.join(', ')}`, `not signed in: ${missing.join(', ')}`)
+      : null;
   // Triage said whether the Crypto Officers would come; who signed in is what counts, and a difference is witnessed.
   const triaged = run.state.triage?.branch;
   if (branch && (triaged === 'cos-present' || triaged === 'cos-absent') && triaged !== branch) {
-    appException(run, 'branch-differs', `as triage recorded, the Crypto Officers are ${triaged === 'cos-present' ? 'present' : 'absent'}`, `${cos} Crypto Officer${cos === 1 ? ' is' : 's are'} signed in (the quorum is ${coQuorum?.m ?? '?'}): the script takes the branch ${branch}`);
+    appException(
+      run,
+      'branch-differs',
+      `as triage recorded, the Crypto Officers are ${triaged === 'cos-present' ? 'present' : 'absent'}`,
+      `${cos} Crypto Officer${cos === 1 ? ' is' : 's are'} signed in (the quorum is ${coQuorum?.m ?? '?'}): the script takes the branch ${branch}`,
+    );
   }
   const decision = branch
     ? {
@@ -183,7 +228,10 @@ export async function signOut(run: StepRun, input: StepInputOf<'sign-out'>): Pro
 }
 
 /** Both camera steps record the same: which cameras, and when (for indexing the footage). */
-export async function camera(run: StepRun, input: StepInputOf<'camera-start'> | StepInputOf<'camera-stop'>): Promise<{ result: ActionResultOf<'camera-start' | 'camera-stop'> }> {
+export async function camera(
+  run: StepRun,
+  input: StepInputOf<'camera-start'> | StepInputOf<'camera-stop'>,
+): Promise<{ result: ActionResultOf<'camera-start' | 'camera-stop'> }> {
   return { result: { cameras: input.cameras, at: run.deps.clock.now().toISOString() } };
 }
 
@@ -192,7 +240,14 @@ export async function clockCheck(run: StepRun, input: StepInputOf<'clock-check'>
   const skewSeconds = (appTime.getTime() - new Date(input.referenceTime).getTime()) / 1000;
   const max = inputsOf(run, 'clock-check').maxSkewSeconds;
   const within = Math.abs(skewSeconds) <= max;
-  const exceptionId = within ? null : appException(run, 'clock', `the app's clock is within ${max} s of the reference UTC clock`, `the app shows ${appTime.toISOString()}, the reference ${input.referenceTime} (${skewSeconds.toFixed(1)} s)`);
+  const exceptionId = within
+    ? null
+    : appException(
+        run,
+        'clock',
+        `the app's clock is within ${max} s of the reference UTC clock`,
+        `the app shows ${appTime.toISOString()}, the reference ${input.referenceTime} (${skewSeconds.toFixed(1)} s)`,
+      );
   return { result: { appTime: appTime.toISOString(), referenceTime: input.referenceTime, skewSeconds, maxSkewSeconds: max, withinLimit: within, exceptionId } };
 }
 
@@ -204,8 +259,19 @@ export async function hashCheck(run: StepRun, input: StepInputOf<'hash-check'>):
   const match = matchHash(digest, input.expected);
   const readBy = input.readBy ? { readBy: input.readBy } : {};
   if (!match.matches) {
-    run.append('hash.mismatched', { stepId: run.step.id, subject, sha256: hex, form: match.form, typedHex: match.typedHex, firstDifference: match.firstDifference ?? 1, ...readBy });
-    throw new KskError('POLICY_FAILURE', `The SHA-256 of the ${subject} does not match the expected value (${match.form}; first difference at byte ${match.firstDifference}).`);
+    run.append('hash.mismatched', {
+      stepId: run.step.id,
+      subject,
+      sha256: hex,
+      form: match.form,
+      typedHex: match.typedHex,
+      firstDifference: match.firstDifference ?? 1,
+      ...readBy,
+    });
+    throw new KskError(
+      'POLICY_FAILURE',
+      `The SHA-256 of the ${subject} does not match the expected value (${match.form}; first difference at byte ${match.firstDifference}).`,
+    );
   }
   run.append('hash.matched', { stepId: run.step.id, subject, sha256: hex, form: match.form, ...readBy });
   return { result: { subject, ...describeHash(digest), form: match.form } };
@@ -215,24 +281,45 @@ export async function tebCheck(run: StepRun, input: StepInputOf<'teb-check'>): P
   const inputs = inputsOf(run, 'teb-check');
   const { store } = run.deps;
   if (input.bags.length === 0) {
-    if (inputs.expected !== 'courier-record') throw new KskError('BAD_REQUEST', `Step ${run.step.number} checks ${inputs.contents}: enter the serial read aloud.`);
-    if (!input.none) throw new KskError('BAD_REQUEST', `Step ${run.step.number}: enter the serial of each bag the courier delivered, or say why there is none.`);
-    const sent = store.events(run.ceremonyId, ['teb.handed-over']).filter((e) => e.payload.purpose.startsWith(`${inputs.custody}:`) || e.payload.purpose === inputs.custody);
-    if (sent.length > 0) throw new KskError('CONFLICT', `The courier record lists ${sent.length} bag${sent.length === 1 ? '' : 's'} (${sent.map((e) => e.payload.serial).join(', ')}): check each one.`);
+    if (inputs.expected !== 'courier-record')
+      throw new KskError('BAD_REQUEST', `Step ${run.step.number} checks ${inputs.contents}: enter the serial read aloud.`);
+    if (!input.none)
+      throw new KskError('BAD_REQUEST', `Step ${run.step.number}: enter the serial of each bag the courier delivered, or say why there is none.`);
+    const sent = store
+      .events(run.ceremonyId, ['teb.handed-over'])
+      .filter((e) => e.payload.purpose.startsWith(`${inputs.custody}:`) || e.payload.purpose === inputs.custody);
+    if (sent.length > 0)
+      throw new KskError(
+        'CONFLICT',
+        `The courier record lists ${sent.length} bag${sent.length === 1 ? '' : 's'} (${sent.map((e) => e.payload.serial).join(', ')}): check each one.`,
+      );
     return { result: { contents: inputs.contents, bags: [], none: input.none } };
   }
   const bags = [];
   for (const bag of input.bags) {
-    if (inputs.perMemberOf && !bag.holder) throw new KskError('BAD_REQUEST', `Step ${run.step.number} checks one bag per member of ${inputs.perMemberOf}: say whose bag each serial is.`);
+    if (inputs.perMemberOf && !bag.holder)
+      throw new KskError('BAD_REQUEST', `Step ${run.step.number} checks one bag per member of ${inputs.perMemberOf}: say whose bag each serial is.`);
     const purpose = custodyPurpose(inputs.custody, bag.holder);
     if (inputs.expected === 'manifest') {
-      if (!bag.expectedSerial) throw new KskError('BAD_REQUEST', `Step ${run.step.number} compares the serial with the delivery manifest: enter the manifest's serial too.`);
+      if (!bag.expectedSerial)
+        throw new KskError('BAD_REQUEST', `Step ${run.step.number} compares the serial with the delivery manifest: enter the manifest's serial too.`);
       // What the manifest says is recorded as the seal the bag left its supplier with, and the bag is checked against it.
-      run.append('teb.sealed', { stepId: run.step.id, purpose, serial: bag.expectedSerial, contents: [`${inputs.contents} (as the delivery manifest lists it)`] });
+      run.append('teb.sealed', {
+        stepId: run.step.id,
+        purpose,
+        serial: bag.expectedSerial,
+        contents: [`${inputs.contents} (as the delivery manifest lists it)`],
+      });
     }
     const checked = store.checkTeb(run.ceremonyId, { purpose, serialRead: bag.serial, stepId: run.step.id });
     if (checked.check.payload.matched) run.append('teb.opened', { stepId: run.step.id, purpose, serial: bag.serial });
-    bags.push({ purpose, serial: bag.serial, expected: checked.check.payload.expectedSerial, matched: checked.check.payload.matched, exceptionId: checked.exception?.payload.exceptionId ?? null });
+    bags.push({
+      purpose,
+      serial: bag.serial,
+      expected: checked.check.payload.expectedSerial,
+      matched: checked.check.payload.matched,
+      exceptionId: checked.exception?.payload.exceptionId ?? null,
+    });
   }
   return { result: { contents: inputs.contents, bags } };
 }
@@ -242,7 +329,8 @@ export async function tebSeal(run: StepRun, input: StepInputOf<'teb-seal'>): Pro
   const serials = new Set<string>();
   const bags = [];
   for (const bag of input.bags) {
-    if (inputs.perMemberOf && !bag.holder) throw new KskError('BAD_REQUEST', `Step ${run.step.number} seals one bag per member of ${inputs.perMemberOf}: say whose bag each serial is.`);
+    if (inputs.perMemberOf && !bag.holder)
+      throw new KskError('BAD_REQUEST', `Step ${run.step.number} seals one bag per member of ${inputs.perMemberOf}: say whose bag each serial is.`);
     if (serials.has(normalizeSerial(bag.serial))) throw new KskError('BAD_REQUEST', `The serial ${bag.serial} is entered twice: every bag has its own.`);
     serials.add(normalizeSerial(bag.serial));
     const purpose = custodyPurpose(inputs.custody, bag.holder);
@@ -256,7 +344,8 @@ export async function tebSeal(run: StepRun, input: StepInputOf<'teb-seal'>): Pro
 /** The holders whose safe deposit box key was received and opened from its bag in this ceremony (couriered keys). */
 function keysAtHand(run: StepRun): Map<string, string> {
   const at = new Map<string, string>();
-  for (const e of run.deps.store.events(run.ceremonyId, ['teb.opened'])) if (e.payload.purpose.startsWith('co-safe-deposit-key:')) at.set(e.payload.purpose, e.payload.serial);
+  for (const e of run.deps.store.events(run.ceremonyId, ['teb.opened']))
+    if (e.payload.purpose.startsWith('co-safe-deposit-key:')) at.set(e.payload.purpose, e.payload.serial);
   return at;
 }
 
@@ -275,14 +364,20 @@ export async function drillBoxes(run: StepRun, input: StepInputOf<'drill-safe-de
   for (const box of input.boxes) {
     const key = keys.get(custodyPurpose('co-safe-deposit-key', box.holder));
     if (key && !box.despiteKey) {
-      throw new KskError('POLICY_FAILURE', `The key of ${box.holder}'s safe deposit box is here (TEB ${key}, checked and opened at this ceremony): open the box with it, or say why it is drilled all the same.`);
+      throw new KskError(
+        'POLICY_FAILURE',
+        `The key of ${box.holder}'s safe deposit box is here (TEB ${key}, checked and opened at this ceremony): open the box with it, or say why it is drilled all the same.`,
+      );
     }
   }
   const drilled = new Set(input.boxes.map((b) => custodyPurpose('co-safe-deposit-key', b.holder)));
   const openable = [...keys.keys()].filter((k) => !drilled.has(k)).length;
   const quorum = run.script.quorums[inputs.quorum];
   if (quorum && openable + input.boxes.length < quorum.m) {
-    throw new KskError('POLICY_FAILURE', `The quorum needs ${quorum.m} Crypto Officer credentials: ${openable} box${openable === 1 ? ' opens' : 'es open'} with ${openable === 1 ? 'its key' : 'their keys'} and ${input.boxes.length} ${input.boxes.length === 1 ? 'is' : 'are'} drilled.`);
+    throw new KskError(
+      'POLICY_FAILURE',
+      `The quorum needs ${quorum.m} Crypto Officer credentials: ${openable} box${openable === 1 ? ' opens' : 'es open'} with ${openable === 1 ? 'its key' : 'their keys'} and ${input.boxes.length} ${input.boxes.length === 1 ? 'is' : 'are'} drilled.`,
+    );
   }
   const boxes = input.boxes.map((box) => {
     const exceptionId = `drill-${custodyPurpose('box', box.holder).slice(4)}-${run.deps.store.head(run.ceremonyId)?.seq ?? 0}`;
@@ -306,7 +401,11 @@ export async function replaceHardware(run: StepRun, input: StepInputOf<'replace-
   const known = hsmIdentities(run.deps.store, { rehearsal: run.rehearsal });
   const retired = input.retired.map((r) => {
     const identity = known.find((h) => h.serialNumber === r.serial.trim());
-    if (!identity) throw new KskError('POLICY_FAILURE', `No HSM with serial number ${r.serial} is in the record: retire an HSM the log identified (${[...new Set(known.map((h) => `${h.hsmId} ${h.serialNumber}`))].join(', ') || 'none'}).`);
+    if (!identity)
+      throw new KskError(
+        'POLICY_FAILURE',
+        `No HSM with serial number ${r.serial} is in the record: retire an HSM the log identified (${[...new Set(known.map((h) => `${h.hsmId} ${h.serialNumber}`))].join(', ') || 'none'}).`,
+      );
     return { ...r, serial: identity.serialNumber, model: identity.model, ...(identity.tokenLabel ? { tokenLabel: identity.tokenLabel } : {}) };
   });
   return { result: { retire: inputs.retire, retired, commission: inputs.commission } };
@@ -316,7 +415,14 @@ export async function distributeCredentials(run: StepRun, input: StepInputOf<'di
   const inputs = inputsOf(run, 'distribute-credentials');
   const purpose = `${inputs.credential}:${inputs.hsm ?? inputs.quorum}`;
   for (const h of input.handovers) {
-    run.append('teb.handed-over', { stepId: run.step.id, purpose: custodyPurpose(purpose, h.holderName), serial: h.tebSerial, from: 'RZ KSK Operator', to: h.holderName, ...(h.reference ? { reference: h.reference } : {}) });
+    run.append('teb.handed-over', {
+      stepId: run.step.id,
+      purpose: custodyPurpose(purpose, h.holderName),
+      serial: h.tebSerial,
+      from: 'RZ KSK Operator',
+      to: h.holderName,
+      ...(h.reference ? { reference: h.reference } : {}),
+    });
   }
   return { result: { credential: inputs.credential, handovers: input.handovers } };
 }
@@ -324,7 +430,10 @@ export async function distributeCredentials(run: StepRun, input: StepInputOf<'di
 export async function exceptionsReview(run: StepRun): Promise<Execution<'exceptions-review'>> {
   const incomplete = run.state.exceptions.filter((x) => !x.complete);
   if (incomplete.length > 0) {
-    throw new KskError('CONFLICT', `Exception ${incomplete.map((x) => x.exceptionId).join(', ')} ${incomplete.length === 1 ? 'is' : 'are'} not complete (a decision and the IW's signature): resolve ${incomplete.length === 1 ? 'it' : 'them'} before the review.`);
+    throw new KskError(
+      'CONFLICT',
+      `Exception ${incomplete.map((x) => x.exceptionId).join(', ')} ${incomplete.length === 1 ? 'is' : 'are'} not complete (a decision and the IW's signature): resolve ${incomplete.length === 1 ? 'it' : 'them'} before the review.`,
+    );
   }
   return { result: { reviewed: run.state.exceptions.map((x) => x.exceptionId) } };
 }
@@ -379,8 +488,16 @@ export async function dischargeFollowUp(run: StepRun, input: StepInputOf<'discha
   const discharged = input.discharges.map((d) => {
     const obligation = all.find((o) => o.id === d.obligationId);
     if (!obligation) throw new KskError('NOT_FOUND', `There is no follow-up obligation "${d.obligationId}" in this workspace.`);
-    if (obligation.origin.ceremonyId === run.ceremonyId) throw new KskError('CONFLICT', `Obligation ${obligation.id} was opened by this ceremony; a later ceremony discharges it.`);
-    dischargeObligation(obligation, { script: run.script, stepId: run.step.id, ceremonyId: run.ceremonyId, at: run.deps.clock.now(), note: d.note, retiredSerials });
+    if (obligation.origin.ceremonyId === run.ceremonyId)
+      throw new KskError('CONFLICT', `Obligation ${obligation.id} was opened by this ceremony; a later ceremony discharges it.`);
+    dischargeObligation(obligation, {
+      script: run.script,
+      stepId: run.step.id,
+      ceremonyId: run.ceremonyId,
+      at: run.deps.clock.now(),
+      note: d.note,
+      retiredSerials,
+    });
     run.append('followup.discharged', { obligationId: obligation.id, stepId: run.step.id, note: d.note });
     return obligation.id;
   });

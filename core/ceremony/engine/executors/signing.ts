@@ -61,17 +61,25 @@ function loadKsr(run: StepRun, bytes: Buffer, name: string): Ksr {
   } catch (e) {
     throw new KskError(e instanceof KskError ? e.code : 'BAD_INPUT_FILE', `${name}: ${e instanceof Error ? e.message : String(e)}`);
   }
-  if (!run.rehearsal && isRehearsalKsr(ksr)) throw new KskError('POLICY_FAILURE', `${name} is a rehearsal KSR (${ksr.id}): a production ceremony never signs one.`);
+  if (!run.rehearsal && isRehearsalKsr(ksr))
+    throw new KskError('POLICY_FAILURE', `${name} is a rehearsal KSR (${ksr.id}): a production ceremony never signs one.`);
   if (run.rehearsal && !isRehearsalKsr(ksr)) {
-    throw new KskError('POLICY_FAILURE', `${name} is not a rehearsal KSR (${ksr.id}): a rehearsal signs only KSRs whose id starts "rehearsal-", so that nothing it produces can pass for production output.`);
+    throw new KskError(
+      'POLICY_FAILURE',
+      `${name} is not a rehearsal KSR (${ksr.id}): a rehearsal signs only KSRs whose id starts "rehearsal-", so that nothing it produces can pass for production output.`,
+    );
   }
   return ksr;
 }
 
 /** The operator's signing policy, if the ceremony was created with one. */
 function operatorPolicy(run: StepRun): SigningPolicy | null {
-  const stored = run.deps.store.events(run.ceremonyId, ['artifact.stored']).find((e) => e.payload.kind === 'other' && e.payload.name.startsWith('signing-policy '));
-  return stored ? parseSigningPolicy(run.deps.store.readArtifact(stored.payload.sha256).toString('utf8'), stored.payload.name.slice('signing-policy '.length)) : null;
+  const stored = run.deps.store
+    .events(run.ceremonyId, ['artifact.stored'])
+    .find((e) => e.payload.kind === 'other' && e.payload.name.startsWith('signing-policy '));
+  return stored
+    ? parseSigningPolicy(run.deps.store.readArtifact(stored.payload.sha256).toString('utf8'), stored.payload.name.slice('signing-policy '.length))
+    : null;
 }
 
 function hsmKeyOf(key: { label: string; dnskey: Dnskey }): HsmKey {
@@ -90,9 +98,21 @@ function signingPolicy(run: StepRun, i: SignInputs): { policy: SigningPolicy; sc
   const own = base?.schemas[i.schema];
   if (base && own) return { policy: base, schema: own, signer, published: published.map(hsmKeyOf) };
   const names = published.map((_, n) => `publish-${n + 1}`);
-  const schema = i.schema === 'normal' ? uniformSchema('normal', { publish: ['ksk', ...names], sign: ['ksk'] }) : names[0] ? standardSchemas('ksk', names[0])[i.schema] : undefined;
-  if (!schema) throw new KskError('BAD_REQUEST', `The schema "${i.schema}" is neither in the operator's signing policy nor one the app builds from the keys this step names.`);
-  const keys = [kskKeyFromHsm('ksk', hsmKeyOf(signer), { validFrom: 0 }), ...published.map((k, n) => kskKeyFromHsm(names[n] as string, hsmKeyOf(k), { validFrom: 0 }))];
+  const schema =
+    i.schema === 'normal'
+      ? uniformSchema('normal', { publish: ['ksk', ...names], sign: ['ksk'] })
+      : names[0]
+        ? standardSchemas('ksk', names[0])[i.schema]
+        : undefined;
+  if (!schema)
+    throw new KskError(
+      'BAD_REQUEST',
+      `The schema "${i.schema}" is neither in the operator's signing policy nor one the app builds from the keys this step names.`,
+    );
+  const keys = [
+    kskKeyFromHsm('ksk', hsmKeyOf(signer), { validFrom: 0 }),
+    ...published.map((k, n) => kskKeyFromHsm(names[n] as string, hsmKeyOf(k), { validFrom: 0 })),
+  ];
   const policy = definePolicy({
     keys,
     schemas: [schema],
@@ -135,13 +155,20 @@ function recordChecks(run: StepRun, subject: string, sha: string, results: reado
 
 /** The failing checks this step may override (listed by the script and excusable by a disaster). */
 function overridable(i: SignInputs, results: readonly CheckResult[]): string[] {
-  return [...new Set(failuresOf(results).map((r) => r.check))].filter((c) => i.overridableChecks.includes(c as CheckName) && !neverOverridable.has(c as CheckName));
+  return [...new Set(failuresOf(results).map((r) => r.check))].filter(
+    (c) => i.overridableChecks.includes(c as CheckName) && !neverOverridable.has(c as CheckName),
+  );
 }
 
 /** Refuses to go on while a check fails that is not overridden by a witnessed exception naming it. */
 function requireOverrides(run: StepRun, i: SignInputs, results: readonly CheckResult[], listed: readonly string[]): string[] {
   const failing = [...new Set(failuresOf(results).map((r) => r.check))];
-  const recorded = new Set(run.deps.store.events(run.ceremonyId, ['step.deviation']).filter((e) => e.payload.stepId === run.step.id && e.payload.deviation === 'check-override').map((e) => e.payload.check));
+  const recorded = new Set(
+    run.deps.store
+      .events(run.ceremonyId, ['step.deviation'])
+      .filter((e) => e.payload.stepId === run.step.id && e.payload.deviation === 'check-override')
+      .map((e) => e.payload.check),
+  );
   const problems = failing.flatMap((check) => {
     if (neverOverridable.has(check as CheckName)) return [`${check} failed, and no disaster excuses it`];
     if (!i.overridableChecks.includes(check as CheckName)) return [`${check} failed; step ${run.step.number} may not override it`];
@@ -183,28 +210,53 @@ export async function prepareSign(run: StepRun, input: PrepareInput): Promise<Js
     const sha = stored.payload.sha256;
     run.append('hash.shown', { stepId: run.step.id, subject: `KSR ${ksr.id}`, sha256: sha });
     const { policy, schema, published } = signingPolicy(run, i);
-    const results = await checkKsr(ksr, { policy, schema, now: run.deps.clock.now(), ...(hsm ? { hsm: keysFor(hsm, published) } : {}), ...(previous ? { previousSkr: previous } : {}) });
+    const results = await checkKsr(ksr, {
+      policy,
+      schema,
+      now: run.deps.clock.now(),
+      ...(hsm ? { hsm: keysFor(hsm, published) } : {}),
+      ...(previous ? { previousSkr: previous } : {}),
+    });
     recordChecks(run, `KSR ${ksr.id} as handed over${hsm ? '' : ' (before the HSM was active)'}`, sha, results);
     checks.push(...checkView(results, n));
     for (const c of overridable(i, results)) overridableFailures.add(c);
     const first = Math.min(...ksr.bundles.map((b) => b.inception));
     const last = Math.max(...ksr.bundles.map((b) => b.expiration));
-    files.push({ name, id: ksr.id, hash: { sha256: sha, pgpWords: describeHash(Buffer.from(sha, 'hex')).pgpWords }, coverage: { from: isoTime(first), to: isoTime(last) } });
+    files.push({
+      name,
+      id: ksr.id,
+      hash: { sha256: sha, pgpWords: describeHash(Buffer.from(sha, 'hex')).pgpWords },
+      coverage: { from: isoTime(first), to: isoTime(last) },
+    });
     prepared.push({ sha256: sha, name });
     // Additional KSRs are checked against each other here; against the SKRs signed before them when they are signed.
     previous = undefined;
   }
-  run.append('note', { stepId: run.step.id, topic: 'prepared', text: `${prepared.length} KSR(s) handed over for step ${run.step.number}`, data: { files: prepared } });
+  run.append('note', {
+    stepId: run.step.id,
+    topic: 'prepared',
+    text: `${prepared.length} KSR(s) handed over for step ${run.step.number}`,
+    data: { files: prepared },
+  });
   return { files, checks, overridable: [...overridableFailures] };
 }
 
 /** Checks, signs (through the journal), checks the SKR again, stores and writes it. */
-async function signOne(run: StepRun, i: SignInputs, ksr: Ksr, ksrSha: string, previous: Skr | undefined, overrides: readonly string[], out: { dir: string } | undefined) {
+async function signOne(
+  run: StepRun,
+  i: SignInputs,
+  ksr: Ksr,
+  ksrSha: string,
+  previous: Skr | undefined,
+  overrides: readonly string[],
+  out: { dir: string } | undefined,
+) {
   const live = run.activeHsm(i.hsm);
   const { policy, schema, signer, published } = signingPolicy(run, i);
   const keys = keysFor(live.session, published);
   const inHsm = await live.session.findKey(signer.label);
-  if (!inHsm || !inHsm.publicKey.equals(signer.dnskey.publicKey)) throw new KskError('POLICY_FAILURE', `${i.hsm} does not hold the signing KSK ${signer.label} with the public key the log records.`);
+  if (!inHsm || !inHsm.publicKey.equals(signer.dnskey.publicKey))
+    throw new KskError('POLICY_FAILURE', `${i.hsm} does not hold the signing KSK ${signer.label} with the public key the log records.`);
   const now = run.deps.clock.now();
   const before = await checkKsr(ksr, { policy, schema, now, hsm: keys, ...(previous ? { previousSkr: previous } : {}) });
   recordChecks(run, `KSR ${ksr.id} before signing`, ksrSha, before);
@@ -215,8 +267,17 @@ async function signOne(run: StepRun, i: SignInputs, ksr: Ksr, ksrSha: string, pr
   const { result: skr } = await runHsmOperation(
     run.deps.store,
     run.ceremonyId,
-    { opId, operation: 'sign', stepId: run.step.id, hsmId: i.hsm, label: signer.label, params: { ksrId: ksr.id, ksrSha256: ksrSha, schema: schema.name, bundles: total }, ...retryOf(run, 'sign') },
-    () => signKsr(ksr, { policy, schema, signer: journal, onProgress: (done, all) => run.progress(opId, `Signing KSR ${ksr.id} in ${i.hsm}`, done / all, false) }),
+    {
+      opId,
+      operation: 'sign',
+      stepId: run.step.id,
+      hsmId: i.hsm,
+      label: signer.label,
+      params: { ksrId: ksr.id, ksrSha256: ksrSha, schema: schema.name, bundles: total },
+      ...retryOf(run, 'sign'),
+    },
+    () =>
+      signKsr(ksr, { policy, schema, signer: journal, onProgress: (done, all) => run.progress(opId, `Signing KSR ${ksr.id} in ${i.hsm}`, done / all, false) }),
     (s) => ({ result: { skrId: s.id, fromHsm: journal.fromHsm, fromJournal: journal.fromJournal } }),
   );
   run.progress(opId, `Signed KSR ${ksr.id}`, 1, true);
@@ -235,12 +296,24 @@ async function signOne(run: StepRun, i: SignInputs, ksr: Ksr, ksrSha: string, pr
     bytes,
     summary: {
       ksr: { id: ksr.id, sha256: ksrSha },
-      skr: { id: skr.id, sha256: sha, pgpWords: describeHash(Buffer.from(sha, 'hex')).pgpWords, file, bundles: skr.bundles.length, firstInception: isoTime(Math.min(...skr.bundles.map((b) => b.inception))), lastExpiration: lastExpiration(skr) },
+      skr: {
+        id: skr.id,
+        sha256: sha,
+        pgpWords: describeHash(Buffer.from(sha, 'hex')).pgpWords,
+        file,
+        bundles: skr.bundles.length,
+        firstInception: isoTime(Math.min(...skr.bundles.map((b) => b.inception))),
+        lastExpiration: lastExpiration(skr),
+      },
       signer: { label: signer.label, keyTag: dsRecord('.', dnskey).keyTag, dsDigestHex: dsRecord('.', dnskey).digest.toString('hex').toUpperCase() },
       schema: schema.name,
       overridden: [...new Set([...overridden, ...overriddenAfter])],
       signatures: { fromHsm: journal.fromHsm, fromJournal: journal.fromJournal },
-      checks: { failed: failuresOf(before).length, passed: before.filter((r) => r.status === 'pass').length, skipped: before.filter((r) => r.status === 'skipped').length },
+      checks: {
+        failed: failuresOf(before).length,
+        passed: before.filter((r) => r.status === 'pass').length,
+        skipped: before.filter((r) => r.status === 'skipped').length,
+      },
     },
   };
 }
@@ -249,11 +322,23 @@ function matchOutOfBand(run: StepRun, sha: string, subject: string, typed: strin
   const i = signInputs(run);
   const reader = run.state.participants.find((p) => p.personId === readBy && p.signedOutAt === null);
   if (!reader) throw new KskError('CONFLICT', `${readBy} is not signed in: the hash is read aloud by someone present.`);
-  if (!reader.roles.includes(i.hashReadBy)) throw new KskError('CONFLICT', `The hash received out of band is read by the ${i.hashReadBy}; ${reader.name} is not one.`);
+  if (!reader.roles.includes(i.hashReadBy))
+    throw new KskError('CONFLICT', `The hash received out of band is read by the ${i.hashReadBy}; ${reader.name} is not one.`);
   const match = matchHash(Buffer.from(sha, 'hex'), typed);
   if (!match.matches) {
-    run.append('hash.mismatched', { stepId: run.step.id, subject, sha256: sha, form: match.form, typedHex: match.typedHex, firstDifference: match.firstDifference ?? 1, readBy });
-    throw new KskError('POLICY_FAILURE', `The ${subject}'s SHA-256 does not match the hash received out of band (${match.form}; first difference at byte ${match.firstDifference}). Nothing was signed.`);
+    run.append('hash.mismatched', {
+      stepId: run.step.id,
+      subject,
+      sha256: sha,
+      form: match.form,
+      typedHex: match.typedHex,
+      firstDifference: match.firstDifference ?? 1,
+      readBy,
+    });
+    throw new KskError(
+      'POLICY_FAILURE',
+      `The ${subject}'s SHA-256 does not match the hash received out of band (${match.form}; first difference at byte ${match.firstDifference}). Nothing was signed.`,
+    );
   }
   run.append('hash.matched', { stepId: run.step.id, subject, sha256: sha, form: match.form, readBy });
 }
@@ -274,7 +359,8 @@ export async function signKsrStep(run: StepRun, input: StepInputOf<'sign-ksr'>):
 export async function signAdditionalKsrs(run: StepRun, input: StepInputOf<'sign-additional-ksrs'>): Promise<Execution<'sign-additional-ksrs'>> {
   const i = signInputs(run) as SignInputs & { span: { fromStep: string } };
   const prepared = preparedKsrs(run);
-  if (input.outOfBandHashes.length !== prepared.length) throw new KskError('BAD_REQUEST', `${prepared.length} additional KSR(s) were handed over; ${input.outOfBandHashes.length} out-of-band hash(es) were read.`);
+  if (input.outOfBandHashes.length !== prepared.length)
+    throw new KskError('BAD_REQUEST', `${prepared.length} additional KSR(s) were handed over; ${input.outOfBandHashes.length} out-of-band hash(es) were read.`);
   const ksrs = prepared.map((p) => ({ ...p, ksr: loadKsr(run, run.deps.store.readArtifact(p.sha256), p.name) }));
   run.activeHsm(i.hsm);
   ksrs.forEach((k, n) => matchOutOfBand(run, k.sha256, `KSR ${k.ksr.id}`, input.outOfBandHashes[n] as string, input.readBy));
@@ -310,7 +396,12 @@ export async function storeRrsigs(run: StepRun, input: StepInputOf<'store-rrsigs
     const file = await writeOutput(run, input.out, path.join('custody', i.custody), name, run.deps.store.readArtifact(s.sha256));
     stored.push({ ...s, file });
   }
-  run.append('teb.sealed', { stepId: run.step.id, purpose: i.custody, serial: input.tebSerial, contents: stored.map((s) => `SKR ${s.id} (SHA-256 ${s.sha256}), valid from ${s.firstInception} to ${s.lastExpiration}`) });
+  run.append('teb.sealed', {
+    stepId: run.step.id,
+    purpose: i.custody,
+    serial: input.tebSerial,
+    contents: stored.map((s) => `SKR ${s.id} (SHA-256 ${s.sha256}), valid from ${s.firstInception} to ${s.lastExpiration}`),
+  });
   return { result: { custody: i.custody, tebSerial: input.tebSerial, stored } };
 }
 
@@ -320,7 +411,9 @@ type StoredSkr = ActionResultOf<'store-rrsigs'>['stored'][number];
 export function storedSkrs(run: StepRun): StoredSkr[] {
   const performed = run.deps.store.workspaceEvents(['action.performed'], { rehearsal: run.rehearsal });
   const stored = performed.filter((e) => e.payload.kind === 'store-rrsigs').flatMap((e) => readResult('store-rrsigs', e.payload.result).stored);
-  const released = new Set(performed.filter((e) => e.payload.kind === 'release-rrsigs').map((e) => readResult('release-rrsigs', e.payload.result).released.sha256));
+  const released = new Set(
+    performed.filter((e) => e.payload.kind === 'release-rrsigs').map((e) => readResult('release-rrsigs', e.payload.result).released.sha256),
+  );
   return stored.filter((s) => !released.has(s.sha256)).sort((a, b) => a.firstInception.localeCompare(b.firstInception));
 }
 
@@ -342,7 +435,10 @@ export async function publishTrustAnchor(run: StepRun, input: StepInputOf<'publi
   const i = run.step.action.inputs as { key: { fromStep: string }; coordinateWith: string[] };
   const key = keyNamed(run, i.key);
   const anchors = [{ id: key.label, dnskey: key.dnskey, validFrom: toUtcSeconds(run.deps.clock.now()) }];
-  const xml = trustAnchorXml(anchors, run.rehearsal ? { id: `rehearsal-${randomUUID()}`, source: 'REHEARSAL: not a production trust anchor (ksk-ceremony rehearsal workspace)' } : {});
+  const xml = trustAnchorXml(
+    anchors,
+    run.rehearsal ? { id: `rehearsal-${randomUUID()}`, source: 'REHEARSAL: not a production trust anchor (ksk-ceremony rehearsal workspace)' } : {},
+  );
   const [entry] = trustAnchorEntries(anchors);
   if (!entry) throw new KskError('INTERNAL', 'No trust anchor entry was made.');
   // The anchor must agree with the SKR of this ceremony: its key is published there (by the last
@@ -353,9 +449,16 @@ export async function publishTrustAnchor(run: StepRun, input: StepInputOf<'publi
     const last = signed.bundles[signed.bundles.length - 1];
     const published = last?.keys.some((k) => k.publicKey.equals(key.dnskey.publicKey) && k.algorithm === key.dnskey.algorithm) ?? false;
     const signs = signed.bundles.every((b) => b.signatures.some((sig) => sig.keyIdentifier === key.label && sig.keyTag === entry.keyTag));
-    if (!published) throw new KskError('POLICY_FAILURE', `The trust anchor's key ${key.label} (DS ${entry.digestHex}) is not published in the last bundle of this ceremony's SKR ${signed.id}: nothing was published.`);
+    if (!published)
+      throw new KskError(
+        'POLICY_FAILURE',
+        `The trust anchor's key ${key.label} (DS ${entry.digestHex}) is not published in the last bundle of this ceremony's SKR ${signed.id}: nothing was published.`,
+      );
     if (isDrProcedureId(run.script.procedure) && !signs) {
-      throw new KskError('POLICY_FAILURE', `The trust anchor's DS (${entry.digestHex}) is not the DS of the KSK that signs this ceremony's SKR ${signed.id}: nothing was published.`);
+      throw new KskError(
+        'POLICY_FAILURE',
+        `The trust anchor's DS (${entry.digestHex}) is not the DS of the KSK that signs this ceremony's SKR ${signed.id}: nothing was published.`,
+      );
     }
     matchesSkr = signs ? 'signer' : 'published';
   }
@@ -392,14 +495,26 @@ export async function exportFiles(run: StepRun, input: StepInputOf<'export'>): P
       const { exportBundle } = await import('../../../export/bundle/export.js');
       const bundle = await exportBundle({ workspace: run.deps.workspace, ceremonyId: run.ceremonyId, to, replace: true });
       const { pgpWords } = describeHash(Buffer.from(bundle.manifestSha256, 'hex'));
-      written.push({ artifact: what, name: path.basename(bundle.path), manifestSha256: bundle.manifestSha256, pgpWords, file: bundle.path, logHead: { seq: bundle.logHead.seq, hex: bundle.logHead.hex } });
+      written.push({
+        artifact: what,
+        name: path.basename(bundle.path),
+        manifestSha256: bundle.manifestSha256,
+        pgpWords,
+        file: bundle.path,
+        logHead: { seq: bundle.logHead.seq, hex: bundle.logHead.hex },
+      });
       continue;
     }
     const latest = artifacts.filter((e) => e.payload.kind === what).at(-1);
     if (!latest) throw new KskError('CONFLICT', `This ceremony has produced no ${what} to export yet.`);
     const file = await writeOutput(run, input.out, 'export', latest.payload.name, run.deps.store.readArtifact(latest.payload.sha256));
-    written.push({ artifact: what, name: latest.payload.name, sha256: latest.payload.sha256, pgpWords: describeHash(Buffer.from(latest.payload.sha256, 'hex')).pgpWords, file });
+    written.push({
+      artifact: what,
+      name: latest.payload.name,
+      sha256: latest.payload.sha256,
+      pgpWords: describeHash(Buffer.from(latest.payload.sha256, 'hex')).pgpWords,
+      file,
+    });
   }
   return { result: { to: i.to, written } };
 }
-

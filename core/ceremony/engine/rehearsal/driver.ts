@@ -122,7 +122,9 @@ export class CeremonyDriver {
 
   /** Everyone the ceremony's steps need, and whom the disaster does not keep away, signs in as the ceremony begins. */
   private async signInEveryone(state: CeremonyState): Promise<void> {
-    const roles = new Set(state.acts.filter((a) => a.phase === 'ceremony').flatMap((a) => a.steps.filter((s) => s.status !== 'not-applicable').flatMap((s) => s.roles)));
+    const roles = new Set(
+      state.acts.filter((a) => a.phase === 'ceremony').flatMap((a) => a.steps.filter((s) => s.status !== 'not-applicable').flatMap((s) => s.roles)),
+    );
     if (this.options.absent.cos) roles.delete('CO');
     if (this.options.absent.rkshs) roles.delete('RKSH');
     const here = new Set(state.participants.map((p) => p.personId));
@@ -166,10 +168,17 @@ export class CeremonyDriver {
   private async ensureActive(state: CeremonyState, hsmId: string): Promise<void> {
     const hsm = state.hsms.find((h) => h.id === hsmId);
     if (!hsm?.active || hsm.sessionOpen) return;
-    const activation = state.acts.flatMap((a) => a.steps).find((s) => s.action.kind === 'hsm-activate' && s.action.inputs.hsm === hsmId && s.status === 'completed');
+    const activation = state.acts
+      .flatMap((a) => a.steps)
+      .find((s) => s.action.kind === 'hsm-activate' && s.action.inputs.hsm === hsmId && s.status === 'completed');
     if (!activation) throw new KskError('INTERNAL', `${hsmId} is active but no activation step of it is completed.`);
     await this.presentCredentials(state, activation);
-    await call(this.api, 'step.perform', { ceremonyId: this.ceremonyId, stepId: activation.id, performer: this.performer(state, activation), input: { kind: 'hsm-activate' } });
+    await call(this.api, 'step.perform', {
+      ceremonyId: this.ceremonyId,
+      stepId: activation.id,
+      performer: this.performer(state, activation),
+      input: { kind: 'hsm-activate' },
+    });
   }
 
   private performer(state: CeremonyState, step: StepState): { personId: string } | { name: string; role: string } {
@@ -192,7 +201,8 @@ export class CeremonyDriver {
       return;
     }
     const inputs = step.action.inputs as Inputs;
-    if (typeof inputs.hsm === 'string' && step.action.kind !== 'hsm-activate' && step.action.kind !== 'hsm-initialize') await this.ensureActive(state, inputs.hsm);
+    if (typeof inputs.hsm === 'string' && step.action.kind !== 'hsm-activate' && step.action.kind !== 'hsm-initialize')
+      await this.ensureActive(state, inputs.hsm);
     switch (step.action.kind) {
       case 'schedule-alternate':
         // The deadline is recorded when the step starts; the RKOS decides on what the app then shows.
@@ -218,17 +228,29 @@ export class CeremonyDriver {
     const after = await this.state();
     const current = after.acts.flatMap((a) => a.steps).find((s) => s.id === step.id) ?? step;
     const input = this.inputFor(after, current);
-    const response = await call(this.api, 'step.perform', { ...ref, performer: this.performer(after, step), input: this.options.adjust ? this.options.adjust(current, input) : input });
+    const response = await call(this.api, 'step.perform', {
+      ...ref,
+      performer: this.performer(after, step),
+      input: this.options.adjust ? this.options.adjust(current, input) : input,
+    });
     this.remember(response.state, step, response.outcome);
   }
 
   private async attest(state: CeremonyState, step: StepState): Promise<void> {
     const by = step.action.inputs.by;
     const done = new Set(state.attestations.filter((a) => a.stepId === step.id).map((a) => a.personId));
-    const attestors = this.present(state).filter((p) => (by === 'all-participants' || (Array.isArray(by) && p.roles.some((r) => (by as string[]).includes(r)))) && !done.has(p.personId));
+    const attestors = this.present(state).filter(
+      (p) => (by === 'all-participants' || (Array.isArray(by) && p.roles.some((r) => (by as string[]).includes(r)))) && !done.has(p.personId),
+    );
     for (const p of attestors) {
       const shown = await call(this.api, 'attestation.prepare', { ceremonyId: this.ceremonyId, stepId: step.id, personId: p.personId });
-      await call(this.api, 'attestation.sign', { ceremonyId: this.ceremonyId, stepId: step.id, personId: p.personId, headHashShown: shown.head.hash, signaturePng: signaturePng(p.name).toString('base64') });
+      await call(this.api, 'attestation.sign', {
+        ceremonyId: this.ceremonyId,
+        stepId: step.id,
+        personId: p.personId,
+        headHashShown: shown.head.hash,
+        signaturePng: signaturePng(p.name).toString('base64'),
+      });
     }
   }
 
@@ -257,7 +279,12 @@ export class CeremonyDriver {
     for (const c of available) {
       if (held >= quorum.m) break;
       if (heldIds.has(c.credentialId)) continue;
-      await call(this.api, 'step.present', { ceremonyId: this.ceremonyId, stepId: step.id, personId: byStaff ? CA : c.holderId, credential: { kind: 'share', text: c.sheet } });
+      await call(this.api, 'step.present', {
+        ceremonyId: this.ceremonyId,
+        stepId: step.id,
+        personId: byStaff ? CA : c.holderId,
+        credential: { kind: 'share', text: c.sheet },
+      });
       held++;
     }
     if (held < quorum.m) throw new KskError('INTERNAL', `Only ${held} credential(s) could be presented at step ${step.number}; ${quorum.m} are needed.`);
@@ -269,7 +296,10 @@ export class CeremonyDriver {
     let overridable: string[] = [];
     let messages: { check: string; message: string }[] = [];
     if (step.needs.includes('prepare')) {
-      const input = step.action.kind === 'sign-ksr' ? { kind: 'sign-ksr' as const, ksr: { path: files[0] as string } } : { kind: 'sign-additional-ksrs' as const, ksrs: files.map((f) => ({ path: f as string })) };
+      const input =
+        step.action.kind === 'sign-ksr'
+          ? { kind: 'sign-ksr' as const, ksr: { path: files[0] as string } }
+          : { kind: 'sign-additional-ksrs' as const, ksrs: files.map((f) => ({ path: f as string })) };
       const prepared = await call(this.api, 'step.prepare', { ceremonyId: this.ceremonyId, stepId: step.id, input });
       overridable = prepared.overridable;
       messages = prepared.checks.filter((c) => c.status === 'fail');
@@ -286,7 +316,10 @@ export class CeremonyDriver {
           .map((m) => m.message)
           .join(' ')
           .slice(0, 3900),
-        decision: `Overridden: the ${state.script.disaster ?? ''} disaster makes ${check} fail, as the procedure foresees; the IW witnessed it.`.replace('the  disaster', 'the procedure'),
+        decision: `Overridden: the ${state.script.disaster ?? ''} disaster makes ${check} fail, as the procedure foresees; the IW witnessed it.`.replace(
+          'the  disaster',
+          'the procedure',
+        ),
         signedBy: [IW],
       });
     }
@@ -294,7 +327,13 @@ export class CeremonyDriver {
 
   /** What the people in the room supply for a step, as its kind's rehearsal answer gives it. */
   private inputFor(state: CeremonyState, step: StepState): StepInput {
-    return this.answer(step.action.kind, { state, step, inputs: step.action.inputs as Inputs, now: this.options.clock.now().toISOString(), present: this.present(state) });
+    return this.answer(step.action.kind, {
+      state,
+      step,
+      inputs: step.action.inputs as Inputs,
+      now: this.options.clock.now().toISOString(),
+      present: this.present(state),
+    });
   }
 
   private answer<K extends ActionKind>(kind: K, at: AnswerContext): StepInput {
@@ -308,7 +347,9 @@ export class CeremonyDriver {
     attestation: () => ({ kind: 'attestation' }),
     notify: ({ inputs }) => ({
       kind: 'notify',
-      notified: (inputs.recipients as string[]).flatMap((role) => castFor(role).map((p) => ({ name: p.name, role, channel: (inputs.channels as ('email' | 'phone')[])[0] as 'email' }))),
+      notified: (inputs.recipients as string[]).flatMap((role) =>
+        castFor(role).map((p) => ({ name: p.name, role, channel: (inputs.channels as ('email' | 'phone')[])[0] as 'email' })),
+      ),
     }),
     'schedule-alternate': ({ state, step }) => {
       const recorded = state.deadlineRecorded;
@@ -320,7 +361,8 @@ export class CeremonyDriver {
     },
     'courier-keys': ({ state }) => {
       const sending = this.couriering(state);
-      if (sending.length === 0) return { kind: 'courier-keys', notPossible: 'The Crypto Officers could not send their keys in time: the boxes will be drilled.' };
+      if (sending.length === 0)
+        return { kind: 'courier-keys', notPossible: 'The Crypto Officers could not send their keys in time: the boxes will be drilled.' };
       return {
         kind: 'courier-keys',
         packages: sending.map((holder) => {
@@ -330,7 +372,12 @@ export class CeremonyDriver {
         }),
       };
     },
-    'assess-duration': ({ now }) => ({ kind: 'assess-duration', assessment: 'The facilities may be unavailable for two quarters.', sources: ['RKOS assessment', 'facility engineer'], coverUntil: this.options.coverUntil ?? now }),
+    'assess-duration': ({ now }) => ({
+      kind: 'assess-duration',
+      assessment: 'The facilities may be unavailable for two quarters.',
+      sources: ['RKOS assessment', 'facility engineer'],
+      coverUntil: this.options.coverUntil ?? now,
+    }),
     'approve-plan': ({ inputs }) => ({
       kind: 'approve-plan',
       plan: 'Sign the KSRs of the next quarters at the next ceremony and store the SKRs sealed until the RZM needs them.',
@@ -339,7 +386,12 @@ export class CeremonyDriver {
     }),
     'choose-algorithm': ({ inputs }) => {
       const first = (inputs.candidates as { algorithm: 'RSASHA256'; size?: number }[])[0] as { algorithm: 'RSASHA256'; size?: number };
-      return { kind: 'choose-algorithm', algorithm: first.algorithm, ...(first.size ? { size: first.size } : {}), rationale: 'The algorithm of the KSK it replaces, which every validator supports.' };
+      return {
+        kind: 'choose-algorithm',
+        algorithm: first.algorithm,
+        ...(first.size ? { size: first.size } : {}),
+        rationale: 'The algorithm of the KSK it replaces, which every validator supports.',
+      };
     },
     'sign-in': () => ({ kind: 'sign-in' }),
     'sign-out': () => ({ kind: 'sign-out' }),
@@ -369,13 +421,22 @@ export class CeremonyDriver {
           })),
       };
     },
-    'hsm-initialize': ({ state, inputs, present }) => ({ kind: 'hsm-initialize', holders: inputs.issueTo === 'holders' ? membersOf(state, present, inputs.quorum) : [] }),
+    'hsm-initialize': ({ state, inputs, present }) => ({
+      kind: 'hsm-initialize',
+      holders: inputs.issueTo === 'holders' ? membersOf(state, present, inputs.quorum) : [],
+    }),
     'hsm-activate': () => ({ kind: 'hsm-activate' }),
     'hsm-deactivate': () => ({ kind: 'hsm-deactivate' }),
     'generate-ksk': () => ({ kind: 'generate-ksk' }),
     'destroy-ksk': () =>
       this.options.scenario?.destroy === false
-        ? { kind: 'destroy-ksk', notPossible: { reason: 'The HSM holding the compromised KSK cannot be reached: it is destroyed with the hardware at the extraordinary ceremony.', witnessId: IW } }
+        ? {
+            kind: 'destroy-ksk',
+            notPossible: {
+              reason: 'The HSM holding the compromised KSK cannot be reached: it is destroyed with the hardware at the extraordinary ceremony.',
+              witnessId: IW,
+            },
+          }
         : { kind: 'destroy-ksk' },
     'reconstruct-ksk': () => {
       const backup = this.world.latestBackup();
@@ -444,7 +505,8 @@ export class CeremonyDriver {
   private bagsToCheck(state: CeremonyState, inputs: Inputs): { serial: string; holder?: string; expectedSerial?: string }[] {
     const custody = inputs.custody as string;
     const manifest = inputs.expected === 'manifest';
-    if (inputs.expected === 'courier-record') return this.couriered(state).map((holder) => ({ serial: this.world.bag(custodyPurpose(custody, holder)), holder }));
+    if (inputs.expected === 'courier-record')
+      return this.couriered(state).map((holder) => ({ serial: this.world.bag(custodyPurpose(custody, holder)), holder }));
     if (!inputs.perMemberOf) {
       const serial = this.world.bag(custody);
       return [{ serial, ...(manifest ? { expectedSerial: serial } : {}) }];
@@ -453,7 +515,10 @@ export class CeremonyDriver {
     let holders = this.world.bagsUnder(custody).map((p) => p.slice(custody.length + 1));
     const theirs = holders.filter((h) => here.has(h));
     if (theirs.length > 0) holders = theirs;
-    if (holders.length === 0) holders = this.present(state).filter((p) => p.roles.includes(state.quorums.find((q) => q.id === inputs.perMemberOf)?.role ?? '')).map((p) => p.personId);
+    if (holders.length === 0)
+      holders = this.present(state)
+        .filter((p) => p.roles.includes(state.quorums.find((q) => q.id === inputs.perMemberOf)?.role ?? ''))
+        .map((p) => p.personId);
     if (holders.length === 0) holders = this.productionHolders(state);
     return holders.map((holder) => {
       const serial = this.world.bag(custodyPurpose(custody, holder));
@@ -477,19 +542,31 @@ export class CeremonyDriver {
       set = this.world.latestBackup()?.set;
     }
     const holders = set ? [...new Set(this.world.credentialsOf(set).map((c) => c.holderId))] : [];
-    return (holders.length > 0 ? holders : this.present(state).filter((p) => p.roles.includes(state.quorums.find((q) => q.id === inputs.perMemberOf)?.role ?? '')).map((p) => p.personId)).map(seal);
+    return (
+      holders.length > 0
+        ? holders
+        : this.present(state)
+            .filter((p) => p.roles.includes(state.quorums.find((q) => q.id === inputs.perMemberOf)?.role ?? ''))
+            .map((p) => p.personId)
+    ).map(seal);
   }
 
   private discharges(state: CeremonyState, step: StepState): { obligationId: string; note: string }[] {
     const kinds = step.action.inputs.kinds as string[];
     const steps = state.acts.flatMap((a) => a.steps);
     const released = steps.find((s) => s.action.kind === 'release-rrsigs');
-    return state.followUps.outstanding
-      // What the app says this ceremony has not done (a compromised HSM not retired) stays open.
-      .filter((o) => kinds.includes(o.kind) && o.origin.ceremonyId !== this.ceremonyId && !o.unmet)
-      // A rollover completes over several quarters; stored RRSIGs only once the last one is released.
-      .filter((o) => o.kind !== 'rfc5011-rollover' && (o.kind !== 'release-rrsigs' || (released?.result ? readResult('release-rrsigs', released.result).remaining === 0 : false)))
-      .map((o) => ({ obligationId: o.id, note: `Done in ceremony ${this.ceremonyId} (${state.script.title}).` }));
+    return (
+      state.followUps.outstanding
+        // What the app says this ceremony has not done (a compromised HSM not retired) stays open.
+        .filter((o) => kinds.includes(o.kind) && o.origin.ceremonyId !== this.ceremonyId && !o.unmet)
+        // A rollover completes over several quarters; stored RRSIGs only once the last one is released.
+        .filter(
+          (o) =>
+            o.kind !== 'rfc5011-rollover' &&
+            (o.kind !== 'release-rrsigs' || (released?.result ? readResult('release-rrsigs', released.result).remaining === 0 : false)),
+        )
+        .map((o) => ({ obligationId: o.id, note: `Done in ceremony ${this.ceremonyId} (${state.script.title}).` }))
+    );
   }
 
   /** What the simulated people keep from a step: share sheets, where the backup went, which set activates which token. */
@@ -505,8 +582,12 @@ export class CeremonyDriver {
       if (hsm?.binding) this.world.setActivation(hsm.binding.tokenLabel, result.set);
     } else {
       const backup = readResult('backup-ksk', done.result);
-      this.world.addBackup({ backupId: backup.backupId, keyLabel: backup.key.label, file: path.relative(this.world.root, backup.copies[0] as string), set: backup.set });
+      this.world.addBackup({
+        backupId: backup.backupId,
+        keyLabel: backup.key.label,
+        file: path.relative(this.world.root, backup.copies[0] as string),
+        set: backup.set,
+      });
     }
   }
 }
-

@@ -89,12 +89,22 @@ export function rehearsalBranches(procedure: ProcedureKind): RehearsalBranch[] {
   const carried = paths[0] as RehearsalBranch;
   if (procedure === '4.1.2A') {
     paths.push(
-      { id: 'keys-couriered', title: 'Proceed now; every Crypto Officer needed sent their key by courier: no box is drilled', branch: carried.branch, scenario: { keys: 'all' } },
+      {
+        id: 'keys-couriered',
+        title: 'Proceed now; every Crypto Officer needed sent their key by courier: no box is drilled',
+        branch: carried.branch,
+        scenario: { keys: 'all' },
+      },
       { id: 'boxes-drilled', title: 'Proceed now; no key could be sent: every box needed is drilled', branch: carried.branch, scenario: { keys: 'none' } },
     );
   }
   if (procedure === '4.2.1A' || procedure === '4.2.2A') {
-    paths.push({ id: 'ksk-not-destroyed', title: '"Destroy the existing KSK if possible": it is not possible, recorded as a witnessed exception', branch: carried.branch, scenario: { destroy: false } });
+    paths.push({
+      id: 'ksk-not-destroyed',
+      title: '"Destroy the existing KSK if possible": it is not possible, recorded as a witnessed exception',
+      branch: carried.branch,
+      scenario: { destroy: false },
+    });
   }
   return paths;
 }
@@ -108,9 +118,21 @@ export function answersFor(procedure: DrProcedureId, branch: BranchId | null = n
       for (const backupAvailable of values)
         for (const rkshsAvailable of values)
           for (const timeSufficient of values) {
-            const answers: TriageAnswers = { disaster, prolonged: procedure === '4.1.3' || prolonged, cosAvailable, kmfAvailable, backupAvailable, rkshsAvailable, timeSufficient };
+            const answers: TriageAnswers = {
+              disaster,
+              prolonged: procedure === '4.1.3' || prolonged,
+              cosAvailable,
+              kmfAvailable,
+              backupAvailable,
+              rkshsAvailable,
+              timeSufficient,
+            };
             const result = triage(answers);
-            if (result.procedure === procedure && (branch === null || result.branch === branch) && (result.plan !== null) === (prolonged && procedure !== '4.1.3')) {
+            if (
+              result.procedure === procedure &&
+              (branch === null || result.branch === branch) &&
+              (result.plan !== null) === (prolonged && procedure !== '4.1.3')
+            ) {
               const asked: TriageAnswers = { disaster };
               for (const q of result.questionsAsked) if (q !== 'disaster') (asked as Record<string, unknown>)[q] = answers[q];
               return asked;
@@ -138,9 +160,13 @@ export function firstCeremonyScript(options: { backup: boolean } = { backup: tru
   const template = readFileSync(resourcePath('scripts', 'ksk-generation.yaml'), 'utf8');
   let adapted = template
     .replace(/^id: ksk-generation$/m, 'id: rehearsal-first-ksk-generation')
-    .replace(/^title: KSK generation ceremony$/m, `title: "Rehearsal world: commission the production HSM and generate the KSK${options.backup ? '' : ' (not backed up: HSM1 cannot wrap keys)'}"`)
+    .replace(
+      /^title: KSK generation ceremony$/m,
+      `title: "Rehearsal world: commission the production HSM and generate the KSK${options.backup ? '' : ' (not backed up: HSM1 cannot wrap keys)'}"`,
+    )
     .replace('  - include: kmf-hsm\n    with: { hsm: HSM1 }', '  - include: commission-hsm\n    with: { hsm: HSM1 }');
-  if (adapted === template || !adapted.includes('include: commission-hsm') || !adapted.includes(BACKUP_ACT)) throw new KskError('INTERNAL', 'The KSK generation template changed: the rehearsal world cannot adapt it.');
+  if (adapted === template || !adapted.includes('include: commission-hsm') || !adapted.includes(BACKUP_ACT))
+    throw new KskError('INTERNAL', 'The KSK generation template changed: the rehearsal world cannot adapt it.');
   if (!options.backup) adapted = adapted.replace(BACKUP_ACT, '');
   return adapted;
 }
@@ -154,10 +180,19 @@ export class Rehearsal {
   }
 
   /** Creates a ceremony and runs it to its seal; what it needs is kept in the world so that an interruption can be resumed. */
-  private async runCeremony(create: Parameters<typeof call<'ceremony.create'>>[2], run: Running, after: { quarter?: Quarter; stage?: string } = {}): Promise<CeremonyState> {
+  private async runCeremony(
+    create: Parameters<typeof call<'ceremony.create'>>[2],
+    run: Running,
+    after: { quarter?: Quarter; stage?: string } = {},
+  ): Promise<CeremonyState> {
     const created = await call(this.ctx.api, 'ceremony.create', { ...create, ...(this.ctx.policy ? { policy: this.ctx.policy } : {}) });
     this.ran.push(created.ceremonyId);
-    this.world.setRunning({ ceremonyId: created.ceremonyId, ...run, ...(after.quarter ? { quarterAfter: quarterName(after.quarter) } : {}), ...(after.stage ? { stage: after.stage } : {}) });
+    this.world.setRunning({
+      ceremonyId: created.ceremonyId,
+      ...run,
+      ...(after.quarter ? { quarterAfter: quarterName(after.quarter) } : {}),
+      ...(after.stage ? { stage: after.stage } : {}),
+    });
     await this.world.save();
     return this.finishRunning();
   }
@@ -169,7 +204,14 @@ export class Rehearsal {
     const { ceremonyId, quarterAfter, stage, ...driver } = running;
     if (!this.ran.includes(ceremonyId)) this.ran.push(ceremonyId);
     const state = await new CeremonyDriver(
-      { ...driver, api: this.ctx.api, world: this.world, clock: this.ctx.clock, ...(this.ctx.beforeStep ? { beforeStep: this.ctx.beforeStep } : {}), ...(this.ctx.adjust ? { adjust: this.ctx.adjust } : {}) },
+      {
+        ...driver,
+        api: this.ctx.api,
+        world: this.world,
+        clock: this.ctx.clock,
+        ...(this.ctx.beforeStep ? { beforeStep: this.ctx.beforeStep } : {}),
+        ...(this.ctx.adjust ? { adjust: this.ctx.adjust } : {}),
+      },
       ceremonyId,
     ).run();
     // A ceremony that ended before signing (an alternate date) leaves the current SKR, and its quarter, as they were.
@@ -193,7 +235,12 @@ export class Rehearsal {
   async makeKsr(quarter: Quarter, previous?: Skr): Promise<{ file: string; ksr: Ksr }> {
     const token = await this.ctx.hsms.zskSession();
     try {
-      const ksr = await generateRehearsalKsr({ quarter: quarterName(quarter), token, now: this.ctx.clock.now(), ...(previous ? { previousSkr: previous } : {}) });
+      const ksr = await generateRehearsalKsr({
+        quarter: quarterName(quarter),
+        token,
+        now: this.ctx.clock.now(),
+        ...(previous ? { previousSkr: previous } : {}),
+      });
       const dir = path.join(this.ctx.workspace, 'rehearsal', 'ksr');
       mkdirSync(dir, { recursive: true });
       const file = path.join(dir, `${ksr.id}.xml`);
@@ -219,7 +266,11 @@ export class Rehearsal {
       this.ctx.clock.advanceTo(new Date(startOf(target).getTime() - 45 * DAY));
       const backup = capability(await this.ctx.hsms.rehearsalProfile('HSM1'), 'backup-by-wrapping').supported;
       const script = firstCeremonyScript({ backup });
-      await this.runCeremony({ script: { name: 'rehearsal-first-ksk-generation.yaml', base64: Buffer.from(script).toString('base64') } }, { absent: present, ksrs: {} }, { stage: 'first-ksk-generation' });
+      await this.runCeremony(
+        { script: { name: 'rehearsal-first-ksk-generation.yaml', base64: Buffer.from(script).toString('base64') } },
+        { absent: present, ksrs: {} },
+        { stage: 'first-ksk-generation' },
+      );
     }
     if (!this.quarter) {
       let target = nextQuarter(quarterOf(this.ctx.clock.now()));
@@ -231,7 +282,11 @@ export class Rehearsal {
   private async ksrSigning(quarter: Quarter, at: Date): Promise<CeremonyState> {
     this.ctx.clock.advanceTo(at);
     const { file } = await this.makeKsr(quarter, this.currentSkr());
-    return this.runCeremony({ template: 'ksr-signing', bindings: this.productionBindings() }, { absent: { cos: false, rkshs: false }, ksrs: { main: file } }, { quarter });
+    return this.runCeremony(
+      { template: 'ksr-signing', bindings: this.productionBindings() },
+      { absent: { cos: false, rkshs: false }, ksrs: { main: file } },
+      { quarter },
+    );
   }
 
   /** The standard templates' production HSM (HSM1), bound to the token that holds the current KSK. */
@@ -242,11 +297,13 @@ export class Rehearsal {
 
   /** Rehearses one procedure (building the world first if the workspace is new) and returns its sealed state. */
   async rehearse(procedure: ProcedureKind, options: RehearseOptions = {}): Promise<RehearsalRun> {
-    if (this.world.state.running) throw new KskError('CONFLICT', `The rehearsal ceremony ${this.world.state.running.ceremonyId} was interrupted: resume it first (rehearse --resume).`);
+    if (this.world.state.running)
+      throw new KskError('CONFLICT', `The rehearsal ceremony ${this.world.state.running.ceremonyId} was interrupted: resume it first (rehearse --resume).`);
     const branches = rehearsalBranches(procedure);
     const path = options.branch === undefined ? branches[0] : branches.find((b) => b.id === options.branch);
     if (!path) throw new KskError('BAD_REQUEST', `${procedure} has no branch "${options.branch}": its branches are ${branches.map((b) => b.id).join(', ')}.`);
-    if (options.prolonged && !(isDrProcedureId(procedure) && drProcedures[procedure].disaster === 'signing')) throw new KskError('BAD_REQUEST', 'A prolonged unavailability is a question of the signing disaster (4.1) only.');
+    if (options.prolonged && !(isDrProcedureId(procedure) && drProcedures[procedure].disaster === 'signing'))
+      throw new KskError('BAD_REQUEST', 'A prolonged unavailability is a question of the signing disaster (4.1) only.');
     this.world.setPlan({ procedure, ...options, ...(path.branch || options.branch ? { branch: path.id } : {}) });
     await this.world.save();
     await this.ensureWorld();
@@ -259,7 +316,11 @@ export class Rehearsal {
       case 'ksr-signing':
         if (options.ksr) {
           dayLater();
-          state = await this.runCeremony({ template: 'ksr-signing', bindings: this.productionBindings() }, { absent: present, ksrs: { main: options.ksr } }, { quarter: next });
+          state = await this.runCeremony(
+            { template: 'ksr-signing', bindings: this.productionBindings() },
+            { absent: present, ksrs: { main: options.ksr } },
+            { quarter: next },
+          );
         } else {
           this.ctx.clock.advanceTo(new Date(startOf(next).getTime() - 44 * DAY));
           state = await this.ksrSigning(next, this.ctx.clock.now());

@@ -48,7 +48,15 @@ const worldSchema = z.object({
   /** The token that holds the KSK signing the current SKR: the production HSM of the next standard ceremony. */
   productionToken: z.object({ modulePath: z.string(), tokenLabel: z.string() }).nullable().default(null),
   /** What the last `rehearse` was asked to do. */
-  plan: z.object({ procedure: z.string(), ksr: z.string().optional(), currentSkr: z.string().optional(), branch: z.string().optional(), prolonged: z.boolean().optional() }).nullable(),
+  plan: z
+    .object({
+      procedure: z.string(),
+      ksr: z.string().optional(),
+      currentSkr: z.string().optional(),
+      branch: z.string().optional(),
+      prolonged: z.boolean().optional(),
+    })
+    .nullable(),
 });
 export type WorldFile = z.infer<typeof worldSchema>;
 

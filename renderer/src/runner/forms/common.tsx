@@ -17,7 +17,21 @@ export interface ActionFormProps {
 }
 
 /** The form around an action's fields: one submit button that says what it does; disabled while it runs or until the form is complete. */
-export function ActionForm({ label, busy, blocked, incomplete, onSubmit, children }: { label: string; busy: boolean; blocked: string | null; incomplete?: string | null; onSubmit: () => void; children?: ReactNode }) {
+export function ActionForm({
+  label,
+  busy,
+  blocked,
+  incomplete,
+  onSubmit,
+  children,
+}: {
+  label: string;
+  busy: boolean;
+  blocked: string | null;
+  incomplete?: string | null;
+  onSubmit: () => void;
+  children?: ReactNode;
+}) {
   const reason = blocked ?? incomplete ?? null;
   return (
     <form
@@ -38,15 +52,48 @@ export function ActionForm({ label, busy, blocked, incomplete, onSubmit, childre
   );
 }
 
-export function TextField({ label, value, onChange, hint, multiline = false, mono = false, testId }: { label: string; value: string; onChange: (value: string) => void; hint?: string; multiline?: boolean; mono?: boolean; testId?: string }) {
+export function TextField({
+  label,
+  value,
+  onChange,
+  hint,
+  multiline = false,
+  mono = false,
+  testId,
+}: {
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  hint?: string;
+  multiline?: boolean;
+  mono?: boolean;
+  testId?: string;
+}) {
   const id = useId();
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
       {multiline ? (
-        <textarea id={id} value={value} onChange={(e) => onChange(e.target.value)} className={mono ? 'mono' : undefined} spellCheck={false} data-testid={testId} aria-describedby={hint ? `${id}-hint` : undefined} />
+        <textarea
+          id={id}
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+          className={mono ? 'mono' : undefined}
+          spellCheck={false}
+          data-testid={testId}
+          aria-describedby={hint ? `${id}-hint` : undefined}
+        />
       ) : (
-        <input id={id} value={value} onChange={(e) => onChange(e.target.value)} className={mono ? 'mono' : undefined} autoComplete="off" spellCheck={false} data-testid={testId} aria-describedby={hint ? `${id}-hint` : undefined} />
+        <input
+          id={id}
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+          className={mono ? 'mono' : undefined}
+          autoComplete="off"
+          spellCheck={false}
+          data-testid={testId}
+          aria-describedby={hint ? `${id}-hint` : undefined}
+        />
       )}
       {hint && (
         <p className="hint" id={`${id}-hint`}>
@@ -57,7 +104,17 @@ export function TextField({ label, value, onChange, hint, multiline = false, mon
   );
 }
 
-export function PersonSelect({ label, people, value, onChange }: { label: string; people: ParticipantState[]; value: string; onChange: (personId: string) => void }) {
+export function PersonSelect({
+  label,
+  people,
+  value,
+  onChange,
+}: {
+  label: string;
+  people: ParticipantState[];
+  value: string;
+  onChange: (personId: string) => void;
+}) {
   const id = useId();
   return (
     <div className="field">
@@ -114,7 +171,11 @@ export function RowsEditor({ legend, columns, rows, onChange }: { legend: string
                 {c.optional ? ' (optional)' : ''}
               </label>
               {c.options ? (
-                <select id={`${id}-${i}-${c.key}`} value={row[c.key] ?? ''} onChange={(e) => onChange(rows.map((r, j) => (j === i ? { ...r, [c.key]: e.target.value } : r)))}>
+                <select
+                  id={`${id}-${i}-${c.key}`}
+                  value={row[c.key] ?? ''}
+                  onChange={(e) => onChange(rows.map((r, j) => (j === i ? { ...r, [c.key]: e.target.value } : r)))}
+                >
                   {c.options.map((o) => (
                     <option key={o} value={o}>
                       {o}
@@ -122,7 +183,12 @@ export function RowsEditor({ legend, columns, rows, onChange }: { legend: string
                   ))}
                 </select>
               ) : (
-                <input id={`${id}-${i}-${c.key}`} value={row[c.key] ?? ''} autoComplete="off" onChange={(e) => onChange(rows.map((r, j) => (j === i ? { ...r, [c.key]: e.target.value } : r)))} />
+                <input
+                  id={`${id}-${i}-${c.key}`}
+                  value={row[c.key] ?? ''}
+                  autoComplete="off"
+                  onChange={(e) => onChange(rows.map((r, j) => (j === i ? { ...r, [c.key]: e.target.value } : r)))}
+                />
               )}
             </div>
           ))}

@@ -51,10 +51,23 @@ export function ScheduleAlternateForm(p: ActionFormProps) {
       label="Record the decision"
       busy={p.busy}
       blocked={p.blocked}
-      incomplete={!decision ? 'Choose.' : decision === 'alternate-date' && !alternateDate ? 'Give the alternate date in UTC.' : against && !override.trim() ? 'Going against the deadline needs a reason (a witnessed exception).' : null}
+      incomplete={
+        !decision
+          ? 'Choose.'
+          : decision === 'alternate-date' && !alternateDate
+            ? 'Give the alternate date in UTC.'
+            : against && !override.trim()
+              ? 'Going against the deadline needs a reason (a witnessed exception).'
+              : null
+      }
       onSubmit={() =>
         decision &&
-        p.perform({ kind: 'schedule-alternate', decision, ...(decision === 'alternate-date' && alternateDate ? { alternateDate } : {}), ...(against ? { overrideReason: override.trim() } : {}) })
+        p.perform({
+          kind: 'schedule-alternate',
+          decision,
+          ...(decision === 'alternate-date' && alternateDate ? { alternateDate } : {}),
+          ...(against ? { overrideReason: override.trim() } : {}),
+        })
       }
     >
       {recorded ? (
@@ -63,8 +76,8 @@ export function ScheduleAlternateForm(p: ActionFormProps) {
           <DeadlinePanel deadline={recorded} recorded />
           {recorded.alternateWindow && (
             <p data-testid="alternate-window" data-earliest={recorded.alternateWindow.earliest} data-latest={recorded.alternateWindow.latest}>
-              An alternate date between {utc(recorded.alternateWindow.earliest)} and {utc(recorded.alternateWindow.latest)} still gets the SKR to the RZM in time. Deciding it ends this ceremony: the remaining
-              steps are recorded as not applicable.
+              An alternate date between {utc(recorded.alternateWindow.earliest)} and {utc(recorded.alternateWindow.latest)} still gets the SKR to the RZM in
+              time. Deciding it ends this ceremony: the remaining steps are recorded as not applicable.
             </p>
           )}
         </>

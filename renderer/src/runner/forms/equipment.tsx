@@ -32,7 +32,9 @@ function bagsOf(p: ActionFormProps, seal: boolean): Bag[] {
   const hsm = custody.startsWith('co-credential:') ? custody.slice('co-credential:'.length) : null;
   const issuing = p.state.acts
     .flatMap((a) => a.steps)
-    .find((s) => (hsm ? s.action.kind === 'hsm-initialize' && s.action.inputs.hsm === hsm : custody === 'rksh-share' && s.action.kind === 'backup-ksk') && s.result);
+    .find(
+      (s) => (hsm ? s.action.kind === 'hsm-initialize' && s.action.inputs.hsm === hsm : custody === 'rksh-share' && s.action.kind === 'backup-ksk') && s.result,
+    );
   const issued = ((issuing?.result?.issued ?? []) as { holderId: string; holderName: string }[]).filter((c) => !here.some((h) => h.holder === c.holderId));
   return [...here, ...issued.map((c) => ({ holder: c.holderId, label: ` of the credential ${c.holderName}` }))];
 }
@@ -77,8 +79,20 @@ function TebForm({ p, seal }: { p: ActionFormProps; seal: boolean }) {
       label={seal ? `Record the new TEB serial${holders.length > 1 ? 's' : ''}` : `Compare the TEB serial${holders.length > 1 ? 's' : ''}`}
       busy={p.busy}
       blocked={p.blocked}
-      incomplete={holders.length === 0 ? (courier ? (none.trim() ? null : 'Add the bag of each key delivered, or say why none was.') : 'No holder of this quorum is signed in.') : complete ? null : 'Enter every serial.'}
-      onSubmit={() => p.perform(seal ? { kind: 'teb-seal', bags } : courier && holders.length === 0 ? { kind: 'teb-check', none: none.trim() } : { kind: 'teb-check', bags })}
+      incomplete={
+        holders.length === 0
+          ? courier
+            ? none.trim()
+              ? null
+              : 'Add the bag of each key delivered, or say why none was.'
+            : 'No holder of this quorum is signed in.'
+          : complete
+            ? null
+            : 'Enter every serial.'
+      }
+      onSubmit={() =>
+        p.perform(seal ? { kind: 'teb-seal', bags } : courier && holders.length === 0 ? { kind: 'teb-check', none: none.trim() } : { kind: 'teb-check', bags })
+      }
     >
       {courier && holders.length === 0 && <TextField label="No bag was delivered: why" value={none} onChange={setNone} />}
       <p data-testid="teb-custody" data-custody={String(inputs(p).custody ?? '')}>
@@ -87,9 +101,29 @@ function TebForm({ p, seal }: { p: ActionFormProps; seal: boolean }) {
       </p>
       {holders.map((h, i) => (
         <div key={h.holder ?? 'bag'} className="row-editor" data-holder={h.holder ?? ''}>
-          <TextField label={`TEB serial${h.label}, as read aloud or scanned`} value={serials[i] ?? ''} onChange={(v) => setSerials(set(serials, i, v))} mono testId="teb-serial" />
-          {manifest && <TextField label={`Serial on the delivery manifest${h.label}`} value={expected[i] ?? ''} onChange={(v) => setExpected(set(expected, i, v))} mono testId="teb-manifest-serial" />}
-          {seal && <TextField label={`Contents${h.label} (optional: the script’s description when empty)`} value={contents[i] ?? ''} onChange={(v) => setContents(set(contents, i, v))} />}
+          <TextField
+            label={`TEB serial${h.label}, as read aloud or scanned`}
+            value={serials[i] ?? ''}
+            onChange={(v) => setSerials(set(serials, i, v))}
+            mono
+            testId="teb-serial"
+          />
+          {manifest && (
+            <TextField
+              label={`Serial on the delivery manifest${h.label}`}
+              value={expected[i] ?? ''}
+              onChange={(v) => setExpected(set(expected, i, v))}
+              mono
+              testId="teb-manifest-serial"
+            />
+          )}
+          {seal && (
+            <TextField
+              label={`Contents${h.label} (optional: the script’s description when empty)`}
+              value={contents[i] ?? ''}
+              onChange={(v) => setContents(set(contents, i, v))}
+            />
+          )}
         </div>
       ))}
       {perMember && (
@@ -120,7 +154,9 @@ export function HashCheckForm(p: ActionFormProps) {
       label="Compare the hashes"
       busy={p.busy}
       blocked={p.blocked}
-      incomplete={!subject ? 'Choose the file, or give the SHA-256 the app computed at boot.' : expected.trim() ? null : 'Enter the published value as read aloud.'}
+      incomplete={
+        !subject ? 'Choose the file, or give the SHA-256 the app computed at boot.' : expected.trim() ? null : 'Enter the published value as read aloud.'
+      }
       onSubmit={() => subject && p.perform({ kind: 'hash-check', subject, expected, ...(readBy ? { readBy } : {}) })}
     >
       <p>Subject: {what}</p>
@@ -133,14 +169,37 @@ export function HashCheckForm(p: ActionFormProps) {
 }
 
 /** The computed hash, large, in hex and PGP words, as the CA reads it aloud; the published value typed beside it and matched live. */
-function Computed({ subject, what, expected, setExpected }: { subject: { file: PickedFile } | { sha256: string }; what: string; expected: string; setExpected: (v: string) => void }) {
+function Computed({
+  subject,
+  what,
+  expected,
+  setExpected,
+}: {
+  subject: { file: PickedFile } | { sha256: string };
+  what: string;
+  expected: string;
+  setExpected: (v: string) => void;
+}) {
   const described = useCall('hash.describe', { subject: 'file' in subject ? subject.file : subject });
   if (described.status === 'loading') return <p>Computing the SHA-256…</p>;
   if (described.status === 'error') return <ErrorMessage error={described.error} />;
   return (
     <>
-      <Hash large label={`SHA-256 of the ${what}, as the app computes it`} hex={described.value.sha256} words={described.value.pgpWords} testId="computed-hash" />
-      <HashEntry label="The published value, as read aloud (hex or PGP words)" value={expected} onChange={setExpected} hash={described.value} of={`the ${what}’s`} testId="published-hash" />
+      <Hash
+        large
+        label={`SHA-256 of the ${what}, as the app computes it`}
+        hex={described.value.sha256}
+        words={described.value.pgpWords}
+        testId="computed-hash"
+      />
+      <HashEntry
+        label="The published value, as read aloud (hex or PGP words)"
+        value={expected}
+        onChange={setExpected}
+        hash={described.value}
+        of={`the ${what}’s`}
+        testId="published-hash"
+      />
     </>
   );
 }
@@ -184,7 +243,12 @@ export function ClockCheckForm(p: ActionFormProps) {
 function CameraForm({ p, start }: { p: ActionFormProps; start: boolean }) {
   const [cameras, setCameras] = useState('');
   return (
-    <ActionForm label={start ? 'Record that the cameras are recording' : 'Record that the cameras stopped'} busy={p.busy} blocked={p.blocked} onSubmit={() => p.perform({ kind: start ? 'camera-start' : 'camera-stop', cameras: lines(cameras) })}>
+    <ActionForm
+      label={start ? 'Record that the cameras are recording' : 'Record that the cameras stopped'}
+      busy={p.busy}
+      blocked={p.blocked}
+      onSubmit={() => p.perform({ kind: start ? 'camera-start' : 'camera-stop', cameras: lines(cameras) })}
+    >
       <TextField label="Cameras (optional, one per line)" value={cameras} onChange={setCameras} multiline />
     </ActionForm>
   );
@@ -217,7 +281,12 @@ export function DrillBoxForm(p: ActionFormProps) {
       incomplete="Fill in every box."
       toInput={(rows) => ({
         kind: 'drill-safe-deposit-box',
-        boxes: rows.map((r) => ({ holder: r.holder!, reason: r.reason!, recovered: [{ serial: r.serial!, contents: r.contents! }], ...(r.despiteKey ? { despiteKey: r.despiteKey } : {}) })),
+        boxes: rows.map((r) => ({
+          holder: r.holder!,
+          reason: r.reason!,
+          recovered: [{ serial: r.serial!, contents: r.contents! }],
+          ...(r.despiteKey ? { despiteKey: r.despiteKey } : {}),
+        })),
       })}
       none={{ label: 'No box was drilled: every box needed was opened with its key', toInput: () => ({ kind: 'drill-safe-deposit-box', boxes: [] }) }}
     >
@@ -288,7 +357,13 @@ export function StoreRrsigsForm(p: ActionFormProps) {
   const [serial, setSerial] = useState('');
   const [dir, setDir] = useState('');
   return (
-    <ActionForm label="Store the SKRs" busy={p.busy} blocked={p.blocked} incomplete={serial.trim() ? null : 'Enter the serial of the TEB they are sealed in.'} onSubmit={() => p.perform({ kind: 'store-rrsigs', tebSerial: serial.trim(), ...outOf(dir) })}>
+    <ActionForm
+      label="Store the SKRs"
+      busy={p.busy}
+      blocked={p.blocked}
+      incomplete={serial.trim() ? null : 'Enter the serial of the TEB they are sealed in.'}
+      onSubmit={() => p.perform({ kind: 'store-rrsigs', tebSerial: serial.trim(), ...outOf(dir) })}
+    >
       <TextField label="Serial of the TEB the SKRs are sealed in" value={serial} onChange={setSerial} mono />
       <OutDir value={dir} onChange={setDir} />
     </ActionForm>

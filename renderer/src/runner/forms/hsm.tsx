@@ -22,7 +22,9 @@ export function HsmLine({ p }: { p: ActionFormProps }) {
   return (
     <p data-testid="hsm-line">
       <strong>{hsm.id}</strong>: {hsm.title}
-      {hsm.binding ? ` — token ${hsm.binding.tokenLabel}${hsm.binding.rehearsal ? ' (REHEARSAL token)' : ''}, ${hsm.binding.activation} activation` : ' — not bound to a token'}
+      {hsm.binding
+        ? ` — token ${hsm.binding.tokenLabel}${hsm.binding.rehearsal ? ' (REHEARSAL token)' : ''}, ${hsm.binding.activation} activation`
+        : ' — not bound to a token'}
       {hsm.identity ? `; serial ${hsm.identity.serialNumber}` : ''}
       {hsm.active ? '; ACTIVE' : '; not active'}
     </p>
@@ -58,13 +60,19 @@ function HoldersForm({ p, kind, label }: { p: ActionFormProps; kind: 'hsm-initia
         {holders.length === 0 && <p className="muted">No holder is signed in: every credential will be sealed for later distribution.</p>}
         {holders.map((h) => (
           <label key={h.personId} className="choice">
-            <input type="checkbox" checked={chosen.includes(h.personId)} onChange={(e) => setChosen(e.target.checked ? [...chosen, h.personId] : chosen.filter((c) => c !== h.personId))} />
+            <input
+              type="checkbox"
+              checked={chosen.includes(h.personId)}
+              onChange={(e) => setChosen(e.target.checked ? [...chosen, h.personId] : chosen.filter((c) => c !== h.personId))}
+            />
             <span>{h.name}</span>
           </label>
         ))}
       </fieldset>
       {!rehearsal && <TextField label="Security Officer PIN of the token" value={soPin} onChange={setSoPin} />}
-      {kind === 'hsm-initialize' && native && <TextField label="Card ids the HSM issued, in holder order (one per line)" value={cards} onChange={setCards} multiline />}
+      {kind === 'hsm-initialize' && native && (
+        <TextField label="Card ids the HSM issued, in holder order (one per line)" value={cards} onChange={setCards} multiline />
+      )}
       {kind === 'backup-ksk' && <OutDir value={dir} onChange={setDir} />}
     </ActionForm>
   );
@@ -92,7 +100,12 @@ export function HsmDeactivateForm(p: ActionFormProps) {
 export function GenerateKskForm(p: ActionFormProps) {
   const algorithm = inputs(p).algorithm as { algorithm?: string; size?: number; fromStep?: string } | undefined;
   return (
-    <ActionForm label={`Generate the KSK in ${String(inputs(p).hsm ?? 'the HSM')}`} busy={p.busy} blocked={p.blocked} onSubmit={() => p.perform({ kind: 'generate-ksk' })}>
+    <ActionForm
+      label={`Generate the KSK in ${String(inputs(p).hsm ?? 'the HSM')}`}
+      busy={p.busy}
+      blocked={p.blocked}
+      onSubmit={() => p.perform({ kind: 'generate-ksk' })}
+    >
       <HsmLine p={p} />
       <p>
         Key: {String(inputs(p).key ?? 'new')}; algorithm:{' '}
@@ -113,7 +126,9 @@ export function DestroyKskForm(p: ActionFormProps) {
       busy={p.busy}
       blocked={p.blocked}
       incomplete={impossible && (!reason.trim() || !iw) ? (iw ? 'Say why it cannot be destroyed.' : 'The IW must be signed in to witness.') : null}
-      onSubmit={() => p.perform(impossible && iw ? { kind: 'destroy-ksk', notPossible: { reason: reason.trim(), witnessId: iw.personId } } : { kind: 'destroy-ksk' })}
+      onSubmit={() =>
+        p.perform(impossible && iw ? { kind: 'destroy-ksk', notPossible: { reason: reason.trim(), witnessId: iw.personId } } : { kind: 'destroy-ksk' })
+      }
     >
       <HsmLine p={p} />
       <p className="warning">This destroys the key in the HSM for good. The app then searches the HSM and records that the key is gone.</p>
@@ -131,7 +146,13 @@ export function DestroyKskForm(p: ActionFormProps) {
 export function ReconstructKskForm(p: ActionFormProps) {
   const [backup, setBackup] = useState<PickedFile | null>(null);
   return (
-    <ActionForm label="Reconstruct the KSK from the backup" busy={p.busy} blocked={p.blocked} incomplete={backup ? null : 'Choose the encrypted backup.'} onSubmit={() => backup && p.perform({ kind: 'reconstruct-ksk', backup })}>
+    <ActionForm
+      label="Reconstruct the KSK from the backup"
+      busy={p.busy}
+      blocked={p.blocked}
+      incomplete={backup ? null : 'Choose the encrypted backup.'}
+      onSubmit={() => backup && p.perform({ kind: 'reconstruct-ksk', backup })}
+    >
       <HsmLine p={p} />
       <FilePicker label="The encrypted KSK backup" onChange={setBackup} />
     </ActionForm>

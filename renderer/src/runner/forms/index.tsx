@@ -2,7 +2,18 @@ import type { ComponentType } from 'react';
 import type { ActionKind } from '../../../../core/contract/actionKinds.js';
 import type { ActionFormProps } from './common.js';
 import { ChooseAlgorithmForm, ScheduleAlternateForm } from './decisions.js';
-import { CameraStartForm, CameraStopForm, ClockCheckForm, DistributeCredentialsForm, DrillBoxForm, HashCheckForm, ReplaceHardwareForm, StoreRrsigsForm, TebCheckForm, TebSealForm } from './equipment.js';
+import {
+  CameraStartForm,
+  CameraStopForm,
+  ClockCheckForm,
+  DistributeCredentialsForm,
+  DrillBoxForm,
+  HashCheckForm,
+  ReplaceHardwareForm,
+  StoreRrsigsForm,
+  TebCheckForm,
+  TebSealForm,
+} from './equipment.js';
 import { BackupKskForm, DestroyKskForm, GenerateKskForm, HsmActivateForm, HsmDeactivateForm, HsmInitializeForm, ReconstructKskForm } from './hsm.js';
 import { DischargeFollowUpForm, ExceptionsReviewForm, ExportForm, FollowUpForm, ManualForm, PublishTrustAnchorForm } from './outputs.js';
 import { ApprovePlanForm, AssessDurationForm, CourierKeysForm, NotifyForm, ReleaseRrsigsForm, SignInForm, SignOutForm } from './people.js';

@@ -8,7 +8,10 @@ export function PublishTrustAnchorForm(p: ActionFormProps) {
   const [dir, setDir] = useState('');
   return (
     <ActionForm label="Write the trust anchor" busy={p.busy} blocked={p.blocked} onSubmit={() => p.perform({ kind: 'publish-trust-anchor', ...outOf(dir) })}>
-      <p>The trust anchor of the key generated at step {String((inputs(p).key as { fromStep?: string } | undefined)?.fromStep ?? '?')}: RFC 9718 XML, its DS and DNSKEY.</p>
+      <p>
+        The trust anchor of the key generated at step {String((inputs(p).key as { fromStep?: string } | undefined)?.fromStep ?? '?')}: RFC 9718 XML, its DS and
+        DNSKEY.
+      </p>
       <OutDir value={dir} onChange={setDir} />
     </ActionForm>
   );
@@ -18,7 +21,12 @@ export function ExportForm(p: ActionFormProps) {
   const [dir, setDir] = useState('');
   const artifacts = (inputs(p).artifacts as string[] | undefined) ?? [];
   return (
-    <ActionForm label={`Write ${artifacts.join(', ') || 'the files'}`} busy={p.busy} blocked={p.blocked} onSubmit={() => p.perform({ kind: 'export', ...outOf(dir) })}>
+    <ActionForm
+      label={`Write ${artifacts.join(', ') || 'the files'}`}
+      busy={p.busy}
+      blocked={p.blocked}
+      onSubmit={() => p.perform({ kind: 'export', ...outOf(dir) })}
+    >
       <p>
         For {String(inputs(p).to ?? 'the recipient')}: {artifacts.join(', ')}.
       </p>
@@ -63,7 +71,12 @@ export function DischargeFollowUpForm(p: ActionFormProps) {
             </p>
           )}
           <label className="choice">
-            <input type="checkbox" checked={chosen.includes(o.id)} disabled={Boolean(o.unmet)} onChange={(e) => setChosen(e.target.checked ? [...chosen, o.id] : chosen.filter((c) => c !== o.id))} />
+            <input
+              type="checkbox"
+              checked={chosen.includes(o.id)}
+              disabled={Boolean(o.unmet)}
+              onChange={(e) => setChosen(e.target.checked ? [...chosen, o.id] : chosen.filter((c) => c !== o.id))}
+            />
             <span>This ceremony fulfilled it</span>
           </label>
           {chosen.includes(o.id) && <TextField label="How" value={notes[o.id] ?? ''} onChange={(v) => setNotes({ ...notes, [o.id]: v })} />}
@@ -80,11 +93,17 @@ export function ExceptionsReviewForm(p: ActionFormProps) {
       label="Every exception was read aloud and is complete"
       busy={p.busy}
       blocked={p.blocked}
-      incomplete={incomplete.length > 0 ? `${incomplete.length} exception${incomplete.length === 1 ? ' is' : 's are'} not complete (a decision and a signature are needed).` : null}
+      incomplete={
+        incomplete.length > 0
+          ? `${incomplete.length} exception${incomplete.length === 1 ? ' is' : 's are'} not complete (a decision and a signature are needed).`
+          : null
+      }
       onSubmit={() => p.perform({ kind: 'exceptions-review' })}
     >
       <p>
-        {p.state.exceptions.length === 0 ? 'No exception was recorded in this ceremony.' : `${p.state.exceptions.length} exception${p.state.exceptions.length === 1 ? '' : 's'} recorded; they are listed below the step.`}
+        {p.state.exceptions.length === 0
+          ? 'No exception was recorded in this ceremony.'
+          : `${p.state.exceptions.length} exception${p.state.exceptions.length === 1 ? '' : 's'} recorded; they are listed below the step.`}
       </p>
     </ActionForm>
   );
@@ -93,7 +112,12 @@ export function ExceptionsReviewForm(p: ActionFormProps) {
 export function ManualForm(p: ActionFormProps) {
   const [note, setNote] = useState('');
   return (
-    <ActionForm label="Record it as done" busy={p.busy} blocked={p.blocked} onSubmit={() => p.perform({ kind: 'manual', ...(note.trim() ? { note: note.trim() } : {}) })}>
+    <ActionForm
+      label="Record it as done"
+      busy={p.busy}
+      blocked={p.blocked}
+      onSubmit={() => p.perform({ kind: 'manual', ...(note.trim() ? { note: note.trim() } : {}) })}
+    >
       <TextField label="Note (optional)" value={note} onChange={setNote} />
     </ActionForm>
   );

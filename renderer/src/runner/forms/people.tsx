@@ -1,6 +1,21 @@
 import { useState } from 'react';
 import { present, withRoles } from '../../panels/people.js';
-import { ActionForm, OutDir, PersonSelect, RowsEditor, RowsForm, TextField, filledRows, lines, outOf, parseUtc, useRows, type ActionFormProps, type Column, type InputOf } from './common.js';
+import {
+  ActionForm,
+  OutDir,
+  PersonSelect,
+  RowsEditor,
+  RowsForm,
+  TextField,
+  filledRows,
+  lines,
+  outOf,
+  parseUtc,
+  useRows,
+  type ActionFormProps,
+  type Column,
+  type InputOf,
+} from './common.js';
 
 const inputs = (p: ActionFormProps) => p.step.action.inputs as Record<string, unknown>;
 
@@ -8,7 +23,8 @@ export function SignInForm(p: ActionFormProps) {
   return (
     <ActionForm label="Record the sign-in: every role is present" busy={p.busy} blocked={p.blocked} onSubmit={() => p.perform({ kind: 'sign-in' })}>
       <p>
-        Participants sign in on the <a href={`#/ceremony/${encodeURIComponent(p.state.ceremonyId)}/sign-in`}>sign-in screen</a>; {present(p.state).length} are signed in now.
+        Participants sign in on the <a href={`#/ceremony/${encodeURIComponent(p.state.ceremonyId)}/sign-in`}>sign-in screen</a>; {present(p.state).length} are
+        signed in now.
       </p>
     </ActionForm>
   );
@@ -19,12 +35,21 @@ export function SignOutForm(p: ActionFormProps) {
   const stay = (roles: string[]) => roles.includes('CA') || roles.includes('IW');
   const [chosen, setChosen] = useState<string[]>(() => people.filter((x) => !stay(x.roles)).map((x) => x.personId));
   return (
-    <ActionForm label={`Sign out ${chosen.length} participant${chosen.length === 1 ? '' : 's'}`} busy={p.busy} blocked={p.blocked} onSubmit={() => p.perform({ kind: 'sign-out', personIds: chosen })}>
+    <ActionForm
+      label={`Sign out ${chosen.length} participant${chosen.length === 1 ? '' : 's'}`}
+      busy={p.busy}
+      blocked={p.blocked}
+      onSubmit={() => p.perform({ kind: 'sign-out', personIds: chosen })}
+    >
       <fieldset>
         <legend>Who signs out now (the CA and the IW stay until the ceremony is closed)</legend>
         {people.map((x) => (
           <label key={x.personId} className="choice">
-            <input type="checkbox" checked={chosen.includes(x.personId)} onChange={(e) => setChosen(e.target.checked ? [...chosen, x.personId] : chosen.filter((c) => c !== x.personId))} />
+            <input
+              type="checkbox"
+              checked={chosen.includes(x.personId)}
+              onChange={(e) => setChosen(e.target.checked ? [...chosen, x.personId] : chosen.filter((c) => c !== x.personId))}
+            />
             <span>
               {x.name} ({x.roles.join(', ')})
             </span>
@@ -71,11 +96,24 @@ export function ApprovePlanForm(p: ActionFormProps) {
       busy={p.busy}
       blocked={p.blocked}
       incomplete={!plan.trim() ? 'Write the plan.' : filled ? null : 'Name every approver.'}
-      onSubmit={() => filled && p.perform({ kind: 'approve-plan', plan, approvals: filled as InputOf<'approve-plan'>['approvals'], notified: (filledRows(notified, approvalColumns) ?? []) as InputOf<'approve-plan'>['notified'] })}
+      onSubmit={() =>
+        filled &&
+        p.perform({
+          kind: 'approve-plan',
+          plan,
+          approvals: filled as InputOf<'approve-plan'>['approvals'],
+          notified: (filledRows(notified, approvalColumns) ?? []) as InputOf<'approve-plan'>['notified'],
+        })
+      }
     >
       <TextField label="The plan" value={plan} onChange={setPlan} multiline />
       <RowsEditor legend="Approved by" columns={approvalColumns} rows={approvals} onChange={setApprovals} />
-      <RowsEditor legend="Notified of the plan (optional)" columns={approvalColumns} rows={notified.length ? notified : [{ name: '', role: '' }]} onChange={setNotified} />
+      <RowsEditor
+        legend="Notified of the plan (optional)"
+        columns={approvalColumns}
+        rows={notified.length ? notified : [{ name: '', role: '' }]}
+        onChange={setNotified}
+      />
     </ActionForm>
   );
 }
@@ -95,7 +133,11 @@ export function CourierKeysForm(p: ActionFormProps) {
       label="Record the packages couriered"
       incomplete="Fill in every package."
       toInput={(rows) => ({ kind: 'courier-keys', packages: rows as InputOf<'courier-keys'>['packages'] })}
-      none={{ label: 'No key could be sent in time (time and circumstances did not permit)', reason: 'Why', toInput: (notPossible) => ({ kind: 'courier-keys', notPossible }) }}
+      none={{
+        label: 'No key could be sent in time (time and circumstances did not permit)',
+        reason: 'Why',
+        toInput: (notPossible) => ({ kind: 'courier-keys', notPossible }),
+      }}
     />
   );
 }
@@ -110,7 +152,15 @@ export function AssessDurationForm(p: ActionFormProps) {
       label="Record the assessment"
       busy={p.busy}
       blocked={p.blocked}
-      incomplete={!assessment.trim() ? 'Write the assessment.' : lines(sources).length === 0 ? 'Name at least one source.' : coverUntil ? null : 'Give the time to cover until, in UTC.'}
+      incomplete={
+        !assessment.trim()
+          ? 'Write the assessment.'
+          : lines(sources).length === 0
+            ? 'Name at least one source.'
+            : coverUntil
+              ? null
+              : 'Give the time to cover until, in UTC.'
+      }
       onSubmit={() => coverUntil && p.perform({ kind: 'assess-duration', assessment, sources: lines(sources), coverUntil })}
     >
       <TextField label="Assessment" value={assessment} onChange={setAssessment} multiline />
@@ -125,7 +175,13 @@ export function ReleaseRrsigsForm(p: ActionFormProps) {
   const [dir, setDir] = useState('');
   const to = String(inputs(p).to ?? 'RZM');
   return (
-    <ActionForm label="Release the stored SKR" busy={p.busy} blocked={p.blocked} incomplete={receivedBy ? null : `Choose who receives it (${to}).`} onSubmit={() => p.perform({ kind: 'release-rrsigs', receivedBy, ...outOf(dir) })}>
+    <ActionForm
+      label="Release the stored SKR"
+      busy={p.busy}
+      blocked={p.blocked}
+      incomplete={receivedBy ? null : `Choose who receives it (${to}).`}
+      onSubmit={() => p.perform({ kind: 'release-rrsigs', receivedBy, ...outOf(dir) })}
+    >
       <PersonSelect label={`Received by (${to})`} people={withRoles(p.state, [to])} value={receivedBy} onChange={setReceivedBy} />
       <OutDir value={dir} onChange={setDir} />
     </ActionForm>

@@ -16,7 +16,15 @@ export class EventList {
     const seq = this.events.length + 1;
     this.at += 1000;
     const hash = seq.toString(16).padStart(64, '0');
-    this.events.push({ ceremonyId: this.ceremonyId, seq, time: new Date(this.at).toISOString(), prevHash: this.events.at(-1)?.hash ?? '0'.repeat(64), hash, type, payload } as StoredEvent);
+    this.events.push({
+      ceremonyId: this.ceremonyId,
+      seq,
+      time: new Date(this.at).toISOString(),
+      prevHash: this.events.at(-1)?.hash ?? '0'.repeat(64),
+      hash,
+      type,
+      payload,
+    } as StoredEvent);
     return this;
   }
 }

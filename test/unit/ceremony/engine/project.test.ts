@@ -62,7 +62,10 @@ test('a failed attempt leaves the step in progress with the failure; a skipped s
   const state = project(list);
   const notify = step(state, 'notify');
   assert.equal(notify.status, 'skipped');
-  assert.deepEqual(notify.failures.map((f) => f.error), ['the HSM said no']);
+  assert.deepEqual(
+    notify.failures.map((f) => f.error),
+    ['the HSM said no'],
+  );
   assert.equal(notify.skipped?.exceptionId, 'skip-notify-1');
   assert.deepEqual(notify.exceptionIds, ['skip-notify-1']);
   assert.equal(state.currentStepId, 'ksr-request');
@@ -112,10 +115,18 @@ test('an HSM is active from its activation to its deactivation; an operation wit
     .add('step.started', { stepId: 'sign-ksr' })
     .add('hsm.intent', { opId: 'op-1', operation: 'sign', stepId: 'sign-ksr', hsmId: 'HSM1', label: 'Kaaaaaa' });
   let state = project(list, { liveHsms: new Set(['HSM1']) });
-  assert.deepEqual(state.hsms.map((h) => [h.id, h.active, h.sessionOpen, h.binding?.tokenLabel]), [['HSM1', true, true, 'REHEARSAL HSM1']]);
-  assert.deepEqual(state.interrupted.map((op) => [op.opId, op.operation, op.stepId]), [['op-1', 'sign', 'sign-ksr']]);
+  assert.deepEqual(
+    state.hsms.map((h) => [h.id, h.active, h.sessionOpen, h.binding?.tokenLabel]),
+    [['HSM1', true, true, 'REHEARSAL HSM1']],
+  );
+  assert.deepEqual(
+    state.interrupted.map((op) => [op.opId, op.operation, op.stepId]),
+    [['op-1', 'sign', 'sign-ksr']],
+  );
   assert.equal(step(state, 'sign-ksr').needs[0], 'reconcile');
-  list.add('hsm.reconciled', { opId: 'op-1', finding: 'unknown', detail: 'a signature leaves no trace' }).add('action.performed', { stepId: 'hsm-deactivate-HSM1', kind: 'hsm-deactivate', performer, result: { hsmId: 'HSM1' } });
+  list
+    .add('hsm.reconciled', { opId: 'op-1', finding: 'unknown', detail: 'a signature leaves no trace' })
+    .add('action.performed', { stepId: 'hsm-deactivate-HSM1', kind: 'hsm-deactivate', performer, result: { hsmId: 'HSM1' } });
   state = project(list);
   assert.deepEqual(state.interrupted, []);
   assert.equal(state.hsms[0]?.active, false);
@@ -126,7 +137,14 @@ test('attestations belong to the attestation step in progress when they were mad
   const list = opened()
     .add('participant.signed-in', { personId: 'iw', name: 'Ines', roles: ['IW'] })
     .add('step.started', { stepId: 'iw-attestation' })
-    .add('attestation.signed', { personId: 'iw', name: 'Ines', role: 'IW', statement: 'I attest', logHeadHash: 'a'.repeat(64), signatureSha256: 'b'.repeat(64) });
+    .add('attestation.signed', {
+      personId: 'iw',
+      name: 'Ines',
+      role: 'IW',
+      statement: 'I attest',
+      logHeadHash: 'a'.repeat(64),
+      signatureSha256: 'b'.repeat(64),
+    });
   const state = project(list);
   assert.equal(state.attestations[0]?.stepId, 'iw-attestation');
   assert.deepEqual(step(state, 'iw-attestation').needs, ['initial'], 'everyone the step asks has attested');
@@ -134,8 +152,22 @@ test('attestations belong to the attestation step in progress when they were mad
 
 test('the triage the log records and the current SKR give the procedure and the countdown', () => {
   const list = opened()
-    .add('triage.recorded', { procedure: 'ksr-signing', template: 'ksr-signing', answers: { disaster: 'signing', prolonged: 'no', cosAvailable: 'yes', kmfAvailable: 'yes' }, questionsAsked: ['disaster', 'prolonged', 'cosAvailable', 'kmfAvailable'], reason: 'recorded reason' })
-    .add('skr.current', { sha256: 'c'.repeat(64), skrId: 'rehearsal-2027Q2', bundles: 9, firstInception: '2027-04-01T00:00:00Z', lastExpiration: '2027-07-11T00:00:00.000Z', signingKeyTags: [1234], source: 'file' });
+    .add('triage.recorded', {
+      procedure: 'ksr-signing',
+      template: 'ksr-signing',
+      answers: { disaster: 'signing', prolonged: 'no', cosAvailable: 'yes', kmfAvailable: 'yes' },
+      questionsAsked: ['disaster', 'prolonged', 'cosAvailable', 'kmfAvailable'],
+      reason: 'recorded reason',
+    })
+    .add('skr.current', {
+      sha256: 'c'.repeat(64),
+      skrId: 'rehearsal-2027Q2',
+      bundles: 9,
+      firstInception: '2027-04-01T00:00:00Z',
+      lastExpiration: '2027-07-11T00:00:00.000Z',
+      signingKeyTags: [1234],
+      source: 'file',
+    });
   const state = project(list);
   assert.equal(state.triage?.label, 'KSR signing ceremony');
   assert.equal(state.triage?.reason, 'recorded reason');
@@ -164,12 +196,36 @@ test('a decision takes a branch: the other branch’s steps are not applicable, 
     .add('ceremony.opened', { title: 'DR 4.1.2 A', kind: '4.1.2A', rehearsal: true, previousCeremony: null })
     .add('script.loaded', { scriptId: dr.id, title: dr.title, version: dr.version, sha256: drSha })
     // A triage recorded before the time was a question: it is shown as recorded, never decided again.
-    .add('triage.recorded', { procedure: '4.1.2A', template: 'dr-4.1.2A', answers: { disaster: 'signing', prolonged: 'no', cosAvailable: 'no', kmfAvailable: 'yes' }, questionsAsked: ['disaster', 'prolonged', 'cosAvailable', 'kmfAvailable'], reason: 'recorded reason' })
-    .add('skr.current', { sha256: 'a'.repeat(64), skrId: 'rehearsal-x', bundles: 9, firstInception: '2027-04-01T00:00:00.000Z', lastExpiration: '2027-07-11T00:00:00.000Z', signingKeyTags: [1], source: 'x' })
+    .add('triage.recorded', {
+      procedure: '4.1.2A',
+      template: 'dr-4.1.2A',
+      answers: { disaster: 'signing', prolonged: 'no', cosAvailable: 'no', kmfAvailable: 'yes' },
+      questionsAsked: ['disaster', 'prolonged', 'cosAvailable', 'kmfAvailable'],
+      reason: 'recorded reason',
+    })
+    .add('skr.current', {
+      sha256: 'a'.repeat(64),
+      skrId: 'rehearsal-x',
+      bundles: 9,
+      firstInception: '2027-04-01T00:00:00.000Z',
+      lastExpiration: '2027-07-11T00:00:00.000Z',
+      signingKeyTags: [1],
+      source: 'x',
+    })
     .add('step.started', { stepId: 'schedule-alternate' })
     .add('deadline.assessed', assessed)
-    .add('action.performed', { stepId: 'schedule-alternate', kind: 'schedule-alternate', performer, result: { decision: 'alternate-date', branch: 'alternate-date' } })
-    .add('branch.taken', { stepId: 'schedule-alternate', branch: 'alternate-date', outcome: 'Rescheduled to 2027-06-20T00:00:00.000Z', notApplicable: proceed });
+    .add('action.performed', {
+      stepId: 'schedule-alternate',
+      kind: 'schedule-alternate',
+      performer,
+      result: { decision: 'alternate-date', branch: 'alternate-date' },
+    })
+    .add('branch.taken', {
+      stepId: 'schedule-alternate',
+      branch: 'alternate-date',
+      outcome: 'Rescheduled to 2027-06-20T00:00:00.000Z',
+      notApplicable: proceed,
+    });
   const run = (extra: Partial<Parameters<typeof ceremonyState>[0]> = {}) =>
     ceremonyState({ events: list.events, script: dr, scriptSha256: drSha, now: new Date('2027-08-01T00:00:00Z'), sealed: false, obligations: [], ...extra });
   const state = run();
@@ -179,7 +235,12 @@ test('a decision takes a branch: the other branch’s steps are not applicable, 
   const signKsr = state.acts.flatMap((a) => a.steps).find((s) => s.action.kind === 'sign-ksr') as StepState;
   assert.equal(signKsr.status, 'not-applicable');
   assert.deepEqual(signKsr.needs, []);
-  assert.deepEqual(signKsr.notApplicable, { at: signKsr.notApplicable?.at, branch: 'proceed-now', decidedAt: 'schedule-alternate', outcome: 'Rescheduled to 2027-06-20T00:00:00.000Z' });
+  assert.deepEqual(signKsr.notApplicable, {
+    at: signKsr.notApplicable?.at,
+    branch: 'proceed-now',
+    decidedAt: 'schedule-alternate',
+    outcome: 'Rescheduled to 2027-06-20T00:00:00.000Z',
+  });
   assert.equal(state.outcome, 'Rescheduled to 2027-06-20T00:00:00.000Z');
   assert.equal(state.currentStepId, 'notify', 'the notify step, never started, is still to do');
   assert.deepEqual(state.acts.find((a) => a.steps.some((s) => s.id === 'alternate-sign-in'))?.branchTitle?.startsWith('An alternate date is scheduled'), true);

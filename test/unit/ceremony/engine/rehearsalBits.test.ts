@@ -24,7 +24,10 @@ test("a simulated participant's signature is a real PNG of their own", () => {
 });
 
 test('the cast has seven Crypto Officers and seven RKSHs with stable ids', () => {
-  assert.deepEqual(castFor('CO').map((p) => p.personId), ['co-1', 'co-2', 'co-3', 'co-4', 'co-5', 'co-6', 'co-7']);
+  assert.deepEqual(
+    castFor('CO').map((p) => p.personId),
+    ['co-1', 'co-2', 'co-3', 'co-4', 'co-5', 'co-6', 'co-7'],
+  );
   assert.equal(castFor('RKSH').length, 7);
   assert.equal(castFor('IW')[0]?.personId, 'iw');
 });
@@ -49,7 +52,22 @@ test('triage --skr counts down to the last RRSIG of the SKR given', async () => 
   const stdout = new PassThrough();
   const chunks: Buffer[] = [];
   stdout.on('data', (c: Buffer) => chunks.push(c));
-  const argv = ['triage', '--disaster', 'lost', '--rkshs', 'no', '--kmf', 'yes', '--cos', 'no', '--skr', shared('skr', 'skr-root-2018-q1-0-d_to_e.xml'), '--now', '2018-04-01T00:00:00Z', '--json'];
+  const argv = [
+    'triage',
+    '--disaster',
+    'lost',
+    '--rkshs',
+    'no',
+    '--kmf',
+    'yes',
+    '--cos',
+    'no',
+    '--skr',
+    shared('skr', 'skr-root-2018-q1-0-d_to_e.xml'),
+    '--now',
+    '2018-04-01T00:00:00Z',
+    '--json',
+  ];
   const code = await runCli(argv, { stdout, stderr: new PassThrough(), stdin: new PassThrough(), env: {} });
   assert.equal(code, 0);
   const result = JSON.parse(Buffer.concat(chunks).toString());
@@ -59,6 +77,11 @@ test('triage --skr counts down to the last RRSIG of the SKR given', async () => 
   assert.equal(result.currentSkr.id, '4fe9bb10-6f6b-4503-8575-7824e2d66925');
   assert.equal(result.deadline.lastExpiration, '2018-04-12T00:00:00.000Z');
   assert.equal(result.deadline.state, 'insufficient');
-  const both = await runCli([...argv.slice(0, -1), '--deadline', '2018-04-12T00:00:00Z'], { stdout: new PassThrough(), stderr: new PassThrough(), stdin: new PassThrough(), env: {} });
+  const both = await runCli([...argv.slice(0, -1), '--deadline', '2018-04-12T00:00:00Z'], {
+    stdout: new PassThrough(),
+    stderr: new PassThrough(),
+    stdin: new PassThrough(),
+    env: {},
+  });
   assert.equal(both, 2);
 });

@@ -3,7 +3,14 @@ import { test } from 'node:test';
 import { actionKinds } from '../../../../core/contract/actionKinds.js';
 import { actionResultSchemas, readResult } from '../../../../core/contract/actionResults.js';
 
-const clockCheck = { appTime: '2027-01-01T00:00:01.000Z', referenceTime: '2027-01-01T00:00:00.000Z', skewSeconds: 1, maxSkewSeconds: 5, withinLimit: true, exceptionId: null };
+const clockCheck = {
+  appTime: '2027-01-01T00:00:01.000Z',
+  referenceTime: '2027-01-01T00:00:00.000Z',
+  skewSeconds: 1,
+  maxSkewSeconds: 5,
+  withinLimit: true,
+  exceptionId: null,
+};
 
 test('every action kind has a result schema, and only those kinds', () => {
   assert.deepEqual(Object.keys(actionResultSchemas).sort(), [...actionKinds].sort());
