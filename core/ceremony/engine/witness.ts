@@ -29,10 +29,13 @@ export class CheckpointWitness {
   readonly #signed = new Map<string, number>();
   /** The newest checkpoint known (made here, or read on resume), per ceremony. */
   readonly #newest = new Map<string, SignedCheckpoint>();
+  /** Ceremonies whose checkpoints were looked for in the workspace file: the state is read often, the file once. */
+  readonly #fileRead = new Set<string>();
 
   newest(ceremonyId: string): SignedCheckpoint | null {
     const known = this.#newest.get(ceremonyId);
-    if (known) return known;
+    if (known || this.#fileRead.has(ceremonyId)) return known ?? null;
+    this.#fileRead.add(ceremonyId);
     // After a restart, before the first change holds the log to its checkpoints: the newest one in
     // the workspace's own file that the log agrees with, so the screens show what the IW initialled.
     const own = readCheckpoints(checkpointFiles(this.workspace.root)[0] as string)
