@@ -27,7 +27,7 @@ import { verifyBundle } from '../core/export/bundle/verify.js';
 import { sha256Hex } from '../core/hash/sha256.js';
 import { signingScript, SIGNING_ID, buildWorld } from '../test/integration/bundle/handBuilt.js';
 import { tree } from '../test/integration/export/fixture.js';
-import { figure, printFigures } from './lib/figures.js';
+import { figure, median, printFigures } from './lib/figures.js';
 
 const { values } = parseArgs({ options: { steps: { type: 'string', default: '300' } } });
 const STEPS = Number(values.steps);
@@ -46,7 +46,6 @@ async function compare(task: () => Promise<unknown>, baseline: () => Promise<unk
       times[n as 0 | 1].push(performance.now() - start);
     }
   }
-  const median = (list: number[]) => list.sort((a, b) => a - b)[Math.floor(RUNS / 2)] as number;
   return [median(times[0]), median(times[1])];
 }
 

@@ -16,21 +16,11 @@ import { buildManifest, type BundleFile } from '../core/export/manifest.js';
 import { writeBundle } from '../core/export/writeBundle.js';
 import { recordInput, scriptInput } from '../test/integration/documents/rehearsal.js';
 import { pseudoRandom } from '../test/integration/export/fixture.js';
-import { figure, printFigures } from './lib/figures.js';
+import { figure, medianMs, printFigures } from './lib/figures.js';
 
 const STEPS = 300;
 const RUNS = 3;
 const extra = STEPS - scriptInput().acts.reduce((n, a) => n + a.steps.length, 0);
-
-async function median(run: () => Promise<unknown>): Promise<number> {
-  const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const start = performance.now();
-    await run();
-    times.push(performance.now() - start);
-  }
-  return times.sort((a, b) => a - b)[Math.floor(RUNS / 2)] as number;
-}
 
 /** The same words through pdfkit with the same font, flowed as plain paragraphs. */
 function plainPdf(texts: string[]): Promise<Buffer> {
@@ -55,10 +45,10 @@ await plainPdf(scriptTexts);
 
 let scriptPdf: Buffer = Buffer.alloc(0);
 let recordPdf: Buffer = Buffer.alloc(0);
-const scriptMs = await median(async () => (scriptPdf = await renderScriptPdf(script)));
-const recordMs = await median(async () => (recordPdf = await renderRecordPdf(record)));
-const plainScriptMs = await median(() => plainPdf(scriptTexts));
-const plainRecordMs = await median(() => plainPdf(recordTexts));
+const scriptMs = await medianMs(RUNS, async () => (scriptPdf = await renderScriptPdf(script)));
+const recordMs = await medianMs(RUNS, async () => (recordPdf = await renderRecordPdf(record)));
+const plainScriptMs = await medianMs(RUNS, () => plainPdf(scriptTexts));
+const plainRecordMs = await medianMs(RUNS, () => plainPdf(recordTexts));
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'ksk-bench-'));
 try {
@@ -68,13 +58,13 @@ try {
     { path: 'documents/record.pdf', bytes: recordPdf },
   ];
   let round = 0;
-  const exportMs = await median(async () => {
+  const exportMs = await medianMs(RUNS, async () => {
     const manifest = await buildManifest(files, { ceremony: 'bench' });
     const target = path.join(root, `export-${round++}`);
     mkdirSync(target);
     await writeBundle({ targetDir: target, name: 'bundle', files, manifest });
   });
-  const plainMs = await median(async () => {
+  const plainMs = await medianMs(RUNS, async () => {
     const target = path.join(root, `plain-${round++}`);
     for (const f of files) {
       const file = path.join(target, f.path);

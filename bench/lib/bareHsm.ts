@@ -4,7 +4,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import pkcs11js from 'pkcs11js';
 
-export const SOFTHSM_MODULE = '/usr/lib/softhsm/libsofthsm2.so';
+import { SOFTHSM_MODULE } from '../../test/helpers/softhsm.js';
+
+export { SOFTHSM_MODULE };
 export const BENCH_PIN = '1234';
 
 /**
