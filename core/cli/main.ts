@@ -31,10 +31,8 @@ function help(): string {
   ].join('\n');
 }
 
-/** A command's own help; its module is loaded for its usage, which only it knows. */
-async function commandHelp(entry: CommandEntry): Promise<string> {
-  return `${entry.summary}\nusage: ${(await entry.load()).usage}\n`;
-}
+/** A command's own help: its usage is known only once its module is loaded. */
+const commandHelp = (command: Command): string => `${command.summary}\nusage: ${command.usage}\n`;
 
 async function loaded(entry: CommandEntry): Promise<Command> {
   return { path: entry.path, summary: entry.summary, ...(await entry.load()) };
@@ -63,7 +61,7 @@ export async function runCli(argv: string[], io: Io): Promise<ExitCodeNumber> {
   }
   if (argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
     const asked = argv[0] === 'help' ? findCommand(argv.slice(1)) : null;
-    io.stdout.write(asked ? await commandHelp(asked.entry) : `${help()}\n`);
+    io.stdout.write(asked ? commandHelp(await loaded(asked.entry)) : `${help()}\n`);
     return ExitCode.OK;
   }
   const found = findCommand(argv);
@@ -78,7 +76,7 @@ export async function runCli(argv: string[], io: Io): Promise<ExitCodeNumber> {
   try {
     const command = await loaded(found.entry);
     if (found.rest.includes('--help') || found.rest.includes('-h')) {
-      io.stdout.write(await commandHelp(found.entry));
+      io.stdout.write(commandHelp(command));
       return ExitCode.OK;
     }
     return await command.run(found.rest, io);
