@@ -1,9 +1,10 @@
 import pkcs11js from 'pkcs11js';
+import { Mechanism } from '../core/hsm/capabilities.js';
 
 /**
  * The PKCS#11 constants the app uses. pkcs11js 2.x predates the Edwards-curve ones of PKCS#11 3.0,
  * which SoftHSM2 2.6 and current HSMs implement, and its typings lack the slot flags, so those are
- * written out here.
+ * written out here; mechanisms come from core/hsm/capabilities.ts, which names them in profiles.
  */
 export const CK = {
   CKO_DATA: pkcs11js.CKO_DATA,
@@ -14,10 +15,11 @@ export const CK = {
   CKK_EC: pkcs11js.CKK_EC,
   CKK_EC_EDWARDS: 0x40,
   CKK_AES: pkcs11js.CKK_AES,
-  CKM_RSA_PKCS_KEY_PAIR_GEN: pkcs11js.CKM_RSA_PKCS_KEY_PAIR_GEN,
-  CKM_EC_KEY_PAIR_GEN: pkcs11js.CKM_EC_KEY_PAIR_GEN,
-  CKM_EC_EDWARDS_KEY_PAIR_GEN: 0x1055,
-  CKM_AES_KEY_WRAP_PAD: pkcs11js.CKM_AES_KEY_WRAP_PAD,
+  // The mechanisms from the one table the capability profile reports them by.
+  CKM_RSA_PKCS_KEY_PAIR_GEN: Mechanism.CKM_RSA_PKCS_KEY_PAIR_GEN,
+  CKM_EC_KEY_PAIR_GEN: Mechanism.CKM_EC_KEY_PAIR_GEN,
+  CKM_EC_EDWARDS_KEY_PAIR_GEN: Mechanism.CKM_EC_EDWARDS_KEY_PAIR_GEN,
+  CKM_AES_KEY_WRAP_PAD: Mechanism.CKM_AES_KEY_WRAP_PAD,
   CKA_CLASS: pkcs11js.CKA_CLASS,
   CKA_TOKEN: pkcs11js.CKA_TOKEN,
   CKA_PRIVATE: pkcs11js.CKA_PRIVATE,
