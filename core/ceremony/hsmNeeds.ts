@@ -1,5 +1,5 @@
 import { KskError } from '../errors.js';
-import { capabilitiesOf, rsaSizesOf, type CapabilityId, type HsmProfile } from '../hsm/capabilities.js';
+import { capabilitiesOf, rsaSizesOf, type Capability, type CapabilityId, type HsmProfile } from '../hsm/capabilities.js';
 import type { KskAlgorithm } from '../hsm/port.js';
 import type { ActionInputs } from './actions.js';
 import { findStep, scriptSteps, type Script } from './script.js';
@@ -87,12 +87,12 @@ export function hsmNeeds(script: Script, options: { currentKsk: KskAlgorithm | n
   return out;
 }
 
-/** Whether a profile meets one need (an RSA size within the token's range included). */
-function meets(profile: HsmProfile, need: HsmNeed): string | null {
-  const capability = capabilitiesOf(profile).find((c) => c.id === need.capability);
+/** Whether a token's capabilities meet one need (an RSA size among those it makes included). */
+function meets(capabilities: readonly Capability[], rsaSizes: readonly number[], need: HsmNeed): string | null {
+  const capability = capabilities.find((c) => c.id === need.capability);
   if (!capability?.supported) return `${need.capability} (${capability?.detail ?? 'unknown to the app'})`;
-  if (need.rsaBits !== undefined && !rsaSizesOf(profile).includes(need.rsaBits))
-    return `${need.capability} with ${need.rsaBits} bits (the token makes ${rsaSizesOf(profile).join(' or ')} bits)`;
+  if (need.rsaBits !== undefined && !rsaSizes.includes(need.rsaBits))
+    return `${need.capability} with ${need.rsaBits} bits (the token makes ${rsaSizes.join(' or ')} bits)`;
   return null;
 }
 
@@ -102,7 +102,9 @@ export function unmetNeeds(needs: readonly StepNeed[], profiles: ReadonlyMap<str
   for (const n of needs) {
     const profile = profiles.get(n.hsmId);
     if (!profile) continue;
-    const failures = n.anyOf.map((choice) => choice.map((need) => meets(profile, need)).filter((x): x is string => x !== null));
+    const capabilities = capabilitiesOf(profile);
+    const rsaSizes = rsaSizesOf(profile);
+    const failures = n.anyOf.map((choice) => choice.map((need) => meets(capabilities, rsaSizes, need)).filter((x): x is string => x !== null));
     if (failures.some((f) => f.length === 0)) continue;
     const missing = [...new Set(failures.flat())];
     lines.push(
