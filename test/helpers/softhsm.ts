@@ -16,13 +16,20 @@ export interface TestToken {
   env: NodeJS.ProcessEnv;
 }
 
-/** A SoftHSM2 configuration with its own token folder, so tests never share a token. */
-export function softhsmConfig(t: Pick<TestContext, 'after'>): { conf: string; tokenDir: string; env: NodeJS.ProcessEnv } {
+/**
+ * A SoftHSM2 configuration with its own token folder, so tests never share a token; `mechanisms`
+ * restricts its tokens to those, as an HSM that lacks the others.
+ */
+export function softhsmConfig(
+  t: Pick<TestContext, 'after'>,
+  options: { mechanisms?: readonly string[] } = {},
+): { conf: string; tokenDir: string; env: NodeJS.ProcessEnv } {
   const dir = tempDir(t, 'ksk-softhsm-');
   const tokenDir = path.join(dir, 'tokens');
   mkdirSync(tokenDir);
   const conf = path.join(dir, 'softhsm2.conf');
-  writeFileSync(conf, `directories.tokendir = ${tokenDir}\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n`);
+  const mechanisms = options.mechanisms ? `slots.mechanisms = ${options.mechanisms.join(',')}\n` : '';
+  writeFileSync(conf, `directories.tokendir = ${tokenDir}\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n${mechanisms}`);
   return { conf, tokenDir, env: { ...process.env, SOFTHSM2_CONF: conf } };
 }
 

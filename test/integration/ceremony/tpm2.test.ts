@@ -11,6 +11,7 @@ import { initializeToken } from '../../../native/index.js';
 import { cliPath } from '../../helpers/paths.js';
 import { tempDir } from '../../helpers/tmp.js';
 import { startTpm2, tpm2Unavailable, type Tpm2Token } from '../../helpers/tpm2.js';
+import { useProcessEnv } from '../../helpers/processEnv.js';
 
 /**
  * Whole rehearsal ceremonies on tpm2-pkcs11 (swtpm): the HSMs of the scripts are tokens made with
@@ -89,14 +90,7 @@ test(
 );
 
 test('an HSM not connected when the ceremony is created is checked when the ceremony first uses it, before it is asked to do anything', { skip }, async (t) => {
-  const saved = Object.fromEntries(Object.keys(tpm.env).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, tpm.env);
-  t.after(() => {
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  });
+  useProcessEnv(t, tpm.env);
   const backend = new Backend({ workspaceDir: tempDir(t), mode: 'rehearsal' });
   t.after(() => backend.close());
   const binding = { modulePath: tpm.modulePath, tokenLabel: 'REHEARSAL LATER', activation: 'split-pin' as const };

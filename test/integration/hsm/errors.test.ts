@@ -73,12 +73,8 @@ test('a locked PIN is PIN_LOCKED and no login is attempted', async (t) => {
 });
 
 test('an algorithm the token cannot do is MECHANISM_NOT_SUPPORTED, checked before anything is created', async (t) => {
-  const config = softhsmConfig(t);
   // A token offering RSA only, like an HSM without Edwards curves.
-  writeFileSync(
-    config.conf,
-    `directories.tokendir = ${config.tokenDir}\nobjectstore.backend = file\nlog.level = ERROR\nslots.mechanisms = CKM_RSA_PKCS_KEY_PAIR_GEN,CKM_SHA256_RSA_PKCS\n`,
-  );
+  const config = softhsmConfig(t, { mechanisms: ['CKM_RSA_PKCS_KEY_PAIR_GEN', 'CKM_SHA256_RSA_PKCS'] });
   const token = initToken(config, 'RSAONLY');
   const session = await sessionOn(t, token);
   await assert.rejects(

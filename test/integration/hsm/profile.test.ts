@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { verifySignature } from '../../../core/dnssec/algorithms.js';
 import { capabilitiesOf, signingMethod, Mechanism } from '../../../core/hsm/capabilities.js';
@@ -21,12 +20,8 @@ test('SoftHSM2 profile: every KSK algorithm, RSA up to 4096 bits, backup by wrap
 });
 
 test('a token without CKM_SHA256_RSA_PKCS signs RSASHA256 through raw CKM_RSA_PKCS over the DigestInfo, and cannot back up', async (t) => {
-  const config = softhsmConfig(t);
   // SoftHSM2 restricted to two mechanisms, as an HSM that hashes nothing itself.
-  writeFileSync(
-    config.conf,
-    `directories.tokendir = ${config.tokenDir}\nobjectstore.backend = file\nlog.level = ERROR\nslots.mechanisms = CKM_RSA_PKCS_KEY_PAIR_GEN,CKM_RSA_PKCS\n`,
-  );
+  const config = softhsmConfig(t, { mechanisms: ['CKM_RSA_PKCS_KEY_PAIR_GEN', 'CKM_RSA_PKCS'] });
   const token = initToken(config, 'RAWRSA');
   const session = await sessionOn(t, token);
   const profile = await session.profile();

@@ -13,6 +13,7 @@ import type { HsmTokens } from '../../../core/contract/channels/app.js';
 import { Backend } from '../../../core/service/backend.js';
 import { tempDir } from '../../helpers/tmp.js';
 import { startTpm2, tpm2Unavailable, type Tpm2Token } from '../../helpers/tpm2.js';
+import { useProcessEnv } from '../../helpers/processEnv.js';
 
 /**
  * The HSM layer on tpm2-pkcs11 (swtpm), an implementation that shares no code with SoftHSM2: it
@@ -147,14 +148,7 @@ test('a token made with C_InitToken on tpm2-pkcs11 is commissioned for split-PIN
 
 test("the status screen's hsm.tokens channel lists the tpm2-pkcs11 token with what it cannot do", { skip }, async (t) => {
   // The module reads its store and TCTI from the process environment, as it would in the app.
-  const saved = Object.fromEntries(Object.keys(tpm.env).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, tpm.env);
-  t.after(() => {
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  });
+  useProcessEnv(t, tpm.env);
   const backend = new Backend({ workspaceDir: tempDir(t), mode: 'rehearsal', modulePaths: [tpm.modulePath] });
   t.after(() => backend.close());
   const answer = (await backend.call('hsm.tokens', {})) as { ok: true; value: HsmTokens };

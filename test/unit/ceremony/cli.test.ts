@@ -1,23 +1,12 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
 import { scriptHash } from '../../../core/ceremony/hash.js';
 import { loadScript } from '../../../core/ceremony/load.js';
 import { loadTemplate, templateIds } from '../../../core/ceremony/templates.js';
-import { runCli } from '../../../core/cli/main.js';
+import { cliInProcess as cli } from '../../helpers/cli.js';
 import { tempDir } from '../../helpers/tmp.js';
-
-async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const chunks = { out: [] as Buffer[], err: [] as Buffer[] };
-  stdout.on('data', (c: Buffer) => chunks.out.push(c));
-  stderr.on('data', (c: Buffer) => chunks.err.push(c));
-  const code = await runCli(argv, { stdout, stderr, stdin: new PassThrough(), env: {} });
-  return { code, stdout: Buffer.concat(chunks.out).toString(), stderr: Buffer.concat(chunks.err).toString() };
-}
 
 test('triage prints the procedure, why, and the answers that decided', async () => {
   const { code, stdout } = await cli('triage', '--disaster', 'lost', '--cos', 'yes', '--kmf', 'yes', '--backup', 'no', '--rkshs', 'yes');
