@@ -33,11 +33,14 @@ export interface SessionOptions extends ModuleOptions {
   clock?: Clock;
 }
 
-/** The module, its slots and their tokens: what `ksk-ceremony hsm list` shows. */
-export async function describeModule(options: ModuleOptions): Promise<ModuleDescription> {
+/**
+ * The module, its slots and their tokens: what `ksk-ceremony hsm list` shows; with `profiles`, each
+ * initialised token's capability profile too (what a caller that only looks for a token skips).
+ */
+export async function describeModule(options: ModuleOptions & { profiles?: boolean }): Promise<ModuleDescription> {
   const host = await acquireHost(options.modulePath, options.env);
   try {
-    return await host.call('describe', {}, null);
+    return await host.call('describe', { profiles: options.profiles === true }, null);
   } finally {
     await releaseHost(host);
   }

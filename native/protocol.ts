@@ -20,7 +20,7 @@ import type {
  * PKCS#11 library. Bytes cross as Uint8Array (structured clone turns Buffers into Uint8Arrays).
  */
 export interface Ops {
-  describe: { args: Record<string, never>; result: ModuleDescription };
+  describe: { args: { profiles?: boolean }; result: ModuleDescription };
   initToken: { args: { label: string; soPin: string; userPin: string }; result: TokenDescription };
   open: { args: { tokenLabel: string; pin?: string }; result: { session: number } };
   login: { args: { pin?: string }; result: null };

@@ -51,7 +51,7 @@ function serve(p11: P11): void {
   type Handler<O extends OpName> = (args: Ops[O]['args'], session: number | null, id: number) => Ops[O]['result'] | Promise<Ops[O]['result']>;
 
   const handlers: { [O in OpName]: Handler<O> } = {
-    describe: () => describeModule(p11, modulePath),
+    describe: ({ profiles }) => describeModule(p11, modulePath, profiles === true),
     initToken: ({ label, soPin, userPin }) => initToken(p11, label, soPin, userPin),
     open: ({ tokenLabel, pin }) => {
       const session = TokenSession.open(p11, modulePath, tokenLabel);

@@ -159,7 +159,7 @@ export interface SlotDescription {
   removable: boolean;
   hardware: boolean;
   token: TokenDescription | null;
-  /** Of an initialised token: what it can do (null without one). */
+  /** Of an initialised token: what it can do; null without one, or when the description was not asked for profiles. */
   profile: HsmProfile | null;
 }
 

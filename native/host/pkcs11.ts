@@ -139,7 +139,8 @@ export function readProfile(p11: P11, slot: Handle): HsmProfile {
   };
 }
 
-export function describeSlot(p11: P11, slot: Handle): SlotDescription {
+/** A slot, its token, and the token's capability profile when asked for (one C_GetMechanismInfo per mechanism). */
+export function describeSlot(p11: P11, slot: Handle, withProfile = false): SlotDescription {
   const s = call({ operation: 'read the slot information' }, () => p11.C_GetSlotInfo(slot));
   const present = (s.flags & CK.CKF_TOKEN_PRESENT) !== 0;
   const token = present ? describeToken(p11, slot) : null;
@@ -153,7 +154,7 @@ export function describeSlot(p11: P11, slot: Handle): SlotDescription {
     removable: (s.flags & CK.CKF_REMOVABLE_DEVICE) !== 0,
     hardware: (s.flags & CK.CKF_HW_SLOT) !== 0,
     token,
-    profile: token?.initialized ? readProfile(p11, slot) : null,
+    profile: withProfile && token?.initialized ? readProfile(p11, slot) : null,
   };
 }
 
@@ -168,10 +169,10 @@ export function moduleInfo(p11: P11): { manufacturer: string; description: strin
   };
 }
 
-export function describeModule(p11: P11, modulePath: string): ModuleDescription {
+export function describeModule(p11: P11, modulePath: string, withProfiles = false): ModuleDescription {
   const info = moduleInfo(p11);
   const slots = call({ operation: 'list the slots' }, () => p11.C_GetSlotList(false));
-  return { path: modulePath, ...info, slots: slots.map((slot) => describeSlot(p11, slot)) };
+  return { path: modulePath, ...info, slots: slots.map((slot) => describeSlot(p11, slot, withProfiles)) };
 }
 
 /**

@@ -10,7 +10,7 @@ import { CK } from '../ck.js';
 import { generateKsk, type OperationContext } from './keygen.js';
 import { findKeyPair, findObjects, labelsWithId, listKeyPairs, objectsLabelled, readAttributes, readKeyAttributes, type KeyPairObjects } from './objects.js';
 import type * as backup from './backup.js';
-import { call, ckrError, describeModule, describeSlot, describeToken, findTokenSlot, readProfile, type Handle, type P11 } from './pkcs11.js';
+import { call, ckrError, describeSlot, describeToken, findTokenSlot, moduleInfo, readProfile, type Handle, type P11 } from './pkcs11.js';
 import { signAndVerify } from './sign.js';
 
 const SHARE_APPLICATION = 'ksk-ceremony';
@@ -155,16 +155,9 @@ export class TokenSession {
   }
 
   identity(): HsmIdentity {
-    const module = describeModule(this.p11, this.modulePath);
     const slot = describeSlot(this.p11, this.slot);
     return {
-      module: {
-        path: module.path,
-        manufacturer: module.manufacturer,
-        description: module.description,
-        libraryVersion: module.libraryVersion,
-        cryptokiVersion: module.cryptokiVersion,
-      },
+      module: { path: this.modulePath, ...moduleInfo(this.p11) },
       slot: {
         id: slot.id,
         description: slot.description,

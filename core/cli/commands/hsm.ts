@@ -103,7 +103,7 @@ export const hsmListCommand: CommandImpl = {
     const results: ({ path: string; module: ModuleDescription } | { path: string; error: string })[] = [];
     for (const modulePath of paths) {
       try {
-        results.push({ path: modulePath, module: await describeModule({ modulePath, env: moduleEnv(modulePath, workspace, io) }) });
+        results.push({ path: modulePath, module: await describeModule({ modulePath, env: moduleEnv(modulePath, workspace, io), profiles: true }) });
       } catch (e) {
         // One named module that fails is an error; while scanning, a broken one is reported and skipped.
         if (explicit) throw e;

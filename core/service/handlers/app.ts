@@ -42,7 +42,7 @@ export function appHandlers(ctx: ServiceContext): {
         // A rehearsal's SoftHSM2 is the workspace's tokens; every other module reads its own configuration.
         const env = ctx.mode === 'rehearsal' && modulePath.includes('softhsm') ? rehearsalModuleEnv(ctx.workspace) : undefined;
         try {
-          const m = await describeModule({ modulePath, ...(env ? { env } : {}) });
+          const m = await describeModule({ modulePath, ...(env ? { env } : {}), profiles: true });
           const tokens = m.slots.flatMap((s) =>
             s.token?.initialized && s.profile
               ? [

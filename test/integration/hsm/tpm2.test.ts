@@ -37,7 +37,7 @@ async function session(t: { after(fn: () => Promise<void>): void }, pin: string 
 }
 
 test('the profile says what tpm2-pkcs11 can do: RSA 2048 and 3072, P-256 and P-384, no Ed25519, no key wrapping', { skip }, async () => {
-  const module = await describeModule({ modulePath: tpm.modulePath, env: tpm.env });
+  const module = await describeModule({ modulePath: tpm.modulePath, env: tpm.env, profiles: true });
   assert.equal(module.manufacturer, 'tpm2-software.github.io');
   const slot = module.slots.find((s) => s.token?.label === tpm.label);
   const profile = slot?.profile;
