@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import path from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { fileURLToPath } from 'node:url';
@@ -133,6 +135,14 @@ test('a crash in the middle of an HSM operation', async (t) => {
       assert.equal(resumed.status, 1, `resume went on from a cut log: ${resumed.stdout}`);
       assert.match(resumed.stderr, /were lost \(the tail was cut, or the -wal file was lost\)\. The ceremony cannot go on from this log/);
       assert.doesNotMatch(resumed.stderr, /internal error/);
+      // Even with the checkpoints gone too, the signing step does not take the signatures the journal kept for an operation the log no longer has.
+      rmSync(path.join(root, 'checkpoints.jsonl'));
+      const healed = spawnSync(process.execPath, [cliPath, 'rehearse', '--resume', '--workspace', root], { encoding: 'utf8', timeout: 240_000 });
+      assert.notEqual(healed.status, 0, `the journal healed a cut log: ${healed.stdout}`);
+      assert.match(
+        healed.stderr,
+        /The signature journal \S+ holds 3 signature\(s\) for step [\d.]+, but the log records no signing operation at this step: the journal disagrees with the log/,
+      );
     },
   );
 });

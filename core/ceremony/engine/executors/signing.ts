@@ -262,6 +262,15 @@ async function signOne(
   recordChecks(run, `KSR ${ksr.id} before signing`, ksrSha, before);
   const overridden = requireOverrides(run, i, before, overrides);
   const journal = new SignatureJournal(path.join(run.outputDir(), 'journal', `${run.step.id}-${ksrSha.slice(0, 16)}.jsonl`), keys);
+  const retry = retryOf(run, 'sign');
+  // The journal only ever completes a signing the log says was started: signatures on disk with no
+  // such operation in the log mean the log lost events (or the journal is from elsewhere).
+  if (journal.size > 0 && retry.retryOf === undefined) {
+    throw new KskError(
+      'TAMPERED',
+      `The signature journal ${journal.file} holds ${journal.size} signature(s) for step ${run.step.number}, but the log records no signing operation at this step: the journal disagrees with the log, which lost events. Nothing was signed; verify the log (ksk-ceremony log verify).`,
+    );
+  }
   const opId = run.opId('sign');
   const total = ksr.bundles.length;
   const { result: skr } = await runHsmOperation(
@@ -274,7 +283,7 @@ async function signOne(
       hsmId: i.hsm,
       label: signer.label,
       params: { ksrId: ksr.id, ksrSha256: ksrSha, schema: schema.name, bundles: total },
-      ...retryOf(run, 'sign'),
+      ...retry,
     },
     () =>
       signKsr(ksr, { policy, schema, signer: journal, onProgress: (done, all) => run.progress(opId, `Signing KSR ${ksr.id} in ${i.hsm}`, done / all, false) }),
