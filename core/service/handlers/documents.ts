@@ -9,6 +9,7 @@ import { parseShareText } from '../../hsm/shares.js';
 import type { ServiceContext } from '../context.js';
 import type { Handler } from '../dispatch.js';
 import { requireAllowedPath } from '../../system/fileAccess.js';
+import { workspacePin } from '../../workspace/config.js';
 
 type DocumentsHandlers = { [C in keyof typeof documentsChannels]: Handler<C> };
 
@@ -123,7 +124,7 @@ export function documentsHandlers(ctx: ServiceContext): DocumentsHandlers {
     },
     'export.verify': async ({ dir, allowUnsealed }) => {
       requireAllowedPath(dir, 'bundle folder');
-      return (await import('../../export/bundle/verify.js')).verifyBundle(dir, { allowUnsealed });
+      return (await import('../../export/bundle/verify.js')).verifyBundle(dir, { allowUnsealed, pin: workspacePin(ctx.workspace.root) });
     },
   };
 }
