@@ -24,6 +24,8 @@ import type { AuditSealer } from './run.js';
  * and a "ksk-ceremony-mirror" folder on any removable medium mounted now: a medium is used only
  * when its owner made that folder, so the app never writes to a stick nobody meant for it.
  */
+const MEDIA_LOOK_MS = 3000;
+
 export class CheckpointWitness {
   /** The newest checkpoint made in this process, per ceremony: the head is not signed twice. */
   readonly #signed = new Map<string, number>();
@@ -54,14 +56,20 @@ export class CheckpointWitness {
     private readonly env: NodeJS.ProcessEnv = process.env,
   ) {}
 
+  /** The mirrors found last, and when: media are looked for again at most every few seconds, not at every change. */
+  #found: { at: number; mirrors: string[] } | null = null;
+
   async #mirrors(): Promise<string[]> {
+    const now = Date.now();
+    if (this.#found && now - this.#found.at < MEDIA_LOOK_MS) return this.#found.mirrors;
     const named = (this.env.KSK_CHECKPOINT_MIRROR ?? '').split(':').filter((d) => d.length > 0);
     const media = await findRemovableMedia().catch(() => []);
     const marked = media
       .filter((m) => !m.readOnly)
       .map((m) => path.join(m.mountPoint, MIRROR_FOLDER))
       .filter((d) => existsSync(d));
-    return [...named, ...marked];
+    this.#found = { at: now, mirrors: [...named, ...marked] };
+    return this.#found.mirrors;
   }
 
   /** Signs and writes a checkpoint of the ceremony's head, unless that head is already witnessed. */
