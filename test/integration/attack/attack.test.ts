@@ -20,7 +20,7 @@ test('attack and crash suites, a seeded sample of every class: every trial detec
     assert.deepEqual(r.missed, [], r.name);
   }
 
-  const crash = await runCrashSuite({ base: sealed, scratch: path.join(scratch, 'crash'), kills: 3, seed: 18, spanMs: 6000 });
+  const crash = await runCrashSuite({ base: sealed, scratch: path.join(scratch, 'crash'), kills: 3, seed: 18, span: 90 });
   t.diagnostic(`\n${crashTable(crash)}`);
   assert.ok(crash.kills >= 1, 'at least one rehearsal was killed');
   assert.deepEqual(crash.failures, []);

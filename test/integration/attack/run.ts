@@ -24,9 +24,9 @@ try {
   const spanStart = Date.now();
   const span = path.join(scratch, 'span');
   await killedRehearsal(sealed, span, { afterCheckpoints: Number.MAX_SAFE_INTEGER });
-  const spanMs = Date.now() - spanStart;
+  const checkpoints = checkpointLines(span) - checkpointLines(sealed);
   process.stdout.write(
-    `fixtures ready in ${Math.round((Date.now() - started) / 1000)} s (the next rehearsal takes ${spanMs} ms, ${checkpointLines(span) - checkpointLines(sealed)} checkpoints)\n`,
+    `fixtures ready in ${Math.round((Date.now() - started) / 1000)} s (the next rehearsal takes ${Date.now() - spanStart} ms, ${checkpoints} checkpoints)\n`,
   );
   rmSync(span, { recursive: true, force: true });
 
@@ -34,8 +34,10 @@ try {
   process.stdout.write(`\nTAMPER SUITE (seed ${seed})\n${tamperTable(tamper)}\n`);
   for (const r of tamper) for (const m of r.missed) process.stdout.write(`MISSED: ${m}\n`);
 
-  const crash = await runCrashSuite({ base: sealed, scratch: path.join(scratch, 'crash'), kills, seed, spanMs });
-  process.stdout.write(`\nCRASH SUITE (seed ${seed}; power loss: the -wal cut after its last commit frame, plus a torn frame)\n${crashTable(crash)}\n`);
+  const crash = await runCrashSuite({ base: sealed, scratch: path.join(scratch, 'crash'), kills, seed, span: checkpoints });
+  process.stdout.write(
+    `\nCRASH SUITE (seed ${seed}; each kill after a random number of the rehearsal's checkpoints; power loss: the -wal cut after its last commit frame, plus a torn frame)\n${crashTable(crash)}\n`,
+  );
   for (const f of crash.failures) process.stdout.write(`FAILED: ${f}\n`);
   process.stdout.write(`\ntotal ${Math.round((Date.now() - started) / 1000)} s\n`);
 

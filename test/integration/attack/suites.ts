@@ -239,8 +239,8 @@ export interface CrashOptions {
   scratch: string;
   kills: number;
   seed: number;
-  /** The rehearsal's length in ms, measured once: kills are spread over it. */
-  spanMs: number;
+  /** How many checkpoints the rehearsal writes, measured once: kills are spread over them (and the moments between). */
+  span: number;
 }
 
 function allWitnessed(report: VerifyReport): boolean {
@@ -261,8 +261,8 @@ export async function runCrashSuite(o: CrashOptions): Promise<CrashResult> {
   };
   for (let n = 0; r.kills < o.kills && n < o.kills * 3; n++) {
     const root = path.join(o.scratch, `crash-${n}`);
-    const at = int(rng, 300, o.spanMs);
-    const killed = await killedRehearsal(o.base, root, { afterMs: at });
+    const at = int(rng, 1, o.span);
+    const killed = await killedRehearsal(o.base, root, { afterCheckpoints: at });
     if (!killed) {
       r.finished++;
       rmSync(root, { recursive: true, force: true });
@@ -278,7 +278,7 @@ export async function runCrashSuite(o: CrashOptions): Promise<CrashResult> {
     if (lost > 0 || !lostWal.ok) {
       r.lostWal.withLoss++;
       if (!lostWal.ok) r.lostWal.detected++;
-      else r.failures.push(`kill ${n} at ${at} ms (seed ${o.seed}): a lost -wal took ${lost} events and verified`);
+      else r.failures.push(`kill ${n} after checkpoint ${at} (seed ${o.seed}): a lost -wal took ${lost} events and verified`);
     } else r.lostWal.withoutLoss++;
     // Power loss: the un-synced tail of the -wal dropped, then the rehearsal resumed from what is on disk.
     const cut = path.join(o.scratch, `power-${n}`);
@@ -289,14 +289,14 @@ export async function runCrashSuite(o: CrashOptions): Promise<CrashResult> {
     r.powerLoss.framesDropped += powerLossCopy(cut, rng);
     const afterPower = verifyWith(copyLog(cut, path.join(o.scratch, `power-check-${n}`)), evidenceOf(cut));
     if (allWitnessed(afterPower)) r.powerLoss.verified++;
-    else r.failures.push(`kill ${n} at ${at} ms: after simulated power loss: ${afterPower.message}`);
+    else r.failures.push(`kill ${n} after checkpoint ${at}: after simulated power loss: ${afterPower.message}`);
     const resumed = spawnSync(process.execPath, [cliPath, 'rehearse', '--resume', '--workspace', cut], { encoding: 'utf8', timeout: 600_000 });
     const final = verifyWith(path.join(cut, 'ceremony.sqlite'), evidenceOf(cut));
     const sealedAll = final.ceremonies.length > 0 && final.ceremonies.every((c) => c.sealed && c.seal?.pinned === true);
     // A kill after the last seal (the rehearsal's own work was done) leaves nothing to resume: resume says so.
     const nothingLeft = resumed.status !== 0 && /No rehearsal was interrupted/.test(resumed.stderr);
     if ((resumed.status === 0 || nothingLeft) && final.ok && sealedAll) r.resumedExact++;
-    else r.failures.push(`kill ${n} at ${at} ms: resume ${resumed.status}: ${resumed.stderr.trim().split('\n').at(-1)}; verify: ${final.message}`);
+    else r.failures.push(`kill ${n} after checkpoint ${at}: resume ${resumed.status}: ${resumed.stderr.trim().split('\n').at(-1)}; verify: ${final.message}`);
     if (!allWitnessed(final)) r.acknowledgedLost++;
     rmSync(root, { recursive: true, force: true });
     rmSync(cut, { recursive: true, force: true });
